@@ -1,0 +1,62 @@
+import { browser } from "../adapters/browser.ts";
+import { ensureCheckAlarm } from "../adapters/alarms.ts";
+import { CheckMessageSchema } from "../adapters/messages.ts";
+import { KEYS, loadSnapshot, onStoredChange } from "../adapters/storage.ts";
+import { ALARM_NAME, RETRY_ALARM_NAME } from "../core/schedule.ts";
+import { check, clearInterruptedCheck, renderBadge } from "./checker.ts";
+
+/*
+ * Wiring only. Every listener is registered synchronously at the top level, so an event that
+ * wakes a stopped background is delivered; all state is read from storage inside the handlers.
+ */
+
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === ALARM_NAME) void check("alarm").then(renderBadge);
+  else if (alarm.name === RETRY_ALARM_NAME) void check("retry");
+});
+
+browser.runtime.onStartup.addListener(() => {
+  void check("startup");
+});
+
+browser.runtime.onInstalled.addListener((details) => {
+  // A new user's first stop is the settings; an update just checks with the settings it has.
+  if (details.reason === "install") void browser.runtime.openOptionsPage();
+  void check("startup");
+});
+
+browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: (response: unknown) => void): true => {
+  const parsed = CheckMessageSchema.safeParse(message);
+  if (!parsed.success) {
+    sendResponse({ ok: false, error: "unknown message" });
+    return true;
+  }
+  // Reply when the check is over; `return true` keeps the channel open in every browser.
+  void check(parsed.data.trigger).then(
+    () => sendResponse({ ok: true }),
+    () => sendResponse({ ok: false }),
+  );
+  return true;
+});
+
+browser.permissions.onAdded.addListener(() => {
+  void check("settings");
+});
+
+browser.permissions.onRemoved.addListener(() => {
+  void check("refresh");
+});
+
+onStoredChange((changed) => {
+  if (changed.has(KEYS.settings)) void loadSnapshot().then(({ settings }) => ensureCheckAlarm(settings.intervalMinutes));
+  if (changed.has(KEYS.settings) || changed.has(KEYS.status)) void renderBadge();
+});
+
+async function start(): Promise<void> {
+  await clearInterruptedCheck();
+  const { settings } = await loadSnapshot();
+  await ensureCheckAlarm(settings.intervalMinutes);
+  await renderBadge();
+}
+
+void start();

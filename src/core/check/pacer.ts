@@ -1,0 +1,33 @@
+/**
+ * Spreads requests evenly over time instead of bursting: each request takes the next free slot,
+ * one slot every 60/requestsPerMinute seconds. Shared by the concurrent workers of one check.
+ */
+export class Pacer {
+  #intervalMs: number;
+  #nextSlot = 0;
+
+  constructor(
+    requestsPerMinute: number,
+    private readonly now: () => number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {
+    this.#intervalMs = 60_000 / requestsPerMinute;
+  }
+
+  get intervalMs(): number {
+    return this.#intervalMs;
+  }
+
+  async slot(): Promise<void> {
+    const now = this.now();
+    const at = Math.max(now, this.#nextSlot);
+    this.#nextSlot = at + this.#intervalMs;
+    if (at > now) await this.sleep(at - now);
+  }
+
+  /** Called on a throttling answer: halve the pace for the rest of the check, and pause. */
+  slowDown(pauseMs: number): void {
+    this.#intervalMs *= 2;
+    this.#nextSlot = Math.max(this.#nextSlot, this.now() + pauseMs);
+  }
+}

@@ -1,0 +1,61 @@
+import type { AppRecord } from "./records.ts";
+import type { AccountStatus, ErrorInfo, Status } from "./status.ts";
+
+/** What the popup lists: accounts with apps to fix, and accounts that could not be checked. */
+export interface AccountGroup {
+  id: string;
+  label: string;
+  apps: AppRecord[];
+  error?: ErrorInfo;
+  checkedAt?: number;
+}
+
+export interface ListModel {
+  groups: AccountGroup[];
+  /** Totals before filtering, for the summary line. */
+  appCount: number;
+  accountsWithApps: number;
+  accountsWatched: number;
+  healthyCount: number;
+  /** Totals after filtering. */
+  shownApps: number;
+}
+
+export function accountLabel(account: Pick<AccountStatus, "id" | "name">): string {
+  return account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
+}
+
+/** Groups and filters in one pass; the query matches app names, slugs, account names and IDs. */
+export function buildListModel(status: Status, query: string): ListModel {
+  const needle = query.trim().toLowerCase();
+  const groups: AccountGroup[] = [];
+  let appCount = 0;
+  let accountsWithApps = 0;
+  let healthyCount = 0;
+  let shownApps = 0;
+  for (const account of status.accounts) {
+    appCount += account.reauth.length;
+    healthyCount += account.healthyCount;
+    if (account.reauth.length > 0) accountsWithApps++;
+    if (account.reauth.length === 0 && !account.error) continue;
+    const label = accountLabel(account);
+    const accountMatches = needle === "" || label.toLowerCase().includes(needle);
+    const apps = accountMatches
+      ? account.reauth
+      : account.reauth.filter((app) => app.name.toLowerCase().includes(needle) || app.slug.toLowerCase().includes(needle));
+    if (apps.length === 0 && !(accountMatches && account.error)) continue;
+    const group: AccountGroup = { id: account.id, label, apps };
+    if (account.error) group.error = account.error;
+    if (account.checkedAt !== undefined) group.checkedAt = account.checkedAt;
+    groups.push(group);
+    shownApps += apps.length;
+  }
+  return {
+    groups,
+    appCount,
+    accountsWithApps,
+    accountsWatched: status.accountsTotal ?? status.accounts.length,
+    healthyCount,
+    shownApps,
+  };
+}

@@ -1,0 +1,141 @@
+import { z } from "./zod.ts";
+import type { ErrorKind } from "./api/errors.ts";
+import type { AppRecord } from "./records.ts";
+
+/*
+ * The stored result of checking: the single source of truth that the badge, the popup and the
+ * options page render. Written only by the background, always in one storage write.
+ */
+
+export const STATUS_VERSION = 1;
+
+export interface ErrorInfo {
+  kind: ErrorKind;
+  message: string;
+  at: number;
+}
+
+export interface AccountStatus {
+  id: string;
+  name?: string;
+  /** When this account's data was last fetched successfully. */
+  checkedAt?: number;
+  /** Last good data, kept through later failures. */
+  reauth: AppRecord[];
+  healthyCount: number;
+  /** Set when the latest attempt for this account failed. */
+  error?: ErrorInfo;
+  /** Items of the answer that could not be read. */
+  skipped?: number;
+}
+
+export interface Backoff {
+  failures: number;
+  notBefore: number;
+}
+
+export interface Status {
+  schemaVersion: number;
+  /** Fingerprint of the settings these results belong to. */
+  source: string;
+  checkedAt?: number;
+  checking?: { startedAt: number; done: number; total: number };
+  /** A failure of the whole check (key rejected, offline…); per-account failures sit on accounts. */
+  error?: ErrorInfo;
+  accounts: AccountStatus[];
+  /** Linked accounts the key can see, when the listing was read. */
+  accountsTotal?: number;
+  backoff?: Backoff;
+  /** Progress of "watch every account" through full re-checks (see core/check/plan.ts). */
+  fullCheckCursor?: number;
+  cycle?: number;
+  /** Something worth knowing about the last check that is not a failure. */
+  notice?: ErrorInfo;
+  /** How long the last complete check took and how many requests it made. */
+  lastRun?: { ms: number; requests: number };
+}
+
+export type HealthyApps = Record<string, AppRecord[]>;
+
+export const EMPTY_STATUS: Status = { schemaVersion: STATUS_VERSION, source: "", accounts: [] };
+
+const AppRecordSchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  icon: z.optional(z.string()),
+  authType: z.optional(z.string()),
+});
+
+const ErrorKindSchema = z.enum([
+  "not-set-up",
+  "unauthorized",
+  "forbidden",
+  "not-found",
+  "rate-limited",
+  "bad-request",
+  "server",
+  "bad-response",
+  "timeout",
+  "network",
+  "permission",
+]);
+
+const ErrorInfoSchema = z.object({ kind: ErrorKindSchema, message: z.string(), at: z.number() });
+
+const StatusSchema = z.looseObject({
+  schemaVersion: z.number(),
+  source: z.string(),
+  checkedAt: z.optional(z.number()),
+  checking: z.optional(z.object({ startedAt: z.number(), done: z.number(), total: z.number() })),
+  error: z.optional(ErrorInfoSchema),
+  accounts: z.array(
+    z.object({
+      id: z.string(),
+      name: z.optional(z.string()),
+      checkedAt: z.optional(z.number()),
+      reauth: z.array(AppRecordSchema),
+      healthyCount: z.number(),
+      error: z.optional(ErrorInfoSchema),
+      skipped: z.optional(z.number()),
+    }),
+  ),
+  accountsTotal: z.optional(z.number()),
+  backoff: z.optional(z.object({ failures: z.number(), notBefore: z.number() })),
+  fullCheckCursor: z.optional(z.number()),
+  cycle: z.optional(z.number()),
+  lastRun: z.optional(z.object({ ms: z.number(), requests: z.number() })),
+  notice: z.optional(ErrorInfoSchema),
+});
+
+const HealthyAppsSchema = z.record(z.string(), z.array(AppRecordSchema));
+
+export interface Parsed<T> {
+  value: T;
+  notice?: string;
+}
+
+export function parseStoredStatus(raw: unknown): Parsed<Status> {
+  if (raw === undefined) return { value: EMPTY_STATUS };
+  const result = StatusSchema.safeParse(raw);
+  if (result.success && result.data.schemaVersion <= STATUS_VERSION) return { value: result.data as Status };
+  return { value: EMPTY_STATUS, notice: "The stored check results could not be read and were set aside; the next check rebuilds them." };
+}
+
+export function parseStoredHealthy(raw: unknown): Parsed<HealthyApps> {
+  if (raw === undefined) return { value: {} };
+  const result = HealthyAppsSchema.safeParse(raw);
+  if (result.success) return { value: result.data };
+  return { value: {}, notice: "The stored list of healthy apps could not be read; the next check rebuilds it." };
+}
+
+export function reauthCount(status: Status): number {
+  return status.accounts.reduce((sum, account) => sum + account.reauth.length, 0);
+}
+
+export function accountsNeedingReauth(status: Status): number {
+  return status.accounts.filter((account) => account.reauth.length > 0).length;
+}
+
+export function failedAccounts(status: Status): AccountStatus[] {
+  return status.accounts.filter((account) => account.error !== undefined);
+}

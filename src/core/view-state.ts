@@ -1,0 +1,19 @@
+import { sourceKey, type Settings } from "./settings.ts";
+import type { ErrorInfo, Status } from "./status.ts";
+
+/**
+ * The failure that applies to what the user sees now. A failure recorded for other settings
+ * (before the key was changed, say) no longer applies: a new check is already on its way.
+ */
+export function currentError(settings: Settings, status: Status): ErrorInfo | undefined {
+  if (settings.apiKey.trim() === "") {
+    return { kind: "not-set-up", message: "Add your Cobalt API key in Options to start checking.", at: 0 };
+  }
+  if (status.error && status.source === sourceKey(settings)) return status.error;
+  return undefined;
+}
+
+/** Results belong to the current settings (otherwise they are from before a settings change). */
+export function isCurrent(settings: Settings, status: Status): boolean {
+  return status.source === sourceKey(settings);
+}

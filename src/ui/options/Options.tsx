@@ -1,0 +1,172 @@
+import { useEffect, useState } from "preact/hooks";
+import { requestCheck } from "../../adapters/messages.ts";
+import { requestApiPermission } from "../../adapters/permissions.ts";
+import { saveSettings } from "../../adapters/storage.ts";
+import { checkDurationMs, expectedRequests } from "../../core/estimate.ts";
+import { duration, plural } from "../../core/format.ts";
+import { BUDGET, INTERVAL, keyEnvironment, maskKey, SUGGESTED_BASE_URLS } from "../../core/settings.ts";
+import { toForm, validateForm, type FormErrors, type SettingsForm } from "../../core/settings-form.ts";
+import { connectionSummary } from "../../core/summary.ts";
+import { currentError, isCurrent } from "../../core/view-state.ts";
+import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
+import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
+import { useKeyCheck } from "./key-check.ts";
+
+type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
+
+export function Options() {
+  const snapshot = useSnapshot();
+  const now = useNow();
+  const [form, setForm] = useState<SettingsForm>();
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [revealed, setRevealed] = useState(false);
+  const [save, setSave] = useState<SaveState>({ state: "idle" });
+
+  // The form starts from what is stored, once; later storage changes never overwrite typing.
+  useEffect(() => {
+    if (snapshot && !form) setForm(toForm(snapshot.settings));
+  }, [snapshot, form]);
+  const keyCheck = useKeyCheck(form?.apiKey ?? "", form?.baseUrl ?? "");
+  if (!snapshot || !form) return null;
+  const { settings, status, notices } = snapshot;
+
+  const set = (field: keyof SettingsForm) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement | HTMLTextAreaElement).value;
+    setForm({ ...form, [field]: value });
+    if (errors[field]) setErrors({ ...errors, [field]: undefined });
+    setSave({ state: "idle" });
+  };
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    const result = validateForm(form);
+    if (!result.ok) {
+      setErrors(result.errors);
+      setSave({ state: "failed", message: "Nothing was saved: fix the fields marked below." });
+      return;
+    }
+    setErrors({});
+    setSave({ state: "saving" });
+    // Asked first and synchronously: the prompt (for an address the extension may not reach yet)
+    // only appears during the click. Already-granted addresses resolve at once without a prompt.
+    requestApiPermission(result.settings.baseUrl)
+      .catch(() => false)
+      .then(async (granted) => {
+        if (!granted) {
+          setErrors({ baseUrl: `The extension needs your permission to reach ${new URL(result.settings.baseUrl).origin}. Click Save again and allow it.` });
+          setSave({ state: "failed", message: "Nothing was saved: permission to reach the API base URL was not granted." });
+          return;
+        }
+        await saveSettings(result.settings);
+        setForm(toForm(result.settings));
+        setSave({ state: "saved" });
+        await requestCheck("settings");
+      })
+      .catch((error: unknown) => setSave({ state: "failed", message: `Could not save: ${error instanceof Error ? error.message : String(error)}` }));
+  };
+
+  const error = currentError(settings, status);
+  const fresh = isCurrent(settings, status) && status.checking === undefined && status.checkedAt !== undefined;
+  const summary = settings.apiKey !== "" && fresh ? connectionSummary(settings, status) : undefined;
+  const requests = expectedRequests(settings, status);
+  const env = keyEnvironment(form.apiKey.trim());
+
+  return (
+    <main>
+      <h1>Cobalt Integration Status</h1>
+      <p class="muted">Checks which of your customers' connected apps need re-authentication. Your settings stay on this computer.</p>
+      <Notices notices={notices} />
+      <form onSubmit={onSubmit} noValidate>
+        <Field id="apiKey" label="API key" error={errors.apiKey} hint={keyHint(settings.apiKey, env)}>
+          <div class="key-row">
+            <input
+              id="apiKey"
+              type={(revealed ? "text" : "password") as "text"}
+              autocomplete="off"
+              spellcheck={false}
+              value={form.apiKey}
+              onInput={set("apiKey")}
+              aria-invalid={errors.apiKey ? "true" : undefined}
+              aria-describedby="apiKey-hint apiKey-error apiKey-check"
+            />
+            <button type="button" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
+              {revealed ? "Hide key" : "Show key"}
+            </button>
+          </div>
+          <p id="apiKey-check" class={`check ${keyCheck.state}`} aria-live="polite">
+            {keyCheck.state === "checking" ? "Checking the key…" : keyCheck.state === "ok" || keyCheck.state === "bad" ? keyCheck.text : ""}
+          </p>
+        </Field>
+        <Field id="baseUrl" label="API base URL" error={errors.baseUrl} hint="https://api.gocobalt.io or https://app.refold.ai (the same API after the rebrand), or your self-hosted address.">
+          <input id="baseUrl" type="text" list="baseUrl-suggestions" autocomplete="off" spellcheck={false} value={form.baseUrl} onInput={set("baseUrl")} aria-invalid={errors.baseUrl ? "true" : undefined} aria-describedby="baseUrl-hint baseUrl-error" />
+          <datalist id="baseUrl-suggestions">
+            {SUGGESTED_BASE_URLS.map((url) => (
+              <option key={url} value={url} />
+            ))}
+          </datalist>
+        </Field>
+        <Field id="linkedAccountIds" label="Linked account IDs" error={errors.linkedAccountIds} hint="Separate IDs with commas, spaces or new lines. Leave empty to watch every linked account of the key's environment.">
+          <textarea id="linkedAccountIds" rows={4} spellcheck={false} value={form.linkedAccountIds} onInput={set("linkedAccountIds")} aria-invalid={errors.linkedAccountIds ? "true" : undefined} aria-describedby="linkedAccountIds-hint linkedAccountIds-error" />
+        </Field>
+        <div class="numbers">
+          <Field id="intervalMinutes" label="Check every (minutes)" error={errors.intervalMinutes} hint={`${INTERVAL.min} to ${INTERVAL.max}; checks run in the background with the popup closed.`}>
+            <input id="intervalMinutes" type="number" min={INTERVAL.min} max={INTERVAL.max} step={1} value={form.intervalMinutes} onInput={set("intervalMinutes")} aria-invalid={errors.intervalMinutes ? "true" : undefined} aria-describedby="intervalMinutes-hint intervalMinutes-error" />
+          </Field>
+          <Field id="requestsPerMinute" label="Requests per minute" error={errors.requestsPerMinute} hint={budgetHint(requests, settings.requestsPerMinute, status.accountsTotal)}>
+            <input id="requestsPerMinute" type="number" min={BUDGET.min} max={BUDGET.max} step={1} value={form.requestsPerMinute} onInput={set("requestsPerMinute")} aria-invalid={errors.requestsPerMinute ? "true" : undefined} aria-describedby="requestsPerMinute-hint requestsPerMinute-error" />
+          </Field>
+        </div>
+        <div class="save-row">
+          <button type="submit" class="primary" disabled={save.state === "saving"}>
+            Save
+          </button>
+          <span class={`save-state ${save.state}`} role="status">
+            {save.state === "saving" ? "Saving…" : save.state === "saved" ? "Saved." : save.state === "failed" ? save.message : ""}
+          </span>
+        </div>
+      </form>
+      <section class="connection" aria-label="Connection status">
+        <h2>Connection</h2>
+        {status.checking !== undefined && <p role="status">Checking…</p>}
+        {error && status.checking === undefined && <StatusBanner error={error} settings={settings} status={status} now={now} onOptionsPage />}
+        {summary && summary.ok && (
+          <p class="banner ok" role="status" id="connection-summary">
+            {summary.text}
+          </p>
+        )}
+        {status.lastRun && fresh && (
+          <p class="muted">
+            The last check made {plural(status.lastRun.requests, "request")} and took {duration(status.lastRun.ms)}.
+          </p>
+        )}
+      </section>
+    </main>
+  );
+}
+
+function keyHint(storedKey: string, typedEnv: ReturnType<typeof keyEnvironment>): string {
+  const env = typedEnv === "unknown" ? "" : ` This is a ${typedEnv} key.`;
+  const stored = storedKey === "" ? "No key saved yet." : `Saved key: ${maskKey(storedKey)}.`;
+  return `${stored}${env} Prefer a test key, or a key kept only for monitoring: it can read your whole org.`;
+}
+
+function budgetHint(requests: number | undefined, perMinute: number, accounts: number | undefined): string {
+  const found = accounts === undefined ? "" : `${plural(accounts, "linked account")} found. `;
+  if (requests === undefined) return `${found}Spreads requests evenly; Cobalt limits how often the API may be called.`;
+  return `${found}A full check makes about ${plural(requests, "request")}: at least ${duration(checkDurationMs(requests, perMinute))} at this budget.`;
+}
+
+function Field(props: { id: string; label: string; error: string | undefined; hint: string; children: preact.ComponentChildren }) {
+  return (
+    <div class={`field${props.error ? " invalid" : ""}`}>
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+      <p id={`${props.id}-hint`} class="hint muted">
+        {props.hint}
+      </p>
+      <p id={`${props.id}-error`} class="field-error" role={props.error ? "alert" : undefined}>
+        {props.error ?? ""}
+      </p>
+    </div>
+  );
+}

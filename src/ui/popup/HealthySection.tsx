@@ -1,0 +1,36 @@
+import { useState } from "preact/hooks";
+import { loadHealthy } from "../../adapters/storage.ts";
+import { accountLabel } from "../../core/list-model.ts";
+import type { HealthyApps, Status } from "../../core/status.ts";
+import { AppIcon } from "./AppRow.tsx";
+
+/** Collapsed by default; the (possibly large) list is read from storage only when opened. */
+export function HealthySection({ status, count }: { status: Status; count: number }) {
+  const [healthy, setHealthy] = useState<HealthyApps>();
+  const onToggle = (event: Event) => {
+    if ((event.currentTarget as HTMLDetailsElement).open && !healthy) void loadHealthy().then((loaded) => setHealthy(loaded.healthy));
+  };
+  if (count === 0) return null;
+  return (
+    <details class="healthy" onToggle={onToggle}>
+      <summary>Healthy connected apps ({count.toLocaleString("en-US")})</summary>
+      {healthy === undefined ? (
+        <p class="muted">Loading…</p>
+      ) : (
+        <ul>
+          {status.accounts.flatMap((account) =>
+            (healthy[account.id] ?? []).map((app) => (
+              <li key={`${account.id}/${app.slug}`} class="app healthy-app">
+                <AppIcon app={app} />
+                <div class="names">
+                  <span class="app-name">{app.name}</span>
+                  <span class="account muted">{accountLabel(account)}</span>
+                </div>
+              </li>
+            )),
+          )}
+        </ul>
+      )}
+    </details>
+  );
+}

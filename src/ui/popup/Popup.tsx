@@ -1,0 +1,114 @@
+import { useMemo, useState } from "preact/hooks";
+import { browser } from "../../adapters/browser.ts";
+import { requestCheck } from "../../adapters/messages.ts";
+import { ago, plural } from "../../core/format.ts";
+import { buildListModel, type ListModel } from "../../core/list-model.ts";
+import { environmentLabel } from "../../core/summary.ts";
+import { currentError, isCurrent } from "../../core/view-state.ts";
+import type { Settings } from "../../core/settings.ts";
+import type { Status } from "../../core/status.ts";
+import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
+import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
+import { AppRow } from "./AppRow.tsx";
+import { HealthySection } from "./HealthySection.tsx";
+
+export function Popup() {
+  const snapshot = useSnapshot();
+  const now = useNow();
+  const [query, setQuery] = useState("");
+  const [refreshing, setRefreshing] = useState(false);
+  const model = useMemo(() => (snapshot ? buildListModel(snapshot.status, query) : undefined), [snapshot, query]);
+  if (!snapshot || !model) return null;
+  const { settings, status, notices } = snapshot;
+  const error = currentError(settings, status);
+  const checking = status.checking !== undefined || refreshing;
+
+  const refresh = () => {
+    setRefreshing(true);
+    void requestCheck("refresh").finally(() => setRefreshing(false));
+  };
+
+  return (
+    <main>
+      <header>
+        <h1>Integration status</h1>
+        {settings.apiKey !== "" && <span class="env">{environmentLabel(settings)}</span>}
+        <button type="button" onClick={refresh} disabled={checking || settings.apiKey === ""}>
+          Refresh
+        </button>
+      </header>
+      <p class="checked muted" aria-live="polite">
+        {checkedLine(status, checking, now)}
+      </p>
+      <Notices notices={notices} />
+      {error && <StatusBanner error={error} settings={settings} status={status} now={now} />}
+      {status.notice && isCurrent(settings, status) && <p class="banner warn">{status.notice.message}</p>}
+      {status.checkedAt !== undefined && <Summary model={model} />}
+      {model.appCount > 8 && (
+        <input
+          type="search"
+          class="filter"
+          placeholder="Filter by app or linked account"
+          aria-label="Filter by app or linked account"
+          value={query}
+          onInput={(event) => setQuery(event.currentTarget.value)}
+        />
+      )}
+      <List model={model} settings={settings} query={query} />
+      <HealthySection status={status} count={model.healthyCount} />
+      <footer>
+        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
+          Options
+        </button>
+      </footer>
+    </main>
+  );
+}
+
+function checkedLine(status: Status, checking: boolean, now: number): string {
+  if (checking) {
+    const progress = status.checking && status.checking.total > 0 ? ` (${status.checking.done.toLocaleString("en-US")} of ${status.checking.total.toLocaleString("en-US")})` : "";
+    return `Checking…${progress}`;
+  }
+  return status.checkedAt === undefined ? "Not checked yet" : `Last checked ${ago(status.checkedAt, now)}`;
+}
+
+function Summary({ model }: { model: ListModel }) {
+  if (model.appCount === 0) {
+    return <p class="summary ok">All connected apps are healthy across {plural(model.accountsWatched, "linked account")}.</p>;
+  }
+  const verb = model.appCount === 1 ? "needs" : "need";
+  return (
+    <p class="summary">
+      <strong>{plural(model.appCount, "app")}</strong> {verb} re-authentication across {model.accountsWithApps.toLocaleString("en-US")} of {plural(model.accountsWatched, "linked account")}
+    </p>
+  );
+}
+
+function List({ model, settings, query }: { model: ListModel; settings: Settings; query: string }) {
+  if (model.groups.length === 0) {
+    return query.trim() !== "" ? <p class="muted">Nothing matches “{query}”.</p> : null;
+  }
+  return (
+    <div class="groups">
+      {model.groups.map((group) => (
+        <section class="group" key={group.id} aria-label={group.label}>
+          <h2>{group.label}</h2>
+          {group.error && (
+            <p class="account-error" role="note">
+              Could not check this linked account: {group.error.message}
+              {group.checkedAt !== undefined ? ` Showing data from ${ago(group.checkedAt, Date.now())}.` : ""}
+            </p>
+          )}
+          {group.apps.length > 0 && (
+            <ul>
+              {group.apps.map((app) => (
+                <AppRow key={app.slug} app={app} accountId={group.id} accountLabel={group.label} settings={settings} />
+              ))}
+            </ul>
+          )}
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { browser } from "../../adapters/browser.ts";
+import { CobaltClient } from "../../core/api/client.ts";
+import { toApiError } from "../../core/api/errors.ts";
+import type { AppRecord } from "../../core/records.ts";
+import { reconnectLink } from "../../core/reconnect.ts";
+import type { Settings } from "../../core/settings.ts";
+import { isHttpUrl } from "../../core/url.ts";
+
+/** A fresh reconnect link for one app, asked for when the user clicks, never cached. */
+export async function fetchLink(settings: Settings, app: AppRecord, linkedAccountId: string): Promise<string> {
+  const client = new CobaltClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, fetch: (url, init) => fetch(url, init) });
+  return (await reconnectLink(client, app, linkedAccountId)).url;
+}
+
+export async function openLink(url: string): Promise<void> {
+  if (!isHttpUrl(url)) throw new Error("Only web (http or https) links are opened.");
+  await browser.tabs.create({ url });
+}
+
+/** Copy needs the click's user activation, which lasts a few seconds; false when it ran out. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function failureText(error: unknown): string {
+  return toApiError(error).message;
+}

@@ -1,0 +1,35 @@
+import { browser } from "../../adapters/browser.ts";
+import { requestApiPermission } from "../../adapters/permissions.ts";
+import { requestCheck } from "../../adapters/messages.ts";
+import type { ErrorKind } from "../../core/api/errors.ts";
+import type { Settings } from "../../core/settings.ts";
+
+export interface BannerAction {
+  label: string;
+  run(): void;
+}
+
+/** The one button that helps with a failure, if there is one. */
+export function actionFor(kind: ErrorKind, settings: Settings, onOptionsPage: boolean): BannerAction | undefined {
+  switch (kind) {
+    case "permission":
+      return {
+        label: "Grant access",
+        // Straight from the click: the permission prompt needs the user's gesture.
+        run: () => void requestApiPermission(settings.baseUrl).then((granted) => (granted ? requestCheck("refresh") : undefined)),
+      };
+    case "not-set-up":
+    case "unauthorized":
+    case "forbidden":
+    case "not-found":
+    case "bad-request":
+      return onOptionsPage ? undefined : { label: "Open Options", run: () => void browser.runtime.openOptionsPage() };
+    case "server":
+    case "bad-response":
+    case "timeout":
+    case "network":
+      return { label: "Retry now", run: () => void requestCheck("refresh") };
+    case "rate-limited":
+      return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+import { defineConfig } from "vitest/config";
+
+// Kept apart from vite.config.ts so the extension build plugin never runs under vitest.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["test/unit/**/*.test.ts", "test/fake-cobalt/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "e2e-chromium",
+          environment: "node",
+          include: ["test/e2e/**/*.e2e.ts"],
+          env: { E2E_BROWSER: "chromium" },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "e2e-firefox",
+          environment: "node",
+          include: ["test/e2e/**/*.e2e.ts"],
+          env: { E2E_BROWSER: "firefox" },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
