@@ -1,8 +1,8 @@
-import { browser } from "./browser.ts";
+import { api } from "./browser.ts";
 import type { BadgeState } from "../core/badge.ts";
 
 export async function applyBadge(badge: BadgeState): Promise<void> {
-  const action = browser.action;
+  const action = api().action;
   await Promise.all([
     action.setBadgeText({ text: badge.text }),
     action.setBadgeBackgroundColor({ color: badge.color }),

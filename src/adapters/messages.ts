@@ -1,4 +1,4 @@
-import { browser } from "./browser.ts";
+import { api } from "./browser.ts";
 import { z } from "../core/zod.ts";
 
 /** Messages from the pages to the background: fire a check, and hear when it is over. */
@@ -7,5 +7,5 @@ export type CheckMessage = z.infer<typeof CheckMessageSchema>;
 
 export async function requestCheck(trigger: CheckMessage["trigger"]): Promise<void> {
   const message: CheckMessage = { type: "check", trigger };
-  await browser.runtime.sendMessage(message);
+  await api().runtime.sendMessage(message);
 }

@@ -1,9 +1,9 @@
-import { browser } from "./browser.ts";
+import { api } from "./browser.ts";
 import { originPattern } from "../core/url.ts";
 
 export async function hasApiPermission(baseUrl: string): Promise<boolean> {
   try {
-    return await browser.permissions.contains({ origins: [originPattern(baseUrl)] });
+    return await api().permissions.contains({ origins: [originPattern(baseUrl)] });
   } catch {
     return false;
   }
@@ -14,5 +14,5 @@ export async function hasApiPermission(baseUrl: string): Promise<boolean> {
  * permission prompt during a user gesture.
  */
 export function requestApiPermission(baseUrl: string): Promise<boolean> {
-  return browser.permissions.request({ origins: [originPattern(baseUrl)] });
+  return api().permissions.request({ origins: [originPattern(baseUrl)] });
 }

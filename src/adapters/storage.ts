@@ -1,4 +1,4 @@
-import { browser } from "./browser.ts";
+import { api } from "./browser.ts";
 import { parseStoredSettings, serializeSettings, type Settings } from "../core/settings.ts";
 import { parseStoredHealthy, parseStoredStatus, type HealthyApps, type Status } from "../core/status.ts";
 
@@ -27,21 +27,21 @@ export function toSnapshot(raw: Record<string, unknown>): Snapshot {
 }
 
 export async function loadSnapshot(): Promise<Snapshot> {
-  return toSnapshot(await browser.storage.local.get([KEYS.settings, KEYS.status]));
+  return toSnapshot(await api().storage.local.get([KEYS.settings, KEYS.status]));
 }
 
 export async function loadHealthy(): Promise<{ healthy: HealthyApps; notice?: string }> {
-  const parsed = parseStoredHealthy((await browser.storage.local.get(KEYS.healthy))[KEYS.healthy]);
+  const parsed = parseStoredHealthy((await api().storage.local.get(KEYS.healthy))[KEYS.healthy]);
   return parsed.notice ? { healthy: parsed.value, notice: parsed.notice } : { healthy: parsed.value };
 }
 
 export async function saveSettings(settings: Settings): Promise<void> {
-  await browser.storage.local.set({ [KEYS.settings]: serializeSettings(settings) });
+  await api().storage.local.set({ [KEYS.settings]: serializeSettings(settings) });
 }
 
 /** Status and healthy apps land in one write, so no reader ever sees one without the other. */
 export async function saveStatus(status: Status, healthy?: HealthyApps): Promise<void> {
-  await browser.storage.local.set(healthy ? { [KEYS.status]: status, [KEYS.healthy]: healthy } : { [KEYS.status]: status });
+  await api().storage.local.set(healthy ? { [KEYS.status]: status, [KEYS.healthy]: healthy } : { [KEYS.status]: status });
 }
 
 export type ChangedKeys = Set<string>;
@@ -50,6 +50,6 @@ export function onStoredChange(listener: (changed: ChangedKeys) => void): () => 
   const handler = (changes: Record<string, unknown>, area: string) => {
     if (area === "local") listener(new Set(Object.keys(changes)));
   };
-  browser.storage.onChanged.addListener(handler);
-  return () => browser.storage.onChanged.removeListener(handler);
+  api().storage.onChanged.addListener(handler);
+  return () => api().storage.onChanged.removeListener(handler);
 }

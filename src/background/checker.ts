@@ -73,7 +73,8 @@ function withError(status: Status, source: string, error: ApiError, at: number):
 export async function clearInterruptedCheck(): Promise<void> {
   if (inFlight) return;
   const { status } = await loadSnapshot();
-  if (!status.checking) return;
+  // Re-asked after the read: a check may have started meanwhile, and its mark is real.
+  if (!status.checking || inFlight) return;
   const next = { ...status };
   delete next.checking;
   await saveStatus(next);

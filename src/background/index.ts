@@ -1,4 +1,5 @@
-import { browser } from "../adapters/browser.ts";
+import polyfill from "webextension-polyfill";
+import { installApi } from "../adapters/browser.ts";
 import { ensureCheckAlarm } from "../adapters/alarms.ts";
 import { CheckMessageSchema } from "../adapters/messages.ts";
 import { KEYS, loadSnapshot, onStoredChange } from "../adapters/storage.ts";
@@ -9,6 +10,9 @@ import { check, clearInterruptedCheck, renderBadge } from "./checker.ts";
  * Wiring only. Every listener is registered synchronously at the top level, so an event that
  * wakes a stopped background is delivered; all state is read from storage inside the handlers.
  */
+
+installApi(polyfill);
+const browser = polyfill;
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === ALARM_NAME) void check("alarm").then(renderBadge);

@@ -1,4 +1,5 @@
 import { render } from "preact";
+import { ensureApi } from "../../adapters/browser.ts";
 import { Options } from "./Options.tsx";
 
-render(<Options />, document.getElementById("app")!);
+void ensureApi().then(() => render(<Options />, document.getElementById("app")!));

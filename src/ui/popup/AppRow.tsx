@@ -2,7 +2,9 @@ import { useState } from "preact/hooks";
 import type { AppRecord } from "../../core/records.ts";
 import type { Settings } from "../../core/settings.ts";
 import { isHttpUrl } from "../../core/url.ts";
-import { copyText, failureText, fetchLink, openLink } from "./links.ts";
+
+// The API client and reconnect logic load on the first click: the list paints without them.
+const links = () => import("./links.ts");
 
 type RowState =
   | { kind: "idle" }
@@ -37,6 +39,7 @@ export function AppRow({ app, accountId, accountLabel, settings }: Props) {
 
   const reconnect = async () => {
     setState({ kind: "busy", what: "open" });
+    const { fetchLink, openLink, failureText } = await links();
     try {
       await openLink(await fetchLink(settings, app, accountId));
       setState({ kind: "idle" });
@@ -47,6 +50,7 @@ export function AppRow({ app, accountId, accountLabel, settings }: Props) {
 
   const copy = async () => {
     setState({ kind: "busy", what: "copy" });
+    const { fetchLink, copyText, failureText } = await links();
     try {
       const url = await fetchLink(settings, app, accountId);
       setState((await copyText(url)) ? { kind: "copied" } : { kind: "manual-copy", url });

@@ -1,5 +1,5 @@
 import { useMemo, useState } from "preact/hooks";
-import { browser } from "../../adapters/browser.ts";
+import { api } from "../../adapters/browser.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import { ago, plural } from "../../core/format.ts";
 import { buildListModel, type ListModel } from "../../core/list-model.ts";
@@ -57,7 +57,7 @@ export function Popup() {
       <List model={model} settings={settings} query={query} />
       <HealthySection status={status} count={model.healthyCount} />
       <footer>
-        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
+        <button type="button" class="link" onClick={() => void api().runtime.openOptionsPage()}>
           Options
         </button>
       </footer>

@@ -1,4 +1,4 @@
-import { browser } from "../../adapters/browser.ts";
+import { api } from "../../adapters/browser.ts";
 import { CobaltClient } from "../../core/api/client.ts";
 import { toApiError } from "../../core/api/errors.ts";
 import type { AppRecord } from "../../core/records.ts";
@@ -14,7 +14,7 @@ export async function fetchLink(settings: Settings, app: AppRecord, linkedAccoun
 
 export async function openLink(url: string): Promise<void> {
   if (!isHttpUrl(url)) throw new Error("Only web (http or https) links are opened.");
-  await browser.tabs.create({ url });
+  await api().tabs.create({ url });
 }
 
 /** Copy needs the click's user activation, which lasts a few seconds; false when it ran out. */

@@ -1,4 +1,5 @@
 import { render } from "preact";
+import { ensureApi } from "../../adapters/browser.ts";
 import { Popup } from "./Popup.tsx";
 
-render(<Popup />, document.getElementById("app")!);
+void ensureApi().then(() => render(<Popup />, document.getElementById("app")!));

@@ -1,4 +1,4 @@
-import { browser } from "../../adapters/browser.ts";
+import { api } from "../../adapters/browser.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import type { ErrorKind } from "../../core/api/errors.ts";
@@ -23,7 +23,7 @@ export function actionFor(kind: ErrorKind, settings: Settings, onOptionsPage: bo
     case "forbidden":
     case "not-found":
     case "bad-request":
-      return onOptionsPage ? undefined : { label: "Open Options", run: () => void browser.runtime.openOptionsPage() };
+      return onOptionsPage ? undefined : { label: "Open Options", run: () => void api().runtime.openOptionsPage() };
     case "server":
     case "bad-response":
     case "timeout":
