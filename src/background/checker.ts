@@ -34,14 +34,17 @@ async function runOnce(trigger: Trigger): Promise<void> {
   const now = Date.now();
   if (!shouldCheck(trigger, settings, status, now).run) return;
 
-  if (!(await hasApiPermission(settings.baseUrl))) {
+  const [permitted, { healthy }] = await Promise.all([
+    hasApiPermission(settings.baseUrl),
+    loadHealthy(),
+    saveStatus({ ...status, checking: { startedAt: now, done: 0, total: 0 } }),
+  ]);
+  if (!permitted) {
     const origin = new URL(settings.baseUrl).origin;
     await saveStatus(withError(status, sourceKey(settings), new ApiError("permission", `The extension is not allowed to reach ${origin}. Grant access to check again.`), now));
     return;
   }
 
-  await saveStatus({ ...status, checking: { startedAt: now, done: 0, total: 0 } });
-  const { healthy } = await loadHealthy();
   const client = new CobaltClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, fetch: (url, init) => fetch(url, init) });
   try {
     const result = await runCheck({

@@ -22,7 +22,7 @@ export interface FailureRow {
 }
 
 export const FAILURE_BADGE: Record<ErrorKind, FailureRow> = {
-  "not-set-up": { text: "SET", color: "#b06000", title: "Not set up: add your API key in Options", keepsCount: false },
+  "not-set-up": { text: "SET", color: "#b06000", title: "Not set up: finish the settings in Options", keepsCount: false },
   unauthorized: { text: "KEY", color: "#a50e0e", title: "API key rejected: enter a valid key in Options", keepsCount: false },
   forbidden: { text: "DENY", color: "#a50e0e", title: "Access refused for this API key", keepsCount: false },
   permission: { text: "PERM", color: "#b06000", title: "Permission to reach the API is missing: open the popup to grant it", keepsCount: false },

@@ -29,7 +29,9 @@ export function badgeFor(settings: Settings, status: Status, now: number): Badge
 
   if (error) {
     const row = FAILURE_BADGE[error.kind];
-    const title = `${APP_NAME}: ${row.title}.${hasData ? ` Last known: ${countPhrase}${checked}.` : ""}`;
+    // "Not set up" has several causes (no key, no linked accounts); the message names this one.
+    const detail = error.kind === "not-set-up" ? ` ${error.message}` : "";
+    const title = `${APP_NAME}: ${row.title}.${detail}${hasData ? ` Last known: ${countPhrase}${checked}.` : ""}`;
     if (row.keepsCount && hasData && count > 0) return { text: countText(count), color: STALE_COUNT_COLOR, title };
     return { text: row.text, color: row.color, title };
   }

@@ -1,5 +1,5 @@
 import { PAGE_SIZE, rotationSize } from "./check/plan.ts";
-import type { Settings } from "./settings.ts";
+import { sourceKey, type Settings } from "./settings.ts";
 import type { Status } from "./status.ts";
 
 /**
@@ -9,6 +9,8 @@ import type { Status } from "./status.ts";
  */
 export function expectedRequests(settings: Settings, status: Status): number | undefined {
   if (settings.linkedAccountIds.length > 0) return settings.linkedAccountIds.length;
+  // What the last check really made beats the formula (a listing without integrations, say).
+  if (status.lastRun && status.source === sourceKey(settings)) return status.lastRun.requests;
   const total = status.accountsTotal;
   if (total === undefined) return undefined;
   const flagged = status.accounts.filter((account) => account.reauth.length > 0).length;

@@ -19,7 +19,8 @@ export type BaseUrlResult = { ok: true; value: string } | { ok: false; message: 
 export function normalizeBaseUrl(input: string): BaseUrlResult {
   const trimmed = input.trim();
   if (trimmed === "") return { ok: false, message: "Enter the API base URL, for example https://api.gocobalt.io." };
-  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  // "host:8443" is a host with a port, not a scheme.
+  const withScheme = /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;
   try {
     url = new URL(withScheme);

@@ -18,7 +18,7 @@ export function pageScripts(distDir: string, htmlPath: string): { initial: strin
     target.add(file);
     const code = readFileSync(file, "utf8");
     for (const m of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+\.js)["']/g)) visit(resolveFrom(distDir, dirname(file), m[1]!), isLazy);
-    for (const m of code.matchAll(/import\(\s*["']([^"']+\.js)["']\s*\)/g)) visit(resolveFrom(distDir, dirname(file), m[1]!), true);
+    for (const m of code.matchAll(/import\(\s*["'`]([^"'`]+\.js)["'`]\s*\)/g)) visit(resolveFrom(distDir, dirname(file), m[1]!), true);
   };
   for (const entry of entries) visit(entry, false);
   for (const file of initial) lazy.delete(file);

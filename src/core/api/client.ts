@@ -157,7 +157,7 @@ export class CobaltClient {
 function fetchFailure(error: unknown, timeoutMs: number): ApiError {
   const name = error instanceof Error ? error.name : "";
   if (name === "TimeoutError" || name === "AbortError") {
-    return new ApiError("timeout", `Cobalt did not answer within ${Math.round(timeoutMs / 1000)} seconds.`);
+    return new ApiError("timeout", `Cobalt did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} seconds.`);
   }
   return new ApiError("network", "Could not reach the Cobalt API: the computer may be offline, or the address may be wrong.");
 }

@@ -45,7 +45,8 @@ export const IntegrationSchema = z.looseObject({
 export const LinkedAccountSchema = z.looseObject({
   account_id: z.string(),
   name: optionalString,
-  integrations: z.optional(z.array(IntegrationSchema)),
+  // A malformed list is treated as absent: the account then gets the full check instead of vanishing.
+  integrations: z.catch(z.optional(z.array(IntegrationSchema)), undefined),
 });
 export type LinkedAccount = z.infer<typeof LinkedAccountSchema>;
 

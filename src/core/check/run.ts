@@ -59,6 +59,8 @@ export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
   const throttled = async <T>(call: () => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
       await pacer.slot();
+      // Another worker may have stopped the check while this one waited for its slot.
+      if (aborted) throw aborted;
       requests++;
       try {
         return await call();

@@ -1,0 +1,173 @@
+/**
+ * `npm run bench`: measures the built Chrome extension against the fake Cobalt server and prints
+ * figures beside the floors they are judged against. Not a test: nothing here passes or fails.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { startFakeCobalt } from "../fake-cobalt/server.ts";
+import { PAGE_SIZE, planFullChecks } from "../../src/core/check/plan.ts";
+import { serializeSettings, sourceKey, DEFAULT_SETTINGS, type Settings } from "../../src/core/settings.ts";
+import { STATUS_VERSION, type Status } from "../../src/core/status.ts";
+import { REAUTH_EVERY, seedOrg } from "./org.ts";
+import { gzipBytes, pageScripts } from "./sizes.ts";
+
+const DIST = resolve("dist/chrome");
+const LATENCY_MS = 30;
+const BUDGET = 1200; // requests per minute: the highest the options allow, so the big org finishes
+const ORGS = (process.env.BENCH_ORGS ?? "100,1000,10000").split(",").map(Number);
+const PAINT_ITEMS = 1000;
+const PAINT_RUNS = 7;
+
+async function launch(): Promise<{ ctx: BrowserContext; id: string }> {
+  const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "bench-")), {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium",
+    headless: true,
+    args: [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+  const worker = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent("serviceworker"));
+  return { ctx, id: new URL(worker.url()).host };
+}
+
+async function extensionPage(ctx: BrowserContext, id: string, path: string): Promise<Page> {
+  const page = await ctx.newPage();
+  await page.goto(`chrome-extension://${id}/${path}`);
+  return page;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+interface CheckRow { accounts: number; requests: number; requestFloor: number; ms: number; msFloor: number }
+
+async function measureCheck(accounts: number): Promise<CheckRow> {
+  const fake = await startFakeCobalt({ latencyMs: LATENCY_MS, flavor: "v3" });
+  fake.addKey("tk_bench_key", "test");
+  seedOrg(fake, accounts);
+  const { ctx, id } = await launch();
+  try {
+    const page = await extensionPage(ctx, id, "src/ui/options/options.html");
+    const settings: Settings = { ...DEFAULT_SETTINGS, apiKey: "tk_bench_key", baseUrl: fake.origin, linkedAccountIds: [], intervalMinutes: 60, requestsPerMinute: BUDGET };
+    await page.evaluate((stored) => browser.storage.local.set({ settings: stored }), serializeSettings(settings));
+    fake.clearRequests();
+    const started = Date.now();
+    await page.evaluate(() => browser.runtime.sendMessage({ type: "check", trigger: "settings" }));
+    const ms = Date.now() - started;
+    const requests = fake.requests.filter((r) => r.path.startsWith("/api/")).length;
+    const status = (await page.evaluate(() => browser.storage.local.get("status"))).status as Status;
+    if (status.error) throw new Error(`check failed: ${status.error.message}`);
+    console.error(`[${accounts}] round trip ${ms} ms, in background ${status.lastRun?.ms} ms`);
+
+    // The strategy's own floor: every listing page, every account the listing flags, and this
+    // cycle's share of the rotation of full checks.
+    const ids = Array.from({ length: accounts }, (_, i) => `acct-${String(i).padStart(5, "0")}`);
+    const flagged = new Set(ids.filter((_, i) => i % REAUTH_EVERY === 0));
+    const plan = planFullChecks({ ids, flagged, cursor: 0 });
+    const requestFloor = Math.ceil(accounts / PAGE_SIZE) + plan.full.size;
+    const msFloor = ((requestFloor - 1) * 60_000) / BUDGET + LATENCY_MS;
+    return { accounts, requests, requestFloor, ms, msFloor };
+  } finally {
+    await ctx.close();
+    await fake.close();
+  }
+}
+
+function paintStatus(settings: Settings): Status {
+  return {
+    schemaVersion: STATUS_VERSION,
+    source: sourceKey(settings),
+    checkedAt: Date.now(),
+    accountsTotal: PAINT_ITEMS,
+    accounts: Array.from({ length: PAINT_ITEMS }, (_, i) => ({
+      id: `acct-${i}`,
+      name: `Customer ${i}`,
+      checkedAt: Date.now(),
+      reauth: [{ slug: "slack", name: `Slack ${i}`, authType: "oauth2" }],
+      healthyCount: 2,
+    })),
+  };
+}
+
+function staticPage(): string {
+  const items = Array.from(
+    { length: PAINT_ITEMS },
+    (_, i) => `<section><h2>Customer ${i} (acct-${i})</h2><ul><li><span>S</span><span>Slack ${i}</span><span>Customer ${i} (acct-${i})</span><button>Reconnect</button><button>Copy link</button></li></ul></section>`,
+  ).join("");
+  return `<!doctype html><html><head><meta charset="utf-8"><style>body{width:400px;font:13px system-ui}li{display:grid;grid-template-columns:24px 1fr auto auto}</style></head><body><h1>Integration status</h1>${items}</body></html>`;
+}
+
+async function firstContentfulPaint(page: Page, url: string, ready: string): Promise<number> {
+  await page.goto(url);
+  await page.waitForFunction((selector) => document.querySelectorAll(selector).length > 0, ready);
+  return page.evaluate(() => new Promise<number>((done) => {
+    new PerformanceObserver((list) => {
+      const fcp = list.getEntries().find((entry) => entry.name === "first-contentful-paint");
+      if (fcp) done(fcp.startTime);
+    }).observe({ type: "paint", buffered: true });
+  }));
+}
+
+async function measurePaint(): Promise<{ popup: number; staticPage: number }> {
+  const fake = await startFakeCobalt();
+  const { ctx, id } = await launch();
+  try {
+    const settings: Settings = { ...DEFAULT_SETTINGS, apiKey: "tk_bench_key", baseUrl: fake.origin, linkedAccountIds: [] };
+    const setup = await extensionPage(ctx, id, "src/ui/options/options.html");
+    await setup.evaluate(([stored, status]) => browser.storage.local.set({ settings: stored, status }), [serializeSettings(settings), paintStatus(settings)] as const);
+    await setup.close();
+    const file = join(mkdtempSync(join(tmpdir(), "bench-static-")), "static.html");
+    writeFileSync(file, staticPage());
+    const page = await ctx.newPage();
+    await page.setViewportSize({ width: 400, height: 600 });
+    const popup: number[] = [];
+    const statics: number[] = [];
+    for (let run = 0; run < PAINT_RUNS; run++) {
+      popup.push(await firstContentfulPaint(page, `chrome-extension://${id}/src/ui/popup/popup.html`, "li.app"));
+      statics.push(await firstContentfulPaint(page, `file://${file}`, "li"));
+    }
+    const items = await (async () => {
+      await page.goto(`chrome-extension://${id}/src/ui/popup/popup.html`);
+      await page.waitForSelector("li.app");
+      return page.locator("li.app").count();
+    })();
+    if (items !== PAINT_ITEMS) throw new Error(`popup listed ${items} apps, expected ${PAINT_ITEMS}`);
+    return { popup: median(popup), staticPage: median(statics) };
+  } finally {
+    await ctx.close();
+    await fake.close();
+  }
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ratio = (value: number, floor: number) => (value / floor).toFixed(2);
+
+const checks: CheckRow[] = [];
+for (const accounts of ORGS) checks.push(await measureCheck(accounts));
+const paint = await measurePaint();
+const popupJs = pageScripts(DIST, "src/ui/popup/popup.html");
+const optionsJs = pageScripts(DIST, "src/ui/options/options.html");
+
+const lines = [
+  `Benchmark, ${new Date().toISOString().slice(0, 10)}, Chromium ${ctxVersion()}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${LATENCY_MS} ms latency per request, budget ${BUDGET} requests/min`,
+  "",
+  "| linked accounts | requests | floor | ratio (target ≤ 1.10) | full check | floor | ratio (target ≤ 1.20) |",
+  "|---:|---:|---:|---:|---:|---:|---:|",
+  ...checks.map((c) => `| ${c.accounts.toLocaleString("en-US")} | ${c.requests} | ${c.requestFloor} | ${ratio(c.requests, c.requestFloor)} | ${(c.ms / 1000).toFixed(2)} s | ${(c.msFloor / 1000).toFixed(2)} s | ${ratio(c.ms, c.msFloor)} |`),
+  "",
+  "| measure | value | reference | ratio or target |",
+  "|---|---:|---:|---:|",
+  `| popup paint, ${PAINT_ITEMS} apps from storage (median of ${PAINT_RUNS}) | ${paint.popup.toFixed(0)} ms | static page ${paint.staticPage.toFixed(0)} ms | ${ratio(paint.popup, paint.staticPage)} (target ≤ 1.50) |`,
+  `| popup JavaScript at open, gzip | ${kb(gzipBytes(DIST, popupJs.initial))} | | target < 20 KB |`,
+  `| popup JavaScript loaded on first Reconnect/Copy, gzip | ${kb(gzipBytes(DIST, popupJs.lazy))} | | |`,
+  `| options page JavaScript, gzip | ${kb(gzipBytes(DIST, [...optionsJs.initial, ...optionsJs.lazy]))} | | |`,
+  `| background, gzip | ${kb(gzipBytes(DIST, ["src/background/index.js"]))} | | |`,
+];
+console.log(lines.join("\n"));
+
+function ctxVersion(): string {
+  return execFileSync(process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium", ["--version"], { encoding: "utf8" }).trim().replace(/^Chromium /, "");
+}

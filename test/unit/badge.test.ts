@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import type { ErrorKind } from "../../src/core/api/errors.ts";
+import { badgeFor, countText } from "../../src/core/badge.ts";
+import { APP_NAME, COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR } from "../../src/core/badge-table.ts";
+import { isTransient } from "../../src/core/api/errors.ts";
+import { EMPTY_STATUS, type Status } from "../../src/core/status.ts";
+import { account, makeSettings, makeStatus } from "./support/fixtures.ts";
+
+const NOW = Date.parse("2026-07-01T12:00:00.000Z");
+const KINDS = Object.keys(FAILURE_BADGE) as ErrorKind[];
+const settings = makeSettings();
+
+const hubspot = { slug: "hubspot", name: "HubSpot" };
+const slack = { slug: "slack", name: "Slack" };
+const gmail = { slug: "gmail", name: "Gmail" };
+
+/** Two accounts, three apps needing re-auth in total, checked 10 minutes ago. */
+function withData(overrides: Partial<Status> = {}): Status {
+  return makeStatus(settings, {
+    checkedAt: NOW - 10 * 60_000,
+    accounts: [account("a1", { reauth: [hubspot, slack], healthyCount: 1 }), account("a2", { reauth: [gmail] }), account("a3", { healthyCount: 4 })],
+    ...overrides,
+  });
+}
+
+function error(kind: ErrorKind) {
+  return { kind, message: `failed: ${kind}`, at: NOW - 1000 };
+}
+
+describe("countText", () => {
+  it.each<[number, string]>([
+    [0, ""],
+    [-1, ""],
+    [1, "1"],
+    [42, "42"],
+    [99, "99"],
+    [100, "99+"],
+    [12345, "99+"],
+  ])("%i → %j", (count, text) => {
+    expect(countText(count)).toBe(text);
+  });
+});
+
+describe("FAILURE_BADGE", () => {
+  it("has a short text, a colour and a title for every kind", () => {
+    expect(KINDS).toHaveLength(11);
+    for (const kind of KINDS) {
+      const row = FAILURE_BADGE[kind];
+      expect(row.text.length, kind).toBeGreaterThan(0);
+      expect(row.text.length, kind).toBeLessThanOrEqual(4);
+      expect(row.color, kind).toMatch(/^#[0-9a-f]{6}$/);
+      expect(row.title.length, kind).toBeGreaterThan(0);
+    }
+  });
+
+  it("keeps a known count for transient failures", () => {
+    for (const kind of KINDS) {
+      if (isTransient(kind)) expect(FAILURE_BADGE[kind].keepsCount, kind).toBe(true);
+    }
+    expect(FAILURE_BADGE.unauthorized.keepsCount).toBe(false);
+    expect(FAILURE_BADGE["not-set-up"].keepsCount).toBe(false);
+  });
+});
+
+describe("badgeFor", () => {
+  it("shows the count in red with a title naming apps and accounts", () => {
+    const badge = badgeFor(settings, withData(), NOW);
+    expect(badge).toEqual({
+      text: "3",
+      color: COUNT_COLOR,
+      title: `${APP_NAME}: 3 apps need re-authentication across 2 linked accounts (checked 10 minutes ago).`,
+    });
+  });
+
+  it("uses the singular for one app in one account", () => {
+    const badge = badgeFor(settings, withData({ accounts: [account("a1", { reauth: [hubspot] })] }), NOW);
+    expect(badge.text).toBe("1");
+    expect(badge.title).toBe(`${APP_NAME}: 1 app needs re-authentication across 1 linked account (checked 10 minutes ago).`);
+  });
+
+  it("shows 99+ above 99 apps", () => {
+    const many = Array.from({ length: 150 }, (_, i) => ({ slug: `app${i}`, name: `App ${i}` }));
+    const badge = badgeFor(settings, withData({ accounts: [account("a1", { reauth: many })] }), NOW);
+    expect(badge.text).toBe("99+");
+    expect(badge.title).toContain("150 apps need re-authentication");
+  });
+
+  it("is empty when everything is healthy", () => {
+    const badge = badgeFor(settings, withData({ accounts: [account("a1", { healthyCount: 3 })], checkedAt: NOW }), NOW);
+    expect(badge).toEqual({ text: "", color: COUNT_COLOR, title: `${APP_NAME}: all connected apps are healthy (checked just now).` });
+  });
+
+  it("shows … before the first check", () => {
+    const badge = badgeFor(settings, makeStatus(settings), NOW);
+    expect(badge).toEqual({ text: "…", color: STALE_COUNT_COLOR, title: `${APP_NAME}: checking for the first time.` });
+  });
+
+  it.each(KINDS)("with no data, %s shows its row's text, colour and title", (kind) => {
+    const badge = badgeFor(settings, makeStatus(settings, { error: error(kind) }), NOW);
+    const row = FAILURE_BADGE[kind];
+    // "Not set up" has several causes, so its title also carries the stored message.
+    const detail = kind === "not-set-up" ? ` ${error(kind).message}` : "";
+    expect(badge).toEqual({ text: row.text, color: row.color, title: `${APP_NAME}: ${row.title}.${detail}` });
+  });
+
+  it.each(KINDS.filter((kind) => isTransient(kind)))(
+    "a transient %s failure keeps the last count in grey and says so in the title",
+    (kind) => {
+      const badge = badgeFor(settings, withData({ error: error(kind) }), NOW);
+      expect(badge.text).toBe("3");
+      expect(badge.color).toBe(STALE_COUNT_COLOR);
+      expect(badge.title).toBe(
+        `${APP_NAME}: ${FAILURE_BADGE[kind].title}. Last known: 3 apps need re-authentication across 2 linked accounts (checked 10 minutes ago).`,
+      );
+    },
+  );
+
+  it("a transient failure with last good data but a zero count shows the failure symbol", () => {
+    const badge = badgeFor(settings, withData({ accounts: [account("a1", { healthyCount: 2 })], error: error("network") }), NOW);
+    expect(badge.text).toBe("OFF");
+    expect(badge.color).toBe(FAILURE_BADGE.network.color);
+    expect(badge.title).toBe(`${APP_NAME}: ${FAILURE_BADGE.network.title}. Last known: No apps need re-authentication (checked 10 minutes ago).`);
+  });
+
+  it("a rejected key shows KEY even with a count, and the title still gives the last known count", () => {
+    const badge = badgeFor(settings, withData({ error: error("unauthorized") }), NOW);
+    expect(badge.text).toBe("KEY");
+    expect(badge.color).toBe(FAILURE_BADGE.unauthorized.color);
+    expect(badge.title).toContain("API key rejected");
+    expect(badge.title).toContain("Last known: 3 apps need re-authentication");
+  });
+
+  it("shows SET whenever the key is empty, whatever the status says", () => {
+    const noKey = makeSettings({ apiKey: "" });
+    for (const status of [EMPTY_STATUS, withData(), withData({ error: error("server") }), makeStatus(noKey, { error: error("unauthorized") })]) {
+      const badge = badgeFor(noKey, status, NOW);
+      expect(badge.text).toBe("SET");
+      expect(badge.color).toBe(FAILURE_BADGE["not-set-up"].color);
+      expect(badge.title.startsWith(`${APP_NAME}: Not set up: finish the settings in Options. Add your Cobalt API key in Options`)).toBe(true);
+    }
+    expect(badgeFor(makeSettings({ apiKey: "   " }), withData(), NOW).text).toBe("SET");
+  });
+
+  it("ignores an error recorded for other settings", () => {
+    const other = makeSettings({ apiKey: "tk_previous_key" });
+    const status = withData({ source: makeStatus(other).source, error: error("unauthorized") });
+    const badge = badgeFor(settings, status, NOW);
+    expect(badge.text).toBe("3");
+    expect(badge.color).toBe(COUNT_COLOR);
+    expect(badge.title).not.toContain("rejected");
+  });
+
+  it("keeps counting the other accounts when some accounts failed", () => {
+    const status = withData({
+      accounts: [account("a1", { reauth: [hubspot, slack] }), account("a2", { error: error("not-found") }), account("a3", { error: error("server") })],
+    });
+    const badge = badgeFor(settings, status, NOW);
+    expect(badge.text).toBe("2");
+    expect(badge.color).toBe(COUNT_COLOR);
+    expect(badge.title).toBe(
+      `${APP_NAME}: 2 apps need re-authentication across 1 linked account (checked 10 minutes ago). 2 linked accounts could not be checked (linked account not found).`,
+    );
+  });
+
+  it("shows the first failed account's symbol when the others have nothing to count", () => {
+    const status = withData({ accounts: [account("a1", { healthyCount: 1 }), account("a2", { error: error("timeout") })] });
+    const badge = badgeFor(settings, status, NOW);
+    expect(badge.text).toBe("SLOW");
+    expect(badge.color).toBe(FAILURE_BADGE.timeout.color);
+    expect(badge.title.startsWith(`${APP_NAME}: No apps need re-authentication (checked 10 minutes ago). 1 linked account could not be checked (`)).toBe(true);
+    expect(badge.title.toLowerCase()).toContain("did not answer in time");
+  });
+
+  it("always gives a non-empty title", () => {
+    const statuses: Status[] = [EMPTY_STATUS, makeStatus(settings), withData(), withData({ accounts: [] })];
+    for (const kind of KINDS) {
+      statuses.push(makeStatus(settings, { error: error(kind) }), withData({ error: error(kind) }));
+      statuses.push(withData({ accounts: [account("x", { error: error(kind) })] }));
+    }
+    for (const s of [settings, makeSettings({ apiKey: "" })]) {
+      for (const status of statuses) {
+        const badge = badgeFor(s, status, NOW);
+        expect(badge.title.length).toBeGreaterThan(APP_NAME.length + 2);
+        expect(badge.title.startsWith(`${APP_NAME}: `)).toBe(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,509 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../../src/core/api/errors.ts";
+import { runCheck, type CheckContext, type CheckResult } from "../../src/core/check/run.ts";
+import { sourceKey, type Settings } from "../../src/core/settings.ts";
+import { EMPTY_STATUS, STATUS_VERSION, type HealthyApps, type Status } from "../../src/core/status.ts";
+import { FakeClock } from "./support/clock.ts";
+import { FakeClient, account, app, appList, linkedAccount, makeSettings, makeStatus, page, reauthApp } from "./support/fixtures.ts";
+
+const T0 = 1_750_000_000_000;
+const IDS = ["acct-1", "acct-2", "acct-3"];
+/** 120 requests per minute: one slot every 500 ms. */
+const listed = makeSettings({ linkedAccountIds: IDS, requestsPerMinute: 120, intervalMinutes: 5 });
+const everyAccount = makeSettings({ linkedAccountIds: [], requestsPerMinute: 120, intervalMinutes: 5 });
+
+const HUBSPOT = { slug: "hubspot", name: "Hubspot" };
+const SLACK = { slug: "slack", name: "Slack" };
+const GMAIL = { slug: "gmail", name: "Gmail" };
+
+interface Setup {
+  settings?: Settings;
+  previous?: Status;
+  previousHealthy?: HealthyApps;
+  manual?: boolean;
+  pageSize?: number;
+}
+
+async function check(client: FakeClient, setup: Setup = {}): Promise<{ result: CheckResult; clock: FakeClock }> {
+  const clock = new FakeClock(T0);
+  const ctx: CheckContext = {
+    client,
+    settings: setup.settings ?? listed,
+    previous: setup.previous ?? EMPTY_STATUS,
+    previousHealthy: setup.previousHealthy ?? {},
+    manual: setup.manual ?? false,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0.5,
+  };
+  if (setup.pageSize !== undefined) ctx.pageSize = setup.pageSize;
+  const result = await clock.run(runCheck(ctx));
+  return { result, clock };
+}
+
+const serverError = () => new ApiError("server", "Cobalt's server failed (HTTP 502).", 502);
+const networkError = () => new ApiError("network", "Could not reach the Cobalt API.");
+const unauthorized = () => new ApiError("unauthorized", 'Cobalt rejected the API key (HTTP 401): "Invalid Credentials".', 401);
+const notFound = () => new ApiError("not-found", "Not found (HTTP 404).", 404);
+const rateLimited = (retryAfterMs?: number) => new ApiError("rate-limited", "Cobalt is limiting how often we may ask (HTTP 429).", 429, retryAfterMs);
+
+/** A previous check of `listed` that found re-auth work, 10 minutes before T0. */
+const P = T0 - 10 * 60_000;
+function previousListed(overrides: Partial<Status> = {}): Status {
+  return makeStatus(listed, {
+    checkedAt: P,
+    cycle: 4,
+    accounts: [
+      account("acct-1", { name: "Acme", checkedAt: P, reauth: [HUBSPOT], healthyCount: 1 }),
+      account("acct-2", { checkedAt: P, reauth: [SLACK, GMAIL], healthyCount: 0 }),
+      account("acct-3", { checkedAt: P, healthyCount: 2 }),
+    ],
+    lastRun: { ms: 900, requests: 3 },
+    ...overrides,
+  });
+}
+const PREVIOUS_HEALTHY: HealthyApps = { "acct-1": [SLACK], "acct-2": [], "acct-3": [HUBSPOT, GMAIL] };
+
+describe("listed linked accounts", () => {
+  it("checks each listed account once and records what it found", async () => {
+    const client = new FakeClient()
+      .setApps("acct-1", appList(reauthApp("hubspot", { auth_type: "oauth2", icon: "https://logos.test/hubspot.png" }), app("slack")))
+      .setApps("acct-2", appList(app("gmail"), app("zoom"), app("drive", { connected: undefined })))
+      .setApps("acct-3", appList(app("netsuite", { connected_accounts: [{ status: "expired" }] })));
+    const previous = makeStatus(listed, { accounts: [account("acct-2", { name: "Beta" })] });
+    const { result, clock } = await check(client, { previous });
+
+    expect(client.appCalls()).toEqual(["acct-1", "acct-2", "acct-3"]);
+    expect(result.requests).toBe(3);
+    const end = clock.now();
+    expect(end).toBe(T0 + 1000); // three requests, 500 ms apart
+    expect(result.status).toEqual({
+      schemaVersion: STATUS_VERSION,
+      source: sourceKey(listed),
+      cycle: 1,
+      fullCheckCursor: 0,
+      checkedAt: end,
+      lastRun: { ms: 1000, requests: 3 },
+      accounts: [
+        {
+          id: "acct-1",
+          checkedAt: end,
+          reauth: [{ slug: "hubspot", name: "Hubspot", icon: "https://logos.test/hubspot.png", authType: "oauth2" }],
+          healthyCount: 1,
+        },
+        { id: "acct-2", name: "Beta", checkedAt: end, reauth: [], healthyCount: 2 },
+        { id: "acct-3", checkedAt: end, reauth: [{ slug: "netsuite", name: "Netsuite" }], healthyCount: 0 },
+      ],
+    });
+    expect(result.healthy).toEqual({
+      "acct-1": [SLACK],
+      "acct-2": [GMAIL, { slug: "zoom", name: "Zoom" }],
+      "acct-3": [],
+    });
+  });
+
+  it("records items it could not read on the account", async () => {
+    const client = new FakeClient().setApps("acct-1", { apps: [app("slack")], skipped: 2 });
+    const { result } = await check(client, { settings: makeSettings({ linkedAccountIds: ["acct-1"] }) });
+    expect(result.status.accounts[0]!.skipped).toBe(2);
+  });
+
+  it("clears a previous failure and its backoff once a check succeeds", async () => {
+    const client = new FakeClient().setApps("acct-1", appList()).setApps("acct-2", appList()).setApps("acct-3", appList());
+    const previous = previousListed({ error: { kind: "server", message: "x", at: P }, backoff: { failures: 3, notBefore: T0 - 1 } });
+    const { result } = await check(client, { previous, previousHealthy: PREVIOUS_HEALTHY });
+    expect(result.status.error).toBeUndefined();
+    expect(result.status.backoff).toBeUndefined();
+    expect(result.status.cycle).toBe(5);
+    expect(result.status.accounts.map((a) => [a.id, a.name, a.reauth.length])).toEqual([
+      ["acct-1", "Acme", 0],
+      ["acct-2", undefined, 0],
+      ["acct-3", undefined, 0],
+    ]);
+  });
+
+  it("marks a 404 account and keeps checking the others, without a global error", async () => {
+    const client = new FakeClient()
+      .setApps("acct-1", appList(reauthApp("hubspot")))
+      .setApps("acct-2", notFound())
+      .setApps("acct-3", appList(app("slack")));
+    const { result, clock } = await check(client);
+    expect(client.appCalls()).toEqual(IDS);
+    expect(result.status.error).toBeUndefined();
+    expect(result.status.backoff).toBeUndefined();
+    expect(result.status.checkedAt).toBe(clock.now());
+    const [one, two, three] = result.status.accounts;
+    expect(one).toEqual({ id: "acct-1", checkedAt: clock.now(), reauth: [HUBSPOT], healthyCount: 0 });
+    expect(three).toEqual({ id: "acct-3", checkedAt: clock.now(), reauth: [], healthyCount: 1 });
+    expect(two!.error).toEqual({
+      kind: "not-found",
+      message: 'Cobalt has no linked account "acct-2" for this key\'s environment. Check the ID in Options (test and production keys see different accounts).',
+      at: clock.now(),
+    });
+    expect(two!.reauth).toEqual([]);
+    expect(two!.checkedAt).toBeUndefined();
+  });
+
+  it("keeps the last good data when every account fails with 5xx, and backs off", async () => {
+    const client = new FakeClient().setApps("acct-1", serverError()).setApps("acct-2", serverError()).setApps("acct-3", serverError());
+    const previous = previousListed();
+    const { result, clock } = await check(client, { previous, previousHealthy: PREVIOUS_HEALTHY });
+    const now = clock.now();
+    expect(client.appCalls()).toEqual(IDS);
+    expect(result.status.error).toEqual({ kind: "server", message: "Cobalt's server failed (HTTP 502).", at: now });
+    expect(result.status.backoff).toEqual({ failures: 1, notBefore: now + 30_000 });
+    expect(result.status.checkedAt).toBe(P);
+    expect(result.status.lastRun).toBeUndefined();
+    expect(result.status.accounts.map((a) => [a.id, a.reauth, a.healthyCount, a.checkedAt, a.error?.kind])).toEqual([
+      ["acct-1", [HUBSPOT], 1, P, "server"],
+      ["acct-2", [SLACK, GMAIL], 0, P, "server"],
+      ["acct-3", [], 2, P, "server"],
+    ]);
+    expect(result.status.accounts[0]!.name).toBe("Acme");
+    expect(result.healthy).toEqual(PREVIOUS_HEALTHY);
+  });
+
+  it("grows the backoff when failures repeat", async () => {
+    const client = new FakeClient().setApps("acct-1", serverError()).setApps("acct-2", serverError()).setApps("acct-3", serverError());
+    const previous = previousListed({ error: { kind: "server", message: "x", at: P }, backoff: { failures: 1, notBefore: T0 - 1 } });
+    const { result, clock } = await check(client, { previous });
+    // Second failure in a row: at least one interval (5 minutes).
+    expect(result.status.backoff).toEqual({ failures: 2, notBefore: clock.now() + 300_000 });
+  });
+
+  it("stops on 401, keeps the previous data and does not back off", async () => {
+    const client = new FakeClient().setApps("acct-1", unauthorized()).setApps("acct-2", appList()).setApps("acct-3", appList());
+    const previous = previousListed();
+    const { result, clock } = await check(client, { previous, previousHealthy: PREVIOUS_HEALTHY });
+    expect(client.appCalls()[0]).toBe("acct-1");
+    expect(result.status.error).toEqual({
+      kind: "unauthorized",
+      message: 'Cobalt rejected the API key (HTTP 401): "Invalid Credentials".',
+      at: clock.now(),
+    });
+    expect(result.status.backoff).toBeUndefined();
+    expect(result.status.checkedAt).toBe(P);
+    expect(result.status.accounts[0]).toEqual(previous.accounts[0]);
+    expect(result.status.accounts[0]!.error).toBeUndefined();
+    expect(result.healthy["acct-1"]).toEqual([SLACK]);
+  });
+
+  it("makes no further request once a 401 has stopped the check", async () => {
+    const client = new FakeClient().setApps("acct-1", unauthorized()).setApps("acct-2", appList()).setApps("acct-3", appList());
+    const { result } = await check(client, { previous: previousListed() });
+    // The other workers were still waiting for their slot: they must not spend the key.
+    expect(client.appCalls()).toEqual(["acct-1"]);
+    expect(result.requests).toBe(1);
+  });
+
+  it("gives up after 3 network failures in a row with no success", async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `acct-${i + 1}`);
+    const settings = makeSettings({ linkedAccountIds: ids, requestsPerMinute: 120 });
+    const client = new FakeClient();
+    for (const id of ids) client.setApps(id, networkError());
+    const previous = makeStatus(settings, { checkedAt: P, accounts: ids.map((id) => account(id, { checkedAt: P, reauth: [HUBSPOT] })) });
+    const { result, clock } = await check(client, { settings, previous });
+    expect(result.status.error?.kind).toBe("network");
+    expect(result.status.backoff).toEqual({ failures: 1, notBefore: clock.now() + 30_000 });
+    expect(result.status.checkedAt).toBe(P);
+    for (const id of ["acct-1", "acct-2", "acct-3"]) {
+      expect(result.status.accounts.find((a) => a.id === id)!.error?.kind, id).toBe("network");
+    }
+    for (const kept of result.status.accounts.slice(5)) {
+      expect(kept.error, kept.id).toBeUndefined();
+      expect(kept.reauth, kept.id).toEqual([HUBSPOT]);
+      expect(kept.checkedAt, kept.id).toBe(P);
+    }
+  });
+
+  it("makes no request beyond the 3 network failures that stopped the check", async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `acct-${i + 1}`);
+    const settings = makeSettings({ linkedAccountIds: ids, requestsPerMinute: 120 });
+    const client = new FakeClient();
+    for (const id of ids) client.setApps(id, networkError());
+    const { result } = await check(client, { settings });
+    expect(client.appCalls()).toEqual(["acct-1", "acct-2", "acct-3"]);
+    expect(result.requests).toBe(3);
+  });
+
+  it("keeps going through network failures once one account succeeded", async () => {
+    const ids = ["acct-1", "acct-2", "acct-3", "acct-4", "acct-5"];
+    const settings = makeSettings({ linkedAccountIds: ids, requestsPerMinute: 120 });
+    const client = new FakeClient()
+      .setApps("acct-1", appList(reauthApp("hubspot")))
+      .setApps("acct-2", networkError())
+      .setApps("acct-3", networkError())
+      .setApps("acct-4", networkError())
+      .setApps("acct-5", appList());
+    const { result } = await check(client, { settings, manual: false });
+    expect(client.appCalls()).toEqual(ids);
+    expect(result.status.error).toBeUndefined();
+    expect(result.status.accounts.map((a) => a.error?.kind)).toEqual([undefined, "network", "network", "network", undefined]);
+  });
+
+  it("waits out a Retry-After and retries the same account", async () => {
+    const settings = makeSettings({ linkedAccountIds: ["acct-1"], requestsPerMinute: 120 });
+    const client = new FakeClient().setApps("acct-1", rateLimited(2000), appList(reauthApp("hubspot")));
+    const { result, clock } = await check(client, { settings });
+    expect(client.appCalls()).toEqual(["acct-1", "acct-1"]);
+    expect(clock.now() - T0).toBeGreaterThanOrEqual(2000);
+    expect(result.status.error).toBeUndefined();
+    expect(result.status.accounts).toEqual([{ id: "acct-1", checkedAt: clock.now(), reauth: [HUBSPOT], healthyCount: 0 }]);
+    expect(result.status.lastRun).toEqual({ ms: clock.now() - T0, requests: 2 });
+  });
+
+  it("slows the rest of the check down after a throttling answer", async () => {
+    const ids = ["acct-1", "acct-2", "acct-3", "acct-4", "acct-5", "acct-6"];
+    const settings = makeSettings({ linkedAccountIds: ids, requestsPerMinute: 120 });
+    const client = new FakeClient().setApps("acct-1", rateLimited(2000), appList());
+    for (const id of ids.slice(1)) client.setApps(id, appList());
+    const { result, clock } = await check(client, { settings });
+    expect(result.status.error).toBeUndefined();
+    expect(result.status.accounts.every((a) => a.error === undefined)).toBe(true);
+    expect(client.appCalls()).toHaveLength(7);
+    // Slots at 0, 0.5, 1 s; the throttling answer at 0 s pauses until 2 s and doubles the spacing
+    // to 1 s: the retry at 2 s, then 3, 4 and 5 s. At the old pace it would end at 3.5 s.
+    expect(clock.now() - T0).toBe(5000);
+  });
+
+  it("gives up with rate-limited and backs off when throttling persists", async () => {
+    const settings = makeSettings({ linkedAccountIds: ["acct-1"], requestsPerMinute: 120 });
+    const client = new FakeClient().setApps("acct-1", rateLimited());
+    const previous = makeStatus(settings, { checkedAt: P, accounts: [account("acct-1", { checkedAt: P, reauth: [HUBSPOT] })] });
+    const { result, clock } = await check(client, { settings, previous });
+    expect(client.appCalls()).toEqual(["acct-1", "acct-1", "acct-1", "acct-1"]); // first try + 3 retries
+    expect(clock.now() - T0).toBeGreaterThanOrEqual(5_000 + 10_000 + 20_000);
+    expect(result.status.error?.kind).toBe("rate-limited");
+    expect(result.status.backoff).toEqual({ failures: 1, notBefore: clock.now() + 30_000 });
+    expect(result.status.checkedAt).toBe(P);
+    expect(result.status.accounts[0]!.reauth).toEqual([HUBSPOT]);
+  });
+
+  it("does not wait inline for a long Retry-After: it ends the check and backs off exactly that long", async () => {
+    const settings = makeSettings({ linkedAccountIds: ["acct-1", "acct-2"], requestsPerMinute: 120 });
+    const client = new FakeClient().setApps("acct-1", rateLimited(120_000)).setApps("acct-2", appList());
+    const { result, clock } = await check(client, { settings });
+    expect(client.appCalls().filter((id) => id === "acct-1")).toHaveLength(1);
+    expect(clock.now() - T0).toBeLessThan(60_000);
+    expect(result.status.error?.kind).toBe("rate-limited");
+    expect(result.status.backoff).toEqual({ failures: 1, notBefore: clock.now() + 120_000 });
+  });
+
+  describe("a linked account Cobalt does not know", () => {
+    const two = makeSettings({ linkedAccountIds: ["acct-1", "acct-2"], requestsPerMinute: 120 });
+    const missing = { kind: "not-found" as const, message: "Cobalt has no linked account \"acct-2\"…", at: P };
+    const previous = makeStatus(two, {
+      checkedAt: P,
+      accounts: [account("acct-1", { checkedAt: P }), account("acct-2", { error: missing })],
+    });
+
+    it("is not asked again by the schedule with the same settings", async () => {
+      const client = new FakeClient().setApps("acct-1", appList()).setApps("acct-2", appList());
+      const { result } = await check(client, { settings: two, previous, manual: false });
+      expect(client.appCalls()).toEqual(["acct-1"]);
+      expect(result.requests).toBe(1);
+      expect(result.status.error).toBeUndefined();
+      expect(result.status.accounts[1]).toEqual({ id: "acct-2", reauth: [], healthyCount: 0, error: missing });
+    });
+
+    it("is asked again on a manual check", async () => {
+      const client = new FakeClient().setApps("acct-1", appList()).setApps("acct-2", appList(app("slack")));
+      const { result, clock } = await check(client, { settings: two, previous, manual: true });
+      expect(client.appCalls()).toEqual(["acct-1", "acct-2"]);
+      expect(result.status.accounts[1]).toEqual({ id: "acct-2", checkedAt: clock.now(), reauth: [], healthyCount: 1 });
+    });
+
+    it("is asked again when the settings changed", async () => {
+      const client = new FakeClient().setApps("acct-1", appList()).setApps("acct-2", appList());
+      const otherKey = { ...two, apiKey: "tk_another_key" };
+      const { result } = await check(client, { settings: otherKey, previous, manual: false });
+      expect(client.appCalls()).toEqual(["acct-1", "acct-2"]);
+      expect(result.status.accounts[1]!.error).toBeUndefined();
+    });
+  });
+});
+
+describe("every linked account", () => {
+  const healthyIntegration = (type: string) => ({ type, name: type.charAt(0).toUpperCase() + type.slice(1), reauth_required: false });
+
+  function threePages(): FakeClient {
+    const client = new FakeClient();
+    client.pages.push(
+      page([linkedAccount("a1", { integrations: [healthyIntegration("hubspot")] }), linkedAccount("a2", { integrations: [{ type: "hubspot", reauth_required: true }, healthyIntegration("slack")] })], {
+        totalDocs: 5,
+        totalPages: 3,
+        hasNextPage: true,
+      }),
+      page([linkedAccount("a3", { integrations: [healthyIntegration("gmail")] }), linkedAccount("a4", { integrations: [] })], { totalDocs: 5, totalPages: 3, hasNextPage: true }),
+      page([linkedAccount("a5", { integrations: [healthyIntegration("zoom"), { type: "drive", refresh_token_expired: false }] })], {
+        totalDocs: 5,
+        totalPages: 3,
+        hasNextPage: false,
+      }),
+    );
+    client.setApps("a1", appList(app("hubspot")));
+    client.setApps("a2", appList(reauthApp("hubspot"), app("slack")));
+    return client;
+  }
+
+  it("pages through the listing and fully checks only flagged accounts and this cycle's rotation", async () => {
+    const client = threePages();
+    const { result, clock } = await check(client, { settings: everyAccount, pageSize: 2 });
+    const now = clock.now();
+    expect(client.pageCalls()).toEqual(["page:1:2", "page:2:2", "page:3:2"]);
+    // a2 is flagged by integrations; a1 is this cycle's rotation share (5 accounts → 1 per cycle).
+    expect(client.appCalls().sort()).toEqual(["a1", "a2"]);
+    expect(result.requests).toBe(5);
+    expect(result.status.error).toBeUndefined();
+    expect(result.status.notice).toBeUndefined();
+    expect(result.status.accountsTotal).toBe(5);
+    expect(result.status.fullCheckCursor).toBe(1);
+    expect(result.status.checkedAt).toBe(now);
+    expect(result.status.lastRun).toEqual({ ms: now - T0, requests: 5 });
+    expect(result.status.accounts).toEqual([
+      { id: "a1", name: "Account a1", checkedAt: now, reauth: [], healthyCount: 1 },
+      { id: "a2", name: "Account a2", checkedAt: now, reauth: [HUBSPOT], healthyCount: 1 },
+      { id: "a3", name: "Account a3", checkedAt: now, reauth: [], healthyCount: 1 },
+      { id: "a4", name: "Account a4", checkedAt: now, reauth: [], healthyCount: 0 },
+      { id: "a5", name: "Account a5", checkedAt: now, reauth: [], healthyCount: 2 },
+    ]);
+    expect(result.healthy).toEqual({
+      a1: [HUBSPOT],
+      a2: [SLACK],
+      a3: [GMAIL],
+      a4: [],
+      a5: [{ slug: "zoom", name: "Zoom" }, { slug: "drive", name: "drive" }],
+    });
+  });
+
+  it("moves the rotation on at the next cycle", async () => {
+    const first = await check(threePages(), { settings: everyAccount, pageSize: 2 });
+    const client = threePages();
+    client.setApps("a3", appList(app("gmail")));
+    client.setApps("a2", appList(app("hubspot"), app("slack")));
+    const previous = { ...first.result.status, fullCheckCursor: 2 };
+    const { result } = await check(client, { settings: everyAccount, pageSize: 2, previous, previousHealthy: first.result.healthy });
+    expect(client.appCalls().sort()).toEqual(["a2", "a3"]);
+    expect(result.status.accounts.every((a) => a.error === undefined)).toBe(true);
+    expect(result.status.accounts[1]!.reauth).toEqual([]);
+    expect(result.status.fullCheckCursor).toBe(3);
+    expect(result.status.cycle).toBe(2);
+  });
+
+  it("fully checks an account that needed re-auth last time even when its integrations look healthy", async () => {
+    const client = threePages();
+    client.setApps("a3", appList());
+    client.setApps("a4", appList(app("slack")));
+    const previous = makeStatus(everyAccount, { fullCheckCursor: 2, accounts: [account("a4", { reauth: [SLACK] })] });
+    const { result } = await check(client, { settings: everyAccount, pageSize: 2, previous });
+    // a2 flagged, a4 had re-auth, a3 is the rotation share.
+    expect(client.appCalls().sort()).toEqual(["a2", "a3", "a4"]);
+    expect(result.status.accounts.every((a) => a.error === undefined)).toBe(true);
+    expect(result.status.accounts.find((a) => a.id === "a4")).toMatchObject({ reauth: [], healthyCount: 1 });
+  });
+
+  it("flags accounts whose integrations say refresh_token_expired", async () => {
+    const client = new FakeClient();
+    client.pages.push(page([linkedAccount("b1", { integrations: [healthyIntegration("slack")] }), linkedAccount("b2", { integrations: [{ type: "gmail", refresh_token_expired: true }] })]));
+    client.setApps("b1", appList(app("slack")));
+    client.setApps("b2", appList(reauthApp("gmail")));
+    const { result } = await check(client, { settings: everyAccount });
+    expect(client.appCalls().sort()).toEqual(["b1", "b2"]);
+    expect(result.status.accounts[1]!.reauth).toEqual([GMAIL]);
+  });
+
+  it("fully checks every account when the listing has no integrations (legacy)", async () => {
+    const client = new FakeClient();
+    client.pages.push(page([linkedAccount("l1"), linkedAccount("l2"), linkedAccount("l3")], { totalDocs: 3, totalPages: 1 }));
+    client.setApps("l1", appList(reauthApp("slack"))).setApps("l2", appList()).setApps("l3", appList(app("gmail")));
+    const { result } = await check(client, { settings: everyAccount });
+    expect(client.pageCalls()).toEqual(["page:1:100"]);
+    expect(client.appCalls().sort()).toEqual(["l1", "l2", "l3"]);
+    expect(result.requests).toBe(4);
+    expect(result.status.accounts.map((a) => [a.id, a.reauth.length, a.healthyCount])).toEqual([
+      ["l1", 1, 0],
+      ["l2", 0, 0],
+      ["l3", 0, 1],
+    ]);
+  });
+
+  it("checks an account repeated on the next page only once", async () => {
+    const client = new FakeClient();
+    client.pages.push(
+      page([linkedAccount("l1"), linkedAccount("l2")], { totalDocs: 3, hasNextPage: true }),
+      page([linkedAccount("l2"), linkedAccount("l3")], { totalDocs: 3, hasNextPage: false }),
+    );
+    client.setApps("l1", appList()).setApps("l2", appList()).setApps("l3", appList());
+    const { result } = await check(client, { settings: everyAccount, pageSize: 2 });
+    expect(client.appCalls().sort()).toEqual(["l1", "l2", "l3"]);
+    expect(result.status.accounts.map((a) => a.id)).toEqual(["l1", "l2", "l3"]);
+    expect(result.status.accountsTotal).toBe(3);
+  });
+
+  it("notes a listing whose total changed between pages", async () => {
+    const client = new FakeClient();
+    client.pages.push(
+      page([linkedAccount("l1"), linkedAccount("l2")], { totalDocs: 3, totalPages: 2, hasNextPage: true }),
+      page([linkedAccount("l3"), linkedAccount("l4")], { totalDocs: 4, totalPages: 2, hasNextPage: false }),
+    );
+    for (const id of ["l1", "l2", "l3", "l4"]) client.setApps(id, appList());
+    const { result, clock } = await check(client, { settings: everyAccount, pageSize: 2 });
+    expect(result.status.error).toBeUndefined();
+    expect(result.status.notice).toEqual({
+      kind: "bad-response",
+      message: "The list of linked accounts changed while it was being read; accounts added meanwhile appear at the next check.",
+      at: expect.any(Number),
+    });
+    expect(result.status.notice!.at).toBeLessThanOrEqual(clock.now());
+    expect(result.status.checkedAt).toBe(clock.now());
+  });
+
+  it("refuses a listing that never ends", async () => {
+    const client = new FakeClient();
+    client.morePages = (n) => page([linkedAccount(`x${n}`)], { totalDocs: 2, totalPages: 2, hasNextPage: true });
+    const previous = makeStatus(everyAccount, { checkedAt: P, accounts: [account("x1", { checkedAt: P, reauth: [SLACK] })] });
+    const { result, clock } = await check(client, { settings: everyAccount, pageSize: 1, previous, previousHealthy: { x1: [] } });
+    expect(client.pageCalls()).toHaveLength(7);
+    expect(client.appCalls()).toEqual([]);
+    expect(result.requests).toBe(7);
+    expect(result.status.error).toEqual({
+      kind: "bad-response",
+      message: "The list of linked accounts kept going past the 2 pages it announced; it was not used.",
+      at: clock.now(),
+    });
+    expect(result.status.backoff).toEqual({ failures: 1, notBefore: clock.now() + 30_000 });
+    expect(result.status.accounts).toEqual(previous.accounts);
+    expect(result.status.checkedAt).toBe(P);
+    expect(result.healthy).toEqual({ x1: [] });
+  });
+
+  it("says not-set-up when the key sees no linked accounts", async () => {
+    const client = new FakeClient();
+    client.pages.push(page([], { totalDocs: 0, totalPages: 0 }));
+    const { result } = await check(client, { settings: everyAccount });
+    expect(client.pageCalls()).toEqual(["page:1:100"]);
+    expect(client.appCalls()).toEqual([]);
+    expect(result.status.error?.kind).toBe("not-set-up");
+    expect(result.status.error?.message).toContain("no linked accounts");
+    expect(result.status.backoff).toBeUndefined();
+    expect(result.status.accounts).toEqual([]);
+  });
+
+  it("stops when the listing is refused (401), keeping the previous data", async () => {
+    const client = new FakeClient();
+    client.pages.push(unauthorized());
+    const previous = makeStatus(everyAccount, {
+      checkedAt: P,
+      accounts: [account("a1", { checkedAt: P, reauth: [SLACK] })],
+      backoff: { failures: 2, notBefore: T0 - 5 },
+      checking: { startedAt: T0 - 5, done: 0, total: 1 },
+    });
+    const { result } = await check(client, { settings: everyAccount, previous });
+    expect(client.calls).toEqual(["page:1:100"]);
+    expect(result.status.error?.kind).toBe("unauthorized");
+    expect(result.status.backoff).toBeUndefined();
+    expect(result.status.checking).toBeUndefined();
+    expect(result.status.accounts).toEqual(previous.accounts);
+    expect(result.status.checkedAt).toBe(P);
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { isHttpUrl, normalizeBaseUrl, originOf, originPattern } from "../../src/core/url.ts";
+
+describe("isHttpUrl", () => {
+  it.each(["https://app.refold.ai", "http://localhost:8787/x.png", "HTTPS://LOGOS.TEST/A.PNG", "https://cobalt-app-logos.s3.ap-south-1.amazonaws.com/slack/logo.png"])(
+    "accepts %s",
+    (url) => {
+      expect(isHttpUrl(url)).toBe(true);
+    },
+  );
+
+  it.each<unknown>([
+    "javascript:alert(1)",
+    "JavaScript:alert(document.cookie)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "ftp://files.example.com/logo.png",
+    "file:///etc/passwd",
+    "chrome-extension://abc/popup.html",
+    "/relative/logo.png",
+    "logo.png",
+    "//cdn.example.com/logo.png",
+    "not a url",
+    "",
+    undefined,
+    null,
+    42,
+    {},
+  ])("refuses %j", (value) => {
+    expect(isHttpUrl(value)).toBe(false);
+  });
+});
+
+describe("normalizeBaseUrl", () => {
+  it.each<[string, string]>([
+    ["https://api.gocobalt.io", "https://api.gocobalt.io"],
+    ["api.gocobalt.io", "https://api.gocobalt.io"],
+    ["  app.refold.ai  ", "https://app.refold.ai"],
+    ["https://app.refold.ai/", "https://app.refold.ai"],
+    ["https://app.refold.ai///", "https://app.refold.ai"],
+    ["HTTPS://APP.REFOLD.AI/", "https://app.refold.ai"],
+    ["https://app.refold.ai/api/v2/public/application", "https://app.refold.ai"],
+    ["https://app.refold.ai/api/v2/public/", "https://app.refold.ai"],
+    ["https://app.refold.ai/api/v2/public", "https://app.refold.ai"],
+    ["app.refold.ai/api/v2/public/linked-account?", "https://app.refold.ai"],
+    ["https://cobalt.example.com/proxy/api/v2/public/application", "https://cobalt.example.com/proxy"],
+    ["https://cobalt.example.com/proxy/", "https://cobalt.example.com/proxy"],
+    ["http://localhost:8787", "http://localhost:8787"],
+    ["http://127.0.0.1:8787/", "http://127.0.0.1:8787"],
+    ["https://app.refold.ai:443", "https://app.refold.ai"],
+  ])("%j → %j", (input, value) => {
+    expect(normalizeBaseUrl(input)).toEqual({ ok: true, value });
+  });
+
+  it("gives https:// to a bare host with a port", () => {
+    expect(normalizeBaseUrl("cobalt.example.com:8443")).toEqual({ ok: true, value: "https://cobalt.example.com:8443" });
+    expect(normalizeBaseUrl("localhost:8787")).toEqual({ ok: true, value: "https://localhost:8787" });
+  });
+
+  it("asks for a URL when empty", () => {
+    expect(normalizeBaseUrl("")).toEqual({ ok: false, message: "Enter the API base URL, for example https://api.gocobalt.io." });
+    expect(normalizeBaseUrl("   ")).toEqual({ ok: false, message: "Enter the API base URL, for example https://api.gocobalt.io." });
+  });
+
+  it.each(["https://", "http://", "app refold ai"])("refuses %j as not a URL", (input) => {
+    expect(normalizeBaseUrl(input)).toEqual({ ok: false, message: `"${input}" is not a URL. Use a form like https://api.gocobalt.io.` });
+  });
+
+  it.each<[string, string]>([
+    ["ftp://files.example.com", "ftp:"],
+    ["javascript:alert(1)", "javascript:"],
+    ["file:///etc/hosts", "file:"],
+  ])("refuses the %j scheme", (input, scheme) => {
+    expect(normalizeBaseUrl(input)).toEqual({
+      ok: false,
+      message: `The API base URL must start with https:// (or http:// for a local server), not ${scheme}//.`,
+    });
+  });
+
+  it.each(["https://user:secret@app.refold.ai", "https://user@app.refold.ai", "https://:secret@app.refold.ai"])("refuses credentials in %j", (input) => {
+    expect(normalizeBaseUrl(input)).toEqual({
+      ok: false,
+      message: "Remove the user name and password from the API base URL; the API key is sent separately.",
+    });
+  });
+
+  it.each(["https://app.refold.ai?env=test", "https://app.refold.ai/#top", "https://app.refold.ai/api/v2/public/application?linked_account_id=a"])(
+    "refuses a query or fragment in %j",
+    (input) => {
+      expect(normalizeBaseUrl(input)).toEqual({ ok: false, message: "Remove the ? or # part from the API base URL." });
+    },
+  );
+
+  it("gives a base that joins cleanly with an API path", () => {
+    for (const input of ["app.refold.ai/", "https://cobalt.example.com/proxy/api/v2/public/"]) {
+      const result = normalizeBaseUrl(input);
+      if (!result.ok) throw new Error(result.message);
+      expect(`${result.value}/api/v2/public/application`).not.toContain("//api");
+      expect(result.value.endsWith("/")).toBe(false);
+    }
+  });
+});
+
+describe("originPattern", () => {
+  it.each<[string, string]>([
+    ["https://app.refold.ai", "https://app.refold.ai/*"],
+    ["https://api.gocobalt.io", "https://api.gocobalt.io/*"],
+    ["http://localhost:8787", "http://localhost/*"],
+    ["https://cobalt.example.com:8443/proxy", "https://cobalt.example.com/*"],
+  ])("%s → %s", (base, pattern) => {
+    expect(originPattern(base)).toBe(pattern);
+  });
+});
+
+describe("originOf", () => {
+  it("keeps the port", () => {
+    expect(originOf("http://localhost:8787/proxy/x")).toBe("http://localhost:8787");
+    expect(originOf("https://app.refold.ai/a")).toBe("https://app.refold.ai");
+  });
+});

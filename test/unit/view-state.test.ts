@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { currentError, isCurrent } from "../../src/core/view-state.ts";
+import { makeSettings, makeStatus } from "./support/fixtures.ts";
+
+const settings = makeSettings();
+const failure = { kind: "server" as const, message: "HTTP 502", at: 7 };
+
+describe("currentError", () => {
+  it("is not-set-up without a key, whatever the status", () => {
+    const noKey = makeSettings({ apiKey: " " });
+    expect(currentError(noKey, makeStatus(noKey, { error: failure }))).toEqual({
+      kind: "not-set-up",
+      message: "Add your Cobalt API key in Options to start checking.",
+      at: 0,
+    });
+  });
+
+  it("is the stored error for the same settings", () => {
+    expect(currentError(settings, makeStatus(settings, { error: failure }))).toEqual(failure);
+  });
+
+  it("is nothing for an error recorded under other settings, or no error", () => {
+    const other = makeSettings({ baseUrl: "https://app.refold.ai" });
+    expect(currentError(settings, makeStatus(other, { error: failure }))).toBeUndefined();
+    expect(currentError(settings, makeStatus(settings))).toBeUndefined();
+  });
+});
+
+describe("isCurrent", () => {
+  it("tells whether results belong to the settings", () => {
+    expect(isCurrent(settings, makeStatus(settings))).toBe(true);
+    expect(isCurrent(settings, makeStatus(makeSettings({ linkedAccountIds: ["x"] })))).toBe(false);
+    expect(isCurrent(makeSettings({ intervalMinutes: 30 }), makeStatus(settings))).toBe(true);
+  });
+});
