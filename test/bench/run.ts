@@ -42,17 +42,22 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-interface CheckRow { accounts: number; requests: number; requestFloor: number; ms: number; msFloor: number }
+interface CheckRow { accounts: number; requests: number; requestFloor: number; ms: number; backgroundMs: number; msFloor: number }
 
 async function measureCheck(accounts: number): Promise<CheckRow> {
   const fake = await startFakeCobalt({ latencyMs: LATENCY_MS, flavor: "v3" });
   fake.addKey("tk_bench_key", "test");
-  seedOrg(fake, accounts);
   const { ctx, id } = await launch();
   try {
     const page = await extensionPage(ctx, id, "src/ui/options/options.html");
     const settings: Settings = { ...DEFAULT_SETTINGS, apiKey: "tk_bench_key", baseUrl: fake.origin, linkedAccountIds: [], intervalMinutes: 60, requestsPerMinute: BUDGET };
     await page.evaluate((stored) => browser.storage.local.set({ settings: stored }), serializeSettings(settings));
+    // A warm-up check on a one-account org, so the measured one is not the browser's first fetch.
+    fake.clearAccounts();
+    fake.setAccount({ account_id: "warm-up", apps: [] });
+    await page.evaluate(() => browser.runtime.sendMessage({ type: "check", trigger: "settings" }));
+    const cursor = ((await page.evaluate(() => browser.storage.local.get("status"))).status as Status).fullCheckCursor ?? 0;
+    seedOrg(fake, accounts);
     fake.clearRequests();
     const started = Date.now();
     await page.evaluate(() => browser.runtime.sendMessage({ type: "check", trigger: "settings" }));
@@ -60,16 +65,15 @@ async function measureCheck(accounts: number): Promise<CheckRow> {
     const requests = fake.requests.filter((r) => r.path.startsWith("/api/")).length;
     const status = (await page.evaluate(() => browser.storage.local.get("status"))).status as Status;
     if (status.error) throw new Error(`check failed: ${status.error.message}`);
-    console.error(`[${accounts}] round trip ${ms} ms, in background ${status.lastRun?.ms} ms`);
 
     // The strategy's own floor: every listing page, every account the listing flags, and this
     // cycle's share of the rotation of full checks.
     const ids = Array.from({ length: accounts }, (_, i) => `acct-${String(i).padStart(5, "0")}`);
     const flagged = new Set(ids.filter((_, i) => i % REAUTH_EVERY === 0));
-    const plan = planFullChecks({ ids, flagged, cursor: 0 });
+    const plan = planFullChecks({ ids, flagged, cursor });
     const requestFloor = Math.ceil(accounts / PAGE_SIZE) + plan.full.size;
     const msFloor = ((requestFloor - 1) * 60_000) / BUDGET + LATENCY_MS;
-    return { accounts, requests, requestFloor, ms, msFloor };
+    return { accounts, requests, requestFloor, ms, backgroundMs: status.lastRun?.ms ?? Number.NaN, msFloor };
   } finally {
     await ctx.close();
     await fake.close();
@@ -154,9 +158,11 @@ const optionsJs = pageScripts(DIST, "src/ui/options/options.html");
 const lines = [
   `Benchmark, ${new Date().toISOString().slice(0, 10)}, Chromium ${ctxVersion()}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${LATENCY_MS} ms latency per request, budget ${BUDGET} requests/min`,
   "",
-  "| linked accounts | requests | floor | ratio (target ≤ 1.10) | full check | floor | ratio (target ≤ 1.20) |",
+  "Full check: from the page's request to the background's reply (storage writes included); the fetching part alone in brackets.",
+  "",
+  "| linked accounts | requests | floor | ratio (target ≤ 1.10) | full check (fetching) | floor | ratio (target ≤ 1.20) |",
   "|---:|---:|---:|---:|---:|---:|---:|",
-  ...checks.map((c) => `| ${c.accounts.toLocaleString("en-US")} | ${c.requests} | ${c.requestFloor} | ${ratio(c.requests, c.requestFloor)} | ${(c.ms / 1000).toFixed(2)} s | ${(c.msFloor / 1000).toFixed(2)} s | ${ratio(c.ms, c.msFloor)} |`),
+  ...checks.map((c) => `| ${c.accounts.toLocaleString("en-US")} | ${c.requests} | ${c.requestFloor} | ${ratio(c.requests, c.requestFloor)} | ${(c.ms / 1000).toFixed(2)} s (${(c.backgroundMs / 1000).toFixed(2)} s) | ${(c.msFloor / 1000).toFixed(2)} s | ${ratio(c.ms, c.msFloor)} (${ratio(c.backgroundMs, c.msFloor)}) |`),
   "",
   "| measure | value | reference | ratio or target |",
   "|---|---:|---:|---:|",
