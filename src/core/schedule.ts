@@ -6,8 +6,7 @@ export const ALARM_NAME = "check";
 export const RETRY_ALARM_NAME = "retry";
 const FIRST_RETRY_MS = 30_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
-/** A check left "running" for longer than this was cut off (the background was stopped). */
-export const CHECK_STALE_MS = 15 * 60_000;
+const ALARM_SLACK_MS = 2_000;
 
 /** Failures that wait for the user: retrying cannot help until something changes. */
 export function needsUser(kind: ErrorKind): boolean {
@@ -29,7 +28,9 @@ export function shouldCheck(trigger: Trigger, settings: Settings, status: Status
   }
   if (trigger === "refresh") return { run: true };
   if (status.error && needsUser(status.error.kind)) return { run: false, reason: "waiting for the user" };
-  if (status.backoff && now < status.backoff.notBefore) return { run: false, reason: "backing off" };
+  // The retry alarm is set for the end of the backoff; a browser may fire it a moment early.
+  const slack = trigger === "retry" ? ALARM_SLACK_MS : 0;
+  if (status.backoff && now + slack < status.backoff.notBefore) return { run: false, reason: "backing off" };
   return { run: true };
 }
 

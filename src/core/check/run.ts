@@ -9,8 +9,10 @@ import { Pacer } from "./pacer.ts";
 import { PAGE_SIZE, planFullChecks } from "./plan.ts";
 
 export const CONCURRENCY = 3;
-/** Throttling answers we absorb inside one check before giving up until the backoff ends. */
-const THROTTLE_RETRIES = 3;
+/** Throttling answers we absorb inside one check (waiting 2 s, then 4 s, unless told how long)
+ * before ending the check and backing off; a user waiting on Refresh should not wait longer. */
+const THROTTLE_RETRIES = 2;
+const THROTTLE_FIRST_WAIT_MS = 2_000;
 /** A Retry-After longer than this ends the check; the next one starts after it. */
 const MAX_INLINE_WAIT_MS = 60_000;
 /** With this many failures to connect in a row and no success, the network is down: stop. */
@@ -66,7 +68,7 @@ export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
         return await call();
       } catch (error) {
         const failure = toApiError(error);
-        const wait = failure.retryAfterMs ?? 5_000 * 2 ** attempt;
+        const wait = failure.retryAfterMs ?? THROTTLE_FIRST_WAIT_MS * 2 ** attempt;
         if (failure.kind !== "rate-limited" || attempt >= THROTTLE_RETRIES || wait > MAX_INLINE_WAIT_MS) throw failure;
         pacer.slowDown(wait);
       }
