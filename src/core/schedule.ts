@@ -13,7 +13,9 @@ export function needsUser(kind: ErrorKind): boolean {
   return !isTransient(kind);
 }
 
-export type Trigger = "alarm" | "retry" | "refresh" | "settings" | "startup";
+/** "open": the popup was opened. It checks only when the data is older than the schedule
+ * promises (a missed alarm after sleep), so opening the popup never goes stale silently. */
+export type Trigger = "alarm" | "retry" | "refresh" | "settings" | "startup" | "open";
 
 export type Decision = { run: true } | { run: false; reason: string };
 
@@ -27,6 +29,9 @@ export function shouldCheck(trigger: Trigger, settings: Settings, status: Status
     return { run: false, reason: "rate limited" };
   }
   if (trigger === "refresh") return { run: true };
+  if (trigger === "open" && status.checkedAt !== undefined && now - status.checkedAt < settings.intervalMinutes * 60_000) {
+    return { run: false, reason: "fresh enough" };
+  }
   if (status.error && needsUser(status.error.kind)) return { run: false, reason: "waiting for the user" };
   // The retry alarm is set for the end of the backoff; a browser may fire it a moment early.
   const slack = trigger === "retry" ? ALARM_SLACK_MS : 0;

@@ -78,3 +78,30 @@ describe("Pacer", () => {
     expect(clock.now()).toBe(30_000);
   });
 });
+
+describe("Pacer and requests already waiting when throttled", () => {
+  it("sends none of them into the pause", async () => {
+    let now = 0;
+    const sleepers: { until: number; wake: () => void }[] = [];
+    const pacer = new Pacer(120, () => now, (ms) => new Promise<void>((wake) => sleepers.push({ until: now + ms, wake })));
+    const fired: number[] = [];
+    const request = () => pacer.slot().then(() => fired.push(now));
+    const runUntilIdle = async () => {
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        sleepers.sort((a, b) => a.until - b.until);
+        const next = sleepers.shift();
+        if (!next) return;
+        now = Math.max(now, next.until);
+        next.wake();
+      }
+    };
+    const all = Promise.all([request(), request(), request()]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(fired).toEqual([0]);
+    pacer.slowDown(5_000); // the answer to the first request said: wait 5 s
+    await runUntilIdle();
+    await all;
+    expect(fired).toEqual([0, 5_000, 6_000]);
+  });
+});

@@ -262,8 +262,9 @@ describe("listed linked accounts", () => {
     expect(result.status.accounts.every((a) => a.error === undefined)).toBe(true);
     expect(client.appCalls()).toHaveLength(7);
     // Slots at 0, 0.5, 1 s; the throttling answer at 0 s pauses until 2 s and doubles the spacing
-    // to 1 s: the retry at 2 s, then 3, 4 and 5 s. At the old pace it would end at 3.5 s.
-    expect(clock.now() - T0).toBe(5000);
+    // to 1 s. The requests already waiting for 0.5 and 1 s queue again behind the pause instead of
+    // firing into it: the retry at 2 s, then 3, 4, 5, 6 and 7 s. At the old pace: 3.5 s.
+    expect(clock.now() - T0).toBe(7000);
   });
 
   it("gives up with rate-limited and backs off when throttling persists", async () => {

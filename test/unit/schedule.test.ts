@@ -188,3 +188,31 @@ describe("retryAt", () => {
     expect(retryAt({ failures: 1, notBefore: NOW + 30_000 }, undefined)).toBe(NOW + 30_000);
   });
 });
+
+describe("shouldCheck when the popup opens", () => {
+  const minutes = (n: number) => n * 60_000;
+
+  it("checks when the data is older than the interval (an alarm was missed, e.g. during sleep)", () => {
+    const status = makeStatus(settings, { checkedAt: NOW - minutes(settings.intervalMinutes) - 1 });
+    expect(shouldCheck("open", settings, status, NOW)).toEqual({ run: true });
+  });
+
+  it("does not check when the data is fresh", () => {
+    const status = makeStatus(settings, { checkedAt: NOW - minutes(1) });
+    expect(shouldCheck("open", settings, status, NOW)).toEqual({ run: false, reason: "fresh enough" });
+  });
+
+  it("checks when there is no data yet", () => {
+    expect(shouldCheck("open", settings, makeStatus(settings), NOW)).toEqual({ run: true });
+  });
+
+  it("still respects a backoff and a failure that waits for the user", () => {
+    const stale = NOW - minutes(60);
+    const backingOff = errored("server", 10_000);
+    backingOff.checkedAt = stale;
+    expect(shouldCheck("open", settings, backingOff, NOW)).toEqual({ run: false, reason: "backing off" });
+    const rejected = errored("unauthorized");
+    rejected.checkedAt = stale;
+    expect(shouldCheck("open", settings, rejected, NOW)).toEqual({ run: false, reason: "waiting for the user" });
+  });
+});

@@ -5,6 +5,7 @@
 export class Pacer {
   #intervalMs: number;
   #nextSlot = 0;
+  #pauses = 0;
 
   constructor(
     requestsPerMinute: number,
@@ -19,14 +20,21 @@ export class Pacer {
   }
 
   async slot(): Promise<void> {
-    const now = this.now();
-    const at = Math.max(now, this.#nextSlot);
-    this.#nextSlot = at + this.#intervalMs;
-    if (at > now) await this.sleep(at - now);
+    for (;;) {
+      const now = this.now();
+      const at = Math.max(now, this.#nextSlot);
+      this.#nextSlot = at + this.#intervalMs;
+      const pauses = this.#pauses;
+      if (at > now) await this.sleep(at - now);
+      // A throttling answer while this request waited: its slot was given at the old pace, so
+      // it queues again behind the pause instead of firing into it.
+      if (pauses === this.#pauses) return;
+    }
   }
 
   /** Called on a throttling answer: halve the pace for the rest of the check, and pause. */
   slowDown(pauseMs: number): void {
+    this.#pauses++;
     this.#intervalMs *= 2;
     this.#nextSlot = Math.max(this.#nextSlot, this.now() + pauseMs);
   }

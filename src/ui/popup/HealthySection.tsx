@@ -7,13 +7,19 @@ import { AppIcon } from "./AppRow.tsx";
 /** Collapsed by default; the (possibly large) list is read from storage only when opened. */
 export function HealthySection({ status, count }: { status: Status; count: number }) {
   const [healthy, setHealthy] = useState<HealthyApps>();
+  const [notice, setNotice] = useState<string>();
   const onToggle = (event: Event) => {
-    if ((event.currentTarget as HTMLDetailsElement).open && !healthy) void loadHealthy().then((loaded) => setHealthy(loaded.healthy));
+    if (!(event.currentTarget as HTMLDetailsElement).open || healthy) return;
+    void loadHealthy().then((loaded) => {
+      setHealthy(loaded.healthy);
+      setNotice(loaded.notice);
+    });
   };
   if (count === 0) return null;
   return (
     <details class="healthy" onToggle={onToggle}>
       <summary>Healthy connected apps ({count.toLocaleString("en-US")})</summary>
+      {notice && <p class="banner warn">{notice}</p>}
       {healthy === undefined ? (
         <p class="muted">Loading…</p>
       ) : (

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { api } from "../../adapters/browser.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import { ago, plural } from "../../core/format.ts";
@@ -17,6 +17,9 @@ export function Popup() {
   const now = useNow();
   const [query, setQuery] = useState("");
   const [refreshing, setRefreshing] = useState(false);
+  // Opening the popup wakes the background: it clears a check mark left by a stopped background
+  // and checks at once if the data is older than the schedule promises (after sleep, say).
+  useEffect(() => void requestCheck("open").catch(() => undefined), []);
   const model = useMemo(() => (snapshot ? buildListModel(snapshot.status, query) : undefined), [snapshot, query]);
   if (!snapshot || !model) return null;
   const { settings, status, notices } = snapshot;
