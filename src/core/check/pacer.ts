@@ -6,6 +6,7 @@ export class Pacer {
   #intervalMs: number;
   #nextSlot = 0;
   #pauses = 0;
+  #pausedUntil = 0;
 
   constructor(
     requestsPerMinute: number,
@@ -34,8 +35,11 @@ export class Pacer {
 
   /** Called on a throttling answer: halve the pace for the rest of the check, and pause. */
   slowDown(pauseMs: number): void {
+    const now = this.now();
+    // Concurrent requests throttled together are one signal: halve the pace once per pause.
+    if (now >= this.#pausedUntil) this.#intervalMs *= 2;
     this.#pauses++;
-    this.#intervalMs *= 2;
-    this.#nextSlot = Math.max(this.#nextSlot, this.now() + pauseMs);
+    this.#pausedUntil = Math.max(this.#pausedUntil, now + pauseMs);
+    this.#nextSlot = Math.max(this.#nextSlot, this.#pausedUntil);
   }
 }

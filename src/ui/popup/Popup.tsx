@@ -12,6 +12,9 @@ import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { AppRow } from "./AppRow.tsx";
 import { HealthySection } from "./HealthySection.tsx";
 
+/** A filter box is clutter for a handful of apps, and essential for hundreds. */
+const FILTER_FROM = 5;
+
 export function Popup() {
   const snapshot = useSnapshot();
   const now = useNow();
@@ -47,15 +50,20 @@ export function Popup() {
       {error && <StatusBanner error={error} settings={settings} status={status} now={now} />}
       {status.notice && isCurrent(settings, status) && <p class="banner warn">{status.notice.message}</p>}
       {status.checkedAt !== undefined && <Summary model={model} />}
-      {model.appCount > 8 && (
-        <input
-          type="search"
-          class="filter"
-          placeholder="Filter by app or linked account"
-          aria-label="Filter by app or linked account"
-          value={query}
-          onInput={(event) => setQuery(event.currentTarget.value)}
-        />
+      {model.appCount > FILTER_FROM && (
+        <>
+          <label for="filter" class="visually-hidden">
+            Filter by app or linked account
+          </label>
+          <input
+            id="filter"
+            type="search"
+            class="filter"
+            placeholder="Filter by app or linked account"
+            value={query}
+            onInput={(event) => setQuery(event.currentTarget.value)}
+          />
+        </>
       )}
       <List model={model} settings={settings} query={query} />
       <HealthySection status={status} count={model.healthyCount} />
