@@ -65,7 +65,8 @@ describe(`core journey in ${browserUnderTest()}`, () => {
     expect(await popup.text()).toMatch(/Last checked (just now|1 minute ago)/);
     if (browserUnderTest() === "chromium") {
       mkdirSync("docs", { recursive: true });
-      await popup.screenshot("docs/popup.png");
+      const height = await popup.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+      await popup.screenshot("docs/popup.png", { width: 400, height });
     }
   });
 

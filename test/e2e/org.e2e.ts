@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { seedOrg } from "../bench/org.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
-import { configureThroughOptions } from "./support/setup.ts";
+import { configureThroughOptions, letBackoffExpire } from "./support/setup.ts";
 
 // Watching a whole org: the linked accounts are listed page by page, grouped in the popup by
 // name, filterable, and a throttling answer mid-check slows the check without losing data.
@@ -92,4 +92,21 @@ describe(`a whole org in ${browserUnderTest()}`, () => {
     expect((await ext.badge()).text).toBe("6");
     await popup.waitForText("6 apps need re-authentication across 6 of 300 linked accounts");
   }, 60_000);
+
+  it.each([
+    ["a listing page that fails", { kind: "status" as const, status: 500 }, "Cobalt's server is failing"],
+    ["a listing envelope that does not parse", { kind: "body" as const, body: JSON.stringify({ docs: "not a list", totalDocs: 300 }) }, 'did not have the documented shape at "docs"'],
+  ])("%s: says so, keeps every account's last good data, and recovers", async (_name, fault, message) => {
+    fake.fault({ path: "/api/v2/public/linked-account" }, fault);
+    await popup.clickByRole("button", "Refresh");
+    await popup.waitForText(message, { timeoutMs: 20_000 });
+    await popup.waitForText("Showing the last good data");
+    expect(await popup.count("section.group")).toBe(6);
+    expect(await popup.text()).toContain("6 apps need re-authentication across 6 of 300 linked accounts");
+    expect((await ext.badge()).text).toBe("6");
+    fake.clearFaults();
+    await letBackoffExpire(ext);
+    await popup.waitForNoText("Showing the last good data", { timeoutMs: 30_000 });
+    expect((await ext.storageGet("settings")).settings).toMatchObject({ apiKey: KEY, linkedAccountIds: [] });
+  });
 });

@@ -115,7 +115,8 @@ export interface ExtPage {
    * JSON-like.
    */
   evaluate<T>(fn: string | (() => T | Promise<T>)): Promise<T>;
-  screenshot(path: string): Promise<void>;
+  /** The whole viewport, or only its top-left `clip` (the size a popup shows at). */
+  screenshot(path: string, clip?: { width: number; height: number }): Promise<void>;
   close(): Promise<void>;
   /** Escape hatch: the driver's own page object. */
   readonly raw: { kind: "playwright"; page: PwPage } | { kind: "puppeteer"; page: PpPage };
@@ -336,7 +337,7 @@ abstract class BasePage implements Omit<ExtPage, "raw"> {
   abstract goto(urlOrExtensionPath: string): Promise<void>;
   abstract reload(): Promise<void>;
   abstract evaluate<T>(fn: string | (() => T | Promise<T>)): Promise<T>;
-  abstract screenshot(path: string): Promise<void>;
+  abstract screenshot(path: string, clip?: { width: number; height: number }): Promise<void>;
   abstract close(): Promise<void>;
   protected abstract clickPicked(what: string, arg: PickArg, timeoutMs: number): Promise<void>;
   protected abstract fillPicked(what: string, arg: PickArg, value: string, timeoutMs: number): Promise<void>;
@@ -455,9 +456,9 @@ class ChromiumPage extends BasePage implements ExtPage {
       await el.dispose();
     }
   }
-  async screenshot(path: string): Promise<void> {
+  async screenshot(path: string, clip?: { width: number; height: number }): Promise<void> {
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    await this.page.screenshot({ path });
+    await this.page.screenshot(clip ? { path, clip: { x: 0, y: 0, ...clip } } : { path });
   }
   async close(): Promise<void> {
     if (!this.page.isClosed()) await this.page.close();
@@ -802,9 +803,9 @@ class FirefoxPage extends BasePage implements ExtPage {
       await el.dispose();
     }
   }
-  async screenshot(path: string): Promise<void> {
+  async screenshot(path: string, clip?: { width: number; height: number }): Promise<void> {
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    await this.page.screenshot({ path: path as `${string}.png` });
+    await this.page.screenshot(clip ? { path: path as `${string}.png`, clip: { x: 0, y: 0, ...clip } } : { path: path as `${string}.png` });
   }
   async close(): Promise<void> {
     if (!this.page.isClosed()) await this.page.close();
@@ -853,6 +854,9 @@ class FirefoxSession implements ExtensionSession {
       "extensions.webextensions.uuids": JSON.stringify({ [geckoId]: uuid }),
       // Remote settings would otherwise poll Mozilla's servers (there is no outside network here).
       "services.settings.server": "data:,#remote-settings-dummy/v1",
+      // permissions.request() resolves as if the user clicked "Allow", so a test can press the
+      // extension's own "Grant access" button (there is no way to click Firefox's doorhanger).
+      "extensions.webextOptionalPermissionPrompts": false,
     };
     if (proxy) {
       Object.assign(prefs, {
