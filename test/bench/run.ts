@@ -3,7 +3,7 @@
  * figures beside the floors they are judged against. Not a test: nothing here passes or fails.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -19,15 +19,20 @@ const LATENCY_MS = 30;
 const BUDGET = 1200; // requests per minute: the highest the options allow, so the big org finishes
 const ORGS = (process.env.BENCH_ORGS ?? "100,1000,10000").split(",").map(Number);
 const PAINT_ITEMS = 1000;
-const PAINT_RUNS = 7;
+const PAINT_RUNS = 15;
 
-async function launch(): Promise<{ ctx: BrowserContext; id: string }> {
+async function launch(dir = DIST): Promise<{ ctx: BrowserContext; id: string }> {
   const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "bench-")), {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium",
     headless: true,
-    args: [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+    args: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
   });
   const worker = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent("serviceworker"));
+  // A fresh install opens the options page by itself; let that happen before opening our own
+  // pages, or it takes over the tab we open.
+  for (let waited = 0; waited < 10_000 && !ctx.pages().some((page) => page.url().includes("options.html")); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return { ctx, id: new URL(worker.url()).host };
 }
 
@@ -96,12 +101,13 @@ function paintStatus(settings: Settings): Status {
   };
 }
 
-function staticPage(): string {
-  const items = Array.from(
-    { length: PAINT_ITEMS },
-    (_, i) => `<section><h2>Customer ${i} (acct-${i})</h2><ul><li><span>S</span><span>Slack ${i}</span><span>Customer ${i} (acct-${i})</span><button>Reconnect</button><button>Copy link</button></li></ul></section>`,
-  ).join("");
-  return `<!doctype html><html><head><meta charset="utf-8"><style>body{width:400px;font:13px system-ui}li{display:grid;grid-template-columns:24px 1fr auto auto}</style></head><body><h1>Integration status</h1>${items}</body></html>`;
+/**
+ * The popup as it looks with the 1,000 apps listed, frozen: its rendered DOM with the same
+ * stylesheets and no script. Served from the extension too (a copy of the build with this one
+ * extra file), so both pages load the same way and differ only in how the list gets there.
+ */
+function staticPage(renderedBody: string, head: string): string {
+  return `<!doctype html><html lang="en"><head>${head.replace(/<script[^>]*><\/script>|<link rel="modulepreload"[^>]*>/g, "")}</head><body>${renderedBody}</body></html>`;
 }
 
 async function firstContentfulPaint(page: Page, url: string, ready: string): Promise<number> {
@@ -117,28 +123,44 @@ async function firstContentfulPaint(page: Page, url: string, ready: string): Pro
 
 async function measurePaint(): Promise<{ popup: number; staticPage: number }> {
   const fake = await startFakeCobalt();
-  const { ctx, id } = await launch();
-  try {
-    const settings: Settings = { ...DEFAULT_SETTINGS, apiKey: "tk_bench_key", baseUrl: fake.origin, linkedAccountIds: [] };
+  const settings: Settings = { ...DEFAULT_SETTINGS, apiKey: "tk_bench_key", baseUrl: fake.origin, linkedAccountIds: [] };
+  const store = async (ctx: BrowserContext, id: string) => {
     const setup = await extensionPage(ctx, id, "src/ui/options/options.html");
     await setup.evaluate(([stored, status]) => browser.storage.local.set({ settings: stored, status }), [serializeSettings(settings), paintStatus(settings)] as const);
     await setup.close();
-    const file = join(mkdtempSync(join(tmpdir(), "bench-static-")), "static.html");
-    writeFileSync(file, staticPage());
+  };
+  // 1. Render the popup once and freeze what it shows.
+  const copy = mkdtempSync(join(tmpdir(), "bench-dist-"));
+  cpSync(DIST, copy, { recursive: true });
+  {
+    const { ctx, id } = await launch();
+    try {
+      await store(ctx, id);
+      const page = await extensionPage(ctx, id, "src/ui/popup/popup.html");
+      await page.waitForSelector("li.app");
+      const [head, body] = await page.evaluate(() => [document.head.innerHTML, document.body.innerHTML]);
+      writeFileSync(join(copy, "src/ui/popup/bench-static.html"), staticPage(body, head));
+    } finally {
+      await ctx.close();
+    }
+  }
+  // 2. Measure both pages, alternating, in the copy.
+  const { ctx, id } = await launch(copy);
+  try {
+    await store(ctx, id);
     const page = await ctx.newPage();
     await page.setViewportSize({ width: 400, height: 600 });
     const popup: number[] = [];
     const statics: number[] = [];
     for (let run = 0; run < PAINT_RUNS; run++) {
       popup.push(await firstContentfulPaint(page, `chrome-extension://${id}/src/ui/popup/popup.html`, "li.app"));
-      statics.push(await firstContentfulPaint(page, `file://${file}`, "li"));
+      statics.push(await firstContentfulPaint(page, `chrome-extension://${id}/src/ui/popup/bench-static.html`, "li.app"));
     }
-    const items = await (async () => {
-      await page.goto(`chrome-extension://${id}/src/ui/popup/popup.html`);
-      await page.waitForSelector("li.app");
-      return page.locator("li.app").count();
-    })();
-    if (items !== PAINT_ITEMS) throw new Error(`popup listed ${items} apps, expected ${PAINT_ITEMS}`);
+    const items = await page.locator("li.app").count();
+    if (items !== PAINT_ITEMS) throw new Error(`the static page lists ${items} apps, expected ${PAINT_ITEMS}`);
+    await page.goto(`chrome-extension://${id}/src/ui/popup/popup.html`);
+    await page.waitForSelector("li.app");
+    if ((await page.locator("li.app").count()) !== PAINT_ITEMS) throw new Error("the popup did not list every app");
     return { popup: median(popup), staticPage: median(statics) };
   } finally {
     await ctx.close();
@@ -166,7 +188,7 @@ const lines = [
   "",
   "| measure | value | reference | ratio or target |",
   "|---|---:|---:|---:|",
-  `| popup paint, ${PAINT_ITEMS} apps from storage (median of ${PAINT_RUNS}) | ${paint.popup.toFixed(0)} ms | static page ${paint.staticPage.toFixed(0)} ms | ${ratio(paint.popup, paint.staticPage)} (target ≤ 1.50) |`,
+  `| popup first paint, ${PAINT_ITEMS} apps from storage (median of ${PAINT_RUNS}) | ${paint.popup.toFixed(0)} ms | the same DOM as static HTML: ${paint.staticPage.toFixed(0)} ms | ${ratio(paint.popup, paint.staticPage)} (target ≤ 1.50) |`,
   `| popup JavaScript at open, gzip | ${kb(gzipBytes(DIST, popupJs.initial))} | | target < 20 KB |`,
   `| popup JavaScript loaded on first Reconnect/Copy, gzip | ${kb(gzipBytes(DIST, popupJs.lazy))} | | |`,
   `| options page JavaScript, gzip | ${kb(gzipBytes(DIST, [...optionsJs.initial, ...optionsJs.lazy]))} | | |`,

@@ -16,6 +16,7 @@ beforeAll(async () => {
   seedDemoOrg(fake);
   ext = await launchExtension();
   fake.clearRequests();
+  ext.clearRequests();
   // The whole journey: options with the live key check, Save, popup with icons, healthy list,
   // Reconnect (OAuth and portal), Copy, Refresh.
   await configureThroughOptions(ext, fake, { key: KEY, ids: "acme-corp globex initech", expect: "3 apps need re-authentication" });
@@ -80,6 +81,20 @@ describe(`where the key goes, in ${browserUnderTest()}`, () => {
     }
     for (const request of fake.requests.filter((r) => r.path.startsWith("/logos/"))) {
       expect(request.headers.referer).toBeUndefined();
+    }
+  });
+
+  it("in the browser's own log of every request it made, the key went to the API origin only", () => {
+    // The harness puts a recording proxy in front of the browser: pages, opened tabs and the
+    // background all go through it, including requests to hosts the server never sees.
+    const all = ext.requests();
+    expect(all.some((r) => r.url.startsWith(`${fake.altOrigin}/`))).toBe(true);
+    const carrying = all.filter((r) => JSON.stringify(r).includes(KEY));
+    expect(carrying.length).toBeGreaterThan(0);
+    for (const request of carrying) {
+      expect(new URL(request.url).origin, request.url).toBe(fake.origin);
+      expect(request.headers["x-api-key"]).toBe(KEY);
+      expect(request.url).not.toContain(KEY);
     }
   });
 });

@@ -25,8 +25,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const stopWorker = browserUnderTest() === "chromium";
-
 describe(`background lifecycle in ${browserUnderTest()}`, () => {
   it("recreates a missing alarm when the background starts", async () => {
     ext = await launchExtension({ userDataDir: profile });
@@ -39,23 +37,21 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     expect(alarm?.periodInMinutes).toBe(5);
   });
 
-  if (stopWorker) {
-    it("a background stopped in the middle of a check is not left 'checking'", async () => {
-      fake.fault({ path: "/api/v2/public/application" }, { kind: "hang" });
-      const popup = await ext!.openPage(ext!.popupPath);
-      await popup.waitForText("Hubspot");
-      await popup.clickByRole("button", "Refresh");
-      await popup.waitForText("Checking…");
-      await popup.close();
-      await ext!.restartBackground!();
-      fake.clearFaults();
-      const again = await ext!.openPage(ext!.popupPath);
-      await again.waitForNoText("Checking…", { timeoutMs: 10_000 });
-      await again.waitForText("Hubspot");
-      expect(((await ext!.storageGet("status")).status as { checking?: unknown }).checking).toBeUndefined();
-      await again.close();
-    });
-  }
+  it("a background stopped in the middle of a check is not left 'checking'", async () => {
+    fake.fault({ path: "/api/v2/public/application" }, { kind: "hang" });
+    const popup = await ext!.openPage(ext!.popupPath);
+    await popup.waitForText("Hubspot");
+    await popup.clickByRole("button", "Refresh");
+    await popup.waitForText("Checking…");
+    await popup.close();
+    await ext!.restartBackground!();
+    fake.clearFaults();
+    const again = await ext!.openPage(ext!.popupPath);
+    await again.waitForNoText("Checking…", { timeoutMs: 10_000 });
+    await again.waitForText("Hubspot");
+    expect(((await ext!.storageGet("status")).status as { checking?: unknown }).checking).toBeUndefined();
+    await again.close();
+  });
 
   it("after a browser restart: same settings, last data on the badge, alarm in place", async () => {
     await ext!.close();

@@ -1,7 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { requestCheck } from "../../adapters/messages.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
-import { saveSettings } from "../../adapters/storage.ts";
+import { saveSettings, type Snapshot } from "../../adapters/storage.ts";
 import { checkDurationMs, expectedRequests } from "../../core/estimate.ts";
 import { duration, plural } from "../../core/format.ts";
 import { BUDGET, INTERVAL, keyEnvironment, maskKey, SUGGESTED_BASE_URLS } from "../../core/settings.ts";
@@ -14,20 +14,15 @@ import { useKeyCheck } from "./key-check.ts";
 
 type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
 
-export function Options() {
-  const snapshot = useSnapshot();
+export function Options({ initial }: { initial: Snapshot }) {
+  const snapshot = useSnapshot(initial);
   const now = useNow();
-  const [form, setForm] = useState<SettingsForm>();
+  // The form starts from what is stored, once; later storage changes never overwrite typing.
+  const [form, setForm] = useState<SettingsForm>(() => toForm(initial.settings));
   const [errors, setErrors] = useState<FormErrors>({});
   const [revealed, setRevealed] = useState(false);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
-
-  // The form starts from what is stored, once; later storage changes never overwrite typing.
-  useEffect(() => {
-    if (snapshot && !form) setForm(toForm(snapshot.settings));
-  }, [snapshot, form]);
-  const keyCheck = useKeyCheck(form?.apiKey ?? "", form?.baseUrl ?? "");
-  if (!snapshot || !form) return null;
+  const keyCheck = useKeyCheck(form.apiKey, form.baseUrl);
   const { settings, status, notices } = snapshot;
 
   const set = (field: keyof SettingsForm) => (event: Event) => {

@@ -1,5 +1,4 @@
-import { render } from "preact";
-import { ensureApi } from "../../adapters/browser.ts";
+import { mount } from "../shared/mount.tsx";
 import { Options } from "./Options.tsx";
 
-void ensureApi().then(() => render(<Options />, document.getElementById("app")!));
+mount(Options);

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { loadHealthy } from "../../adapters/storage.ts";
 import { accountLabel } from "../../core/list-model.ts";
 import type { HealthyApps, Status } from "../../core/status.ts";
-import { AppIcon } from "./AppRow.tsx";
+import { appIcon } from "./app-row.tsx";
 
 /** Collapsed by default; the (possibly large) list is read from storage only when opened. */
 export function HealthySection({ status, count }: { status: Status; count: number }) {
@@ -27,7 +27,7 @@ export function HealthySection({ status, count }: { status: Status; count: numbe
           {status.accounts.flatMap((account) =>
             (healthy[account.id] ?? []).map((app) => (
               <li key={`${account.id}/${app.slug}`} class="app healthy-app">
-                <AppIcon app={app} />
+                {appIcon(app)}
                 <div class="names">
                   <span class="app-name">{app.name}</span>
                   <span class="account muted">{accountLabel(account)}</span>

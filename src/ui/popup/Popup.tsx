@@ -7,24 +7,25 @@ import { environmentLabel } from "../../core/summary.ts";
 import { currentError, isCurrent } from "../../core/view-state.ts";
 import type { Settings } from "../../core/settings.ts";
 import type { Status } from "../../core/status.ts";
+import type { Snapshot } from "../../adapters/storage.ts";
 import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
-import { AppRow } from "./AppRow.tsx";
+import { appRow, rowKey } from "./app-row.tsx";
+import { useRowActions } from "./use-row-actions.ts";
 import { HealthySection } from "./HealthySection.tsx";
 
 /** A filter box is clutter for a handful of apps, and essential for hundreds. */
 const FILTER_FROM = 5;
 
-export function Popup() {
-  const snapshot = useSnapshot();
+export function Popup({ initial }: { initial: Snapshot }) {
+  const snapshot = useSnapshot(initial);
   const now = useNow();
   const [query, setQuery] = useState("");
   const [refreshing, setRefreshing] = useState(false);
   // Opening the popup wakes the background: it clears a check mark left by a stopped background
   // and checks at once if the data is older than the schedule promises (after sleep, say).
   useEffect(() => void requestCheck("open").catch(() => undefined), []);
-  const model = useMemo(() => (snapshot ? buildListModel(snapshot.status, query) : undefined), [snapshot, query]);
-  if (!snapshot || !model) return null;
+  const model = useMemo(() => buildListModel(snapshot.status, query), [snapshot, query]);
   const { settings, status, notices } = snapshot;
   const error = currentError(settings, status);
   const checking = status.checking !== undefined || refreshing;
@@ -65,7 +66,7 @@ export function Popup() {
           />
         </>
       )}
-      <List model={model} settings={settings} query={query} />
+      <List model={model} settings={settings} query={query} now={now} />
       <HealthySection status={status} count={model.healthyCount} />
       <footer>
         <button type="button" class="link" onClick={() => void api().runtime.openOptionsPage()}>
@@ -96,26 +97,25 @@ function Summary({ model }: { model: ListModel }) {
   );
 }
 
-function List({ model, settings, query }: { model: ListModel; settings: Settings; query: string }) {
+function List({ model, settings, query, now }: { model: ListModel; settings: Settings; query: string; now: number }) {
+  const { states, onClick } = useRowActions(settings, model);
   if (model.groups.length === 0) {
     return query.trim() !== "" ? <p class="muted">Nothing matches “{query}”.</p> : null;
   }
   return (
-    <div class="groups">
+    <div class="groups" onClick={onClick}>
       {model.groups.map((group) => (
         <section class="group" key={group.id} aria-label={group.label}>
           <h2>{group.label}</h2>
           {group.error && (
             <p class="account-error" role="note">
               Could not check this linked account: {group.error.message}
-              {group.checkedAt !== undefined ? ` Showing data from ${ago(group.checkedAt, Date.now())}.` : ""}
+              {group.checkedAt !== undefined ? ` Showing data from ${ago(group.checkedAt, now)}.` : ""}
             </p>
           )}
           {group.apps.length > 0 && (
             <ul>
-              {group.apps.map((app) => (
-                <AppRow key={app.slug} app={app} accountId={group.id} accountLabel={group.label} settings={settings} />
-              ))}
+              {group.apps.map((app) => appRow(app, group, states[rowKey(group.id, app.slug)]))}
             </ul>
           )}
         </section>

@@ -1,5 +1,4 @@
-import { render } from "preact";
-import { ensureApi } from "../../adapters/browser.ts";
+import { mount } from "../shared/mount.tsx";
 import { Popup } from "./Popup.tsx";
 
-void ensureApi().then(() => render(<Popup />, document.getElementById("app")!));
+mount(Popup);

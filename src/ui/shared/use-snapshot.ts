@@ -2,15 +2,14 @@ import { useEffect, useState } from "preact/hooks";
 import { loadSnapshot, onStoredChange, type Snapshot } from "../../adapters/storage.ts";
 
 /**
- * The pages are views of storage: they render whatever is stored at once and re-render when the
- * background writes. `undefined` only for the few milliseconds before the first read.
+ * The pages are views of storage: they render what was stored when they opened (read before the
+ * first render, so the first paint already shows it) and re-render when the background writes.
  */
-export function useSnapshot(): Snapshot | undefined {
-  const [snapshot, setSnapshot] = useState<Snapshot>();
+export function useSnapshot(initial: Snapshot): Snapshot {
+  const [snapshot, setSnapshot] = useState<Snapshot>(initial);
   useEffect(() => {
     let alive = true;
     const read = () => void loadSnapshot().then((next) => alive && setSnapshot(next));
-    read();
     const stop = onStoredChange(read);
     return () => {
       alive = false;

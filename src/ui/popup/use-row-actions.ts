@@ -1,0 +1,49 @@
+import { useState } from "preact/hooks";
+import type { ListModel } from "../../core/list-model.ts";
+import type { Settings } from "../../core/settings.ts";
+import { rowKey, type RowAction, type RowState } from "./app-row.tsx";
+
+// The API client and reconnect logic load on the first click: the list paints without them.
+const links = () => import("./links.ts");
+
+/**
+ * Reconnect and Copy for every row, from one click handler on the list. Row states live here,
+ * keyed by linked account and slug, so rows stay plain markup.
+ */
+export function useRowActions(settings: Settings, model: ListModel) {
+  const [states, setStates] = useState<Record<string, RowState>>({});
+  const set = (key: string, state: RowState | undefined) =>
+    setStates((previous) => {
+      const next = { ...previous };
+      if (state) next[key] = state;
+      else delete next[key];
+      return next;
+    });
+
+  const run = async (action: RowAction, key: string) => {
+    const found = model.groups.flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id }))).find(({ app, accountId }) => rowKey(accountId, app.slug) === key);
+    if (!found) return;
+    set(key, { kind: "busy", what: action === "reconnect" ? "open" : "copy" });
+    const { fetchLink, openLink, copyText, failureText } = await links();
+    try {
+      const url = await fetchLink(settings, found.app, found.accountId);
+      if (action === "reconnect") {
+        await openLink(url);
+        set(key, undefined);
+      } else {
+        set(key, (await copyText(url)) ? { kind: "copied" } : { kind: "manual-copy", url });
+      }
+    } catch (error) {
+      set(key, { kind: "failed", message: failureText(error) });
+    }
+  };
+
+  const onClick = (event: MouseEvent) => {
+    const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
+    const action = button?.dataset.action;
+    const key = button?.dataset.row;
+    if (button && !button.disabled && key && (action === "reconnect" || action === "copy")) void run(action, key);
+  };
+
+  return { states, onClick };
+}
