@@ -1,17 +1,19 @@
 import { api } from "./browser.ts";
 import { parseStoredSettings, serializeSettings, type Settings } from "../core/settings.ts";
-import { parseStoredHealthy, parseStoredStatus, type HealthyApps, type Status } from "../core/status.ts";
+import { parseStoredHealthy, parseStoredProgress, parseStoredStatus, type HealthyApps, type Progress, type Status } from "../core/status.ts";
 
 /*
  * Typed access to storage.local, the single source of truth. Everything read is parsed: a value
  * damaged by hand or by an older version falls back to its default alone, with a notice.
  */
 
-export const KEYS = { settings: "settings", status: "status", healthy: "healthy" } as const;
+export const KEYS = { settings: "settings", status: "status", healthy: "healthy", progress: "progress" } as const;
 
 export interface Snapshot {
   settings: Settings;
   status: Status;
+  /** The check under way, if any. */
+  progress: Progress | null;
   /** Sentences about stored values that could not be read. */
   notices: string[];
 }
@@ -22,12 +24,17 @@ export function toSnapshot(raw: Record<string, unknown>): Snapshot {
   return {
     settings: settings.settings,
     status: status.value,
+    progress: parseStoredProgress(raw[KEYS.progress]),
     notices: [...settings.notices, ...(status.notice ? [status.notice] : [])],
   };
 }
 
 export async function loadSnapshot(): Promise<Snapshot> {
-  return toSnapshot(await api().storage.local.get([KEYS.settings, KEYS.status]));
+  return toSnapshot(await api().storage.local.get([KEYS.settings, KEYS.status, KEYS.progress]));
+}
+
+export async function loadProgress(): Promise<Progress | null> {
+  return parseStoredProgress((await api().storage.local.get(KEYS.progress))[KEYS.progress]);
 }
 
 export async function loadHealthy(): Promise<{ healthy: HealthyApps; notice?: string }> {
@@ -39,9 +46,18 @@ export async function saveSettings(settings: Settings): Promise<void> {
   await api().storage.local.set({ [KEYS.settings]: serializeSettings(settings) });
 }
 
-/** Status and healthy apps land in one write, so no reader ever sees one without the other. */
+/**
+ * The end of a check: status, healthy apps and the end of progress land in one write, so no
+ * reader ever sees one without the others.
+ */
 export async function saveStatus(status: Status, healthy?: HealthyApps): Promise<void> {
-  await api().storage.local.set(healthy ? { [KEYS.status]: status, [KEYS.healthy]: healthy } : { [KEYS.status]: status });
+  const items: Record<string, unknown> = { [KEYS.status]: status, [KEYS.progress]: null };
+  if (healthy) items[KEYS.healthy] = healthy;
+  await api().storage.local.set(items);
+}
+
+export async function saveProgress(progress: Progress | null): Promise<void> {
+  await api().storage.local.set({ [KEYS.progress]: progress });
 }
 
 export type ChangedKeys = Set<string>;

@@ -8,7 +8,7 @@ import type { Status } from "../core/status.ts";
 import { applyBadge } from "../adapters/badge.ts";
 import { nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
 import { hasApiPermission } from "../adapters/permissions.ts";
-import { loadHealthy, loadSnapshot, saveStatus } from "../adapters/storage.ts";
+import { loadHealthy, loadSnapshot, saveProgress, saveStatus, type Snapshot } from "../adapters/storage.ts";
 
 /*
  * One check at a time. The promise below is the only module state, and it is deliberately not
@@ -37,7 +37,7 @@ async function runOnce(trigger: Trigger): Promise<void> {
   const [permitted, { healthy }] = await Promise.all([
     hasApiPermission(settings.baseUrl),
     loadHealthy(),
-    saveStatus({ ...status, checking: { startedAt: now, done: 0, total: 0 } }),
+    saveProgress({ startedAt: now, done: 0, total: 0 }),
   ]);
   if (!permitted) {
     const origin = new URL(settings.baseUrl).origin;
@@ -56,7 +56,7 @@ async function runOnce(trigger: Trigger): Promise<void> {
       now: Date.now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
-      onProgress: (done, total) => saveStatus({ ...status, checking: { startedAt: now, done, total } }),
+      onProgress: (done, total) => saveProgress({ startedAt: now, done, total }),
     });
     await saveStatus(result.status, result.healthy);
     await scheduleRetry(retryAt(result.status.backoff, await nextCheckAt()));
@@ -67,23 +67,19 @@ async function runOnce(trigger: Trigger): Promise<void> {
 }
 
 function withError(status: Status, source: string, error: ApiError, at: number): Status {
-  const next: Status = { ...status, source, error: { kind: error.kind, message: error.message, at } };
-  delete next.checking;
-  return next;
+  return { ...status, source, error: { kind: error.kind, message: error.message, at } };
 }
 
 /** A background that starts finds no check running; clear any mark a stopped one left behind. */
 export async function clearInterruptedCheck(): Promise<void> {
   if (inFlight) return;
-  const { status } = await loadSnapshot();
+  const { progress } = await loadSnapshot();
   // Re-asked after the read: a check may have started meanwhile, and its mark is real.
-  if (!status.checking || inFlight) return;
-  const next = { ...status };
-  delete next.checking;
-  await saveStatus(next);
+  if (!progress || inFlight) return;
+  await saveProgress(null);
 }
 
-export async function renderBadge(): Promise<void> {
-  const { settings, status } = await loadSnapshot();
+export async function renderBadge(snapshot?: Snapshot): Promise<void> {
+  const { settings, status } = snapshot ?? (await loadSnapshot());
   await applyBadge(badgeFor(settings, status, Date.now()));
 }

@@ -15,7 +15,8 @@ installApi(polyfill);
 const browser = polyfill;
 
 browser.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === ALARM_NAME) void check("alarm").then(renderBadge);
+  // Rendered after every tick, checked or not, so "checked 5 minutes ago" in the title stays true.
+  if (alarm.name === ALARM_NAME) void check("alarm").then(() => renderBadge());
   else if (alarm.name === RETRY_ALARM_NAME) void check("retry");
 });
 
@@ -52,15 +53,18 @@ browser.permissions.onRemoved.addListener(() => {
 });
 
 onStoredChange((changed) => {
-  if (changed.has(KEYS.settings)) void loadSnapshot().then(({ settings }) => ensureCheckAlarm(settings.intervalMinutes));
-  if (changed.has(KEYS.settings) || changed.has(KEYS.status)) void renderBadge();
+  if (!changed.has(KEYS.settings) && !changed.has(KEYS.status)) return;
+  void loadSnapshot().then(async (snapshot) => {
+    if (changed.has(KEYS.settings)) await ensureCheckAlarm(snapshot.settings.intervalMinutes);
+    await renderBadge(snapshot);
+  });
 });
 
 async function start(): Promise<void> {
   await clearInterruptedCheck();
-  const { settings } = await loadSnapshot();
-  await ensureCheckAlarm(settings.intervalMinutes);
-  await renderBadge();
+  const snapshot = await loadSnapshot();
+  await ensureCheckAlarm(snapshot.settings.intervalMinutes);
+  await renderBadge(snapshot);
 }
 
 void start();

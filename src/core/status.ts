@@ -39,7 +39,6 @@ export interface Status {
   /** Fingerprint of the settings these results belong to. */
   source: string;
   checkedAt?: number;
-  checking?: { startedAt: number; done: number; total: number };
   /** A failure of the whole check (key rejected, offline…); per-account failures sit on accounts. */
   error?: ErrorInfo;
   accounts: AccountStatus[];
@@ -56,6 +55,17 @@ export interface Status {
 }
 
 export type HealthyApps = Record<string, AppRecord[]>;
+
+/**
+ * A check under way, kept under its own small storage key: progress is written every second
+ * or so, and rewriting the whole status (a megabyte for a large org) each time would be waste.
+ * `null` when no check runs.
+ */
+export interface Progress {
+  startedAt: number;
+  done: number;
+  total: number;
+}
 
 export const EMPTY_STATUS: Status = { schemaVersion: STATUS_VERSION, source: "", accounts: [] };
 
@@ -82,11 +92,11 @@ const ErrorKindSchema = z.enum([
 
 const ErrorInfoSchema = z.object({ kind: ErrorKindSchema, message: z.string(), at: z.number() });
 
-const StatusSchema = z.looseObject({
+// Strict about what we own: keys written by an older version are dropped on the next write.
+const StatusSchema = z.object({
   schemaVersion: z.number(),
   source: z.string(),
   checkedAt: z.optional(z.number()),
-  checking: z.optional(z.object({ startedAt: z.number(), done: z.number(), total: z.number() })),
   error: z.optional(ErrorInfoSchema),
   accounts: z.array(
     z.object({
@@ -108,6 +118,14 @@ const StatusSchema = z.looseObject({
 });
 
 const HealthyAppsSchema = z.record(z.string(), z.array(AppRecordSchema));
+
+const ProgressSchema = z.nullable(z.object({ startedAt: z.number(), done: z.number(), total: z.number() }));
+
+/** Unreadable progress means no check is known to run: the next check writes it afresh. */
+export function parseStoredProgress(raw: unknown): Progress | null {
+  const result = ProgressSchema.safeParse(raw ?? null);
+  return result.success ? result.data : null;
+}
 
 export interface Parsed<T> {
   value: T;

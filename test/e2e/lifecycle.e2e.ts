@@ -49,7 +49,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     const again = await ext!.openPage(ext!.popupPath);
     await again.waitForNoText("Checking…", { timeoutMs: 10_000 });
     await again.waitForText("Hubspot");
-    expect(((await ext!.storageGet("status")).status as { checking?: unknown }).checking).toBeUndefined();
+    expect((await ext!.storageGet("progress")).progress ?? null).toBeNull();
     await again.close();
   });
 

@@ -498,13 +498,11 @@ describe("every linked account", () => {
       checkedAt: P,
       accounts: [account("a1", { checkedAt: P, reauth: [SLACK] })],
       backoff: { failures: 2, notBefore: T0 - 5 },
-      checking: { startedAt: T0 - 5, done: 0, total: 1 },
     });
     const { result } = await check(client, { settings: everyAccount, previous });
     expect(client.calls).toEqual(["page:1:100"]);
     expect(result.status.error?.kind).toBe("unauthorized");
     expect(result.status.backoff).toBeUndefined();
-    expect(result.status.checking).toBeUndefined();
     expect(result.status.accounts).toEqual(previous.accounts);
     expect(result.status.checkedAt).toBe(P);
   });

@@ -5,6 +5,7 @@ import {
   accountsNeedingReauth,
   failedAccounts,
   parseStoredHealthy,
+  parseStoredProgress,
   parseStoredStatus,
   reauthCount,
   type HealthyApps,
@@ -18,7 +19,6 @@ const FULL: Status = {
   schemaVersion: STATUS_VERSION,
   source: "1a2b3c4d",
   checkedAt: 1_700_000_000_000,
-  checking: { startedAt: 1_700_000_100_000, done: 1, total: 3 },
   error: { kind: "server", message: "HTTP 502", at: 1_700_000_000_500 },
   accounts: [
     {
@@ -109,5 +109,24 @@ describe("counting", () => {
     expect(accountsNeedingReauth(status)).toBe(2);
     expect(failedAccounts(status).map((a) => a.id)).toEqual(["b"]);
     expect(reauthCount(EMPTY_STATUS)).toBe(0);
+  });
+});
+
+describe("parseStoredProgress", () => {
+  it("reads a check under way", () => {
+    expect(parseStoredProgress({ startedAt: 5, done: 2, total: 9 })).toEqual({ startedAt: 5, done: 2, total: 9 });
+  });
+
+  it.each([undefined, null, "checking", { startedAt: "now" }, [1, 2, 3]])("treats %j as no check running", (raw) => {
+    expect(parseStoredProgress(raw)).toBeNull();
+  });
+});
+
+describe("parseStoredStatus and keys it does not own", () => {
+  it("drops keys an older version wrote, so they are not carried forward", () => {
+    const parsed = parseStoredStatus({ ...FULL, checking: { startedAt: 1, done: 0, total: 1 } });
+    expect(parsed.notice).toBeUndefined();
+    expect(parsed.value).toEqual(FULL);
+    expect("checking" in parsed.value).toBe(false);
   });
 });

@@ -226,7 +226,6 @@ function info(error: ApiError, at: number): ErrorInfo {
 function failed(ctx: CheckContext, error: ApiError, requests: number): CheckResult {
   const now = ctx.now();
   const status: Status = { ...ctx.previous, schemaVersion: STATUS_VERSION, source: sourceKey(ctx.settings), error: info(error, now) };
-  delete status.checking;
   delete status.notice;
   const backoff = nextBackoff(ctx.previous.backoff, error, ctx.settings.intervalMinutes, now, ctx.random);
   if (backoff) status.backoff = backoff;

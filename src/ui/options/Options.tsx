@@ -23,7 +23,7 @@ export function Options({ initial }: { initial: Snapshot }) {
   const [revealed, setRevealed] = useState(false);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
   const keyCheck = useKeyCheck(form.apiKey, form.baseUrl);
-  const { settings, status, notices } = snapshot;
+  const { settings, status, progress, notices } = snapshot;
 
   const set = (field: keyof SettingsForm) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement | HTMLTextAreaElement).value;
@@ -61,7 +61,7 @@ export function Options({ initial }: { initial: Snapshot }) {
   };
 
   const error = currentError(settings, status);
-  const fresh = isCurrent(settings, status) && status.checking === undefined && status.checkedAt !== undefined;
+  const fresh = isCurrent(settings, status) && progress === null && status.checkedAt !== undefined;
   const summary = settings.apiKey !== "" && fresh ? connectionSummary(settings, status) : undefined;
   const requests = expectedRequests(settings, status);
   const env = keyEnvironment(form.apiKey.trim());
@@ -122,8 +122,8 @@ export function Options({ initial }: { initial: Snapshot }) {
       </form>
       <section class="connection" aria-label="Connection status">
         <h2>Connection</h2>
-        {status.checking !== undefined && <p role="status">Checking…</p>}
-        {error && status.checking === undefined && <StatusBanner error={error} settings={settings} status={status} now={now} onOptionsPage />}
+        {progress !== null && <p role="status">Checking…</p>}
+        {error && progress === null && <StatusBanner error={error} settings={settings} status={status} now={now} onOptionsPage />}
         {summary && summary.ok && (
           <p class="banner ok" role="status" id="connection-summary">
             {summary.text}

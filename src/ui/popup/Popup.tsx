@@ -6,7 +6,7 @@ import { buildListModel, type ListModel } from "../../core/list-model.ts";
 import { environmentLabel } from "../../core/summary.ts";
 import { currentError, isCurrent } from "../../core/view-state.ts";
 import type { Settings } from "../../core/settings.ts";
-import type { Status } from "../../core/status.ts";
+import type { Progress, Status } from "../../core/status.ts";
 import type { Snapshot } from "../../adapters/storage.ts";
 import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
@@ -26,9 +26,9 @@ export function Popup({ initial }: { initial: Snapshot }) {
   // and checks at once if the data is older than the schedule promises (after sleep, say).
   useEffect(() => void requestCheck("open").catch(() => undefined), []);
   const model = useMemo(() => buildListModel(snapshot.status, query), [snapshot, query]);
-  const { settings, status, notices } = snapshot;
+  const { settings, status, progress, notices } = snapshot;
   const error = currentError(settings, status);
-  const checking = status.checking !== undefined || refreshing;
+  const checking = progress !== null || refreshing;
 
   const refresh = () => {
     setRefreshing(true);
@@ -45,7 +45,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
         </button>
       </header>
       <p class="checked muted" aria-live="polite">
-        {checkedLine(status, checking, now)}
+        {checkedLine(status, progress, checking, now)}
       </p>
       <Notices notices={notices} />
       {error && <StatusBanner error={error} settings={settings} status={status} now={now} />}
@@ -77,10 +77,10 @@ export function Popup({ initial }: { initial: Snapshot }) {
   );
 }
 
-function checkedLine(status: Status, checking: boolean, now: number): string {
+function checkedLine(status: Status, progress: Progress | null, checking: boolean, now: number): string {
   if (checking) {
-    const progress = status.checking && status.checking.total > 0 ? ` (${status.checking.done.toLocaleString("en-US")} of ${status.checking.total.toLocaleString("en-US")})` : "";
-    return `Checking…${progress}`;
+    const count = progress && progress.total > 0 ? ` (${progress.done.toLocaleString("en-US")} of ${progress.total.toLocaleString("en-US")})` : "";
+    return `Checking…${count}`;
   }
   return status.checkedAt === undefined ? "Not checked yet" : `Last checked ${ago(status.checkedAt, now)}`;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { loadSnapshot, onStoredChange, type Snapshot } from "../../adapters/storage.ts";
+import { KEYS, loadProgress, loadSnapshot, onStoredChange, type Snapshot } from "../../adapters/storage.ts";
 
 /**
  * The pages are views of storage: they render what was stored when they opened (read before the
@@ -9,8 +9,14 @@ export function useSnapshot(initial: Snapshot): Snapshot {
   const [snapshot, setSnapshot] = useState<Snapshot>(initial);
   useEffect(() => {
     let alive = true;
-    const read = () => void loadSnapshot().then((next) => alive && setSnapshot(next));
-    const stop = onStoredChange(read);
+    const stop = onStoredChange((changed) => {
+      // Progress is written every second during a check: read just that, not the whole status.
+      if (changed.size === 1 && changed.has(KEYS.progress)) {
+        void loadProgress().then((progress) => alive && setSnapshot((current) => ({ ...current, progress })));
+      } else if (changed.has(KEYS.settings) || changed.has(KEYS.status) || changed.has(KEYS.progress)) {
+        void loadSnapshot().then((next) => alive && setSnapshot(next));
+      }
+    });
     return () => {
       alive = false;
       stop();
