@@ -18,7 +18,7 @@ export interface Snapshot {
   notices: string[];
 }
 
-export function toSnapshot(raw: Record<string, unknown>): Snapshot {
+function toSnapshot(raw: Record<string, unknown>): Snapshot {
   const settings = parseStoredSettings(raw[KEYS.settings]);
   const status = parseStoredStatus(raw[KEYS.status]);
   return {

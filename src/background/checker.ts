@@ -4,6 +4,7 @@ import { badgeFor } from "../core/badge.ts";
 import { runCheck } from "../core/check/run.ts";
 import { retryAt, shouldCheck, type Trigger } from "../core/schedule.ts";
 import { sourceKey } from "../core/settings.ts";
+import { originOf } from "../core/url.ts";
 import type { Status } from "../core/status.ts";
 import { applyBadge } from "../adapters/badge.ts";
 import { nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
@@ -40,8 +41,8 @@ async function runOnce(trigger: Trigger): Promise<void> {
     saveProgress({ startedAt: now, done: 0, total: 0 }),
   ]);
   if (!permitted) {
-    const origin = new URL(settings.baseUrl).origin;
-    await saveStatus(withError(status, sourceKey(settings), new ApiError("permission", `The extension is not allowed to reach ${origin}. Grant access to check again.`), now));
+    const refused = new ApiError("permission", `The extension is not allowed to reach ${originOf(settings.baseUrl)}. Grant access to check again.`);
+    await saveStatus(withError(status, sourceKey(settings), refused, now));
     return;
   }
 

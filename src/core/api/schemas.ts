@@ -10,10 +10,6 @@ import { z } from "../zod.ts";
 const optionalString = z.catch(z.optional(z.string()), undefined);
 const optionalBoolean = z.catch(z.optional(z.boolean()), undefined);
 
-export const ConnectedAccountSchema = z.looseObject({
-  status: z.catch(z.optional(z.string()), undefined),
-});
-
 export const ApplicationSchema = z.looseObject({
   // `slug` is what every per-app call needs; legacy items may only carry `type`.
   slug: optionalString,

@@ -7,6 +7,7 @@ import { duration, plural } from "../../core/format.ts";
 import { BUDGET, INTERVAL, keyEnvironment, maskKey, SUGGESTED_BASE_URLS } from "../../core/settings.ts";
 import { toForm, validateForm, type FormErrors, type SettingsForm } from "../../core/settings-form.ts";
 import { connectionSummary } from "../../core/summary.ts";
+import { originOf } from "../../core/url.ts";
 import { currentError, isCurrent } from "../../core/view-state.ts";
 import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
@@ -48,7 +49,7 @@ export function Options({ initial }: { initial: Snapshot }) {
       .catch(() => false)
       .then(async (granted) => {
         if (!granted) {
-          setErrors({ baseUrl: `The extension needs your permission to reach ${new URL(result.settings.baseUrl).origin}. Click Save again and allow it.` });
+          setErrors({ baseUrl: `The extension needs your permission to reach ${originOf(result.settings.baseUrl)}. Click Save again and allow it.` });
           setSave({ state: "failed", message: "Nothing was saved: permission to reach the API base URL was not granted." });
           return;
         }
