@@ -30,6 +30,12 @@ export function normalizeBaseUrl(input: string): BaseUrlResult {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     return { ok: false, message: `The API base URL must start with https:// (or http:// for a local server), not ${url.protocol}//.` };
   }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    return {
+      ok: false,
+      message: `Use https:// for ${url.host}: over http:// the API key would travel unencrypted. Plain http:// is allowed only for a server on this computer (localhost, 127.x.x.x or [::1]).`,
+    };
+  }
   if (url.username || url.password) {
     return { ok: false, message: "Remove the user name and password from the API base URL; the API key is sent separately." };
   }
@@ -38,6 +44,16 @@ export function normalizeBaseUrl(input: string): BaseUrlResult {
   }
   const path = url.pathname.replace(/\/api\/v2\/public\/?.*$/, "").replace(/\/+$/, "");
   return { ok: true, value: `${url.origin}${path}` };
+}
+
+/**
+ * Loopback hosts, where plain http never leaves this computer: `localhost`, 127.0.0.0/8 and ::1.
+ * Takes the WHATWG `URL.hostname`, which is already canonical (IPv4 as dotted decimal, IPv6
+ * compressed and in brackets), so "127.1" or "[0:0:0:0:0:0:0:1]" arrive here as 127.0.0.1 and [::1].
+ * Names that merely look local (`app.localhost`, `127.0.0.1.nip.io`) are not trusted.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /** The match pattern a host permission for this base URL needs (ports are covered by the host). */

@@ -75,8 +75,6 @@ describe("parseStoredSettings", () => {
   it.each<[keyof Settings, unknown, string]>([
     ["apiKey", 42, "API key"],
     ["apiKey", null, "API key"],
-    ["baseUrl", "ftp://files.example.com", "API base URL"],
-    ["baseUrl", "https://user:pw@app.refold.ai", "API base URL"],
     ["baseUrl", 17, "API base URL"],
     ["linkedAccountIds", [1, 2], "Linked account IDs"],
     ["linkedAccountIds", { a: 1 }, "Linked account IDs"],
@@ -90,6 +88,25 @@ describe("parseStoredSettings", () => {
     const parsed = parseStoredSettings({ ...serializeSettings(STORED), [field]: bad });
     expect(parsed.settings).toEqual({ ...STORED, [field]: DEFAULT_SETTINGS[field] });
     expect(parsed.notices).toEqual([notice(label)]);
+  });
+
+  it.each<[string, string]>([
+    [
+      "http://cobalt.example.com:8080",
+      "Use https:// for cobalt.example.com:8080: over http:// the API key would travel unencrypted. Plain http:// is allowed only for a server on this computer (localhost, 127.x.x.x or [::1]).",
+    ],
+    ["ftp://files.example.com", "The API base URL must start with https:// (or http:// for a local server), not ftp://."],
+    ["https://user:pw@app.refold.ai", "Remove the user name and password from the API base URL; the API key is sent separately."],
+  ])("a stored base URL that may not be used (%j) falls back alone, with a notice saying why", (bad, why) => {
+    const parsed = parseStoredSettings({ ...serializeSettings(STORED), baseUrl: bad });
+    expect(parsed.settings).toEqual({ ...STORED, baseUrl: DEFAULT_BASE_URL });
+    expect(parsed.notices).toEqual([`The saved "API base URL" was reset to the default, ${DEFAULT_BASE_URL}: ${why} Check it in Options and save.`]);
+  });
+
+  it("keeps a stored plain-http base URL on this computer", () => {
+    for (const baseUrl of ["http://127.0.0.1:8787", "http://localhost:8787", "http://[::1]:8787"]) {
+      expect(parseStoredSettings({ ...serializeSettings(STORED), baseUrl })).toEqual({ settings: { ...STORED, baseUrl }, notices: [] });
+    }
   });
 
   it("gives one notice per corrupted field", () => {

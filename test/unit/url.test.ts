@@ -92,6 +92,40 @@ describe("normalizeBaseUrl", () => {
     },
   );
 
+  it.each<[string, string]>([
+    ["http://localhost:8787", "http://localhost:8787"],
+    ["http://LOCALHOST:8787/", "http://localhost:8787"],
+    ["http://localhost", "http://localhost"],
+    ["http://127.0.0.1", "http://127.0.0.1"],
+    ["http://127.0.0.1:8787/proxy/api/v2/public/", "http://127.0.0.1:8787/proxy"],
+    ["http://127.12.34.56:9000", "http://127.12.34.56:9000"],
+    ["http://127.1:8787", "http://127.0.0.1:8787"],
+    ["http://[::1]:8787", "http://[::1]:8787"],
+    ["http://[0:0:0:0:0:0:0:1]:8787", "http://[::1]:8787"],
+  ])("allows plain http:// for a server on this computer: %j → %j", (input, value) => {
+    expect(normalizeBaseUrl(input)).toEqual({ ok: true, value });
+  });
+
+  it.each<[string, string]>([
+    ["http://api.gocobalt.io", "api.gocobalt.io"],
+    ["http://cobalt.example.com:8080/proxy", "cobalt.example.com:8080"],
+    ["HTTP://COBALT.EXAMPLE.COM", "cobalt.example.com"],
+    ["http://10.0.0.5:8787", "10.0.0.5:8787"],
+    ["http://192.168.1.20", "192.168.1.20"],
+    ["http://0.0.0.0:8787", "0.0.0.0:8787"],
+    ["http://[::2]:8787", "[::2]:8787"],
+    ["http://[::ffff:127.0.0.1]", "[::ffff:7f00:1]"],
+    ["http://localhost.example.com", "localhost.example.com"],
+    ["http://127.0.0.1.nip.io", "127.0.0.1.nip.io"],
+    ["http://app.localhost:8787", "app.localhost:8787"],
+    ["http://user:secret@cobalt.example.com", "cobalt.example.com"],
+  ])("refuses plain http:// to %j: the key would cross the network in cleartext", (input, host) => {
+    expect(normalizeBaseUrl(input)).toEqual({
+      ok: false,
+      message: `Use https:// for ${host}: over http:// the API key would travel unencrypted. Plain http:// is allowed only for a server on this computer (localhost, 127.x.x.x or [::1]).`,
+    });
+  });
+
   it("gives a base that joins cleanly with an API path", () => {
     for (const input of ["app.refold.ai/", "https://cobalt.example.com/proxy/api/v2/public/"]) {
       const result = normalizeBaseUrl(input);
