@@ -1,6 +1,6 @@
 import { inflateSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { legacyApp, startFakeCobalt, v3App, type ApiFlavor, type FakeCobalt } from "./server.ts";
+import { legacyApp, startFakeCobalt, startRecordingServer, v3App, type ApiFlavor, type FakeCobalt } from "./server.ts";
 
 const API = "/api/v2/public";
 const KEY = "tk_unit_key";
@@ -541,6 +541,22 @@ describe("faults", () => {
     expect(await res.text()).toBe("{not json");
   });
 
+  it.each([301, 302, 303, 307, 308] as const)("redirect fault %i: Location on another origin, keeping the path and query when given a bare origin", async (status) => {
+    fake.fault({ path: `${API}/linked-account` }, { kind: "redirect", status, location: "http://127.0.0.1:9" });
+    const res = await fetch(`${fake.origin}${API}/linked-account?page=2&limit=5`, { headers: { "x-api-key": KEY }, redirect: "manual" });
+    expect(res.status).toBe(status);
+    expect(res.headers.get("location")).toBe(`http://127.0.0.1:9${API}/linked-account?page=2&limit=5`);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(fake.requests.at(-1)).toMatchObject({ path: `${API}/linked-account`, query: { page: "2", limit: "5" } });
+  });
+
+  it("redirect fault with a full URL sends it as it is", async () => {
+    fake.fault({ method: "POST" }, { kind: "redirect", status: 307, location: "http://127.0.0.1:9/elsewhere?x=1" }, 1);
+    const res = await fetch(`${fake.origin}${API}/session-token`, { method: "POST", headers: { "x-api-key": KEY }, body: "{}", redirect: "manual" });
+    expect(res.status).toBe(307);
+    expect(res.headers.get("location")).toBe("http://127.0.0.1:9/elsewhere?x=1");
+  });
+
   it("hang: the request never answers (aborted after 200 ms)", async () => {
     fake.fault({ path: `${API}/application` }, { kind: "hang" });
     const started = Date.now();
@@ -646,6 +662,48 @@ describe("request recording", () => {
     await call(`${API}/linked-account`, { key: "tk_bad" });
     await fetch(fake.iconUrl("broken")).catch(() => undefined);
     expect(fake.requests.map((r) => r.path)).toEqual([`${API}/linked-account`, "/logos/broken.png"]);
+  });
+});
+
+describe("startRecordingServer (another origin to redirect to)", () => {
+  it("records every request on its own origin and answers as a permissive API would", async () => {
+    const other = await startRecordingServer();
+    try {
+      expect(other.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(other.origin).not.toBe(fake.origin);
+      const preflight = await fetch(`${other.origin}${API}/application`, {
+        method: "OPTIONS",
+        headers: { "access-control-request-method": "GET", "access-control-request-headers": "x-api-key, linked_account_id" },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-headers")).toMatch(/x-api-key/);
+      const res = await fetch(`${other.origin}${API}/session-token?x=1`, { method: "POST", headers: { "x-api-key": KEY }, body: '{"a":1}' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(other.requests.map((r) => r.method)).toEqual(["OPTIONS", "POST"]);
+      expect(other.requests[1]).toMatchObject({ path: `${API}/session-token`, query: { x: "1" }, body: '{"a":1}', origin: other.origin });
+      expect(other.requests[1]!.headers["x-api-key"]).toBe(KEY);
+      other.clearRequests();
+      expect(other.requests).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("catches the key when a client follows the fake's redirect: what the extension must never do", async () => {
+    const other = await startRecordingServer();
+    try {
+      fake.fault({ path: `${API}/linked-account` }, { kind: "redirect", status: 307, location: other.origin });
+      const res = await fetch(`${fake.origin}${API}/linked-account`, { headers: { "x-api-key": KEY }, redirect: "follow" });
+      expect(res.status).toBe(200);
+      expect(other.requests).toHaveLength(1);
+      expect(other.requests[0]).toMatchObject({ method: "GET", path: `${API}/linked-account` });
+      expect(other.requests[0]!.headers["x-api-key"]).toBe(KEY);
+      await expect(fetch(`${fake.origin}${API}/linked-account`, { headers: { "x-api-key": KEY }, redirect: "error" })).rejects.toThrow();
+      expect(other.requests).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -16,6 +16,9 @@
  * and a few non-API pages (on either origin): `/logos/:slug.png`, `/oauth/authorize/:slug`,
  * `/connect/:token`.
  *
+ * `startRecordingServer()` opens another origin that records whatever reaches it: the target of a
+ * `redirect` fault, to prove the key is never carried along.
+ *
  * Run directly for manual testing:  npx tsx test/fake-cobalt/server.ts --port 8787 [--flavor legacy|v3]
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
@@ -52,7 +55,15 @@ export type Fault =
   /** Destroy the socket without answering (network error). */
   | { kind: "reset" }
   /** Answer normally after ms. */
-  | { kind: "delay"; ms: number };
+  | { kind: "delay"; ms: number }
+  /**
+   * Redirect, as a misconfigured proxy or a moved host would. `location` is sent as the Location
+   * header; a bare origin ("http://127.0.0.1:1234") gets the request's path and query appended, so
+   * every matched request is sent to the same path on that other origin (see startRecordingServer).
+   */
+  | { kind: "redirect"; status: RedirectStatus; location: string };
+
+export type RedirectStatus = 301 | 302 | 303 | 307 | 308;
 
 export interface FaultMatch {
   method?: string;
@@ -407,6 +418,11 @@ function parsePositiveInt(raw: string | null, fallback: number): number {
   if (raw === null || !/^\s*\d+\s*$/.test(raw)) return fallback;
   const n = Number.parseInt(raw, 10);
   return n >= 1 ? n : fallback;
+}
+
+/** A bare origin gets the request's path and query; anything else is used as it is. */
+function redirectTarget(location: string, requested: URL): string {
+  return /^https?:\/\/[^/?#]+$/i.test(location) ? `${location}${requested.pathname}${requested.search}` : location;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -795,6 +811,11 @@ class FakeCobaltServer implements FakeCobalt {
           await this.wait(fault.ms);
           if (this.closed) return;
           break;
+        case "redirect":
+          await this.wait(latency);
+          if (this.closed) return;
+          this.sendRaw(res, fault.status, "", "text/plain; charset=utf-8", { Location: redirectTarget(fault.location, url) });
+          return;
       }
     }
 
@@ -1114,6 +1135,90 @@ export async function startFakeCobalt(opts: StartOptions = {}): Promise<FakeCoba
   const server = new FakeCobaltServer(opts);
   await server.listen(opts.port ?? 0);
   return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Another origin, to redirect to
+// ---------------------------------------------------------------------------------------------
+
+export interface RecordingServer {
+  /** "http://127.0.0.1:PORT": a different port, so a different origin from any FakeCobalt. */
+  readonly origin: string;
+  /** Every request that reached it, in the FakeCobalt format. */
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A server on another origin that takes whatever it is sent and records it: the target of a
+ * `redirect` fault. It answers every request 200 `{}` and every CORS preflight permissively, like
+ * a server that would gladly accept the key, so that only the client's own refusal to follow a
+ * redirect can keep the key away from it. On 127.0.0.1, so the extension's host permission for a
+ * local Cobalt (`http://127.0.0.1/*`, any port) covers it too.
+ */
+export async function startRecordingServer(): Promise<RecordingServer> {
+  const requests: RecordedRequest[] = [];
+  let origin = "";
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", origin);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+      }
+      requests.push({
+        method: (req.method ?? "GET").toUpperCase(),
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        at: Date.now(),
+        origin,
+      });
+      const cors = { "Access-Control-Allow-Origin": "*", "Cache-Control": "no-store" };
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, {
+          ...cors,
+          "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+          "Access-Control-Allow-Headers": headers["access-control-request-headers"] ?? "*",
+          "Content-Length": "0",
+        });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { ...cors, "Content-Type": "application/json; charset=utf-8", "Content-Length": "2" });
+      res.end("{}");
+    });
+  });
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const addr = server.address();
+      if (addr === null || typeof addr === "string") reject(new Error("unexpected server address"));
+      else resolve(addr.port);
+    });
+  });
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    requests,
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
