@@ -120,23 +120,14 @@ export function parseStoredSettings(raw: unknown): ParsedSettings {
     if (!(key in migrated)) continue;
     const result = fields[key].safeParse(migrated[key]);
     if (result.success) (settings as Record<keyof Settings, unknown>)[key] = result.data;
-    else notices.push(fallbackNotice(key, migrated[key]));
-  }
-  return { settings, notices };
-}
-
-/**
- * A stored base URL that reads fine but may not be used (plain http to another computer, say)
- * gets the reason, so the user knows why their address was replaced and what to type instead.
- */
-function fallbackNotice(key: keyof Settings, stored: unknown): string {
-  if (key === "baseUrl" && typeof stored === "string") {
-    const result = normalizeBaseUrl(stored);
-    if (!result.ok) {
-      return `The saved "${FIELD_LABELS.baseUrl}" was reset to the default, ${DEFAULT_BASE_URL}: ${result.message} Check it in Options and save.`;
+    else {
+      // A value that reads fine but may not be used (a base URL with plain http to another
+      // computer, say) carries its reason, so the user knows what to enter instead.
+      const why = result.error.issues.find((issue) => issue.code === "custom")?.message;
+      notices.push(`The saved "${FIELD_LABELS[key]}" ${why ? `was reset to its default: ${why}` : "could not be read and was reset to its default."} Check it in Options and save.`);
     }
   }
-  return `The saved "${FIELD_LABELS[key]}" could not be read and was reset to its default. Check it in Options and save.`;
+  return { settings, notices };
 }
 
 export function serializeSettings(settings: Settings): Record<string, unknown> {

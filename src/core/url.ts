@@ -9,6 +9,14 @@ export function isHttpUrl(value: unknown): value is string {
   }
 }
 
+/**
+ * Loopback hosts, where plain http never leaves this computer: `localhost`, 127.0.0.0/8 and ::1,
+ * as the WHATWG `URL.hostname` spells them (already canonical: "127.1" and "[0:0:0:0:0:0:0:1]"
+ * arrive as 127.0.0.1 and [::1]). Names that merely look local (`app.localhost`,
+ * `127.0.0.1.nip.io`) do not match.
+ */
+const LOOPBACK_HOST = /^(localhost|\[::1\]|127(\.\d{1,3}){3})$/;
+
 export type BaseUrlResult = { ok: true; value: string } | { ok: false; message: string };
 
 /**
@@ -30,10 +38,10 @@ export function normalizeBaseUrl(input: string): BaseUrlResult {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     return { ok: false, message: `The API base URL must start with https:// (or http:// for a local server), not ${url.protocol}//.` };
   }
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+  if (url.protocol === "http:" && !LOOPBACK_HOST.test(url.hostname)) {
     return {
       ok: false,
-      message: `Use https:// for ${url.host}: over http:// the API key would travel unencrypted. Plain http:// is allowed only for a server on this computer (localhost, 127.x.x.x or [::1]).`,
+      message: `The API base URL must start with https:// for ${url.host}: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.x.x.x or [::1]).`,
     };
   }
   if (url.username || url.password) {
@@ -44,16 +52,6 @@ export function normalizeBaseUrl(input: string): BaseUrlResult {
   }
   const path = url.pathname.replace(/\/api\/v2\/public\/?.*$/, "").replace(/\/+$/, "");
   return { ok: true, value: `${url.origin}${path}` };
-}
-
-/**
- * Loopback hosts, where plain http never leaves this computer: `localhost`, 127.0.0.0/8 and ::1.
- * Takes the WHATWG `URL.hostname`, which is already canonical (IPv4 as dotted decimal, IPv6
- * compressed and in brackets), so "127.1" or "[0:0:0:0:0:0:0:1]" arrive here as 127.0.0.1 and [::1].
- * Names that merely look local (`app.localhost`, `127.0.0.1.nip.io`) are not trusted.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /** The match pattern a host permission for this base URL needs (ports are covered by the host). */

@@ -93,14 +93,14 @@ describe("parseStoredSettings", () => {
   it.each<[string, string]>([
     [
       "http://cobalt.example.com:8080",
-      "Use https:// for cobalt.example.com:8080: over http:// the API key would travel unencrypted. Plain http:// is allowed only for a server on this computer (localhost, 127.x.x.x or [::1]).",
+      "The API base URL must start with https:// for cobalt.example.com:8080: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.x.x.x or [::1]).",
     ],
     ["ftp://files.example.com", "The API base URL must start with https:// (or http:// for a local server), not ftp://."],
     ["https://user:pw@app.refold.ai", "Remove the user name and password from the API base URL; the API key is sent separately."],
   ])("a stored base URL that may not be used (%j) falls back alone, with a notice saying why", (bad, why) => {
     const parsed = parseStoredSettings({ ...serializeSettings(STORED), baseUrl: bad });
     expect(parsed.settings).toEqual({ ...STORED, baseUrl: DEFAULT_BASE_URL });
-    expect(parsed.notices).toEqual([`The saved "API base URL" was reset to the default, ${DEFAULT_BASE_URL}: ${why} Check it in Options and save.`]);
+    expect(parsed.notices).toEqual([`The saved "API base URL" was reset to its default: ${why} Check it in Options and save.`]);
   });
 
   it("keeps a stored plain-http base URL on this computer", () => {

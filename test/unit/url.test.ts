@@ -122,7 +122,7 @@ describe("normalizeBaseUrl", () => {
   ])("refuses plain http:// to %j: the key would cross the network in cleartext", (input, host) => {
     expect(normalizeBaseUrl(input)).toEqual({
       ok: false,
-      message: `Use https:// for ${host}: over http:// the API key would travel unencrypted. Plain http:// is allowed only for a server on this computer (localhost, 127.x.x.x or [::1]).`,
+      message: `The API base URL must start with https:// for ${host}: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.x.x.x or [::1]).`,
     });
   });
 
