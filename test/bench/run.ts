@@ -8,6 +8,7 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startFakeCobalt } from "../fake-cobalt/server.ts";
+import { allowHostsInChromiumSettings } from "../e2e/support/browsers.ts";
 import { PAGE_SIZE, planFullChecks } from "../../src/core/check/plan.ts";
 import { serializeSettings, sourceKey, DEFAULT_SETTINGS, type Settings } from "../../src/core/settings.ts";
 import { STATUS_VERSION, type Status } from "../../src/core/status.ts";
@@ -42,6 +43,19 @@ async function extensionPage(ctx: BrowserContext, id: string, path: string): Pro
   return page;
 }
 
+/**
+ * The build asks for no loopback host, and the settings are written straight to storage here
+ * (no Save): allow the fake server in chrome://extensions as a user can, then let the extension
+ * ask for it, which Chromium then grants without its prompt (see test/e2e/support/browsers.ts).
+ */
+async function grantLocalServer(ctx: BrowserContext, id: string, page: Page): Promise<void> {
+  const settingsTab = await ctx.newPage();
+  await settingsTab.goto(`chrome://extensions/?id=${id}`);
+  await allowHostsInChromiumSettings(settingsTab, id, ["http://127.0.0.1/*"]);
+  await settingsTab.close();
+  if (!(await page.evaluate(() => browser.permissions.request({ origins: ["http://127.0.0.1/*"] })))) throw new Error("bench: permission for http://127.0.0.1 was not granted");
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -55,6 +69,7 @@ async function measureCheck(accounts: number): Promise<CheckRow> {
   const { ctx, id } = await launch();
   try {
     const page = await extensionPage(ctx, id, "src/ui/options/options.html");
+    await grantLocalServer(ctx, id, page);
     const settings: Settings = { ...DEFAULT_SETTINGS, apiKey: "tk_bench_key", baseUrl: fake.origin, linkedAccountIds: [], intervalMinutes: 60, requestsPerMinute: BUDGET };
     await page.evaluate((stored) => browser.storage.local.set({ settings: stored }), serializeSettings(settings));
     // A warm-up check on a one-account org, so the measured one is not the browser's first fetch.

@@ -49,8 +49,9 @@ describe("manifest policy", () => {
     expect(manifest.optional_permissions).toBeUndefined();
   });
 
-  it("reaches only the documented API origins and local servers without asking", () => {
-    expect(manifest.host_permissions).toEqual(["https://api.gocobalt.io/*", "https://app.refold.ai/*", "http://localhost/*", "http://127.0.0.1/*"]);
+  it("reaches only the documented API origins without asking; any other origin, and plain http only on this computer, on request", () => {
+    expect(manifest.host_permissions).toEqual(["https://api.gocobalt.io/*", "https://app.refold.ai/*"]);
+    expect(manifest.optional_host_permissions).toEqual(["https://*/*", "http://localhost/*", "http://127.0.0.1/*", "http://[::1]/*"]);
   });
 
   it("has no content scripts, no external messaging, no exposed resources, no custom CSP", () => {

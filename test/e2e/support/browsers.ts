@@ -27,6 +27,19 @@
  * - A missing extension file: Chromium shows an error page, Firefox an empty page; the harness
  *   throws "could not load" in both.
  *
+ * Host permissions: the shipped manifest asks for no loopback host, so the extension reaches the
+ * fake server only after the options page's Save has asked for its origin (permissions.request,
+ * inside the click), as for a user with a local Cobalt.
+ * - Firefox: the profile grants such requests without a prompt (extensions.webextOptionalPermissionPrompts
+ *   is false): the real click grants it.
+ * - Chromium shows a prompt that automation cannot answer (no switch auto-accepts it:
+ *   --apps-gallery-install-auto-confirm-for-tests covers web store installs only). So at launch
+ *   the harness allows the loopback hosts (`hostsAllowedInSettings`) the way a user can in
+ *   chrome://extensions (developerPrivate.addHostPermission, what the Site access controls call).
+ *   That alone gives the extension nothing (permissions.contains stays false); it only makes
+ *   Chromium grant the extension's own permissions.request for those hosts without a prompt, so
+ *   Save still takes the real path. The loaded build is dist/chrome exactly as shipped.
+ *
  * Requests: by default the browser is started behind a local recording proxy (request-log.ts),
  * so session.requests() lists every HTTP request the browser made, in both browsers, and nothing
  * leaves the machine (the proxy resets connections to non-loopback hosts: a network error).
@@ -187,7 +200,16 @@ export interface LaunchOptions {
   userDataDir?: string;
   /** Start the browser behind the recording proxy (default true). */
   recordRequests?: boolean;
+  /**
+   * Chromium only: host patterns allowed for the extension in chrome://extensions before the test
+   * starts, so that its permissions.request for them needs no prompt (see the file comment).
+   * Default TEST_SERVER_HOSTS. Firefox ignores it: its profile grants requests without a prompt.
+   */
+  hostsAllowedInSettings?: string[];
 }
+
+/** Where the fake Cobalt server listens (its origin and altOrigin); `http://[::1]/*` is left out on purpose, for a host the user never allowed. */
+export const TEST_SERVER_HOSTS = ["http://127.0.0.1/*", "http://localhost/*"];
 
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionSession> {
   const browser = opts.browser ?? browserUnderTest();
@@ -203,7 +225,7 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   const proxy = opts.recordRequests === false ? undefined : await startRequestLogProxy();
   try {
     return browser === "chromium"
-      ? await ChromiumSession.launch(extensionDir, manifest, opts.userDataDir, proxy)
+      ? await ChromiumSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.hostsAllowedInSettings ?? TEST_SERVER_HOSTS)
       : await FirefoxSession.launch(extensionDir, manifest, opts.userDataDir, proxy);
   } catch (err) {
     await proxy?.close();
@@ -511,6 +533,7 @@ class ChromiumSession implements ExtensionSession {
     manifest: Record<string, unknown>,
     userDataDir: string | undefined,
     proxy: RequestLogProxy | undefined,
+    hostsAllowedInSettings: string[],
   ): Promise<ChromiumSession> {
     const args = [
       `--disable-extensions-except=${extensionDir}`,
@@ -560,6 +583,14 @@ class ChromiumSession implements ExtensionSession {
         }
         // Stopping a worker that is still installing breaks it: wait until it is activated.
         await session.waitForWorker((v) => v.status === "activated" && v.runningStatus === "running", "the service worker to be activated");
+      }
+      if (hostsAllowedInSettings.length > 0) {
+        const settingsTab = await createChromiumTab(context, browserCdp, `chrome://extensions/?id=${extensionId}`, { background: true });
+        try {
+          await allowHostsInChromiumSettings(settingsTab, extensionId, hostsAllowedInSettings);
+        } finally {
+          await settingsTab.close();
+        }
       }
       return session;
     } catch (err) {
@@ -709,6 +740,26 @@ async function createChromiumTab(context: BrowserContext, browserCdp: CDPSession
     throw new Error(`Chromium could not load ${url} (it showed an error page)`);
   }
   return page;
+}
+
+/**
+ * What a user does in chrome://extensions → Details → Site access: allows the extension on these
+ * hosts. `page` must show chrome://extensions (its developerPrivate API is what that page uses).
+ * For hosts the manifest lists as optional this grants nothing by itself: Chromium then grants the
+ * extension's own permissions.request for them without showing its prompt.
+ */
+export async function allowHostsInChromiumSettings(page: PwPage, extensionId: string, hosts: string[]): Promise<void> {
+  const failures = await page.evaluate(
+    async ([id, patterns]) => {
+      const dev = (globalThis as unknown as { chrome: { developerPrivate?: { addHostPermission(id: string, host: string): Promise<void> } } }).chrome.developerPrivate;
+      if (!dev) return ["chrome.developerPrivate is missing: is this page chrome://extensions?"];
+      const out: string[] = [];
+      for (const host of patterns) await dev.addHostPermission(id, host).catch((e: Error) => out.push(`${host}: ${e.message}`));
+      return out;
+    },
+    [extensionId, hosts] as const,
+  );
+  if (failures.length > 0) throw new Error(`Could not allow hosts for ${extensionId} in chrome://extensions: ${failures.join("; ")}`);
 }
 
 function manifestHasServiceWorker(manifest: Record<string, unknown>): boolean {
