@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
-import { browserUnderTest, launchExtension, type ExtensionSession } from "./support/browsers.ts";
-import { configureThroughOptions } from "./support/setup.ts";
+import { seedDemoOrg, startFakeCobalt, startRecordingServer, type FakeCobalt, type RecordingServer, type RedirectStatus } from "../fake-cobalt/server.ts";
+import { browserUnderTest, launchExtension, type Badge, type ExtPage, type ExtensionSession } from "./support/browsers.ts";
+import { ALARM_NOW, configureThroughOptions, letBackoffExpire } from "./support/setup.ts";
 
 // Every request of a full journey is recorded, at the server for both of its origins (the API
 // origin and the origin that serves icons, consent pages and the hosted portal): the key must
@@ -96,5 +96,106 @@ describe(`where the key goes, in ${browserUnderTest()}`, () => {
       expect(request.headers["x-api-key"]).toBe(KEY);
       expect(request.url).not.toContain(KEY);
     }
+  });
+});
+
+// The API origin answers with a redirect to another origin (a misconfigured proxy, a moved host):
+// the key must not follow it, whichever part of the extension made the request. The other origin
+// is a server that takes anything and records it, on 127.0.0.1 where the extension's permission
+// for a local Cobalt reaches too; only the extension's refusal to follow keeps the key away.
+describe(`a redirect from the API origin to another origin, in ${browserUnderTest()}`, () => {
+  const API_PATH = /^\/api\/v2\/public\//;
+  let elsewhere: RecordingServer;
+  let healthy: Badge;
+
+  beforeAll(async () => {
+    elsewhere = await startRecordingServer();
+    healthy = await ext.waitForBadge((b) => b.text === "3");
+  });
+
+  afterAll(async () => {
+    await elsewhere?.close();
+  });
+
+  // "(checked 2 minutes ago)" moves on by itself; the rest of the title says whether all is well.
+  const settled = (b: Badge) => JSON.stringify({ ...b, title: b.title.replace(/ \(checked [^)]*\)/, "") });
+  const isHealthy = (b: Badge) => settled(b) === settled(healthy);
+
+  /** Redirects every API request while `act` runs, then proves a redirect was served and nothing reached the other origin. */
+  async function redirectDuring(status: RedirectStatus, act: () => Promise<void>): Promise<void> {
+    fake.clearRequests();
+    ext.clearRequests();
+    elsewhere.clearRequests();
+    fake.fault({ path: API_PATH }, { kind: "redirect", status, location: elsewhere.origin });
+    try {
+      await act();
+    } finally {
+      fake.clearFaults();
+    }
+    // The redirect was really answered to a request carrying the key (the test is not vacuous)…
+    expect(fake.requests.some((r) => API_PATH.test(r.path) && r.headers["x-api-key"] === KEY)).toBe(true);
+    // …and nothing, key or not, went to the other origin: not at the server, not in the browser's own log.
+    expect(elsewhere.requests.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.headers)}`)).toEqual([]);
+    expect(ext.requests().filter((r) => r.url.startsWith(`${elsewhere.origin}/`)).map((r) => r.url)).toEqual([]);
+    for (const request of ext.requests().filter((r) => JSON.stringify(r).includes(KEY))) {
+      expect(new URL(request.url).origin, request.url).toBe(fake.origin);
+    }
+    expect((await ext.tabUrls()).filter((url) => url.startsWith(elsewhere.origin))).toEqual([]);
+  }
+
+  /** A failure the user can see on the page (banner or row note), whatever its wording. */
+  const waitForAlert = (page: ExtPage, selector = '[role="alert"]') => page.waitForText(/\S/, { selector, timeoutMs: 20_000 });
+
+  async function recover(): Promise<void> {
+    await letBackoffExpire(ext);
+    await ext.waitForBadge(isHealthy, 20_000);
+  }
+
+  it("a scheduled check (307) fails, and the key stays home", async () => {
+    await redirectDuring(307, async () => {
+      await ext.evalInBackground(ALARM_NOW);
+      await ext.waitForBadge((b) => !isHealthy(b), 20_000);
+    });
+    await recover();
+  });
+
+  it("Refresh (308) fails visibly, and the key stays home", async () => {
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Hubspot");
+    await redirectDuring(308, async () => {
+      await popup.clickByRole("button", "Refresh");
+      await ext.waitForBadge((b) => !isHealthy(b), 20_000);
+      await waitForAlert(popup);
+    });
+    await popup.close();
+    await recover();
+  });
+
+  it("the live key check in Options (302) says the key could not be checked, and the key stays home", async () => {
+    const options = await ext.openPage(ext.optionsPath);
+    await options.waitForText("API key");
+    await redirectDuring(302, async () => {
+      await options.fillLabelled("API key", KEY);
+      await options.waitForText(/\S/, { selector: "#apiKey-check.bad", timeoutMs: 20_000 });
+    });
+    expect(await options.text("#apiKey-check")).not.toMatch(/Key accepted/);
+    await options.close();
+  });
+
+  it("Reconnect (301) and Copy link (303) fail with a message, open nothing, and the key stays home", async () => {
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Copper");
+    await redirectDuring(301, async () => {
+      await popup.clickByRole("button", "Reconnect Hubspot");
+      await waitForAlert(popup, "li.app [role=\"alert\"]");
+    });
+    await popup.reload();
+    await popup.waitForText("Copper");
+    await redirectDuring(303, async () => {
+      await popup.clickByRole("button", /^Copy .*Copper$/);
+      await waitForAlert(popup, "li.app [role=\"alert\"]");
+    });
+    await popup.close();
+    expect(isHealthy(await ext.badge())).toBe(true);
   });
 });
