@@ -9,6 +9,16 @@ export function isHttpUrl(value: unknown): value is string {
   }
 }
 
+/** https only: what the pages load from hosts the API names (icons), so nobody on the way can read or swap it. */
+export function isHttpsUrl(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  try {
+    return new URL(value).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
 export type BaseUrlResult = { ok: true; value: string } | { ok: false; message: string };
 
 /**
