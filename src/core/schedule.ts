@@ -30,15 +30,15 @@ export function shouldCheck(trigger: Trigger, settings: Settings, status: Status
   if (trigger === "refresh") {
     return refreshBlockedUntil(settings, status, now) === undefined ? { run: true } : { run: false, reason: "rate limited" };
   }
-  if (status.backoff && status.error?.kind === "rate-limited" && now < status.backoff.notBefore) {
+  // The retry alarm is set for the end of the backoff; a browser may fire it a moment early.
+  const slack = trigger === "retry" ? ALARM_SLACK_MS : 0;
+  if (status.backoff && status.error?.kind === "rate-limited" && now + slack < status.backoff.notBefore) {
     return { run: false, reason: "rate limited" };
   }
   if (trigger === "open" && status.checkedAt !== undefined && now - status.checkedAt < settings.intervalMinutes * 60_000) {
     return { run: false, reason: "fresh enough" };
   }
   if (status.error && needsUser(status.error.kind)) return { run: false, reason: "waiting for the user" };
-  // The retry alarm is set for the end of the backoff; a browser may fire it a moment early.
-  const slack = trigger === "retry" ? ALARM_SLACK_MS : 0;
   if (status.backoff && now + slack < status.backoff.notBefore) return { run: false, reason: "backing off" };
   return { run: true };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/core/api/errors.ts";
 import { MAX_INLINE_WAIT_MS, runCheck, type CheckContext, type CheckResult, type Throttled } from "../../src/core/check/run.ts";
+import { parsePendingBackoff, resumeAfterStop, type PendingBackoff } from "../../src/core/check/interrupted.ts";
 import { MAX_LISTING_PAGES } from "../../src/core/check/plan.ts";
 import { shouldCheck } from "../../src/core/schedule.ts";
 import { sourceKey, type Settings } from "../../src/core/settings.ts";
@@ -656,5 +657,46 @@ describe("every linked account", () => {
     expect(result.status.backoff).toBeUndefined();
     expect(result.status.accounts).toEqual(previous.accounts);
     expect(result.status.checkedAt).toBe(P);
+  });
+});
+
+describe("a check the browser stopped while it waited", () => {
+  const T = T0 + 60_000;
+  const limited = { kind: "rate-limited" as const, message: "Cobalt is limiting how often we may ask (HTTP 429).", at: T };
+  const pending: PendingBackoff = { owner: "stopped-instance", source: sourceKey(listed), backoff: { failures: 1, notBefore: T + 5_000, retryAfterUntil: T + 5_000, throttledAt: T }, error: limited };
+
+  it("leaves its backoff to be honoured: the next start stores it with the last good data", () => {
+    const resumed = resumeAfterStop(previousListed({ notice: { kind: "bad-response", message: "x", at: P } }), pending, sourceKey(listed))!;
+    expect(resumed.error).toEqual(limited);
+    expect(resumed.backoff).toEqual(pending.backoff);
+    expect(resumed.accounts).toEqual(previousListed().accounts);
+    expect(resumed.checkedAt).toBe(P);
+    expect(resumed.notice).toBeUndefined();
+    // The schedule and Refresh then wait as long as Cobalt asked.
+    expect(shouldCheck("alarm", listed, resumed, T + 1_000)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("startup", listed, resumed, T + 1_000)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("refresh", listed, resumed, T + 1_000)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("retry", listed, resumed, T + 5_000)).toEqual({ run: true });
+  });
+
+  it("is dropped when a status was written after it (the check ended; only the clean-up was lost)", () => {
+    expect(resumeAfterStop(previousListed({ checkedAt: T + 2_000 }), pending, sourceKey(listed))).toBeUndefined();
+    expect(resumeAfterStop(previousListed({ error: { ...limited, at: T } }), pending, sourceKey(listed))).toBeUndefined();
+  });
+
+  it("is dropped when the settings changed since", () => {
+    expect(resumeAfterStop(previousListed(), pending, sourceKey(everyAccount))).toBeUndefined();
+  });
+
+  it("holds for new settings that have no results yet, without showing the old ones as theirs", () => {
+    const old = makeStatus(everyAccount, { checkedAt: P, accounts: [account("x1", { reauth: [SLACK] })] });
+    expect(resumeAfterStop(old, pending, sourceKey(listed))).toEqual({ schemaVersion: STATUS_VERSION, source: sourceKey(listed), accounts: [], error: limited, backoff: pending.backoff });
+  });
+
+  it("reads back what was kept, and nothing malformed", () => {
+    expect(parsePendingBackoff(JSON.parse(JSON.stringify(pending)))).toEqual(pending);
+    expect(parsePendingBackoff({ ...pending, error: { ...limited, kind: "server" } })).toBeUndefined();
+    expect(parsePendingBackoff({ owner: "x" })).toBeUndefined();
+    expect(parsePendingBackoff(undefined)).toBeUndefined();
   });
 });

@@ -246,6 +246,13 @@ describe("Refresh after a rate limit", () => {
     expect(shouldCheck("alarm", settings, status, NOW + 30_000)).toEqual({ run: false, reason: "rate limited" });
   });
 
+  it("lets the retry alarm, fired a moment early by the browser, check at the end of a Retry-After", () => {
+    const status = limited({ failures: 1, notBefore: NOW + 5_000, retryAfterUntil: NOW + 5_000, throttledAt: NOW });
+    expect(shouldCheck("retry", settings, status, NOW + 4_000)).toEqual({ run: true });
+    expect(shouldCheck("retry", settings, status, NOW + 2_999)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("alarm", settings, status, NOW + 4_000)).toEqual({ run: false, reason: "rate limited" });
+  });
+
   it("is free as soon as a short backoff of its own ends", () => {
     const status = limited({ failures: 1, notBefore: NOW + 10_000, throttledAt: NOW });
     expect(refreshBlockedUntil(settings, status, NOW)).toBe(NOW + 10_000);
