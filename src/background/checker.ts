@@ -172,6 +172,12 @@ export async function checkIfAccessReturned(): Promise<void> {
   if (await hasApiPermission(settings.baseUrl)) await check("refresh");
 }
 
+/** Access to an origin was taken back: worth a check (to say so) only if it was the API's. */
+export async function checkIfAccessLost(): Promise<void> {
+  const { settings } = await loadSnapshot();
+  if (settings.apiKey.trim() !== "" && !(await hasApiPermission(settings.baseUrl))) await check("refresh");
+}
+
 export async function renderBadge(snapshot?: Snapshot): Promise<void> {
   const { settings, status } = snapshot ?? (await loadSnapshot());
   await applyBadge(badgeFor(settings, status, Date.now()));

@@ -4,7 +4,7 @@ import { ensureCheckAlarm } from "../adapters/alarms.ts";
 import { CheckMessageSchema } from "../adapters/messages.ts";
 import { KEYS, loadSnapshot, onStoredChange } from "../adapters/storage.ts";
 import { ALARM_NAME, RETRY_ALARM_NAME } from "../core/schedule.ts";
-import { check, checkIfAccessReturned, recoverFromStop, renderBadge } from "./checker.ts";
+import { check, checkIfAccessLost, checkIfAccessReturned, recoverFromStop, renderBadge } from "./checker.ts";
 
 /*
  * Wiring only. Every listener is registered synchronously at the top level, so an event that
@@ -49,7 +49,7 @@ browser.permissions.onAdded.addListener(() => {
 });
 
 browser.permissions.onRemoved.addListener(() => {
-  void check("refresh");
+  void checkIfAccessLost();
 });
 
 onStoredChange((changed) => {
