@@ -137,6 +137,12 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
       // grants manifest host permissions for good, and automation cannot answer its prompt.
       await ext!.evalInBackground(`browser.permissions.remove({ origins: ["http://localhost/*"] })`);
     }
+    // Let any check under way end first: a Refresh waits for it, and its own answer comes when it is over.
+    const popup = await ext!.openPage(ext!.popupPath);
+    await popup.waitForText("Hubspot");
+    await popup.clickByRole("button", "Refresh");
+    await popup.waitForNoText("Checking…");
+    await popup.close();
     fake.clearRequests();
     other.clearRequests();
     const options = await ext!.openPage(ext!.optionsPath);
