@@ -105,6 +105,8 @@ describe(`failures in ${browserUnderTest()}`, () => {
       const { status } = (await ext.storageGet("status")) as { status: { backoff?: { failures: number; notBefore: number } } };
       expect(status.backoff?.failures).toBe(1);
       expect(status.backoff!.notBefore - Date.now()).toBeGreaterThan(15_000);
+      // The redirect's target was never asked (the browser's own traffic aside, nothing goes elsewhere).
+      expect(ext.requests().filter((r) => r.url.includes("example.invalid"))).toEqual([]);
       fake.clearFaults();
       await letBackoffExpire(ext);
       await expectRecovered();
