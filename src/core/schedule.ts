@@ -38,7 +38,9 @@ export function shouldCheck(trigger: Trigger, settings: Settings, status: Status
   if (trigger === "open" && status.checkedAt !== undefined && now - status.checkedAt < settings.intervalMinutes * 60_000) {
     return { run: false, reason: "fresh enough" };
   }
-  if (status.error && needsUser(status.error.kind)) return { run: false, reason: "waiting for the user" };
+  // A stored "not set up" can only be an older version's word for an org with no linked
+  // accounts yet (a missing key is decided above): not a reason to stop checking any more.
+  if (status.error && status.error.kind !== "not-set-up" && needsUser(status.error.kind)) return { run: false, reason: "waiting for the user" };
   if (status.backoff && now + slack < status.backoff.notBefore) return { run: false, reason: "backing off" };
   return { run: true };
 }

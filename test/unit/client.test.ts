@@ -459,15 +459,15 @@ describe("answer size", () => {
     return { body, seen };
   }
 
-  it("caps answers at 5 MB", () => {
-    expect(MAX_BODY_BYTES).toBe(5 * 1024 * 1024);
+  it("caps answers at 10 MB", () => {
+    expect(MAX_BODY_BYTES).toBe(10 * 1024 * 1024);
   });
 
   it("stops reading an answer past the cap, with its own message, instead of filling memory", async () => {
     const { body, seen } = endless();
     const error = await kindOf(() => new Response(body, { status: 200, headers: { "content-type": "application/json" } }));
     expect(error.kind).toBe("bad-response");
-    expect(error.message).toBe("Cobalt's answer was larger than 5 MB, more than any answer of this API should be; it was not read (a proxy may be misbehaving).");
+    expect(error.message).toBe("Cobalt's answer was larger than 10 MB, more than any answer of this API should be; it was not read (a proxy may be misbehaving).");
     expect(seen.cancelled).toBe(true);
     // Streams read a chunk or two ahead; what matters is that reading stopped near the cap.
     expect(seen.bytes).toBeLessThanOrEqual(MAX_BODY_BYTES + 2 * 256 * 1024);
@@ -477,14 +477,14 @@ describe("answer size", () => {
     const { body, seen } = endless();
     const error = await kindOf(() => new Response(body, { status: 200, headers: { "content-length": String(MAX_BODY_BYTES + 1) } }));
     expect(error.kind).toBe("bad-response");
-    expect(error.message).toContain("larger than 5 MB");
+    expect(error.message).toContain("larger than 10 MB");
     expect(seen.bytes).toBeLessThanOrEqual(256 * 1024);
   });
 
   it("caps error answers too", async () => {
     const { body, seen } = endless();
     const error = await kindOf(() => new Response(body, { status: 502 }));
-    expect(error.message).toContain("larger than 5 MB");
+    expect(error.message).toContain("larger than 10 MB");
     expect(seen.cancelled).toBe(true);
   });
 

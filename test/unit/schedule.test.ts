@@ -60,7 +60,7 @@ describe("shouldCheck", () => {
   });
 
   it("waits for the user after a user-needed error for the same settings, unless asked", () => {
-    for (const kind of ["unauthorized", "forbidden", "not-set-up", "bad-request"] as const) {
+    for (const kind of ["unauthorized", "forbidden", "not-found", "bad-request", "permission"] as const) {
       expect(decide(errored(kind))).toEqual({
         alarm: "waiting for the user",
         retry: "waiting for the user",
@@ -69,6 +69,12 @@ describe("shouldCheck", () => {
         startup: "waiting for the user",
       });
     }
+  });
+
+  // Issue 7, item 11: versions before this one stored "no linked accounts yet" as a not-set-up
+  // failure, which stopped the schedule until a Refresh; after the update it must check again.
+  it("does not stop the schedule for a stored not-set-up failure (an older version's empty org)", () => {
+    expect(decide(errored("not-set-up"))).toEqual({ alarm: true, retry: true, refresh: true, settings: true, startup: true });
   });
 
   it("holds off even a manual refresh while Cobalt's Retry-After lasts", () => {
