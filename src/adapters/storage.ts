@@ -1,6 +1,8 @@
 import { api } from "./browser.ts";
 import { parseStoredSettings, serializeSettings, type Settings } from "../core/settings.ts";
 import { parseStoredHealthy, parseStoredProgress, parseStoredStatus, type HealthyApps, type Progress, type Status } from "../core/status.ts";
+import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
+import type { Trigger } from "../core/schedule.ts";
 
 /*
  * Typed access to storage.local, the single source of truth. Everything read is parsed: a value
@@ -68,4 +70,31 @@ export function onStoredChange(listener: (changed: ChangedKeys) => void): () => 
   };
   api().storage.onChanged.addListener(handler);
   return () => api().storage.onChanged.removeListener(handler);
+}
+
+/*
+ * The background's own small records, each under its own key (issue 7), written apart from the
+ * status so that they never make a status write larger or change how the status is stored.
+ */
+
+export const PENDING_BACKOFF_KEY = "pendingBackoff";
+export const LAST_DECISION_KEY = "lastDecision";
+
+/** A throttling answer's backoff, kept while its check waits (see core/check/interrupted.ts). */
+export async function loadPendingBackoff(): Promise<PendingBackoff | undefined> {
+  return parsePendingBackoff((await api().storage.local.get(PENDING_BACKOFF_KEY))[PENDING_BACKOFF_KEY]);
+}
+
+export async function savePendingBackoff(pending: PendingBackoff): Promise<void> {
+  await api().storage.local.set({ [PENDING_BACKOFF_KEY]: pending });
+}
+
+export async function clearPendingBackoff(): Promise<void> {
+  await api().storage.local.remove(PENDING_BACKOFF_KEY);
+}
+
+/** What the background last decided on an event, and why: a few bytes that tell (a person or a
+ * test) that an alarm was handled even when it rightly made no request. Written, never read here. */
+export async function saveLastDecision(decision: { trigger: Trigger; at: number; run: boolean; reason?: string }): Promise<void> {
+  await api().storage.local.set({ [LAST_DECISION_KEY]: decision });
 }

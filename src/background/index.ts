@@ -4,7 +4,7 @@ import { ensureCheckAlarm } from "../adapters/alarms.ts";
 import { CheckMessageSchema } from "../adapters/messages.ts";
 import { KEYS, loadSnapshot, onStoredChange } from "../adapters/storage.ts";
 import { ALARM_NAME, RETRY_ALARM_NAME } from "../core/schedule.ts";
-import { check, clearInterruptedCheck, renderBadge } from "./checker.ts";
+import { check, checkIfAccessLost, checkIfAccessReturned, recoverFromStop, renderBadge } from "./checker.ts";
 
 /*
  * Wiring only. Every listener is registered synchronously at the top level, so an event that
@@ -45,11 +45,11 @@ browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: 
 });
 
 browser.permissions.onAdded.addListener(() => {
-  void check("settings");
+  void checkIfAccessReturned();
 });
 
 browser.permissions.onRemoved.addListener(() => {
-  void check("refresh");
+  void checkIfAccessLost();
 });
 
 onStoredChange((changed) => {
@@ -61,7 +61,8 @@ onStoredChange((changed) => {
 });
 
 async function start(): Promise<void> {
-  await clearInterruptedCheck();
+  // First, before the check of the event that woke this background: marks of a stopped one.
+  await recoverFromStop();
   const snapshot = await loadSnapshot();
   await ensureCheckAlarm(snapshot.settings.intervalMinutes);
   await renderBadge(snapshot);

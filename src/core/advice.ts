@@ -13,4 +13,8 @@ export const ADVICE: Record<ErrorKind, string> = {
   "bad-response": "Check the API base URL in Options. The extension retries by itself.",
   timeout: "Cobalt or the network is slow. The extension retries by itself.",
   network: "Check the internet connection and the API base URL. The extension retries by itself.",
+  redirected:
+    "If this network asks you to sign in first (hotel, airport or office Wi-Fi), sign in. Otherwise check the API base URL in Options: it must be the address the API answers on, not one that forwards to it. The extension retries by itself.",
+  storage: "The extension could not save its results. Watching fewer linked accounts (Options) needs less space. The extension retries by itself.",
+  unexpected: "This is most likely a bug in the extension. It retries by itself; if the message stays, reload the extension and report the message.",
 };

@@ -33,6 +33,9 @@ export const FAILURE_BADGE: Record<ErrorKind, FailureRow> = {
   "bad-response": { text: "?", color: "#5f6368", title: "Cobalt's answer had an unexpected shape: retrying", keepsCount: true },
   timeout: { text: "SLOW", color: "#5f6368", title: "Cobalt did not answer in time: retrying", keepsCount: true },
   network: { text: "OFF", color: "#5f6368", title: "Cannot reach Cobalt (offline?): retrying", keepsCount: true },
+  redirected: { text: "3XX", color: "#b06000", title: "The API base URL redirects elsewhere; the key is not sent there: retrying", keepsCount: true },
+  storage: { text: "FULL", color: "#b06000", title: "The browser's storage for the extension is full: retrying", keepsCount: true },
+  unexpected: { text: "BUG", color: "#8430ce", title: "Something went wrong inside the extension: retrying", keepsCount: true },
 };
 
 export const APP_NAME = "Cobalt Integration Status";

@@ -1,12 +1,13 @@
 import type { Application, LinkedAccount } from "./api/schemas.ts";
-import { isHttpUrl } from "./url.ts";
+import { isHttpsUrl } from "./url.ts";
 import { isConnected, needsReauth } from "./reauth.ts";
 
 /** What we keep of one app of one linked account: enough to list it and to ask for its link. */
 export interface AppRecord {
   slug: string;
   name: string;
-  /** Only ever an http(s) URL; anything else from the API is dropped here, at the boundary. */
+  /** Only ever an https URL (or http on this machine); anything else from the API is dropped
+   * here, at the boundary, so no page ever loads it. */
   icon?: string;
   authType?: string;
 }
@@ -18,9 +19,23 @@ export interface AccountApps {
 
 const MAX_NAME = 200;
 
+/** Names that always mean this machine: plain http to them never crosses a network. */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function isLoadableIcon(url: string | undefined): url is string {
+  if (isHttpsUrl(url)) return true;
+  if (url === undefined) return false;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" && LOOPBACK_HOSTS.has(parsed.hostname);
+  } catch {
+    return false;
+  }
+}
+
 function toRecord(slug: string, name: string | undefined, icon: string | undefined, authType: string | undefined): AppRecord {
   const record: AppRecord = { slug, name: (name?.trim() || slug).slice(0, MAX_NAME) };
-  if (isHttpUrl(icon)) record.icon = icon;
+  if (isLoadableIcon(icon)) record.icon = icon;
   if (authType) record.authType = authType;
   return record;
 }

@@ -7,6 +7,9 @@ export const RETRY_ALARM_NAME = "retry";
 const FIRST_RETRY_MS = 30_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
 const ALARM_SLACK_MS = 2_000;
+/** The longest the extension's own backoff holds a Refresh back after a throttling answer. A wait
+ * Cobalt asked for (Retry-After) holds it as long as asked. */
+export const REFRESH_HOLD_MS = 30_000;
 
 /** Failures that wait for the user: retrying cannot help until something changes. */
 export function needsUser(kind: ErrorKind): boolean {
@@ -24,34 +27,55 @@ export function shouldCheck(trigger: Trigger, settings: Settings, status: Status
   if (settings.apiKey.trim() === "") return { run: false, reason: "not set up" };
   const sameSource = status.source === sourceKey(settings);
   if (trigger === "settings" || !sameSource) return { run: true };
-  // Cobalt told us when to come back; that holds for a manual refresh too.
-  if (status.backoff && status.error?.kind === "rate-limited" && now < status.backoff.notBefore) {
+  if (trigger === "refresh") {
+    return refreshBlockedUntil(settings, status, now) === undefined ? { run: true } : { run: false, reason: "rate limited" };
+  }
+  // The retry alarm is set for the end of the backoff; a browser may fire it a moment early.
+  const slack = trigger === "retry" ? ALARM_SLACK_MS : 0;
+  if (status.backoff && status.error?.kind === "rate-limited" && now + slack < status.backoff.notBefore) {
     return { run: false, reason: "rate limited" };
   }
-  if (trigger === "refresh") return { run: true };
   if (trigger === "open" && status.checkedAt !== undefined && now - status.checkedAt < settings.intervalMinutes * 60_000) {
     return { run: false, reason: "fresh enough" };
   }
-  if (status.error && needsUser(status.error.kind)) return { run: false, reason: "waiting for the user" };
-  // The retry alarm is set for the end of the backoff; a browser may fire it a moment early.
-  const slack = trigger === "retry" ? ALARM_SLACK_MS : 0;
+  // A stored "not set up" can only be an older version's word for an org with no linked
+  // accounts yet (a missing key is decided above): not a reason to stop checking any more.
+  if (status.error && status.error.kind !== "not-set-up" && needsUser(status.error.kind)) return { run: false, reason: "waiting for the user" };
   if (status.backoff && now + slack < status.backoff.notBefore) return { run: false, reason: "backing off" };
   return { run: true };
+}
+
+/**
+ * Until when a Refresh is refused, if it is now. Only a rate limit holds it back: for as long as
+ * Cobalt's Retry-After asked, or else for the extension's own backoff but never longer than
+ * REFRESH_HOLD_MS after the last throttling answer (the limit has often passed by then, and a
+ * user asking again should not wait for a backoff grown to the check interval).
+ */
+export function refreshBlockedUntil(settings: Settings, status: Status, now: number): number | undefined {
+  const { backoff, error } = status;
+  if (!backoff || error?.kind !== "rate-limited" || status.source !== sourceKey(settings)) return undefined;
+  const until = backoff.retryAfterUntil ?? Math.min(backoff.notBefore, (backoff.throttledAt ?? error.at) + REFRESH_HOLD_MS);
+  return now < until ? until : undefined;
 }
 
 /**
  * Exponential backoff with jitter for transient failures: 30 s, 1, 2, 4… minutes up to an hour,
  * ±20 %, or exactly what Retry-After asked for. After the first retries it never runs more often
  * than the schedule: the wait is at least one interval from the second failure on.
+ * `now` is when the failure happened; for a rate limit, when its (last) throttling answer came.
  */
 export function nextBackoff(previous: Backoff | undefined, error: ApiError, intervalMinutes: number, now: number, random: () => number): Backoff | undefined {
   if (!isTransient(error.kind)) return undefined;
   const failures = (previous?.failures ?? 0) + 1;
-  if (error.retryAfterMs !== undefined) return { failures, notBefore: now + error.retryAfterMs };
+  const throttled = error.kind === "rate-limited" ? { throttledAt: now } : {};
+  if (error.retryAfterMs !== undefined) {
+    const until = now + error.retryAfterMs;
+    return { failures, notBefore: until, retryAfterUntil: until, ...throttled };
+  }
   const exponential = Math.min(MAX_BACKOFF_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
   const floor = failures >= 2 ? intervalMinutes * 60_000 : 0;
   const jittered = Math.max(floor, exponential) * (0.8 + 0.4 * random());
-  return { failures, notBefore: now + Math.round(jittered) };
+  return { failures, notBefore: now + Math.round(jittered), ...throttled };
 }
 
 /** When to fire a one-off retry alarm, if the backoff ends before the next regular check. */

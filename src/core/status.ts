@@ -32,7 +32,15 @@ export interface AccountStatus {
 export interface Backoff {
   failures: number;
   notBefore: number;
+  /** Set when Cobalt's Retry-After asked for the wait: then even a Refresh honours it. */
+  retryAfterUntil?: number;
+  /** When the last throttling answer came (rate limits only); the extension's own wait holds a
+   * Refresh back for at most 30 s from here (see core/schedule.ts). */
+  throttledAt?: number;
 }
+
+/** Something about the last check worth knowing that is not a failure, as data. */
+export type CheckNote = { code: "listing-changed" } | { code: "accounts-skipped"; count: number } | { code: "no-accounts" };
 
 export interface Status {
   schemaVersion: number;
@@ -48,8 +56,10 @@ export interface Status {
   /** Progress of "watch every account" through full re-checks (see core/check/plan.ts). */
   fullCheckCursor?: number;
   cycle?: number;
-  /** Something worth knowing about the last check that is not a failure. */
+  /** Something worth knowing about the last check that is not a failure, in words. */
   notice?: ErrorInfo;
+  /** The same, as data (what `notice` says is made from these). */
+  notes?: CheckNote[];
   /** How long the last complete check took and how many requests it made. */
   lastRun?: { ms: number; requests: number };
 }
@@ -65,6 +75,9 @@ export interface Progress {
   startedAt: number;
   done: number;
   total: number;
+  /** The background instance running the check. A mark from another one is left over from a
+   * background the browser stopped, and no check stands behind it. */
+  owner?: string;
 }
 
 export const EMPTY_STATUS: Status = { schemaVersion: STATUS_VERSION, source: "", accounts: [] };
@@ -88,9 +101,18 @@ const ErrorKindSchema = z.enum([
   "timeout",
   "network",
   "permission",
+  "unexpected",
+  "storage",
+  "redirected",
 ]);
 
 const ErrorInfoSchema = z.object({ kind: ErrorKindSchema, message: z.string(), at: z.number() });
+
+const CheckNoteSchema = z.union([
+  z.object({ code: z.literal("listing-changed") }),
+  z.object({ code: z.literal("accounts-skipped"), count: z.number() }),
+  z.object({ code: z.literal("no-accounts") }),
+]);
 
 // Strict about what we own: keys written by an older version are dropped on the next write.
 const StatusSchema = z.object({
@@ -110,16 +132,20 @@ const StatusSchema = z.object({
     }),
   ),
   accountsTotal: z.optional(z.number()),
-  backoff: z.optional(z.object({ failures: z.number(), notBefore: z.number() })),
+  backoff: z.optional(
+    z.object({ failures: z.number(), notBefore: z.number(), retryAfterUntil: z.optional(z.number()), throttledAt: z.optional(z.number()) }),
+  ),
   fullCheckCursor: z.optional(z.number()),
   cycle: z.optional(z.number()),
   lastRun: z.optional(z.object({ ms: z.number(), requests: z.number() })),
   notice: z.optional(ErrorInfoSchema),
+  // Notes a later version adds are dropped, not a reason to set the whole status aside.
+  notes: z.catch(z.optional(z.array(CheckNoteSchema)), undefined),
 });
 
 const HealthyAppsSchema = z.record(z.string(), z.array(AppRecordSchema));
 
-const ProgressSchema = z.nullable(z.object({ startedAt: z.number(), done: z.number(), total: z.number() }));
+const ProgressSchema = z.nullable(z.object({ startedAt: z.number(), done: z.number(), total: z.number(), owner: z.optional(z.string()) }));
 
 /** Unreadable progress means no check is known to run: the next check writes it afresh. */
 export function parseStoredProgress(raw: unknown): Progress | null {

@@ -10,12 +10,23 @@ export function isHttpUrl(value: unknown): value is string {
 }
 
 /**
- * Loopback hosts, where plain http never leaves this computer: `localhost`, 127.0.0.0/8 and ::1,
- * as the WHATWG `URL.hostname` spells them (already canonical: "127.1" and "[0:0:0:0:0:0:0:1]"
- * arrive as 127.0.0.1 and [::1]). Names that merely look local (`app.localhost`,
- * `127.0.0.1.nip.io`) do not match.
+ * Loopback hosts, where plain http never leaves this computer, as the WHATWG `URL.hostname`
+ * spells them (already canonical: "127.1" and "[0:0:0:0:0:0:0:1]" arrive as 127.0.0.1 and
+ * [::1]). Only the three the manifest's optional permissions name: another 127.x address could
+ * never be granted, and Save would ask for it in vain. Names that merely look local
+ * (`app.localhost`, `127.0.0.1.nip.io`) do not match.
  */
-const LOOPBACK_HOST = /^(localhost|\[::1\]|127(\.\d{1,3}){3})$/;
+const LOOPBACK_HOST = /^(localhost|\[::1\]|127\.0\.0\.1)$/;
+
+/** https only: what the pages load from hosts the API names (icons), so nobody on the way can read or swap it. */
+export function isHttpsUrl(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  try {
+    return new URL(value).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
 
 export type BaseUrlResult = { ok: true; value: string } | { ok: false; message: string };
 
@@ -41,7 +52,7 @@ export function normalizeBaseUrl(input: string): BaseUrlResult {
   if (url.protocol === "http:" && !LOOPBACK_HOST.test(url.hostname)) {
     return {
       ok: false,
-      message: `The API base URL must start with https:// for ${url.host}: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.x.x.x or [::1]).`,
+      message: `The API base URL must start with https:// for ${url.host}: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.0.0.1 or [::1]).`,
     };
   }
   if (url.username || url.password) {

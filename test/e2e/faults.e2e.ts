@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt, type Fault } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type Badge, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
-import { configureThroughOptions, letBackoffExpire } from "./support/setup.ts";
+import { configureThroughOptions, fireCheckAlarm, letBackoffExpire } from "./support/setup.ts";
 
 // Each failure is injected through the fake server; the extension must name it, keep the last
 // good data and the settings, and recover once the fault clears.
@@ -40,6 +40,13 @@ async function refreshInPopup(): Promise<ExtPage> {
   return popup;
 }
 
+async function refreshButton(popup: ExtPage): Promise<{ text: string; disabled: boolean }> {
+  return popup.evaluate(() => {
+    const button = document.querySelector<HTMLButtonElement>("header button")!;
+    return { text: button.textContent ?? "", disabled: button.disabled };
+  });
+}
+
 async function expectLastGoodDataListed(popup: ExtPage): Promise<void> {
   await popup.waitForText("Showing the last good data");
   expect(await popup.count("li.app")).toBe(3);
@@ -72,6 +79,14 @@ const transient: TransientCase[] = [
   { name: "a body that is not the documented shape", fault: { kind: "body", body: JSON.stringify({ apps: [] }) }, banner: "unexpected shape", detail: "was not a list", title: /unexpected shape/ },
   { name: "a body that is not JSON at all", fault: { kind: "body", body: "<!doctype html><p>maintenance</p>", contentType: "text/html" }, banner: "unexpected shape", detail: "not JSON", title: /unexpected shape/ },
   { name: "offline or DNS failure (connection reset)", fault: { kind: "reset" }, banner: "Cannot reach Cobalt", detail: "Could not reach the Cobalt API", title: /Cannot reach Cobalt/ },
+  {
+    // Not "offline": the browser stops at the redirect (the key never follows it) and says so.
+    name: "a redirect to another origin",
+    fault: { kind: "status", status: 302, body: "", headers: { location: "https://login.example.invalid/wifi?next=api" } },
+    banner: "The API base URL redirects elsewhere",
+    detail: "answered with a redirect",
+    title: /redirects elsewhere/,
+  },
 ];
 
 describe(`failures in ${browserUnderTest()}`, () => {
@@ -90,6 +105,8 @@ describe(`failures in ${browserUnderTest()}`, () => {
       const { status } = (await ext.storageGet("status")) as { status: { backoff?: { failures: number; notBefore: number } } };
       expect(status.backoff?.failures).toBe(1);
       expect(status.backoff!.notBefore - Date.now()).toBeGreaterThan(15_000);
+      // The redirect's target was never asked (the browser's own traffic aside, nothing goes elsewhere).
+      expect(ext.requests().filter((r) => r.url.includes("example.invalid"))).toEqual([]);
       fake.clearFaults();
       await letBackoffExpire(ext);
       await expectRecovered();
@@ -131,13 +148,33 @@ describe(`failures in ${browserUnderTest()}`, () => {
     expect(wait).toBeLessThanOrEqual(300_000);
     const badge = await ext.waitForBadge((b) => /rate limiting/.test(b.title));
     expect(badge.text).toBe("3");
-    // A Refresh while Cobalt asked us to wait does not ask again.
+    // While Cobalt asked us to wait, Refresh says until when instead of silently doing nothing.
+    await popup.waitForText(/Refresh at \d{1,2}:\d{2}/);
+    expect(await refreshButton(popup)).toEqual({ text: expect.stringMatching(/^Refresh at \d{1,2}:\d{2}/), disabled: true });
+    // The schedule's tick is handled (proved by its stored decision) and asks nothing.
     const before = fake.requests.length;
-    await popup.clickByRole("button", "Refresh");
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await fireCheckAlarm(ext)).toMatchObject({ run: false, reason: "rate limited" });
     expect(fake.requests.slice(before).filter((r) => r.path === APPLICATIONS)).toEqual([]);
     fake.clearFaults();
     await letBackoffExpire(ext);
+    await expectRecovered();
+    await popup.close();
+  });
+
+  // Issue 7, item 1: after a minute of 429s without Retry-After the backoff had grown to the
+  // check interval, and Refresh stayed refused for 267 s after the limit was gone.
+  it("rate limited without Retry-After: the extension's own backoff holds Refresh back for 30 s at most", async () => {
+    fake.fault({ path: APPLICATIONS }, { kind: "status", status: 429 });
+    const popup = await refreshInPopup();
+    await popup.waitForText("Cobalt is rate limiting", { timeoutMs: 20_000 });
+    fake.clearFaults();
+    // As after several such checks: a backoff grown to 267 s, the last throttling answer 31 s ago.
+    const { status } = (await ext.storageGet("status")) as { status: { backoff: object } };
+    const now = Date.now();
+    await ext.storageSet({ status: { ...status, backoff: { failures: 5, notBefore: now + 267_000, throttledAt: now - 31_000 } } });
+    await popup.waitForText("Next try at");
+    expect(await refreshButton(popup)).toEqual({ text: "Refresh", disabled: false });
+    await popup.clickByRole("button", "Refresh");
     await expectRecovered();
     await popup.close();
   });
@@ -163,10 +200,10 @@ describe(`failures in ${browserUnderTest()}`, () => {
     await expectLastGoodDataListed(popup);
     const badge = await ext.waitForBadge((b) => b.text === "DENY");
     expect(badge.title).toContain("Access refused");
-    // The schedule does not hammer a refused key.
+    // The schedule does not hammer a refused key: its tick is handled (proved by its stored
+    // decision) and asks nothing.
     const before = fake.requests.length;
-    await ext.evalInBackground(`(globalThis.browser ?? chrome).alarms.create("check", { when: Date.now() + 50, periodInMinutes: 5 })`);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await fireCheckAlarm(ext)).toMatchObject({ run: false, reason: "waiting for the user" });
     expect(fake.requests.slice(before).filter((r) => r.path === APPLICATIONS)).toEqual([]);
     fake.clearFaults();
     await popup.clickByRole("button", "Refresh");

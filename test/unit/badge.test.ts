@@ -43,7 +43,7 @@ describe("countText", () => {
 
 describe("FAILURE_BADGE", () => {
   it("has a short text, a colour and a title for every kind", () => {
-    expect(KINDS).toHaveLength(11);
+    expect(KINDS).toHaveLength(14);
     for (const kind of KINDS) {
       const row = FAILURE_BADGE[kind];
       expect(row.text.length, kind).toBeGreaterThan(0);

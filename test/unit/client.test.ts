@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CobaltClient, REQUEST_TIMEOUT_MS, retryAfterMs, type Fetch } from "../../src/core/api/client.ts";
+import { CobaltClient, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS, retryAfterMs, type Fetch } from "../../src/core/api/client.ts";
 import { ApiError, type ErrorKind } from "../../src/core/api/errors.ts";
 import { jsonResponse, recordingFetch, textResponse, type Responder } from "./support/fetch.ts";
 
@@ -160,7 +160,8 @@ describe("requests", () => {
     expect(request!.headers.get("x-api-key")).toBe(KEY);
     expect(request!.headers.get("linked_account_id")).toBe("acct-1");
     expect(request!.headers.get("authorization")).toBeNull();
-    expect(request!.init.redirect).toBe("error");
+    // Never followed: a redirect is seen as such (opaqueredirect) and refused, the key stays here.
+    expect(request!.init.redirect).toBe("manual");
     expect(request!.init.credentials).toBe("omit");
     expect(request!.init.signal).toBeInstanceOf(AbortSignal);
     expect(request!.body).toBeUndefined();
@@ -416,6 +417,93 @@ describe("transport failures", () => {
   });
 });
 
+describe("redirects", () => {
+  /** What a browser's fetch with redirect: "manual" gives back: no status, no headers, no body. */
+  function opaqueRedirect(): Response {
+    const response = new Response(null, { status: 200 });
+    Object.defineProperty(response, "type", { value: "opaqueredirect" });
+    Object.defineProperty(response, "status", { value: 0 });
+    Object.defineProperty(response, "ok", { value: false });
+    return response;
+  }
+
+  it("names a redirect the browser stopped (opaqueredirect) as redirected, not offline", async () => {
+    const { client, requests } = clientWith(() => opaqueRedirect());
+    const error = await failure(client.listApplications("acct-1"));
+    expect(error.kind).toBe("redirected");
+    expect(error.message).toBe("The API base URL answered with a redirect to another address. The extension does not follow it, so the key was not sent there.");
+    expect(requests).toHaveLength(1);
+  });
+
+  it.each([301, 302, 307, 308])("names a %i answer (fetch outside a browser hands it over) as redirected, saying where to", async (status) => {
+    const error = await kindOf(() => textResponse("", status, { location: "https://login.hotel-wifi.test/portal?next=x" }));
+    expect(error.kind).toBe("redirected");
+    expect(error.status).toBe(status);
+    expect(error.message).toBe("The API base URL answered with a redirect to https://login.hotel-wifi.test. The extension does not follow it, so the key was not sent there.");
+  });
+});
+
+describe("answer size", () => {
+  /** A body that never ends, counting what was pulled from it and whether it was cancelled. */
+  function endless(chunk = new Uint8Array(256 * 1024).fill(0x20)) {
+    const seen = { bytes: 0, cancelled: false };
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        seen.bytes += chunk.length;
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
+    });
+    return { body, seen };
+  }
+
+  it("caps answers at 10 MB", () => {
+    expect(MAX_BODY_BYTES).toBe(10 * 1024 * 1024);
+  });
+
+  it("stops reading an answer past the cap, with its own message, instead of filling memory", async () => {
+    const { body, seen } = endless();
+    const error = await kindOf(() => new Response(body, { status: 200, headers: { "content-type": "application/json" } }));
+    expect(error.kind).toBe("bad-response");
+    expect(error.message).toBe("Cobalt's answer was larger than 10 MB, more than any answer of this API should be; it was not read (a proxy may be misbehaving).");
+    expect(seen.cancelled).toBe(true);
+    // Streams read a chunk or two ahead; what matters is that reading stopped near the cap.
+    expect(seen.bytes).toBeLessThanOrEqual(MAX_BODY_BYTES + 2 * 256 * 1024);
+  });
+
+  it("refuses an answer whose Content-Length is past the cap without reading it", async () => {
+    const { body, seen } = endless();
+    const error = await kindOf(() => new Response(body, { status: 200, headers: { "content-length": String(MAX_BODY_BYTES + 1) } }));
+    expect(error.kind).toBe("bad-response");
+    expect(error.message).toContain("larger than 10 MB");
+    expect(seen.bytes).toBeLessThanOrEqual(256 * 1024);
+  });
+
+  it("caps error answers too", async () => {
+    const { body, seen } = endless();
+    const error = await kindOf(() => new Response(body, { status: 502 }));
+    expect(error.message).toContain("larger than 10 MB");
+    expect(seen.cancelled).toBe(true);
+  });
+
+  it("reads an answer just under the cap, split across chunks and multi-byte characters", async () => {
+    const name = "Zoë ".repeat(100);
+    const json = JSON.stringify([{ slug: "zoe", name, connected: true }]);
+    const bytes = new TextEncoder().encode(json);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 7) controller.enqueue(bytes.slice(i, i + 7));
+        controller.close();
+      },
+    });
+    const { client } = clientWith(() => new Response(body, { status: 200 }));
+    const { apps } = await client.listApplications("acct-1");
+    expect(apps[0]!.name).toBe(name);
+  });
+});
+
 describe("retryAfterMs", () => {
   const now = Date.parse("2026-07-01T12:00:00.000Z");
   it.each<[string | null, number | undefined]>([
@@ -490,6 +578,19 @@ describe("listLinkedAccounts", () => {
     expect(result.totalDocs).toBeUndefined();
   });
 
+  // Issue 7, item 10: an envelope with totalPages but no hasNextPage was read one page deep.
+  it.each<[string, number, Record<string, unknown>, boolean]>([
+    ["page 1 of totalPages 3", 1, { totalPages: 3 }, true],
+    ["page 3 of totalPages 3", 3, { totalPages: 3 }, false],
+    ["page 1 of totalDocs 25 at 10 a page", 1, { totalDocs: 25 }, true],
+    ["page 3 of totalDocs 25 at 10 a page", 3, { totalDocs: 25 }, false],
+    ["hasNextPage over totalPages", 1, { totalPages: 3, hasNextPage: false }, false],
+    ["nextPage over totalPages", 1, { totalPages: 3, nextPage: null }, false],
+  ])("without hasNextPage or nextPage, derives it from the totals: %s", async (_label, pageNumber, extra, expected) => {
+    const { client } = clientWith(() => jsonResponse({ docs: [{ account_id: "a1" }], ...extra }));
+    expect((await client.listLinkedAccounts(pageNumber, 10)).hasNextPage).toBe(expected);
+  });
+
   it("skips docs without a usable account_id and counts them", async () => {
     const docs = [{ account_id: "a1" }, { name: "no id" }, { account_id: "" }, { account_id: 12 }, null, { account_id: "a2" }];
     const { client } = clientWith(() => jsonResponse({ docs, hasNextPage: false }));
@@ -560,7 +661,8 @@ describe("reconnect calls", () => {
     expect(request!.method).toBe("POST");
     expect(request!.headers.get("authorization")).toBe("Bearer eyJ.session");
     expect(request!.headers.has("x-api-key")).toBe(false);
-    expect(request!.init.redirect).toBe("error");
+    // Never followed: a redirect is seen as such (opaqueredirect) and refused, the key stays here.
+    expect(request!.init.redirect).toBe("manual");
     expect(request!.init.credentials).toBe("omit");
   });
 

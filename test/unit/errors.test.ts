@@ -14,6 +14,9 @@ describe("ErrorKind policy", () => {
     ["bad-response", true, false],
     ["timeout", true, false],
     ["network", true, false],
+    ["unexpected", true, false],
+    ["storage", true, false],
+    ["redirected", true, false],
   ])("%s: transient %s, stops the whole check %s", (kind, transient, stops) => {
     expect(isTransient(kind)).toBe(transient);
     expect(stopsWholeCheck(kind)).toBe(stops);
@@ -35,8 +38,22 @@ describe("toApiError", () => {
     expect(toApiError(error)).toBe(error);
   });
 
-  it("turns anything else into a network failure with its message", () => {
-    expect(toApiError(new TypeError("boom"))).toMatchObject({ kind: "network", message: "Unexpected failure: boom" });
-    expect(toApiError("plain")).toMatchObject({ kind: "network", message: "Unexpected failure: plain" });
+  // A bug is not "offline": calling it that sends the user to check a network that works.
+  it("turns an exception that is not an ApiError into an unexpected failure, never a network one", () => {
+    const bug = toApiError(new TypeError("Cannot read properties of undefined (reading 'slug')"));
+    expect(bug.kind).toBe("unexpected");
+    expect(bug.message).toBe("Something went wrong inside the extension: Cannot read properties of undefined (reading 'slug')");
+    expect(toApiError("plain")).toMatchObject({ kind: "unexpected", message: "Something went wrong inside the extension: plain" });
+    expect(toApiError(undefined).kind).toBe("unexpected");
+  });
+
+  it.each([
+    ["Chrome's storage.local", new Error("QUOTA_BYTES quota exceeded")],
+    ["Chrome's per-item limit", new Error("QUOTA_BYTES_PER_ITEM quota exceeded")],
+    ["a DOMException", new DOMException("The quota has been exceeded.", "QuotaExceededError")],
+  ])("names a full storage (%s) as such", (_label, error) => {
+    const failure = toApiError(error);
+    expect(failure.kind).toBe("storage");
+    expect(failure.message).toMatch(/^The browser refused to store the results: /);
   });
 });

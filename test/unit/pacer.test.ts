@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Pacer } from "../../src/core/check/pacer.ts";
+import { MAX_INLINE_WAIT_MS, Pacer } from "../../src/core/check/pacer.ts";
 import { FakeClock } from "./support/clock.ts";
 
 async function slots(clock: FakeClock, pacer: Pacer, count: number): Promise<number[]> {
@@ -75,7 +75,21 @@ describe("Pacer", () => {
     await clock.run(pacer.slot());
     expect(clock.now()).toBe(10_000);
     await clock.run(pacer.slot());
-    expect(clock.now()).toBe(30_000);
+    expect(clock.now()).toBe(20_000);
+  });
+
+  // Issue 7, item 7: doubling after every throttling answer made waits between requests long
+  // enough for the browser to stop the background in the middle of a check.
+  it("slows down to at most one request every 5 s, never slower than the budget itself asks", () => {
+    const clock = new FakeClock(0);
+    const twenty = new Pacer(20, clock.now, clock.sleep); // 3 s apart
+    twenty.slowDown(0);
+    expect(twenty.intervalMs).toBe(MAX_INLINE_WAIT_MS);
+    twenty.slowDown(0);
+    expect(twenty.intervalMs).toBe(MAX_INLINE_WAIT_MS);
+    const ten = new Pacer(10, clock.now, clock.sleep); // 6 s apart: the budget's own pace is kept
+    ten.slowDown(0);
+    expect(ten.intervalMs).toBe(6_000);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LinkedAccount } from "../../src/core/api/schemas.ts";
 import { classifyApplications, integrationsSay } from "../../src/core/records.ts";
+import { isHttpsUrl } from "../../src/core/url.ts";
 
 describe("classifyApplications", () => {
   it("drops never-connected apps and splits the rest", () => {
@@ -45,7 +46,9 @@ describe("classifyApplications", () => {
     expect(result.healthy.map((r) => r.name)).toEqual(["a", "b", "x".repeat(200), "Padded"]);
   });
 
-  it("keeps only http(s) icon URLs", () => {
+  // Issue 7, item 15: an icon is loaded by the popup, from whatever host the API names; over
+  // plain http that request can be read and altered on the way. Only this machine is exempt.
+  it("keeps only https icon URLs (plain http only from this machine)", () => {
     const result = classifyApplications([
       { slug: "a", connected: true, icon: "javascript:alert(1)" },
       { slug: "b", connected: true, icon: "data:image/png;base64,iVBORw0KGgo=" },
@@ -53,14 +56,24 @@ describe("classifyApplications", () => {
       { slug: "d", connected: true, icon: "https://logos.test/d.png" },
       { slug: "e", connected: true, icon: "/relative/e.png" },
       { slug: "f", connected: true, icon: "JavaScript:alert(1)" },
+      { slug: "g", connected: true, icon: "http://localhost:8787/logos/g.png" },
+      { slug: "h", connected: true, icon: "http://127.0.0.1:8787/logos/h.png" },
+      { slug: "i", connected: true, icon: "http://[::1]:8787/logos/i.png" },
+      { slug: "j", connected: true, icon: "http://localhost.evil.test/j.png" },
+      { slug: "k", connected: true, icon: "http://127.0.0.1.evil.test/k.png" },
     ]);
     expect(result.healthy.map((r) => [r.slug, r.icon])).toEqual([
       ["a", undefined],
       ["b", undefined],
-      ["c", "http://logos.test/c.png"],
+      ["c", undefined],
       ["d", "https://logos.test/d.png"],
       ["e", undefined],
       ["f", undefined],
+      ["g", "http://localhost:8787/logos/g.png"],
+      ["h", "http://127.0.0.1:8787/logos/h.png"],
+      ["i", "http://[::1]:8787/logos/i.png"],
+      ["j", undefined],
+      ["k", undefined],
     ]);
     expect(Object.keys(result.healthy[0]!)).not.toContain("icon");
   });
@@ -68,6 +81,19 @@ describe("classifyApplications", () => {
   it("gives empty lists for no apps", () => {
     expect(classifyApplications([])).toEqual({ reauth: [], healthy: [] });
   });
+});
+
+describe("isHttpsUrl", () => {
+  it.each(["https://logos.test/a.png", "HTTPS://LOGOS.TEST/A.PNG", "https://[2001:db8::1]/a.png"])("accepts %s", (url) => {
+    expect(isHttpsUrl(url)).toBe(true);
+  });
+
+  it.each<unknown>(["http://logos.test/a.png", "javascript:alert(1)", "data:image/png;base64,AA==", "//logos.test/a.png", "https:/", "", undefined, 42, { href: "https://x.test" }])(
+    "refuses %j",
+    (value) => {
+      expect(isHttpsUrl(value)).toBe(false);
+    },
+  );
 });
 
 describe("integrationsSay", () => {
@@ -83,6 +109,7 @@ describe("integrationsSay", () => {
       integrations: [
         { type: "hubspot", name: "Hubspot", icon: "https://logos.test/hubspot.png", reauth_required: false },
         { type: "slack", icon: "javascript:alert(1)" },
+        { type: "gmail", name: "Gmail", icon: "http://logos.test/gmail.png" },
         { name: "No type" },
       ],
     });
@@ -91,6 +118,7 @@ describe("integrationsSay", () => {
       healthy: [
         { slug: "hubspot", name: "Hubspot", icon: "https://logos.test/hubspot.png" },
         { slug: "slack", name: "slack" },
+        { slug: "gmail", name: "Gmail" },
       ],
     });
   });

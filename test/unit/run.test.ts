@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/core/api/errors.ts";
-import { runCheck, type CheckContext, type CheckResult } from "../../src/core/check/run.ts";
+import { MAX_INLINE_WAIT_MS, runCheck, type CheckContext, type CheckResult, type Throttled } from "../../src/core/check/run.ts";
+import { parsePendingBackoff, resumeAfterStop, type PendingBackoff } from "../../src/core/check/interrupted.ts";
+import { MAX_LISTING_PAGES } from "../../src/core/check/plan.ts";
+import { shouldCheck } from "../../src/core/schedule.ts";
 import { sourceKey, type Settings } from "../../src/core/settings.ts";
 import { EMPTY_STATUS, STATUS_VERSION, type HealthyApps, type Status } from "../../src/core/status.ts";
 import { FakeClock } from "./support/clock.ts";
@@ -22,10 +25,13 @@ interface Setup {
   previousHealthy?: HealthyApps;
   manual?: boolean;
   pageSize?: number;
+  onThrottle?: CheckContext["onThrottle"];
+  clock?: FakeClock;
+  onSleep?: (ms: number) => void;
 }
 
 async function check(client: FakeClient, setup: Setup = {}): Promise<{ result: CheckResult; clock: FakeClock }> {
-  const clock = new FakeClock(T0);
+  const clock = setup.clock ?? new FakeClock(T0);
   const ctx: CheckContext = {
     client,
     settings: setup.settings ?? listed,
@@ -33,10 +39,11 @@ async function check(client: FakeClient, setup: Setup = {}): Promise<{ result: C
     previousHealthy: setup.previousHealthy ?? {},
     manual: setup.manual ?? false,
     now: clock.now,
-    sleep: clock.sleep,
+    sleep: setup.onSleep ? (ms) => (setup.onSleep!(ms), clock.sleep(ms)) : clock.sleep,
     random: () => 0.5,
   };
   if (setup.pageSize !== undefined) ctx.pageSize = setup.pageSize;
+  if (setup.onThrottle) ctx.onThrottle = setup.onThrottle;
   const result = await clock.run(runCheck(ctx));
   return { result, clock };
 }
@@ -276,7 +283,8 @@ describe("listed linked accounts", () => {
     expect(clock.now() - T0).toBeGreaterThanOrEqual(2_000 + 4_000);
     expect(clock.now() - T0).toBeLessThan(10_000);
     expect(result.status.error?.kind).toBe("rate-limited");
-    expect(result.status.backoff).toEqual({ failures: 1, notBefore: clock.now() + 30_000 });
+    // Measured from the last throttling answer, which is also when a Refresh is allowed again from.
+    expect(result.status.backoff).toEqual({ failures: 1, notBefore: clock.now() + 30_000, throttledAt: clock.now() });
     expect(result.status.checkedAt).toBe(P);
     expect(result.status.accounts[0]!.reauth).toEqual([HUBSPOT]);
   });
@@ -288,7 +296,59 @@ describe("listed linked accounts", () => {
     expect(client.appCalls().filter((id) => id === "acct-1")).toHaveLength(1);
     expect(clock.now() - T0).toBeLessThan(60_000);
     expect(result.status.error?.kind).toBe("rate-limited");
-    expect(result.status.backoff).toEqual({ failures: 1, notBefore: clock.now() + 120_000 });
+    expect(result.status.backoff).toEqual({ failures: 1, notBefore: T0 + 120_000, retryAfterUntil: T0 + 120_000, throttledAt: T0 });
+  });
+
+  // Issue 7, item 7: a browser stops an idle background after 30 s; a wait longer than a few
+  // seconds inside the check can outlive it, and with it the check's result and the Retry-After.
+  it("waits inline only a few seconds: a Retry-After of 6 s ends the check with that backoff", async () => {
+    expect(MAX_INLINE_WAIT_MS).toBe(5_000);
+    const settings = makeSettings({ linkedAccountIds: ["acct-1"], requestsPerMinute: 120 });
+    const client = new FakeClient().setApps("acct-1", rateLimited(6_000), appList());
+    const { result, clock } = await check(client, { settings });
+    expect(client.appCalls()).toEqual(["acct-1"]);
+    expect(clock.sleeps.every((ms) => ms <= MAX_INLINE_WAIT_MS)).toBe(true);
+    expect(result.status.error?.kind).toBe("rate-limited");
+    expect(result.status.backoff).toEqual({ failures: 1, notBefore: T0 + 6_000, retryAfterUntil: T0 + 6_000, throttledAt: T0 });
+  });
+
+  it("hands every throttling answer's backoff over to be kept before it waits", async () => {
+    const settings = makeSettings({ linkedAccountIds: ["acct-1"], requestsPerMinute: 120 });
+    const client = new FakeClient().setApps("acct-1", rateLimited(3_000), rateLimited(), appList());
+    const clock = new FakeClock(T0);
+    const events: string[] = [];
+    const kept: Throttled[] = [];
+    const onThrottle = async (throttled: Throttled) => {
+      events.push(`keep@${clock.now() - T0}`);
+      kept.push(throttled);
+    };
+    const onSleep = (ms: number) => events.push(`sleep ${ms}@${clock.now() - T0}`);
+    const { result } = await check(client, { settings, onThrottle, clock, onSleep });
+    expect(result.status.error).toBeUndefined();
+    expect(events).toEqual(["keep@0", "sleep 3000@0", "keep@3000", "sleep 4000@3000"]);
+    expect(kept).toEqual([
+      {
+        backoff: { failures: 1, notBefore: T0 + 3_000, retryAfterUntil: T0 + 3_000, throttledAt: T0 },
+        error: { kind: "rate-limited", message: "Cobalt is limiting how often we may ask (HTTP 429).", at: T0 },
+      },
+      {
+        backoff: { failures: 1, notBefore: T0 + 3_000 + 30_000, throttledAt: T0 + 3_000 },
+        error: { kind: "rate-limited", message: "Cobalt is limiting how often we may ask (HTTP 429).", at: T0 + 3_000 },
+      },
+    ]);
+  });
+
+  // Issue 7, item 8: a bug is not "offline".
+  it("names an exception while checking as unexpected, keeps the data, and backs off", async () => {
+    const bug = () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'slug')");
+    };
+    const client = new FakeClient().setApps("acct-1", bug).setApps("acct-2", bug).setApps("acct-3", bug);
+    const previous = previousListed();
+    const { result, clock } = await check(client, { previous, previousHealthy: PREVIOUS_HEALTHY });
+    expect(result.status.error).toEqual({ kind: "unexpected", message: "Something went wrong inside the extension: Cannot read properties of undefined (reading 'slug')", at: clock.now() });
+    expect(result.status.backoff).toEqual({ failures: 1, notBefore: clock.now() + 30_000 });
+    expect(result.status.accounts.map((a) => a.reauth)).toEqual(previous.accounts.map((a) => a.reauth));
   });
 
   describe("a linked account Cobalt does not know", () => {
@@ -451,6 +511,7 @@ describe("every linked account", () => {
     for (const id of ["l1", "l2", "l3", "l4"]) client.setApps(id, appList());
     const { result, clock } = await check(client, { settings: everyAccount, pageSize: 2 });
     expect(result.status.error).toBeUndefined();
+    expect(result.status.notes).toEqual([{ code: "listing-changed" }]);
     expect(result.status.notice).toEqual({
       kind: "bad-response",
       message: "The list of linked accounts changed while it was being read; accounts added meanwhile appear at the next check.",
@@ -479,16 +540,107 @@ describe("every linked account", () => {
     expect(result.healthy).toEqual({ x1: [] });
   });
 
-  it("says not-set-up when the key sees no linked accounts", async () => {
+  // Issue 7, item 11: this used to be a "not set up" failure, which waits for the user: the
+  // first linked account created in Cobalt was only seen after a Refresh.
+  it("takes an org with no linked accounts yet as a state, not a failure, so the schedule goes on", async () => {
     const client = new FakeClient();
     client.pages.push(page([], { totalDocs: 0, totalPages: 0 }));
-    const { result } = await check(client, { settings: everyAccount });
+    const { result, clock } = await check(client, { settings: everyAccount });
     expect(client.pageCalls()).toEqual(["page:1:100"]);
     expect(client.appCalls()).toEqual([]);
-    expect(result.status.error?.kind).toBe("not-set-up");
-    expect(result.status.error?.message).toContain("no linked accounts");
+    expect(result.status.error).toBeUndefined();
     expect(result.status.backoff).toBeUndefined();
+    expect(result.status.checkedAt).toBe(clock.now());
     expect(result.status.accounts).toEqual([]);
+    expect(result.status.accountsTotal).toBe(0);
+    expect(result.status.notes).toEqual([{ code: "no-accounts" }]);
+    expect(result.status.notice?.message).toBe(
+      "This API key's environment has no linked accounts yet; every check looks again. Test keys (tk…) and production keys (pk…) see different linked accounts.",
+    );
+    const nextAlarm = clock.now() + everyAccount.intervalMinutes * 60_000;
+    expect(shouldCheck("alarm", everyAccount, result.status, nextAlarm)).toEqual({ run: true });
+  });
+
+  // Issue 7, item 10: listing edge cases.
+  it("reads on past a page whose entries were all unreadable, and says how many were left out", async () => {
+    const client = new FakeClient();
+    client.pages.push(
+      page([], { skipped: 2, totalDocs: 4, hasNextPage: true }),
+      page([linkedAccount("l1"), linkedAccount("l2")], { totalDocs: 4, hasNextPage: false }),
+    );
+    client.setApps("l1", appList()).setApps("l2", appList());
+    const { result } = await check(client, { settings: everyAccount, pageSize: 2 });
+    expect(client.pageCalls()).toEqual(["page:1:2", "page:2:2"]);
+    expect(result.status.accounts.map((a) => a.id)).toEqual(["l1", "l2"]);
+    expect(result.status.error).toBeUndefined();
+    expect(result.status.notes).toEqual([{ code: "accounts-skipped", count: 2 }]);
+    expect(result.status.notice?.message).toBe("2 entries of Cobalt's list of linked accounts could not be read and were left out.");
+  });
+
+  it("keeps the last data of accounts missing from a listing that changed while it was read", async () => {
+    const client = new FakeClient();
+    client.pages.push(
+      page([linkedAccount("l1"), linkedAccount("l2")], { totalDocs: 3, hasNextPage: true }),
+      page([linkedAccount("l3")], { totalDocs: 4, hasNextPage: false }),
+    );
+    for (const id of ["l1", "l2", "l3"]) client.setApps(id, appList());
+    const gone = account("g1", { name: "Shifted", checkedAt: P, reauth: [SLACK], healthyCount: 1 });
+    const previous = makeStatus(everyAccount, { checkedAt: P, accounts: [account("l1", { checkedAt: P }), gone] });
+    const { result } = await check(client, { settings: everyAccount, pageSize: 2, previous, previousHealthy: { l1: [], g1: [GMAIL] } });
+    expect(client.appCalls()).not.toContain("g1");
+    expect(result.status.accounts.map((a) => a.id)).toEqual(["l1", "l2", "l3", "g1"]);
+    expect(result.status.accounts[3]).toEqual(gone);
+    expect(result.healthy.g1).toEqual([GMAIL]);
+    expect(result.status.notes).toEqual([{ code: "listing-changed" }]);
+  });
+
+  it("keeps the last data of accounts missing from a listing with unreadable entries", async () => {
+    const client = new FakeClient();
+    client.pages.push(page([linkedAccount("l1")], { skipped: 1, totalDocs: 2 }));
+    client.setApps("l1", appList());
+    const gone = account("g1", { checkedAt: P, reauth: [SLACK] });
+    const previous = makeStatus(everyAccount, { checkedAt: P, accounts: [gone] });
+    const { result } = await check(client, { settings: everyAccount, previous });
+    expect(result.status.accounts.map((a) => a.id)).toEqual(["l1", "g1"]);
+    expect(result.status.accounts[1]).toEqual(gone);
+  });
+
+  it("drops an account absent from a complete, unchanged listing", async () => {
+    const client = new FakeClient();
+    client.pages.push(page([linkedAccount("l1")], { totalDocs: 1, totalPages: 1 }));
+    client.setApps("l1", appList());
+    const previous = makeStatus(everyAccount, { checkedAt: P, accounts: [account("g1", { checkedAt: P, reauth: [SLACK] })] });
+    const { result } = await check(client, { settings: everyAccount, previous, previousHealthy: { g1: [] } });
+    expect(result.status.accounts.map((a) => a.id)).toEqual(["l1"]);
+    expect(result.healthy).not.toHaveProperty("g1");
+    expect(result.status.notes).toBeUndefined();
+  });
+
+  it("keeps its page limit when totalPages is wrong", async () => {
+    const client = new FakeClient();
+    client.morePages = (n) => page([linkedAccount(`x${n}`)], { totalDocs: 2, totalPages: 1e9, hasNextPage: true });
+    const { result } = await check(client, { settings: everyAccount, pageSize: 1 });
+    expect(client.pageCalls()).toHaveLength(7);
+    expect(result.status.error?.kind).toBe("bad-response");
+  });
+
+  it("reads a listing that gives no totals to its end, however many pages", async () => {
+    const client = new FakeClient();
+    for (let n = 1; n <= 8; n++) client.pages.push(page([linkedAccount(`n${n}`)], { hasNextPage: n < 8 }));
+    for (let n = 1; n <= 8; n++) client.setApps(`n${n}`, appList());
+    const { result } = await check(client, { settings: everyAccount, pageSize: 1 });
+    expect(client.pageCalls()).toHaveLength(8);
+    expect(result.status.error).toBeUndefined();
+    expect(result.status.accountsTotal).toBe(8);
+  });
+
+  it("stops a listing that gives no totals and never ends at an absolute limit", async () => {
+    const client = new FakeClient();
+    client.morePages = (n) => page([linkedAccount(`x${n}`)], { hasNextPage: true });
+    const { result } = await check(client, { settings: makeSettings({ linkedAccountIds: [], requestsPerMinute: 1200 }), pageSize: 1 });
+    expect(client.pageCalls()).toHaveLength(MAX_LISTING_PAGES);
+    expect(result.status.error?.kind).toBe("bad-response");
+    expect(result.status.error?.message).toBe(`The list of linked accounts went on past ${MAX_LISTING_PAGES} pages; it was not used.`);
   });
 
   it("stops when the listing is refused (401), keeping the previous data", async () => {
@@ -505,5 +657,46 @@ describe("every linked account", () => {
     expect(result.status.backoff).toBeUndefined();
     expect(result.status.accounts).toEqual(previous.accounts);
     expect(result.status.checkedAt).toBe(P);
+  });
+});
+
+describe("a check the browser stopped while it waited", () => {
+  const T = T0 + 60_000;
+  const limited = { kind: "rate-limited" as const, message: "Cobalt is limiting how often we may ask (HTTP 429).", at: T };
+  const pending: PendingBackoff = { owner: "stopped-instance", source: sourceKey(listed), backoff: { failures: 1, notBefore: T + 5_000, retryAfterUntil: T + 5_000, throttledAt: T }, error: limited };
+
+  it("leaves its backoff to be honoured: the next start stores it with the last good data", () => {
+    const resumed = resumeAfterStop(previousListed({ notice: { kind: "bad-response", message: "x", at: P } }), pending, sourceKey(listed))!;
+    expect(resumed.error).toEqual(limited);
+    expect(resumed.backoff).toEqual(pending.backoff);
+    expect(resumed.accounts).toEqual(previousListed().accounts);
+    expect(resumed.checkedAt).toBe(P);
+    expect(resumed.notice).toBeUndefined();
+    // The schedule and Refresh then wait as long as Cobalt asked.
+    expect(shouldCheck("alarm", listed, resumed, T + 1_000)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("startup", listed, resumed, T + 1_000)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("refresh", listed, resumed, T + 1_000)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("retry", listed, resumed, T + 5_000)).toEqual({ run: true });
+  });
+
+  it("is dropped when a status was written after it (the check ended; only the clean-up was lost)", () => {
+    expect(resumeAfterStop(previousListed({ checkedAt: T + 2_000 }), pending, sourceKey(listed))).toBeUndefined();
+    expect(resumeAfterStop(previousListed({ error: { ...limited, at: T } }), pending, sourceKey(listed))).toBeUndefined();
+  });
+
+  it("is dropped when the settings changed since", () => {
+    expect(resumeAfterStop(previousListed(), pending, sourceKey(everyAccount))).toBeUndefined();
+  });
+
+  it("holds for new settings that have no results yet, without showing the old ones as theirs", () => {
+    const old = makeStatus(everyAccount, { checkedAt: P, accounts: [account("x1", { reauth: [SLACK] })] });
+    expect(resumeAfterStop(old, pending, sourceKey(listed))).toEqual({ schemaVersion: STATUS_VERSION, source: sourceKey(listed), accounts: [], error: limited, backoff: pending.backoff });
+  });
+
+  it("reads back what was kept, and nothing malformed", () => {
+    expect(parsePendingBackoff(JSON.parse(JSON.stringify(pending)))).toEqual(pending);
+    expect(parsePendingBackoff({ ...pending, error: { ...limited, kind: "server" } })).toBeUndefined();
+    expect(parsePendingBackoff({ owner: "x" })).toBeUndefined();
+    expect(parsePendingBackoff(undefined)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, type ErrorKind } from "../../src/core/api/errors.ts";
-import { nextBackoff, needsUser, retryAt, shouldCheck, type Trigger } from "../../src/core/schedule.ts";
-import type { Status } from "../../src/core/status.ts";
+import { nextBackoff, needsUser, refreshBlockedUntil, retryAt, shouldCheck, type Trigger } from "../../src/core/schedule.ts";
+import type { Backoff, Status } from "../../src/core/status.ts";
 import { makeSettings, makeStatus } from "./support/fixtures.ts";
 
 const NOW = 1_000_000_000;
@@ -37,6 +37,9 @@ describe("needsUser", () => {
     ["network", false],
     ["rate-limited", false],
     ["bad-response", false],
+    ["unexpected", false],
+    ["storage", false],
+    ["redirected", false],
   ])("%s → %s", (kind, expected) => {
     expect(needsUser(kind)).toBe(expected);
   });
@@ -57,7 +60,7 @@ describe("shouldCheck", () => {
   });
 
   it("waits for the user after a user-needed error for the same settings, unless asked", () => {
-    for (const kind of ["unauthorized", "forbidden", "not-set-up", "bad-request"] as const) {
+    for (const kind of ["unauthorized", "forbidden", "not-found", "bad-request", "permission"] as const) {
       expect(decide(errored(kind))).toEqual({
         alarm: "waiting for the user",
         retry: "waiting for the user",
@@ -68,8 +71,16 @@ describe("shouldCheck", () => {
     }
   });
 
-  it("holds off even a manual refresh while Cobalt's rate limit lasts", () => {
-    expect(decide(errored("rate-limited", 60_000))).toEqual({
+  // Issue 7, item 11: versions before this one stored "no linked accounts yet" as a not-set-up
+  // failure, which stopped the schedule until a Refresh; after the update it must check again.
+  it("does not stop the schedule for a stored not-set-up failure (an older version's empty org)", () => {
+    expect(decide(errored("not-set-up"))).toEqual({ alarm: true, retry: true, refresh: true, settings: true, startup: true });
+  });
+
+  it("holds off even a manual refresh while Cobalt's Retry-After lasts", () => {
+    const status = errored("rate-limited", 60_000);
+    status.backoff = { ...status.backoff!, retryAfterUntil: NOW + 60_000, throttledAt: NOW - 1 };
+    expect(decide(status)).toEqual({
       alarm: "rate limited",
       retry: "rate limited",
       refresh: "rate limited",
@@ -146,15 +157,15 @@ describe("nextBackoff", () => {
     expect(nextBackoff({ failures: 1, notBefore: 0 }, server, 5, NOW, () => 0)!.notBefore - NOW).toBe(240_000);
   });
 
-  it("honours Retry-After exactly, without jitter", () => {
+  it("honours Retry-After exactly, without jitter, and remembers that Cobalt asked for it", () => {
     const limited = new ApiError("rate-limited", "slow down", 429, 7000);
-    expect(nextBackoff(undefined, limited, 5, NOW, () => 0)).toEqual({ failures: 1, notBefore: NOW + 7000 });
-    expect(nextBackoff({ failures: 3, notBefore: 0 }, limited, 5, NOW, () => 0.9)).toEqual({ failures: 4, notBefore: NOW + 7000 });
+    expect(nextBackoff(undefined, limited, 5, NOW, () => 0)).toEqual({ failures: 1, notBefore: NOW + 7000, retryAfterUntil: NOW + 7000, throttledAt: NOW });
+    expect(nextBackoff({ failures: 3, notBefore: 0 }, limited, 5, NOW, () => 0.9)).toEqual({ failures: 4, notBefore: NOW + 7000, retryAfterUntil: NOW + 7000, throttledAt: NOW });
   });
 
-  it("backs off a rate limit without Retry-After like any transient failure", () => {
+  it("backs off a rate limit without Retry-After like any transient failure, noting when it was throttled", () => {
     const limited = new ApiError("rate-limited", "slow down", 429);
-    expect(nextBackoff(undefined, limited, 5, NOW, half)).toEqual({ failures: 1, notBefore: NOW + 30_000 });
+    expect(nextBackoff(undefined, limited, 5, NOW, half)).toEqual({ failures: 1, notBefore: NOW + 30_000, throttledAt: NOW });
   });
 
   it.each<ErrorKind>(["unauthorized", "forbidden", "not-found", "bad-request", "not-set-up", "permission"])(
@@ -164,7 +175,7 @@ describe("nextBackoff", () => {
     },
   );
 
-  it.each<ErrorKind>(["server", "timeout", "network", "bad-response", "rate-limited"])("is set for %s", (kind) => {
+  it.each<ErrorKind>(["server", "timeout", "network", "bad-response", "unexpected", "storage", "redirected"])("is set for %s", (kind) => {
     expect(nextBackoff(undefined, new ApiError(kind, kind), 5, NOW, half)).toEqual({ failures: 1, notBefore: NOW + 30_000 });
   });
 });
@@ -214,5 +225,56 @@ describe("shouldCheck when the popup opens", () => {
     const rejected = errored("unauthorized");
     rejected.checkedAt = stale;
     expect(shouldCheck("open", settings, rejected, NOW)).toEqual({ run: false, reason: "waiting for the user" });
+  });
+});
+
+describe("Refresh after a rate limit", () => {
+  function limited(backoff: Backoff, at = NOW): Status {
+    return makeStatus(settings, { error: { kind: "rate-limited", message: "slow down", at }, backoff });
+  }
+
+  it("is held for as long as Cobalt's Retry-After asked, however long", () => {
+    const status = limited({ failures: 1, notBefore: NOW + 300_000, retryAfterUntil: NOW + 300_000, throttledAt: NOW });
+    expect(refreshBlockedUntil(settings, status, NOW + 299_999)).toBe(NOW + 300_000);
+    expect(shouldCheck("refresh", settings, status, NOW + 299_999)).toEqual({ run: false, reason: "rate limited" });
+    expect(refreshBlockedUntil(settings, status, NOW + 300_000)).toBeUndefined();
+    expect(shouldCheck("refresh", settings, status, NOW + 300_000)).toEqual({ run: true });
+  });
+
+  // Issue 7, item 1: a 429 without Retry-After for a minute grew the backoff to the interval, and
+  // Refresh stayed refused for 267 s after the limit was gone.
+  it("is held by the extension's own backoff for at most 30 s after the last throttling answer", () => {
+    const status = limited({ failures: 5, notBefore: NOW + 267_000, throttledAt: NOW });
+    expect(refreshBlockedUntil(settings, status, NOW + 29_999)).toBe(NOW + 30_000);
+    expect(shouldCheck("refresh", settings, status, NOW + 29_999)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("refresh", settings, status, NOW + 30_000)).toEqual({ run: true });
+    // The schedule itself still waits for the whole backoff.
+    expect(shouldCheck("alarm", settings, status, NOW + 30_000)).toEqual({ run: false, reason: "rate limited" });
+  });
+
+  it("lets the retry alarm, fired a moment early by the browser, check at the end of a Retry-After", () => {
+    const status = limited({ failures: 1, notBefore: NOW + 5_000, retryAfterUntil: NOW + 5_000, throttledAt: NOW });
+    expect(shouldCheck("retry", settings, status, NOW + 4_000)).toEqual({ run: true });
+    expect(shouldCheck("retry", settings, status, NOW + 2_999)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("alarm", settings, status, NOW + 4_000)).toEqual({ run: false, reason: "rate limited" });
+  });
+
+  it("is free as soon as a short backoff of its own ends", () => {
+    const status = limited({ failures: 1, notBefore: NOW + 10_000, throttledAt: NOW });
+    expect(refreshBlockedUntil(settings, status, NOW)).toBe(NOW + 10_000);
+    expect(shouldCheck("refresh", settings, status, NOW + 10_000)).toEqual({ run: true });
+  });
+
+  it("reads a backoff stored before Retry-After was remembered as the extension's own", () => {
+    const status = limited({ failures: 3, notBefore: NOW + 600_000 });
+    expect(refreshBlockedUntil(settings, status, NOW)).toBe(NOW + 30_000);
+  });
+
+  it("is never held by the backoff of another failure, or of other settings", () => {
+    expect(refreshBlockedUntil(settings, errored("server", 300_000), NOW)).toBeUndefined();
+    const other = limited({ failures: 1, notBefore: NOW + 300_000, retryAfterUntil: NOW + 300_000, throttledAt: NOW });
+    other.source = "0badc0de";
+    expect(refreshBlockedUntil(settings, other, NOW)).toBeUndefined();
+    expect(shouldCheck("refresh", settings, other, NOW)).toEqual({ run: true });
   });
 });

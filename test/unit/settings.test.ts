@@ -93,7 +93,7 @@ describe("parseStoredSettings", () => {
   it.each<[string, string]>([
     [
       "http://cobalt.example.com:8080",
-      "The API base URL must start with https:// for cobalt.example.com:8080: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.x.x.x or [::1]).",
+      "The API base URL must start with https:// for cobalt.example.com:8080: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.0.0.1 or [::1]).",
     ],
     ["ftp://files.example.com", "The API base URL must start with https:// (or http:// for a local server), not ftp://."],
     ["https://user:pw@app.refold.ai", "Remove the user name and password from the API base URL; the API key is sent separately."],

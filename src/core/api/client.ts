@@ -13,6 +13,9 @@ import {
 import type { z } from "../zod.ts";
 
 export const REQUEST_TIMEOUT_MS = 20_000;
+/** Twice the largest answer worth reading (10,000 apps of one account, in the v3 field set,
+ * are about 5.4 MB); a proxy streaming without end must not fill the background's memory. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -39,8 +42,8 @@ export interface LinkedAccountPage {
 
 /**
  * Cobalt's public API, and nothing else: no browser APIs, no storage, no retries (the caller
- * decides those). The key goes only to `baseUrl`; redirects are refused so a proxy cannot bounce
- * it to another origin.
+ * decides those). The key goes only to `baseUrl`: redirects are never followed (a proxy cannot
+ * bounce the key to another origin), and an answer that is one is named as such.
  */
 export class CobaltClient {
   readonly #base: string;
@@ -85,7 +88,7 @@ export class CobaltClient {
       skipped,
       totalDocs: envelope.totalDocs,
       totalPages: envelope.totalPages,
-      hasNextPage: envelope.hasNextPage ?? (envelope.nextPage != null),
+      hasNextPage: hasNextPage(envelope, page, limit),
     };
   }
 
@@ -133,17 +136,19 @@ export class CobaltClient {
         body: options.json === undefined ? undefined : JSON.stringify(options.json),
         credentials: "omit",
         cache: "no-store",
-        redirect: "error",
+        // "manual": the browser stops at the redirect and hands back an opaque answer saying so.
+        redirect: "manual",
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
       throw fetchFailure(error, this.#timeoutMs);
     }
+    if (isRedirect(response)) throw redirectFailure(response);
     let text: string;
     try {
-      text = await response.text();
+      text = await readCapped(response);
     } catch (error) {
-      throw fetchFailure(error, this.#timeoutMs);
+      throw error instanceof ApiError ? error : fetchFailure(error, this.#timeoutMs);
     }
     if (!response.ok) throw httpFailure(response, text);
     try {
@@ -152,6 +157,63 @@ export class CobaltClient {
       throw new ApiError("bad-response", `Cobalt answered with something that is not JSON (${snippet(text)}).`, response.status);
     }
   }
+}
+
+/** A browser gives "opaqueredirect"; fetch elsewhere (Node) hands over the 3xx itself. */
+function isRedirect(response: Response): boolean {
+  return response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400);
+}
+
+function redirectFailure(response: Response): ApiError {
+  let where = "another address";
+  const location = response.headers.get("location");
+  if (location) {
+    try {
+      where = new URL(location).origin;
+    } catch {
+      // A relative or broken Location: the generic words will do.
+    }
+  }
+  const status = response.status === 0 ? undefined : response.status;
+  return new ApiError("redirected", `The API base URL answered with a redirect to ${where}. The extension does not follow it, so the key was not sent there.`, status);
+}
+
+const TOO_LARGE = `Cobalt's answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MB, more than any answer of this API should be; it was not read (a proxy may be misbehaving).`;
+
+/** The body as text, read as a stream and given up past MAX_BODY_BYTES. */
+async function readCapped(response: Response): Promise<string> {
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > MAX_BODY_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ApiError("bad-response", TOO_LARGE, response.status);
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let bytes = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new ApiError("bad-response", TOO_LARGE, response.status);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/**
+ * Whether another page follows. The envelope's own word first (hasNextPage, then nextPage);
+ * without either, the totals say it; without those, nothing more is known.
+ */
+function hasNextPage(envelope: z.infer<typeof LinkedAccountPageSchema>, page: number, limit: number): boolean {
+  if (envelope.hasNextPage !== undefined) return envelope.hasNextPage;
+  if (envelope.nextPage !== undefined) return envelope.nextPage !== null;
+  if (envelope.totalPages !== undefined) return page < envelope.totalPages;
+  if (envelope.totalDocs !== undefined) return page * limit < envelope.totalDocs;
+  return false;
 }
 
 function fetchFailure(error: unknown, timeoutMs: number): ApiError {

@@ -14,7 +14,13 @@ export type ErrorKind =
   | "bad-response"
   | "timeout"
   | "network"
-  | "permission";
+  | "permission"
+  /** An exception that is not a failure of Cobalt's: a bug of the extension, most likely. */
+  | "unexpected"
+  /** The browser refused to store the results (its storage quota is full). */
+  | "storage"
+  /** The API base URL answered with a redirect, which is never followed (the key would go along). */
+  | "redirected";
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -29,9 +35,22 @@ export class ApiError extends Error {
   }
 }
 
-/** Failures that clear by themselves; everything else waits for the user. */
+const TRANSIENT: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
+  "server",
+  "timeout",
+  "network",
+  "rate-limited",
+  "bad-response",
+  // Retried with backoff too: a bug may depend on the data, storage may free up, and a redirect
+  // is often a network's sign-in page that goes away once the user signs in.
+  "unexpected",
+  "storage",
+  "redirected",
+]);
+
+/** Failures that may clear by themselves, so they are retried with backoff; the rest wait for the user. */
 export function isTransient(kind: ErrorKind): boolean {
-  return kind === "server" || kind === "timeout" || kind === "network" || kind === "rate-limited" || kind === "bad-response";
+  return TRANSIENT.has(kind);
 }
 
 /** Failures that make every other request with the same key pointless. */
@@ -39,8 +58,21 @@ export function stopsWholeCheck(kind: ErrorKind): boolean {
   return kind === "unauthorized" || kind === "forbidden" || kind === "permission" || kind === "not-set-up";
 }
 
+/**
+ * Anything thrown that is not already an ApiError. Network failures never get here (the client
+ * turns them into ApiErrors where fetch is called), so this is never "offline": it is a full
+ * storage, or a bug.
+ */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ApiError("network", `Unexpected failure: ${message}`);
+  if (isQuotaError(error)) return new ApiError("storage", `The browser refused to store the results: ${message}`);
+  return new ApiError("unexpected", `Something went wrong inside the extension: ${message}`);
+}
+
+/** Chrome rejects with "QUOTA_BYTES quota exceeded" (or …_PER_ITEM); Firefox with a QuotaExceededError. */
+function isQuotaError(error: unknown): boolean {
+  if (!(error instanceof Error) && !(typeof DOMException !== "undefined" && error instanceof DOMException)) return false;
+  const { name, message } = error as Error;
+  return name === "QuotaExceededError" || /quota/i.test(message);
 }

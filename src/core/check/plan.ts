@@ -11,6 +11,10 @@ export const ROTATION = 12;
 /** Linked accounts per listing page: few requests, answers still small. */
 export const PAGE_SIZE = 100;
 
+/** A listing never takes more pages than this (100,000 accounts at PAGE_SIZE), whatever its
+ * totals say: a server that pages without end must not keep a check going. */
+export const MAX_LISTING_PAGES = 1_000;
+
 export interface PlanInput {
   /** All accounts of this cycle, in listing order. */
   ids: string[];

@@ -3,18 +3,22 @@ import type { CobaltClient } from "../api/client.ts";
 import type { LinkedAccount } from "../api/schemas.ts";
 import { classifyApplications, integrationsSay, type AppRecord } from "../records.ts";
 import { sourceKey, type Settings } from "../settings.ts";
-import { STATUS_VERSION, type AccountStatus, type ErrorInfo, type HealthyApps, type Status } from "../status.ts";
+import { STATUS_VERSION, type AccountStatus, type Backoff, type CheckNote, type ErrorInfo, type HealthyApps, type Status } from "../status.ts";
 import { nextBackoff } from "../schedule.ts";
-import { Pacer } from "./pacer.ts";
-import { PAGE_SIZE, planFullChecks } from "./plan.ts";
+import { noticeFor } from "./notes.ts";
+import { MAX_INLINE_WAIT_MS, Pacer } from "./pacer.ts";
+import { MAX_LISTING_PAGES, PAGE_SIZE, planFullChecks } from "./plan.ts";
+
+export { MAX_INLINE_WAIT_MS };
 
 export const CONCURRENCY = 3;
 /** Throttling answers we absorb inside one check (waiting 2 s, then 4 s, unless told how long)
- * before ending the check and backing off; a user waiting on Refresh should not wait longer. */
+ * before ending the check and backing off; a user waiting on Refresh should not wait longer.
+ * A Retry-After longer than MAX_INLINE_WAIT_MS ends the check at once; the next one starts after it. */
 const THROTTLE_RETRIES = 2;
 const THROTTLE_FIRST_WAIT_MS = 2_000;
-/** A Retry-After longer than this ends the check; the next one starts after it. */
-const MAX_INLINE_WAIT_MS = 60_000;
+/** Pages a listing may run past what its totals announce (accounts added while it is read). */
+const PAGE_SLACK = 5;
 /** With this many failures to connect in a row and no success, the network is down: stop. */
 const UNREACHABLE_LIMIT = 3;
 
@@ -29,8 +33,19 @@ export interface CheckContext {
   sleep(ms: number): Promise<void>;
   random(): number;
   onProgress?(done: number, total: number): void | Promise<void>;
+  /**
+   * Called on every throttling answer, before the check waits or gives up: keep this where it
+   * outlives the check (the browser may stop the background while it waits).
+   */
+  onThrottle?(throttled: Throttled): void | Promise<void>;
   concurrency?: number;
   pageSize?: number;
+}
+
+/** What a throttling answer means for when Cobalt may be asked next. */
+export interface Throttled {
+  backoff: Backoff;
+  error: ErrorInfo;
 }
 
 export interface CheckResult {
@@ -44,6 +59,15 @@ interface Target {
   name?: string;
   /** Filled from the listing's integrations when a full check is not needed this cycle. */
   cheap?: { healthy: AppRecord[] };
+  /** Known from before but missing from an incomplete listing: kept as it was, not asked. */
+  kept?: true;
+}
+
+interface Listing {
+  accounts: LinkedAccount[];
+  changed: boolean;
+  /** Entries that could not be read. */
+  skipped: number;
 }
 
 type Outcome = { ok: true; reauth: AppRecord[]; healthy: AppRecord[]; skipped: number } | { ok: false; error: ApiError };
@@ -57,6 +81,8 @@ export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
   const pacer = new Pacer(ctx.settings.requestsPerMinute, ctx.now, ctx.sleep);
   let requests = 0;
   let aborted: ApiError | undefined;
+  /** When the last throttling answer came: rate-limit backoffs are measured from it. */
+  let throttledAt: number | undefined;
 
   const throttled = async <T>(call: () => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
@@ -68,8 +94,12 @@ export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
         return await call();
       } catch (error) {
         const failure = toApiError(error);
+        if (failure.kind !== "rate-limited") throw failure;
+        throttledAt = ctx.now();
         const wait = failure.retryAfterMs ?? THROTTLE_FIRST_WAIT_MS * 2 ** attempt;
-        if (failure.kind !== "rate-limited" || attempt >= THROTTLE_RETRIES || wait > MAX_INLINE_WAIT_MS) throw failure;
+        // Best effort: failing to keep it must not turn a throttling answer into another failure.
+        await Promise.resolve(ctx.onThrottle?.({ backoff: backoffAfter(ctx, failure, throttledAt)!, error: info(failure, throttledAt) })).catch(() => undefined);
+        if (attempt >= THROTTLE_RETRIES || wait > MAX_INLINE_WAIT_MS) throw failure;
         pacer.slowDown(wait);
       }
     }
@@ -79,42 +109,25 @@ export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
   let targets: Target[];
   let accountsTotal: number | undefined;
   let nextCursor = ctx.previous.fullCheckCursor ?? 0;
-  let listingNote: ErrorInfo | undefined;
+  const notes: CheckNote[] = [];
 
   if (ctx.settings.linkedAccountIds.length > 0) {
     targets = ctx.settings.linkedAccountIds.map((id) => ({ id, name: previousById.get(id)?.name }));
   } else {
-    let listed: { accounts: LinkedAccount[]; changed: boolean };
+    let listing: Listing;
     try {
-      listed = await listEveryAccount(ctx, throttled);
+      listing = await listEveryAccount(ctx, throttled);
     } catch (error) {
-      return failed(ctx, toApiError(error), requests);
+      return failed(ctx, toApiError(error), requests, throttledAt);
     }
-    accountsTotal = listed.accounts.length;
-    if (listed.accounts.length === 0) {
-      const none = new ApiError("not-set-up", "This API key's environment has no linked accounts yet. Create one in Cobalt, or check that you used the right key (test keys start with tk, production keys with pk).");
-      return failed(ctx, none, requests);
-    }
-    if (listed.changed) {
-      listingNote = { kind: "bad-response", message: "The list of linked accounts changed while it was being read; accounts added meanwhile appear at the next check.", at: ctx.now() };
-    }
-    const flagged = new Set<string>();
-    const cheap = new Map<string, AppRecord[]>();
-    for (const account of listed.accounts) {
-      const said = integrationsSay(account);
-      const hadReauth = (previousById.get(account.account_id)?.reauth.length ?? 0) > 0;
-      if (!said || said.anyReauth || hadReauth) flagged.add(account.account_id);
-      else cheap.set(account.account_id, said.healthy);
-    }
-    const ids = listed.accounts.map((account) => account.account_id);
-    const plan = planFullChecks({ ids, flagged, cursor: nextCursor });
-    nextCursor = plan.nextCursor;
-    targets = listed.accounts.map((account) => {
-      const target: Target = { id: account.account_id, name: account.name };
-      const healthy = cheap.get(account.account_id);
-      if (!plan.full.has(account.account_id) && healthy) target.cheap = { healthy };
-      return target;
-    });
+    accountsTotal = listing.accounts.length;
+    // No linked accounts yet is a state, not a failure: the schedule keeps looking.
+    if (listing.accounts.length === 0 && listing.skipped === 0) notes.push({ code: "no-accounts" });
+    if (listing.changed) notes.push({ code: "listing-changed" });
+    if (listing.skipped > 0) notes.push({ code: "accounts-skipped", count: listing.skipped });
+    const planned = planEveryAccount(listing, previousById, nextCursor);
+    targets = planned.targets;
+    nextCursor = planned.nextCursor;
   }
 
   // Accounts waiting for the user (404) are not asked again by the schedule.
@@ -122,7 +135,7 @@ export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
   const waiting = (id: string) => !ctx.manual && sameSource && previousById.get(id)?.error?.kind === "not-found";
 
   const outcomes = new Map<string, Outcome>();
-  const queue = targets.filter((target) => !target.cheap && !waiting(target.id));
+  const queue = targets.filter((target) => !target.cheap && !target.kept && !waiting(target.id));
   let next = 0;
   let successes = 0;
   let unreachableInRow = 0;
@@ -161,6 +174,10 @@ export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
   const accounts: AccountStatus[] = targets.map((target) => {
     const before = previousById.get(target.id);
     const name = target.name ?? before?.name;
+    if (target.kept && before) {
+      healthy[target.id] = ctx.previousHealthy[target.id] ?? [];
+      return before;
+    }
     if (target.cheap) {
       healthy[target.id] = target.cheap.healthy;
       return withName({ id: target.id, checkedAt: now, reauth: [], healthyCount: target.cheap.healthy.length }, name);
@@ -198,15 +215,48 @@ export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
   if (globalError) {
     if (ctx.previous.checkedAt !== undefined) base.checkedAt = ctx.previous.checkedAt;
     base.error = info(globalError, now);
-    const backoff = nextBackoff(ctx.previous.backoff, globalError, ctx.settings.intervalMinutes, now, ctx.random);
+    const backoff = backoffAfter(ctx, globalError, globalError.kind === "rate-limited" ? (throttledAt ?? now) : now);
     if (backoff) base.backoff = backoff;
     base.fullCheckCursor = ctx.previous.fullCheckCursor ?? 0;
   } else {
     base.checkedAt = now;
     base.lastRun = { ms: now - startedAt, requests };
-    if (listingNote) base.notice = listingNote;
+    const notice = noticeFor(notes, now);
+    if (notice) {
+      base.notice = notice;
+      base.notes = notes;
+    }
   }
   return { status: base, healthy, requests };
+}
+
+/**
+ * "Watch every account": which accounts get the full call this cycle, and which are trusted to
+ * the listing. An account known from before but missing from a listing that was not read whole
+ * and unchanged keeps its last data: it may only have moved between pages.
+ */
+function planEveryAccount(listing: Listing, previousById: Map<string, AccountStatus>, cursor: number): { targets: Target[]; nextCursor: number } {
+  const flagged = new Set<string>();
+  const cheap = new Map<string, AppRecord[]>();
+  for (const account of listing.accounts) {
+    const said = integrationsSay(account);
+    const hadReauth = (previousById.get(account.account_id)?.reauth.length ?? 0) > 0;
+    if (!said || said.anyReauth || hadReauth) flagged.add(account.account_id);
+    else cheap.set(account.account_id, said.healthy);
+  }
+  const ids = listing.accounts.map((account) => account.account_id);
+  const plan = planFullChecks({ ids, flagged, cursor });
+  const targets: Target[] = listing.accounts.map((account) => {
+    const target: Target = { id: account.account_id, name: account.name };
+    const healthy = cheap.get(account.account_id);
+    if (!plan.full.has(account.account_id) && healthy) target.cheap = { healthy };
+    return target;
+  });
+  if (listing.changed || listing.skipped > 0) {
+    const listed = new Set(ids);
+    for (const id of previousById.keys()) if (!listed.has(id)) targets.push({ id, kept: true });
+  }
+  return { targets, nextCursor: plan.nextCursor };
 }
 
 function withName(account: AccountStatus, name: string | undefined): AccountStatus {
@@ -223,39 +273,57 @@ function info(error: ApiError, at: number): ErrorInfo {
   return { kind: error.kind, message: error.message, at };
 }
 
-function failed(ctx: CheckContext, error: ApiError, requests: number): CheckResult {
+function backoffAfter(ctx: CheckContext, error: ApiError, at: number): Backoff | undefined {
+  return nextBackoff(ctx.previous.backoff, error, ctx.settings.intervalMinutes, at, ctx.random);
+}
+
+function failed(ctx: CheckContext, error: ApiError, requests: number, throttledAt: number | undefined): CheckResult {
   const now = ctx.now();
   const status: Status = { ...ctx.previous, schemaVersion: STATUS_VERSION, source: sourceKey(ctx.settings), error: info(error, now) };
   delete status.notice;
-  const backoff = nextBackoff(ctx.previous.backoff, error, ctx.settings.intervalMinutes, now, ctx.random);
+  delete status.notes;
+  const backoff = backoffAfter(ctx, error, error.kind === "rate-limited" ? (throttledAt ?? now) : now);
   if (backoff) status.backoff = backoff;
   else delete status.backoff;
   return { status, healthy: ctx.previousHealthy, requests };
 }
 
-async function listEveryAccount(
-  ctx: CheckContext,
-  throttled: <T>(call: () => Promise<T>) => Promise<T>,
-): Promise<{ accounts: LinkedAccount[]; changed: boolean }> {
+async function listEveryAccount(ctx: CheckContext, throttled: <T>(call: () => Promise<T>) => Promise<T>): Promise<Listing> {
   const limit = ctx.pageSize ?? PAGE_SIZE;
   const seen = new Map<string, LinkedAccount>();
   let firstTotal: number | undefined;
   let changed = false;
-  let maxPages = Infinity;
+  let skipped = 0;
+  let limits = { maxPages: MAX_LISTING_PAGES, announced: undefined as number | undefined };
   for (let page = 1; ; page++) {
     const result = await throttled(() => ctx.client.listLinkedAccounts(page, limit));
+    const entries = result.accounts.length + result.skipped;
     if (page === 1) {
       firstTotal = result.totalDocs;
-      // Guard against a listing that never ends (a server bug would otherwise loop forever).
-      maxPages = (result.totalPages ?? Math.ceil((result.totalDocs ?? 0) / limit)) + 5;
+      limits = pageLimits(result, entries, limit);
     } else if (result.totalDocs !== firstTotal) {
       changed = true;
     }
+    skipped += result.skipped;
     for (const account of result.accounts) if (!seen.has(account.account_id)) seen.set(account.account_id, account);
-    if (!result.hasNextPage || result.accounts.length === 0) break;
-    if (page >= maxPages) {
-      throw new ApiError("bad-response", `The list of linked accounts kept going past the ${maxPages - 5} pages it announced; it was not used.`);
+    // An empty page ends the listing; a page whose entries were all unreadable does not.
+    if (!result.hasNextPage || entries === 0) break;
+    if (page >= limits.maxPages) {
+      const why = limits.announced === undefined ? `went on past ${limits.maxPages} pages` : `kept going past the ${limits.announced} pages it announced`;
+      throw new ApiError("bad-response", `The list of linked accounts ${why}; it was not used.`);
     }
   }
-  return { accounts: [...seen.values()], changed };
+  return { accounts: [...seen.values()], changed, skipped };
+}
+
+/**
+ * How many pages a listing may take: what its first page announces plus some slack, never more
+ * than MAX_LISTING_PAGES. totalDocs (divided by the page size actually served) decides when it
+ * is given, so a wrong totalPages cannot lift the limit.
+ */
+function pageLimits(first: { totalDocs: number | undefined; totalPages: number | undefined }, entries: number, limit: number): { maxPages: number; announced: number | undefined } {
+  const perPage = Math.max(1, Math.min(limit, entries > 0 ? entries : limit));
+  const announced = first.totalDocs !== undefined ? Math.ceil(first.totalDocs / perPage) : first.totalPages;
+  if (announced === undefined || !(announced < MAX_LISTING_PAGES)) return { maxPages: MAX_LISTING_PAGES, announced: undefined };
+  return { maxPages: Math.min(MAX_LISTING_PAGES, Math.max(1, announced) + PAGE_SLACK), announced: Math.max(0, announced) };
 }

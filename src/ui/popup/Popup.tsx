@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api } from "../../adapters/browser.ts";
 import { requestCheck } from "../../adapters/messages.ts";
-import { ago, plural } from "../../core/format.ts";
+import { ago, clockTime, plural } from "../../core/format.ts";
 import { buildListModel, type ListModel } from "../../core/list-model.ts";
+import { refreshBlockedUntil } from "../../core/schedule.ts";
 import { environmentLabel } from "../../core/summary.ts";
 import { currentError, isCurrent } from "../../core/view-state.ts";
 import type { Settings } from "../../core/settings.ts";
@@ -34,14 +35,16 @@ export function Popup({ initial }: { initial: Snapshot }) {
     setRefreshing(true);
     void requestCheck("refresh").finally(() => setRefreshing(false));
   };
+  const refreshAt = useRefreshBlock(settings, status);
 
   return (
     <main>
       <header>
         <h1>Integration status</h1>
         {settings.apiKey !== "" && <span class="env">{environmentLabel(settings)}</span>}
-        <button type="button" onClick={refresh} disabled={checking || settings.apiKey === ""}>
-          Refresh
+        {/* While a rate limit holds Refresh back, the button says until when (its text is its name). */}
+        <button type="button" onClick={refresh} disabled={checking || settings.apiKey === "" || refreshAt !== undefined}>
+          {refreshAt === undefined ? "Refresh" : `Refresh at ${clockTime(refreshAt)}`}
         </button>
       </header>
       <p class="checked muted" aria-live="polite">
@@ -75,6 +78,18 @@ export function Popup({ initial }: { initial: Snapshot }) {
       </footer>
     </main>
   );
+}
+
+/** Until when a rate limit holds Refresh back; re-renders when that time comes. */
+function useRefreshBlock(settings: Settings, status: Status): number | undefined {
+  const [, wake] = useState(0);
+  const until = refreshBlockedUntil(settings, status, Date.now());
+  useEffect(() => {
+    if (until === undefined) return;
+    const timer = setTimeout(() => wake((n) => n + 1), until - Date.now() + 50);
+    return () => clearTimeout(timer);
+  }, [until]);
+  return until;
 }
 
 function checkedLine(status: Status, progress: Progress | null, checking: boolean, now: number): string {

@@ -23,11 +23,14 @@ export function actionFor(kind: ErrorKind, settings: Settings, onOptionsPage: bo
     case "forbidden":
     case "not-found":
     case "bad-request":
+    case "redirected":
+    case "storage":
       return onOptionsPage ? undefined : { label: "Open Options", run: () => void api().runtime.openOptionsPage() };
     case "server":
     case "bad-response":
     case "timeout":
     case "network":
+    case "unexpected":
       return { label: "Retry now", run: () => void requestCheck("refresh") };
     case "rate-limited":
       return undefined;

@@ -33,3 +33,47 @@ export const ALARM_NOW = `(async () => {
   const alarm = await api.alarms.get("check");
   await api.alarms.create("check", { when: Date.now() + 50, periodInMinutes: alarm ? alarm.periodInMinutes : 5 });
 })()`;
+
+/** What the background last decided on an event (stored by it under "lastDecision"). */
+export interface Decision {
+  trigger: string;
+  at: number;
+  run: boolean;
+  reason?: string;
+}
+
+/** Polls storage (never waking the background) until the background has stored a decision matching pred. */
+export async function waitForDecision(ext: ExtensionSession, pred: (decision: Decision) => boolean, timeoutMs = 10_000): Promise<Decision> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    last = (await ext.storageGet("lastDecision")).lastDecision;
+    if (last && pred(last as Decision)) return last as Decision;
+    if (Date.now() > end) throw new Error(`No matching decision of the background within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Fires the real check alarm now and resolves once the background has handled it, with what it
+ * decided: proof that the tick happened, for tests that also prove it made no request.
+ */
+export async function fireCheckAlarm(ext: ExtensionSession): Promise<Decision> {
+  const before = Date.now();
+  await ext.evalInBackground(ALARM_NOW);
+  return waitForDecision(ext, (d) => d.trigger === "alarm" && d.at >= before);
+}
+
+/**
+ * Runs code in a fresh extension page (the manifest's JSON view: no script of the extension
+ * runs there) and closes it. Unlike evalInBackground in Chromium, it never starts a stopped
+ * background: the extension's own events (an alarm, a message) must wake it.
+ */
+export async function inExtensionPage<T>(ext: ExtensionSession, code: string): Promise<T> {
+  const page = await ext.openPage("manifest.json");
+  try {
+    return await page.evaluate<T>(code);
+  } finally {
+    await page.close();
+  }
+}
