@@ -70,6 +70,18 @@ const RowSchema = z.object({
 });
 const ShardSchema = z.array(RowSchema);
 
+/*
+ * Compile-time guard: a field added to Status, AccountStatus or AppRecord must be given a place
+ * in this layout (here, encodeAccount and decodeShard), or it would be dropped on the next read.
+ */
+type Unhandled<T, Handled extends keyof T> = [Exclude<keyof T, Handled>] extends [never] ? true : Exclude<keyof T, Handled>;
+type Assert<T extends true> = T;
+export type EveryFieldStored = [
+  Assert<Unhandled<Status, "schemaVersion" | "accounts" | keyof typeof STATUS_FIELDS>>,
+  Assert<Unhandled<AccountStatus, "id" | "name" | "checkedAt" | "reauth" | "healthyCount" | "error" | "skipped">>,
+  Assert<Unhandled<AppRecord, "slug" | "name" | "icon" | "authType">>,
+];
+
 type Header = z.infer<typeof HeaderSchema>;
 type Catalog = z.infer<typeof CatalogSchema>;
 type Row = z.infer<typeof RowSchema>;
