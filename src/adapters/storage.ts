@@ -1,15 +1,28 @@
 import { api } from "./browser.ts";
 import { parseStoredSettings, serializeSettings, type Settings } from "../core/settings.ts";
-import { parseStoredHealthy, parseStoredProgress, parseStoredStatus, type HealthyApps, type Progress, type Status } from "../core/status.ts";
+import { parseStoredProgress, type HealthyApps, type Progress, type Status } from "../core/status.ts";
+import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
+import { isResultsKey, resultKeys } from "../core/store/keys.ts";
 import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
 import type { Trigger } from "../core/schedule.ts";
 
 /*
  * Typed access to storage.local, the single source of truth. Everything read is parsed: a value
  * damaged by hand or by an older version falls back to its default alone, with a notice.
+ *
+ * Layout (details and the encoding in core/store/codec.ts):
+ *   settings                 the user's settings
+ *   progress                 the check under way, written about once a second; small
+ *   status.main              header of the check results: when, errors, backoff, rotation
+ *   status.main.apps         app catalog and per-account error table, shared by all accounts
+ *   status.main.order        the accounts' order
+ *   status.main.acc.<n>      the accounts whose id hashes to n, ~32 per shard, apps as indices
+ * "main" is the source; another source gets its own `status.<id>` keys. A check writes only the
+ * keys whose value changed. The older layout (`status` + `healthy`) is read until the first write
+ * replaces it.
  */
 
-export const KEYS = { settings: "settings", status: "status", healthy: "healthy", progress: "progress" } as const;
+export const KEYS = { settings: "settings", status: resultKeys().header, progress: "progress" } as const;
 
 export interface Snapshot {
   settings: Settings;
@@ -22,17 +35,25 @@ export interface Snapshot {
 
 function toSnapshot(raw: Record<string, unknown>): Snapshot {
   const settings = parseStoredSettings(raw[KEYS.settings]);
-  const status = parseStoredStatus(raw[KEYS.status]);
+  const results = decodeResults(raw);
   return {
     settings: settings.settings,
-    status: status.value,
+    status: results.status,
     progress: parseStoredProgress(raw[KEYS.progress]),
-    notices: [...settings.notices, ...(status.notice ? [status.notice] : [])],
+    notices: [...settings.notices, ...(results.notice ? [results.notice] : [])],
   };
 }
 
+/**
+ * Everything in one read: the results span many keys, and one `get` sees them all from the same
+ * write (two reads could mix a header with shards of the next check).
+ */
+function loadAll(): Promise<Record<string, unknown>> {
+  return api().storage.local.get(null);
+}
+
 export async function loadSnapshot(): Promise<Snapshot> {
-  return toSnapshot(await api().storage.local.get([KEYS.settings, KEYS.status, KEYS.progress]));
+  return toSnapshot(await loadAll());
 }
 
 export async function loadProgress(): Promise<Progress | null> {
@@ -40,8 +61,8 @@ export async function loadProgress(): Promise<Progress | null> {
 }
 
 export async function loadHealthy(): Promise<{ healthy: HealthyApps; notice?: string }> {
-  const parsed = parseStoredHealthy((await api().storage.local.get(KEYS.healthy))[KEYS.healthy]);
-  return parsed.notice ? { healthy: parsed.value, notice: parsed.notice } : { healthy: parsed.value };
+  const results = decodeResults(await loadAll());
+  return results.healthyNotice ? { healthy: results.healthy, notice: results.healthyNotice } : { healthy: results.healthy };
 }
 
 export async function saveSettings(settings: Settings): Promise<void> {
@@ -49,24 +70,26 @@ export async function saveSettings(settings: Settings): Promise<void> {
 }
 
 /**
- * The end of a check: status, healthy apps and the end of progress land in one write, so no
- * reader ever sees one without the others.
+ * The end of a check: the changed parts of the results (healthy apps included) and the end of
+ * progress land in one write, so no reader ever sees one without the others. Keys no longer used
+ * are removed after it; readers ignore them meanwhile. Without `healthy`, the stored ones stay.
  */
 export async function saveStatus(status: Status, healthy?: HealthyApps): Promise<void> {
-  const items: Record<string, unknown> = { [KEYS.status]: status, [KEYS.progress]: null };
-  if (healthy) items[KEYS.healthy] = healthy;
-  await api().storage.local.set(items);
+  const write = planResultsWrite(await loadAll(), status, healthy);
+  await api().storage.local.set({ ...write.set, [KEYS.progress]: null });
+  if (write.remove.length > 0) await api().storage.local.remove(write.remove);
 }
 
 export async function saveProgress(progress: Progress | null): Promise<void> {
   await api().storage.local.set({ [KEYS.progress]: progress });
 }
 
+/** Keys that changed; a change to any part of the check results is reported as KEYS.status. */
 export type ChangedKeys = Set<string>;
 
 export function onStoredChange(listener: (changed: ChangedKeys) => void): () => void {
   const handler = (changes: Record<string, unknown>, area: string) => {
-    if (area === "local") listener(new Set(Object.keys(changes)));
+    if (area === "local") listener(new Set(Object.keys(changes).map((key) => (isResultsKey(key) ? KEYS.status : key))));
   };
   api().storage.onChanged.addListener(handler);
   return () => api().storage.onChanged.removeListener(handler);

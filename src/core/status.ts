@@ -3,10 +3,12 @@ import type { ErrorKind } from "./api/errors.ts";
 import type { AppRecord } from "./records.ts";
 
 /*
- * The stored result of checking: the single source of truth that the badge, the popup and the
- * options page render. Written only by the background, always in one storage write.
+ * The result of checking: the single source of truth that the badge, the popup and the options
+ * page render. Written only by the background, always in one storage write. These are the
+ * in-memory types; how they are stored is core/store/codec.ts.
  */
 
+/** The version of these in-memory types, and of the legacy one-key layout that stored them as is. */
 export const STATUS_VERSION = 1;
 
 export interface ErrorInfo {
@@ -82,7 +84,7 @@ export interface Progress {
 
 export const EMPTY_STATUS: Status = { schemaVersion: STATUS_VERSION, source: "", accounts: [] };
 
-const AppRecordSchema = z.object({
+export const AppRecordSchema = z.object({
   slug: z.string(),
   name: z.string(),
   icon: z.optional(z.string()),
@@ -106,7 +108,7 @@ const ErrorKindSchema = z.enum([
   "redirected",
 ]);
 
-const ErrorInfoSchema = z.object({ kind: ErrorKindSchema, message: z.string(), at: z.number() });
+export const ErrorInfoSchema = z.object({ kind: ErrorKindSchema, message: z.string(), at: z.number() });
 
 const CheckNoteSchema = z.union([
   z.object({ code: z.literal("listing-changed") }),
@@ -114,12 +116,31 @@ const CheckNoteSchema = z.union([
   z.object({ code: z.literal("no-accounts") }),
 ]);
 
-// Strict about what we own: keys written by an older version are dropped on the next write.
-const StatusSchema = z.object({
-  schemaVersion: z.number(),
+/**
+ * Every field of Status but its schema version and accounts, as stored: one list for every
+ * layout (the legacy `status` key and the header of the sharded one). A field added to Status
+ * is added here, and both layouts keep it.
+ */
+export const STATUS_FIELDS = {
   source: z.string(),
   checkedAt: z.optional(z.number()),
   error: z.optional(ErrorInfoSchema),
+  accountsTotal: z.optional(z.number()),
+  backoff: z.optional(
+    z.object({ failures: z.number(), notBefore: z.number(), retryAfterUntil: z.optional(z.number()), throttledAt: z.optional(z.number()) }),
+  ),
+  fullCheckCursor: z.optional(z.number()),
+  cycle: z.optional(z.number()),
+  lastRun: z.optional(z.object({ ms: z.number(), requests: z.number() })),
+  notice: z.optional(ErrorInfoSchema),
+  // Notes a later version adds are dropped, not a reason to set the whole status aside.
+  notes: z.catch(z.optional(z.array(CheckNoteSchema)), undefined),
+};
+
+// Strict about what we own: keys written by an older version are dropped on the next write.
+const StatusSchema = z.object({
+  schemaVersion: z.number(),
+  ...STATUS_FIELDS,
   accounts: z.array(
     z.object({
       id: z.string(),
@@ -131,19 +152,9 @@ const StatusSchema = z.object({
       skipped: z.optional(z.number()),
     }),
   ),
-  accountsTotal: z.optional(z.number()),
-  backoff: z.optional(
-    z.object({ failures: z.number(), notBefore: z.number(), retryAfterUntil: z.optional(z.number()), throttledAt: z.optional(z.number()) }),
-  ),
-  fullCheckCursor: z.optional(z.number()),
-  cycle: z.optional(z.number()),
-  lastRun: z.optional(z.object({ ms: z.number(), requests: z.number() })),
-  notice: z.optional(ErrorInfoSchema),
-  // Notes a later version adds are dropped, not a reason to set the whole status aside.
-  notes: z.catch(z.optional(z.array(CheckNoteSchema)), undefined),
 });
 
-const HealthyAppsSchema = z.record(z.string(), z.array(AppRecordSchema));
+const AppListSchema = z.array(AppRecordSchema);
 
 const ProgressSchema = z.nullable(z.object({ startedAt: z.number(), done: z.number(), total: z.number(), owner: z.optional(z.string()) }));
 
@@ -158,18 +169,30 @@ export interface Parsed<T> {
   notice?: string;
 }
 
+export const STATUS_NOTICE = "The stored check results could not be read and were set aside; the next check rebuilds them.";
+export const HEALTHY_NOTICE = "The stored list of healthy apps could not be read; the next check rebuilds it.";
+
+/** The legacy layout's `status` key (see core/store/codec.ts for today's layout). */
 export function parseStoredStatus(raw: unknown): Parsed<Status> {
   if (raw === undefined) return { value: EMPTY_STATUS };
   const result = StatusSchema.safeParse(raw);
   if (result.success && result.data.schemaVersion <= STATUS_VERSION) return { value: result.data as Status };
-  return { value: EMPTY_STATUS, notice: "The stored check results could not be read and were set aside; the next check rebuilds them." };
+  return { value: EMPTY_STATUS, notice: STATUS_NOTICE };
 }
 
+/** The legacy layout's `healthy` key. */
 export function parseStoredHealthy(raw: unknown): Parsed<HealthyApps> {
   if (raw === undefined) return { value: {} };
-  const result = HealthyAppsSchema.safeParse(raw);
-  if (result.success) return { value: result.data };
-  return { value: {}, notice: "The stored list of healthy apps could not be read; the next check rebuilds it." };
+  const damaged = { value: {}, notice: HEALTHY_NOTICE };
+  // One list per account, parsed in turn: z.record would add its weight to the popup for this alone.
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return damaged;
+  const value: HealthyApps = {};
+  for (const [id, apps] of Object.entries(raw)) {
+    const result = AppListSchema.safeParse(apps);
+    if (!result.success) return damaged;
+    value[id] = result.data;
+  }
+  return { value };
 }
 
 export function reauthCount(status: Status): number {

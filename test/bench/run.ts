@@ -7,18 +7,22 @@ import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { startFakeCobalt } from "../fake-cobalt/server.ts";
+import { startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { allowHostsInChromiumSettings } from "../e2e/support/browsers.ts";
 import { PAGE_SIZE, planFullChecks } from "../../src/core/check/plan.ts";
 import { serializeSettings, sourceKey, DEFAULT_SETTINGS, type Settings } from "../../src/core/settings.ts";
 import { STATUS_VERSION, type Status } from "../../src/core/status.ts";
+import { planResultsWrite } from "../../src/core/store/codec.ts";
 import { REAUTH_EVERY, seedOrg } from "./org.ts";
 import { gzipBytes, pageScripts } from "./sizes.ts";
+import { BYTES_PER_ACCOUNT_TARGET, bytesInUse, changeOnePercent, recordWrites, storedStatus, takeWrites, type Writes } from "./storage.ts";
 
 const DIST = resolve("dist/chrome");
 const LATENCY_MS = 30;
 const BUDGET = 1200; // requests per minute: the highest the options allow, so the big org finishes
-const ORGS = (process.env.BENCH_ORGS ?? "100,1000,10000").split(",").map(Number);
+const ORGS = (process.env.BENCH_ORGS ?? "100,1000,10000").split(",").filter((n) => n !== "").map(Number);
+/** Orgs whose storage is measured too: two more checks each. */
+const STORAGE_ORGS = new Set([1000, 10000]);
 const PAINT_ITEMS = 1000;
 const PAINT_RUNS = 15;
 
@@ -61,7 +65,19 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-interface CheckRow { accounts: number; requests: number; requestFloor: number; ms: number; backgroundMs: number; msFloor: number }
+interface CheckRow { accounts: number; requests: number; requestFloor: number; ms: number; backgroundMs: number; msFloor: number; storage?: StorageRow }
+
+interface StorageRow {
+  /** storage.local in use after the first check of the org. */
+  bytes: number;
+  /** What the first check wrote, and a second one where nothing changed, and a third where 1 % of accounts changed. */
+  first: Writes;
+  unchanged: Writes;
+  onePercent: Writes;
+  changedAccounts: number;
+}
+
+const check = (page: Page) => page.evaluate(() => browser.runtime.sendMessage({ type: "check", trigger: "settings" }));
 
 async function measureCheck(accounts: number): Promise<CheckRow> {
   const fake = await startFakeCobalt({ latencyMs: LATENCY_MS, flavor: "v3" });
@@ -76,15 +92,17 @@ async function measureCheck(accounts: number): Promise<CheckRow> {
     fake.clearAccounts();
     fake.setAccount({ account_id: "warm-up", apps: [] });
     await page.evaluate(() => browser.runtime.sendMessage({ type: "check", trigger: "settings" }));
-    const cursor = ((await page.evaluate(() => browser.storage.local.get("status"))).status as Status).fullCheckCursor ?? 0;
+    const cursor = (await storedStatus(page)).fullCheckCursor ?? 0;
     seedOrg(fake, accounts);
+    await recordWrites(page);
     fake.clearRequests();
     const started = Date.now();
-    await page.evaluate(() => browser.runtime.sendMessage({ type: "check", trigger: "settings" }));
+    await check(page);
     const ms = Date.now() - started;
     const requests = fake.requests.filter((r) => r.path.startsWith("/api/")).length;
-    const status = (await page.evaluate(() => browser.storage.local.get("status"))).status as Status;
+    const status = await storedStatus(page);
     if (status.error) throw new Error(`check failed: ${status.error.message}`);
+    const storage = STORAGE_ORGS.has(accounts) ? await measureStorage(page, fake, accounts) : undefined;
 
     // The strategy's own floor: every listing page, every account the listing flags, and this
     // cycle's share of the rotation of full checks.
@@ -93,11 +111,27 @@ async function measureCheck(accounts: number): Promise<CheckRow> {
     const plan = planFullChecks({ ids, flagged, cursor });
     const requestFloor = Math.ceil(accounts / PAGE_SIZE) + plan.full.size;
     const msFloor = ((requestFloor - 1) * 60_000) / BUDGET + LATENCY_MS;
-    return { accounts, requests, requestFloor, ms, backgroundMs: status.lastRun?.ms ?? Number.NaN, msFloor };
+    const row: CheckRow = { accounts, requests, requestFloor, ms, backgroundMs: status.lastRun?.ms ?? Number.NaN, msFloor };
+    if (storage) row.storage = storage;
+    return row;
   } finally {
     await ctx.close();
     await fake.close();
   }
+}
+
+/** Right after the org's first check: its size, then what a second and a third check write. */
+async function measureStorage(page: Page, fake: FakeCobalt, accounts: number): Promise<StorageRow> {
+  const bytes = await bytesInUse(page);
+  const first = await takeWrites(page);
+  await check(page);
+  const unchanged = await takeWrites(page);
+  const changedAccounts = changeOnePercent(fake, accounts);
+  await check(page);
+  const onePercent = await takeWrites(page);
+  const status = await storedStatus(page);
+  if (status.error || status.accounts.length !== accounts) throw new Error(`storage checks failed: ${status.error?.message ?? status.accounts.length}`);
+  return { bytes, first, unchanged, onePercent, changedAccounts };
 }
 
 function paintStatus(settings: Settings): Status {
@@ -141,7 +175,8 @@ async function measurePaint(): Promise<{ popup: number; staticPage: number }> {
   const settings: Settings = { ...DEFAULT_SETTINGS, apiKey: "tk_bench_key", baseUrl: fake.origin, linkedAccountIds: [] };
   const store = async (ctx: BrowserContext, id: string) => {
     const setup = await extensionPage(ctx, id, "src/ui/options/options.html");
-    await setup.evaluate(([stored, status]) => browser.storage.local.set({ settings: stored, status }), [serializeSettings(settings), paintStatus(settings)] as const);
+    const results = planResultsWrite({}, paintStatus(settings), {}).set;
+    await setup.evaluate((items) => browser.storage.local.set(items), { settings: serializeSettings(settings), ...results });
     await setup.close();
   };
   // 1. Render the popup once and freeze what it shows.
@@ -208,8 +243,26 @@ const lines = [
   `| popup JavaScript loaded on first Reconnect/Copy, gzip | ${kb(gzipBytes(DIST, popupJs.lazy))} | | |`,
   `| options page JavaScript, gzip | ${kb(gzipBytes(DIST, [...optionsJs.initial, ...optionsJs.lazy]))} | | |`,
   `| background, gzip | ${kb(gzipBytes(DIST, ["src/background/index.js"]))} | | |`,
+  ...storageLines(checks),
 ];
 console.log(lines.join("\n"));
+
+function storageLines(rows: CheckRow[]): string[] {
+  const measured = rows.filter((row): row is CheckRow & { storage: StorageRow } => row.storage !== undefined);
+  if (measured.length === 0) return [];
+  const perAccount = (bytes: number, accounts: number) => (bytes / accounts).toFixed(1);
+  const written = (writes: Writes, more = "") => `${kb(writes.results)} (${writes.keys} ${writes.keys === 1 ? "key" : "keys"}${more})`;
+  return [
+    "",
+    "Storage: storage.local in use after a check (key + JSON value, as Chrome counts it against its quota), and what later checks write (sent to every open page by storage.onChanged; `progress` apart).",
+    "",
+    `| linked accounts | in use | bytes per account | ratio (target ≤ ${BYTES_PER_ACCOUNT_TARGET} B: ≤ 1.00) | first check writes | second check, nothing changed | third check, 1 % changed | progress per check |`,
+    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...measured.map(({ accounts, storage: s }) =>
+      `| ${accounts.toLocaleString("en-US")} | ${kb(s.bytes)} | ${perAccount(s.bytes, accounts)} | ${ratio(s.bytes / accounts, BYTES_PER_ACCOUNT_TARGET)} | ${written(s.first)} | ${written(s.unchanged)} | ${written(s.onePercent, `, ${s.changedAccounts} accounts`)} | ${kb(s.onePercent.progress)} |`,
+    ),
+  ];
+}
 
 function ctxVersion(): string {
   return execFileSync(process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium", ["--version"], { encoding: "utf8" }).trim().replace(/^Chromium /, "");

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt, type Fault } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type Badge, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions, fireCheckAlarm, letBackoffExpire } from "./support/setup.ts";
+import { storedStatus } from "./support/stored.ts";
 
 // Each failure is injected through the fake server; the extension must name it, keep the last
 // good data and the settings, and recover once the fault clears.
@@ -102,7 +103,7 @@ describe(`failures in ${browserUnderTest()}`, () => {
       // The count is still shown, greyed, and the title gives it with its age.
       expect(badge.text).toBe("3");
       expect(badge.title).toMatch(/Last known: 3 apps need re-authentication/);
-      const { status } = (await ext.storageGet("status")) as { status: { backoff?: { failures: number; notBefore: number } } };
+      const status = await storedStatus(ext);
       expect(status.backoff?.failures).toBe(1);
       expect(status.backoff!.notBefore - Date.now()).toBeGreaterThan(15_000);
       // The redirect's target was never asked (the browser's own traffic aside, nothing goes elsewhere).
@@ -142,7 +143,7 @@ describe(`failures in ${browserUnderTest()}`, () => {
     const popup = await refreshInPopup();
     await popup.waitForText("Cobalt is rate limiting");
     await expectLastGoodDataListed(popup);
-    const { status } = (await ext.storageGet("status")) as { status: { backoff?: { notBefore: number } } };
+    const status = await storedStatus(ext);
     const wait = status.backoff!.notBefore - Date.now();
     expect(wait).toBeGreaterThan(290_000);
     expect(wait).toBeLessThanOrEqual(300_000);

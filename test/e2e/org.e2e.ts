@@ -3,6 +3,7 @@ import { startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { seedOrg } from "../bench/org.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions, letBackoffExpire } from "./support/setup.ts";
+import { storedStatus } from "./support/stored.ts";
 
 // Watching a whole org: the linked accounts are listed page by page, grouped in the popup by
 // name, filterable, and a throttling answer mid-check slows the check without losing data.
@@ -86,7 +87,7 @@ describe(`a whole org in ${browserUnderTest()}`, () => {
     const gaps = (list: { at: number }[]) => list.slice(1).map((r, i) => r.at - list[i]!.at);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     expect(median(gaps(after))).toBeGreaterThanOrEqual(1.5 * median(gaps(detail.slice(0, throttled + 1))));
-    const { status } = (await ext.storageGet("status")) as { status: { error?: unknown; accounts: unknown[] } };
+    const status = await storedStatus(ext);
     expect(status.error).toBeUndefined();
     expect(status.accounts).toHaveLength(ACCOUNTS);
     expect((await ext.badge()).text).toBe("6");

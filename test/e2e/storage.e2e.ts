@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
-import { browserUnderTest, launchExtension, type ExtensionSession } from "./support/browsers.ts";
+import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions } from "./support/setup.ts";
+import { RESULT_KEYS, encodedResults, reshard, storageRemove, storedResults } from "./support/stored.ts";
 
 // Each stored value is corrupted in turn: the extension falls back for that value alone, says so,
 // never shows a blank popup, and the user's other settings survive.
@@ -16,7 +17,7 @@ beforeAll(async () => {
   seedDemoOrg(fake);
   ext = await launchExtension();
   await configureThroughOptions(ext, fake, { key: KEY, ids: "acme-corp globex initech", expect: "3 apps need re-authentication" });
-  good = await ext.storageGet(["settings", "status", "healthy"]);
+  good = await ext.storageGet();
 });
 
 afterAll(async () => {
@@ -24,10 +25,35 @@ afterAll(async () => {
   await fake?.close();
 });
 
+/** Back to the state after the first check: the same keys, with the same values. */
 async function restore(): Promise<void> {
+  const extra = Object.keys(await ext.storageGet()).filter((key) => !(key in good));
+  if (extra.length > 0) await storageRemove(ext, extra);
   await ext.storageSet(good);
   await ext.waitForBadge((b) => b.text === "3");
 }
+
+/** Starts collecting, in an extension page, the keys of every storage.local write. */
+async function recordWrites(page: ExtPage): Promise<void> {
+  await page.evaluate(`(() => {
+    globalThis.written = [];
+    (globalThis.browser ?? chrome).storage.onChanged.addListener((changes, area) => {
+      if (area === "local") globalThis.written.push(...Object.keys(changes));
+    });
+  })()`);
+}
+
+/** The keys written since recordWrites, once a write other than progress has come. */
+async function resultWrites(page: ExtPage): Promise<string[]> {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const keys = await page.evaluate<string[]>("globalThis.written");
+    if (keys.some((key) => key !== "progress")) return keys;
+  }
+  throw new Error("no check results were written");
+}
+
+/** Opening the popup checks at once when the data looks stale; a fresh checkedAt keeps it still. */
+const fresh = <T extends object>(value: T): T => ({ ...value, checkedAt: Date.now() });
 
 // Built when the test runs: `good` is only known after beforeAll.
 const settingsField = (field: string, value: unknown) => () => ({ settings: { ...(good.settings as object), [field]: value } });
@@ -85,7 +111,7 @@ describe(`corrupted storage in ${browserUnderTest()}`, () => {
   });
 
   it("damaged check results are set aside and rebuilt by the next check", async () => {
-    await ext.storageSet({ status: { schemaVersion: "one", accounts: "many" } });
+    await ext.storageSet({ [RESULT_KEYS.header]: { schemaVersion: "one", accounts: "many" } });
     // The options page only reads: it shows the notice, and the badge does not crash.
     const options = await ext.openPage(ext.optionsPath);
     await options.waitForText("The stored check results could not be read");
@@ -97,10 +123,77 @@ describe(`corrupted storage in ${browserUnderTest()}`, () => {
     await popup.waitForNoText("could not be read");
     await ext.waitForBadge((b) => b.text === "3");
     await popup.close();
+    await restore();
   });
 
-  it("a damaged list of healthy apps says so when opened, and the rest still works", async () => {
-    await ext.storageSet({ healthy: [1, 2, 3] });
+  it("a damaged shard of the results loses its accounts alone, until the next check rebuilds them", async () => {
+    const stored = await ext.storageGet();
+    const results = Object.fromEntries(Object.entries(stored).filter(([key]) => RESULT_KEYS.owns(key)));
+    // Eight shards, as for a larger org: acme-corp, globex and initech each get their own.
+    const spread = reshard({ ...results, [RESULT_KEYS.header]: fresh(results[RESULT_KEYS.header] as object) }, 8);
+    await storageRemove(ext, Object.keys(results));
+    await ext.storageSet({ ...spread, [RESULT_KEYS.shard(2)]: [{ i: 12 }] });
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("The stored check results of 1 linked account could not be read");
+    // Globex's app is still listed; Acme's (the damaged shard) are not.
+    await popup.waitForText("Salesforce");
+    expect(await popup.text()).not.toContain("Copper");
+    await ext.waitForBadge((b) => b.text === "1");
+    await popup.clickByRole("button", "Refresh");
+    await popup.waitForText("Copper", { timeoutMs: 15_000 });
+    await popup.waitForNoText("could not be read");
+    await ext.waitForBadge((b) => b.text === "3");
+    await popup.close();
+    await restore();
+  });
+
+  it("a check that finds nothing new writes the small header alone", async () => {
+    const page = await ext.openPage(ext.optionsPath);
+    await recordWrites(page);
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Hubspot");
+    await popup.clickByRole("button", "Refresh");
+    const keys = new Set(await resultWrites(page));
+    await popup.close();
+    await page.close();
+    expect([...keys].sort()).toEqual(["progress", RESULT_KEYS.header]);
+  });
+
+  it("an existing user's data in the older layout survives the upgrade, through a failed check", async () => {
+    // The layout before sharding: the whole status under `status`, healthy apps under `healthy`.
+    const { status, healthy } = await storedResults(ext);
+    const legacyApp = { slug: "legacy_crm", name: "Legacy CRM", authType: "oauth2" };
+    const legacy = {
+      status: { ...fresh(status), accounts: status.accounts.map((a) => (a.id === "initech" ? { ...a, reauth: [legacyApp] } : a)) },
+      healthy: { ...healthy, initech: [{ slug: "old_drive", name: "Old Drive" }] },
+    };
+    await storageRemove(ext, Object.keys(await ext.storageGet()).filter((key) => RESULT_KEYS.owns(key)));
+    await ext.storageSet(JSON.parse(JSON.stringify(legacy)) as Record<string, unknown>);
+    // Read as it is, before any write.
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Legacy CRM");
+    // A check that fails keeps the last good data: the first write migrates it as it is.
+    fake.fault({ path: "/api/v2/public/application" }, { kind: "status", status: 503 });
+    await popup.clickByRole("button", "Refresh");
+    await popup.waitForText("Cobalt's server is failing", { timeoutMs: 15_000 });
+    const after = await ext.storageGet();
+    expect(after.status).toBeUndefined();
+    expect(after.healthy).toBeUndefined();
+    expect(after[RESULT_KEYS.header]).toBeDefined();
+    await popup.close();
+    const reopened = await ext.openPage(ext.popupPath);
+    await reopened.waitForText("Legacy CRM");
+    await reopened.click("details.healthy summary");
+    await reopened.waitForText("Old Drive");
+    await reopened.close();
+    fake.clearFaults();
+    await restore();
+  });
+
+  it("a damaged list of healthy apps in the older layout says so when opened, and the rest still works", async () => {
+    const { status } = await storedResults(ext);
+    await storageRemove(ext, Object.keys(await ext.storageGet()).filter((key) => RESULT_KEYS.owns(key)));
+    await ext.storageSet({ status: JSON.parse(JSON.stringify(fresh(status))) as unknown, healthy: [1, 2, 3] });
     const popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Hubspot");
     await popup.click("details.healthy summary");

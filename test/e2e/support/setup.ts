@@ -1,5 +1,6 @@
 import type { FakeCobalt } from "../../fake-cobalt/server.ts";
 import type { ExtensionSession } from "./browsers.ts";
+import { RESULT_KEYS } from "./stored.ts";
 
 /** Sets the extension up the way a user does: through the options page and its Save button. */
 export async function configureThroughOptions(
@@ -22,9 +23,9 @@ export async function configureThroughOptions(
  * is over.
  */
 export async function letBackoffExpire(ext: ExtensionSession): Promise<void> {
-  const { status } = await ext.storageGet("status");
-  const stored = status as { backoff?: { failures: number; notBefore: number } };
-  if (stored.backoff) await ext.storageSet({ status: { ...stored, backoff: { ...stored.backoff, notBefore: Date.now() - 1 } } });
+  const { [RESULT_KEYS.header]: header } = await ext.storageGet(RESULT_KEYS.header);
+  const stored = header as { backoff?: { failures: number; notBefore: number } };
+  if (stored.backoff) await ext.storageSet({ [RESULT_KEYS.header]: { ...stored, backoff: { ...stored.backoff, notBefore: Date.now() - 1 } } });
   await ext.evalInBackground(`(globalThis.browser ?? chrome).alarms.create("retry", { when: Date.now() + 50 })`);
 }
 

@@ -1,0 +1,334 @@
+import { z } from "../zod.ts";
+import { plural } from "../format.ts";
+import type { AppRecord } from "../records.ts";
+import {
+  AppRecordSchema,
+  EMPTY_STATUS,
+  ErrorInfoSchema,
+  HEALTHY_NOTICE,
+  STATUS_FIELDS,
+  STATUS_NOTICE,
+  STATUS_VERSION,
+  parseStoredHealthy,
+  parseStoredStatus,
+  type AccountStatus,
+  type ErrorInfo,
+  type HealthyApps,
+  type Status,
+} from "../status.ts";
+import { DEFAULT_SOURCE, LEGACY_KEYS, resultKeys, type ResultKeys } from "./keys.ts";
+import { chooseShardCount, decodeOrder, encodeOrder, isValidShardCount, shardOf } from "./shards.ts";
+import { canonicalJson, stableSlots } from "./slots.ts";
+
+/*
+ * How a source's check results are stored (format 2; format 1 was the single `status` key plus
+ * `healthy`, read and migrated on the first write). Keys of source "main":
+ *
+ *   status.main          header: { v: 2, shards, source, checkedAt, error, backoff, cycle,
+ *                        fullCheckCursor, accountsTotal, notice, lastRun }: every Status field
+ *                        but the accounts. Rewritten by every check; a few hundred bytes.
+ *   status.main.apps     { apps: [AppRecord | null], errors: [ErrorInfo | null] }: the app catalog
+ *                        (one entry per slug: apps are org-wide in Cobalt) and the distinct
+ *                        per-account errors. An entry keeps its index while used; holes are reused.
+ *   status.main.order    the accounts' order: each account's shard number, base 36, 1–2 chars.
+ *   status.main.acc.<n>  the accounts whose id hashes to n (shards.ts), in order, each a row
+ *                        { i: id, n: name, h: healthy apps, r: apps needing re-auth,
+ *                          t: checkedAt or null, e: error index, s: skipped, c: healthyCount }
+ *                        with every field but i left out when empty or implied:
+ *                        - apps are catalog indices, healthy ones sorted;
+ *                        - t only when the account's checkedAt differs from the header's, so a
+ *                          healthy account's shard stays byte-identical from check to check;
+ *                        - c only when it differs from the number of healthy apps.
+ *
+ * Room to grow: a row, the header and a catalog entry may gain fields (per-account app fields
+ * such as first seen broken or muted would be a row field keyed by catalog index, say
+ * f: { "<index>": { since, muted } }); readers ignore fields they do not know, so that is not a
+ * format change. A change old readers would misread bumps FORMAT_VERSION; a header with a
+ * version this code does not know is set aside, never misread.
+ *
+ * A write sets only the keys whose value changed and removes the keys no longer used. Everything
+ * read is parsed: a damaged shard loses its accounts alone, with a notice; a damaged header or
+ * catalog sets the whole result aside (the next check rebuilds it). Unknown fields are ignored.
+ */
+
+export const FORMAT_VERSION = 2;
+
+export type StoredItems = Record<string, unknown>;
+
+const HeaderSchema = z.object({ v: z.number(), shards: z.number(), ...STATUS_FIELDS });
+const CatalogSchema = z.object({ apps: z.array(z.nullable(AppRecordSchema)), errors: z.array(z.nullable(ErrorInfoSchema)) });
+const AppRefsSchema = z.optional(z.array(z.number()));
+const RowSchema = z.object({
+  i: z.string(),
+  n: z.optional(z.string()),
+  h: AppRefsSchema,
+  r: AppRefsSchema,
+  t: z.optional(z.nullable(z.number())),
+  e: z.optional(z.number()),
+  s: z.optional(z.number()),
+  c: z.optional(z.number()),
+});
+const ShardSchema = z.array(RowSchema);
+
+/*
+ * Compile-time guard: a field added to Status, AccountStatus or AppRecord must be given a place
+ * in this layout (here, encodeAccount and decodeShard), or it would be dropped on the next read.
+ */
+type Unhandled<T, Handled extends keyof T> = [Exclude<keyof T, Handled>] extends [never] ? true : Exclude<keyof T, Handled>;
+type Assert<T extends true> = T;
+export type EveryFieldStored = [
+  Assert<Unhandled<Status, "schemaVersion" | "accounts" | keyof typeof STATUS_FIELDS>>,
+  Assert<Unhandled<AccountStatus, "id" | "name" | "checkedAt" | "reauth" | "healthyCount" | "error" | "skipped">>,
+  Assert<Unhandled<AppRecord, "slug" | "name" | "icon" | "authType">>,
+];
+
+type Header = z.infer<typeof HeaderSchema>;
+type Catalog = z.infer<typeof CatalogSchema>;
+type Row = z.infer<typeof RowSchema>;
+
+export interface DecodedResults {
+  status: Status;
+  healthy: HealthyApps;
+  /** Why some or all of the results were set aside. */
+  notice?: string;
+  /** The same, for the healthy apps (shown where they are listed). */
+  healthyNotice?: string;
+}
+
+export function decodeResults(raw: StoredItems, source = DEFAULT_SOURCE): DecodedResults {
+  const keys = resultKeys(source);
+  if (raw[keys.header] === undefined) return source === DEFAULT_SOURCE ? decodeLegacy(raw) : { status: EMPTY_STATUS, healthy: {} };
+  const tables = readTables(raw, keys);
+  if (!tables) return { status: EMPTY_STATUS, healthy: {}, notice: STATUS_NOTICE, healthyNotice: HEALTHY_NOTICE };
+  const { header, catalog } = tables;
+  const storedOrder = raw[keys.order];
+  const order = typeof storedOrder === "string" ? decodeOrder(storedOrder, header.shards) : undefined;
+  const placed = order ? inOrder(raw, keys, catalog, header, order) : inShardOrder(raw, keys, catalog, header);
+
+  const accounts: AccountStatus[] = [];
+  const healthy: HealthyApps = {};
+  for (const { account, apps } of placed.entries) {
+    accounts.push(account);
+    healthy[account.id] = apps;
+  }
+  const { v: _version, shards: _shards, ...fields } = header;
+  const status: Status = { schemaVersion: STATUS_VERSION, ...fields, accounts };
+  if (placed.lost === 0) return { status, healthy };
+  const notice = Number.isFinite(placed.lost)
+    ? `The stored check results of ${plural(placed.lost, "linked account")} could not be read and were set aside; the next check rebuilds them.`
+    : "Part of the stored check results could not be read and was set aside; the next check rebuilds it.";
+  return { status, healthy, notice, healthyNotice: HEALTHY_NOTICE };
+}
+
+interface Placed {
+  entries: Entry[];
+  /** Accounts that could not be read: Infinity when their number is unknown. */
+  lost: number;
+}
+
+/**
+ * The order says which shards hold accounts and how many: only those are read. A shard the order
+ * does not use may be left over from the previous check (it is removed just after the write).
+ */
+function inOrder(raw: StoredItems, keys: ResultKeys, catalog: Catalog, header: Header, order: number[]): Placed {
+  const shards = new Map<number, Entry[] | undefined>();
+  const taken = new Map<number, number>();
+  const placed: Placed = { entries: [], lost: 0 };
+  for (const shard of order) {
+    if (!shards.has(shard)) shards.set(shard, decodeShard(raw[keys.shard(shard)], catalog, header.checkedAt));
+    const index = taken.get(shard) ?? 0;
+    taken.set(shard, index + 1);
+    const entry = shards.get(shard)?.[index];
+    if (entry) placed.entries.push(entry);
+    else placed.lost++;
+  }
+  return placed;
+}
+
+/** Without a readable order, every shard there is, one after the other. */
+function inShardOrder(raw: StoredItems, keys: ResultKeys, catalog: Catalog, header: Header): Placed {
+  const placed: Placed = { entries: [], lost: 0 };
+  for (let shard = 0; shard < header.shards; shard++) {
+    const value = raw[keys.shard(shard)];
+    if (value === undefined) continue;
+    const entries = decodeShard(value, catalog, header.checkedAt);
+    if (entries) placed.entries.push(...entries);
+    else placed.lost = Infinity;
+  }
+  return placed;
+}
+
+function decodeLegacy(raw: StoredItems): DecodedResults {
+  const status = parseStoredStatus(raw[LEGACY_KEYS.status]);
+  const healthy = parseStoredHealthy(raw[LEGACY_KEYS.healthy]);
+  const decoded: DecodedResults = { status: status.value, healthy: healthy.value };
+  if (status.notice) decoded.notice = status.notice;
+  if (healthy.notice) decoded.healthyNotice = healthy.notice;
+  return decoded;
+}
+
+function readTables(raw: StoredItems, keys: ResultKeys): { header: Header; catalog: Catalog } | undefined {
+  const header = HeaderSchema.safeParse(raw[keys.header]);
+  if (!header.success || header.data.v !== FORMAT_VERSION || !isValidShardCount(header.data.shards)) return undefined;
+  const catalog = CatalogSchema.safeParse(raw[keys.catalog] ?? { apps: [], errors: [] });
+  return catalog.success ? { header: header.data, catalog: catalog.data } : undefined;
+}
+
+interface Entry {
+  account: AccountStatus;
+  apps: AppRecord[];
+}
+
+/** One shard's accounts, or undefined if any part of it cannot be read. */
+function decodeShard(value: unknown, catalog: Catalog, checkedAt: number | undefined): Entry[] | undefined {
+  const parsed = ShardSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const entries: Entry[] = [];
+  for (const row of parsed.data) {
+    const reauth = resolveApps(row.r, catalog.apps);
+    const apps = resolveApps(row.h, catalog.apps);
+    if (!reauth || !apps) return undefined;
+    const account: AccountStatus = { id: row.i, reauth, healthyCount: row.c ?? apps.length };
+    if (row.n !== undefined) account.name = row.n;
+    const at = row.t === undefined ? checkedAt : (row.t ?? undefined);
+    if (at !== undefined) account.checkedAt = at;
+    if (row.e !== undefined) {
+      const error = slot(catalog.errors, row.e);
+      if (!error) return undefined;
+      account.error = error;
+    }
+    if (row.s !== undefined) account.skipped = row.s;
+    entries.push({ account, apps });
+  }
+  return entries;
+}
+
+/** Catalog entries by index; an index that is not an entry makes the whole shard unreadable. */
+function resolveApps(refs: number[] = [], apps: Catalog["apps"]): AppRecord[] | undefined {
+  const records: AppRecord[] = [];
+  for (const ref of refs) {
+    const record = slot(apps, ref);
+    if (!record) return undefined;
+    records.push(record);
+  }
+  return records;
+}
+
+function slot<T>(table: readonly (T | null)[], index: number): T | undefined {
+  return Number.isInteger(index) ? (table[index] ?? undefined) : undefined;
+}
+
+/** Every key of a source's results, from scratch; `previous` keeps indices and shards stable. */
+export function encodeResults(
+  status: Status,
+  healthy: HealthyApps,
+  previous: { catalog?: Catalog; shards?: number } = {},
+  source = DEFAULT_SOURCE,
+): StoredItems {
+  const keys = resultKeys(source);
+  const shardCount = chooseShardCount(status.accounts.length, previous.shards);
+  const apps = appTable(status, healthy, previous.catalog?.apps ?? []);
+  const errors = errorTable(status, previous.catalog?.errors ?? []);
+  const shards: Row[][] = Array.from({ length: shardCount }, () => []);
+  const order: number[] = [];
+  for (const account of status.accounts) {
+    const shard = shardOf(account.id, shardCount);
+    shards[shard]!.push(encodeAccount(account, healthy[account.id] ?? [], apps.indexOf, errors.indexOf, status.checkedAt));
+    order.push(shard);
+  }
+  const { schemaVersion: _version, accounts: _accounts, ...fields } = status;
+  const items: StoredItems = {
+    [keys.header]: withoutUndefined({ v: FORMAT_VERSION, shards: shardCount, ...fields }),
+    [keys.catalog]: { apps: apps.slots, errors: errors.slots },
+    [keys.order]: encodeOrder(order, shardCount),
+  };
+  shards.forEach((entries, index) => {
+    if (entries.length > 0) items[keys.shard(index)] = entries;
+  });
+  return items;
+}
+
+function encodeAccount(
+  account: AccountStatus,
+  healthyApps: AppRecord[],
+  appIndex: Map<string, number>,
+  errorIndex: Map<string, number>,
+  checkedAt: number | undefined,
+): Row {
+  const ref = (record: AppRecord) => appIndex.get(record.slug)!;
+  const row: Row = { i: account.id };
+  if (account.name !== undefined) row.n = account.name;
+  if (healthyApps.length > 0) row.h = healthyApps.map(ref).sort((a, b) => a - b);
+  if (account.reauth.length > 0) row.r = account.reauth.map(ref);
+  if (account.checkedAt !== checkedAt) row.t = account.checkedAt ?? null;
+  if (account.error) row.e = errorIndex.get(canonicalJson(account.error))!;
+  if (account.skipped !== undefined) row.s = account.skipped;
+  if (account.healthyCount !== healthyApps.length) row.c = account.healthyCount;
+  return row;
+}
+
+/**
+ * One catalog entry per slug. A record from the full application call (it has an auth type) is
+ * authoritative; the listing's cheaper record (no auth type) only stands in until there is one,
+ * so an app does not flip between the two as accounts rotate through full checks.
+ */
+function appTable(status: Status, healthy: HealthyApps, previous: readonly (AppRecord | null)[]) {
+  const chosen = new Map<string, AppRecord>();
+  const consider = (record: AppRecord) => {
+    const current = chosen.get(record.slug);
+    if (!current || (current.authType === undefined && record.authType !== undefined)) chosen.set(record.slug, catalogPart(record));
+  };
+  for (const account of status.accounts) {
+    account.reauth.forEach(consider);
+    healthy[account.id]?.forEach(consider);
+  }
+  const before = new Map<string, AppRecord>();
+  for (const record of previous) if (record && !before.has(record.slug)) before.set(record.slug, record);
+  for (const [slug, record] of chosen) {
+    const old = before.get(slug);
+    if (old?.authType !== undefined && record.authType === undefined) chosen.set(slug, old);
+  }
+  return stableSlots(previous, (record) => record.slug, chosen);
+}
+
+function catalogPart({ slug, name, icon, authType }: AppRecord): AppRecord {
+  const record: AppRecord = { slug, name };
+  if (icon !== undefined) record.icon = icon;
+  if (authType !== undefined) record.authType = authType;
+  return record;
+}
+
+function errorTable(status: Status, previous: readonly (ErrorInfo | null)[]) {
+  const wanted = new Map<string, ErrorInfo>();
+  for (const { error } of status.accounts) if (error) wanted.set(canonicalJson(error), error);
+  return stableSlots(previous, canonicalJson, wanted);
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
+}
+
+export interface ResultsWrite {
+  /** Keys whose value changed. */
+  set: StoredItems;
+  /** Keys no longer used: shards left empty, and the legacy layout once migrated. */
+  remove: string[];
+}
+
+/**
+ * What to write so that storage holds `status`, given what it holds now (`raw`: everything
+ * stored). Without `healthy`, each account keeps the healthy apps stored for it.
+ */
+export function planResultsWrite(raw: StoredItems, status: Status, healthy?: HealthyApps, source = DEFAULT_SOURCE): ResultsWrite {
+  const keys = resultKeys(source);
+  const tables = raw[keys.header] === undefined ? undefined : readTables(raw, keys);
+  const previous = tables ? { catalog: tables.catalog, shards: tables.header.shards } : {};
+  const next = encodeResults(status, healthy ?? decodeResults(raw, source).healthy, previous, source);
+  const set: StoredItems = {};
+  for (const [key, value] of Object.entries(next)) {
+    if (JSON.stringify(raw[key]) !== JSON.stringify(value)) set[key] = value;
+  }
+  const remove = Object.keys(raw).filter((key) => keys.owns(key) && !(key in next));
+  if (source === DEFAULT_SOURCE) remove.push(...Object.values(LEGACY_KEYS).filter((key) => key in raw));
+  return { set, remove };
+}

@@ -1,0 +1,50 @@
+import type { HealthyApps, Status } from "../../../src/core/status.ts";
+import { decodeResults, planResultsWrite } from "../../../src/core/store/codec.ts";
+import { resultKeys } from "../../../src/core/store/keys.ts";
+import { encodeOrder, shardOf } from "../../../src/core/store/shards.ts";
+import type { ExtensionSession } from "./browsers.ts";
+
+/*
+ * The stored check results as the extension reads them, for tests that look behind the pages.
+ * The layout itself is core/store/codec.ts; tests go through it rather than spell out keys.
+ */
+
+export const RESULT_KEYS = resultKeys();
+
+export async function storedResults(ext: ExtensionSession): Promise<{ status: Status; healthy: HealthyApps }> {
+  return decodeResults(await ext.storageGet());
+}
+
+export async function storedStatus(ext: ExtensionSession): Promise<Status> {
+  return (await storedResults(ext)).status;
+}
+
+/** Every key of the results as the extension would write them from scratch. */
+export function encodedResults(status: Status, healthy: HealthyApps): Record<string, unknown> {
+  return planResultsWrite({}, status, healthy).set;
+}
+
+/** Removes keys from storage.local (the harness only gets and sets). */
+export async function storageRemove(ext: ExtensionSession, keys: string[]): Promise<void> {
+  await ext.evalInBackground(`(globalThis.browser ?? chrome).storage.local.remove(${JSON.stringify(keys)})`);
+}
+
+/**
+ * The same results spread over `shards` shards, as the extension lays out a larger org: lets a
+ * test with three accounts damage one shard and keep the others.
+ */
+export function reshard(items: Record<string, unknown>, shards: number): Record<string, unknown> {
+  const isShard = (key: string) => key.startsWith(`${RESULT_KEYS.header}.acc.`);
+  const shardKeys = Object.keys(items).filter(isShard);
+  if (shardKeys.length !== 1) throw new Error(`reshard expects the results in one shard, not ${shardKeys.length}`);
+  const rows = items[shardKeys[0]!] as { i: string }[];
+  const out = Object.fromEntries(Object.entries(items).filter(([key]) => !isShard(key)));
+  const order = rows.map((row) => shardOf(row.i, shards));
+  rows.forEach((row, index) => {
+    const key = RESULT_KEYS.shard(order[index]!);
+    out[key] = [...((out[key] as unknown[] | undefined) ?? []), row];
+  });
+  out[RESULT_KEYS.order] = encodeOrder(order, shards);
+  out[RESULT_KEYS.header] = { ...(items[RESULT_KEYS.header] as object), shards };
+  return out;
+}
