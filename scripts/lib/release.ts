@@ -58,14 +58,15 @@ export function toolchain(): Toolchain {
 export function buildNote(info: PackageInfo, tools: Toolchain): string {
   return `# Building ${info.name} ${info.version} from these sources
 
-These are the sources of the Firefox add-on package \`${archiveName(info, "firefox")}\`: everything
-its build reads, and nothing else (no dependencies, no build output, no tests).
+These are the sources of the Firefox add-on package
+\`${archiveName(info, "firefox")}\`: everything its build reads, and nothing else (no
+dependencies, no build output, no tests).
 
 ## Toolchain used for the release
 
 - Node.js ${tools.node}
 - npm ${tools.npm}
-- ${tools.platform}
+- operating system: ${tools.platform}
 
 ## Commands
 
@@ -79,7 +80,7 @@ npm run ${AMO_BUILD_SCRIPT}
 \`npm ci\` installs the exact versions pinned in \`package-lock.json\` from the npm registry.
 \`npm run ${AMO_BUILD_SCRIPT}\` runs \`vite build --mode firefox\` and writes the add-on's files to
 \`${AMO_OUTPUT_DIR}/\`. Each of them is identical, byte for byte, to the file of the same path in the
-Firefox package (the project checks this on every CI run: \`npm run package:verify\`).
+Firefox package; the project's CI rebuilds from this archive and compares on every run.
 
 ## What is here
 
