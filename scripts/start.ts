@@ -12,15 +12,19 @@
  *
  * --check: the same, headless, then stops and exits 0 once the badge shows the showcase org's
  * count (1 if it does not): a smoke test of the whole path.
+ *
+ * npm runs it as `node --import tsx`, not through the tsx command: tsx's wrapper process SIGKILLs
+ * its child when the child is slow to acknowledge a Ctrl+C, which would cut the cleanup short.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeCobalt, type FakeCobalt } from "../test/fake-cobalt/server.ts";
 import { seedShowcaseOrg, SHOWCASE_EXPECTED, SHOWCASE_KEY } from "../test/fake-cobalt/showcase-org.ts";
 import { chromiumDemo } from "./demo/chromium.ts";
+import { sleep } from "./demo/options-form.ts";
 import { firefoxDemo } from "./demo/firefox.ts";
 import type { DemoBrowser } from "./demo/types.ts";
 import { ROOT } from "./lib/release.ts";
@@ -89,6 +93,37 @@ function stopWebExt(child: ChildProcess, browser: DemoBrowser): Promise<void> {
   return exited;
 }
 
+/** Linux: the processes whose command line mentions `dir` (the browser's, whose profile is in it). */
+function processesUsing(dir: string): number[] {
+  if (!existsSync("/proc")) return [];
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * After web-ext exits, its browser may still be shutting down (Firefox saves its profile on
+ * SIGTERM): wait for it, end any straggler of that profile by id, then remove the scratch folder.
+ */
+async function removeScratch(dir: string): Promise<void> {
+  for (let waited = 0; processesUsing(dir).length > 0 && waited < 10_000; waited += 100) await sleep(100);
+  for (const pid of processesUsing(dir)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+}
+
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const { browser } = options;
@@ -100,12 +135,14 @@ async function main(): Promise<number> {
   const stop = () =>
     (stopping ??= (async () => {
       if (webExt) await stopWebExt(webExt, browser);
-      rmSync(scratchDir, { recursive: true, force: true });
+      await removeScratch(scratchDir);
       await fake.close();
     })());
   const onSignal = () => {
     console.log("\nStopping the browser and the demo API…");
-    void stop().then(() => process.exit(0));
+    void stop()
+      .catch((error: unknown) => console.error(`Could not stop cleanly: ${String(error)}`))
+      .finally(() => process.exit(0));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -116,7 +153,9 @@ async function main(): Promise<number> {
     const extensionDir = browser.prepareExtension(join(ROOT, browser.distDir), fake.origin, scratchDir);
     const debugPort = await freePort();
     webExt = startWebExt(browser, extensionDir, debugPort, options.check, scratchDir);
-    const exitedEarly = new Promise<never>((_, reject) => webExt?.once("exit", (code) => reject(new Error(`web-ext exited (code ${code}) before the extension was set up`))));
+    const child = webExt;
+    const webExtExited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const exitedEarly = webExtExited.then((code) => Promise.reject(new Error(`web-ext exited (code ${code}) before the extension was set up`)));
     exitedEarly.catch(() => undefined); // once set up, web-ext exiting is the normal end
     const badge = await Promise.race([browser.configure(extensionDir, debugPort, { apiKey: SHOWCASE_KEY, baseUrl: fake.origin }, SHOWCASE_EXPECTED.badge), exitedEarly]);
     console.log(`\nReady in ${browser.name}: the badge shows "${badge.text}" (${badge.title}).`);
@@ -127,7 +166,7 @@ async function main(): Promise<number> {
     }
     console.log("Click the toolbar button for the popup. Ctrl+C stops the browser and the demo API.");
     // Closing the browser ends web-ext; then stop the API too.
-    await new Promise<void>((resolve) => webExt?.once("exit", () => resolve()));
+    await webExtExited;
     await stop();
     return 0;
   } catch (error) {

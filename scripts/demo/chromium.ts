@@ -63,7 +63,7 @@ async function badgeOf(worker: Worker): Promise<DemoBadge> {
 
 /** The extension opens its options page on install; use that tab, or open one. */
 async function optionsPage(context: BrowserContext, url: string): Promise<Page> {
-  const opened = await waitFor<Page>("the options page", 5_000, async () => context.pages().find((p) => p.url() === url)).catch(() => undefined);
+  const opened = await waitFor<Page>("the options page", 10_000, async () => context.pages().find((p) => p.url() === url)).catch(() => undefined);
   if (opened) return opened;
   const page = await context.newPage();
   await page.goto(url);
@@ -80,9 +80,10 @@ async function configure(extensionDir: string, debugPort: number, settings: Demo
       context.serviceWorkers().find((w) => w.url().endsWith(`/${manifest.background.service_worker}`)),
     );
     const id = new URL(worker.url()).host;
-    await pinToToolbar(context, id);
+    // The options page first: opened on install, it takes over any blank tab opened before it.
     const options = await optionsPage(context, `chrome-extension://${id}/${manifest.options_ui.page}`);
     await options.waitForLoadState("load");
+    await pinToToolbar(context, id);
     for (const [label, value] of formValues(settings)) {
       await fillField(() => options.evaluate(fillLabelledInPage, [label, value] as const), label);
     }
@@ -90,9 +91,13 @@ async function configure(extensionDir: string, debugPort: number, settings: Demo
     if (!save) throw new Error("The options page has no Save button");
     await save.click();
     await options.bringToFront();
+    let last: DemoBadge | undefined;
     return await waitFor(`the badge to show ${expectBadge}`, 30_000, async () => {
-      const badge = await badgeOf(worker);
-      return badge.text === expectBadge ? badge : undefined;
+      last = await badgeOf(worker);
+      return last.text === expectBadge ? last : undefined;
+    }).catch(async (error: unknown) => {
+      const page = await options.evaluate(() => document.body.innerText).catch(() => "(unreadable)");
+      throw new Error(`${String(error)}. Last badge: ${JSON.stringify(last)}. Options page says: ${page.slice(-600)}`);
     });
   } finally {
     // Disconnects; the browser stays open for the user.

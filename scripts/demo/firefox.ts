@@ -93,9 +93,13 @@ async function configure(extensionDir: string, debugPort: number, settings: Demo
     const save = (await options.evaluateHandle(saveButtonInPage)).asElement() as ElementHandle<Element> | null;
     if (!save) throw new Error("The options page has no Save button");
     await save.click();
+    let last: DemoBadge | undefined;
     return await waitFor(`the badge to show ${expectBadge}`, 30_000, async () => {
-      const badge = await badgeOf(options);
-      return badge.text === expectBadge ? badge : undefined;
+      last = await badgeOf(options);
+      return last.text === expectBadge ? last : undefined;
+    }).catch(async (error: unknown) => {
+      const page = await options.evaluate(() => document.body.innerText).catch(() => "(unreadable)");
+      throw new Error(`${String(error)}. Last badge: ${JSON.stringify(last)}. Options page says: ${page.slice(-600)}`);
     });
   } finally {
     // Ends the BiDi session; Firefox stays open for the user.
