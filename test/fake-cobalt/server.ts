@@ -117,6 +117,8 @@ export interface FakeCobalt {
   clearRequests(): void;
   /** `${altOrigin}/logos/${slug}.png` (serves a real tiny PNG). */
   iconUrl(slug: string): string;
+  /** Serves this SVG at `${altOrigin}/logos/${slug}.svg` and returns that URL (the showcase org's app icons). */
+  setIcon(slug: string, svg: string): string;
   /** Also ends hanging requests. */
   close(): Promise<void>;
 }
@@ -438,6 +440,7 @@ class FakeCobaltServer implements FakeCobalt {
   readonly requests: RecordedRequest[] = [];
 
   private readonly keys = new Map<string, Environment>();
+  private readonly svgIcons = new Map<string, string>();
   private readonly accountRecords = new Map<string, AccountRecord>();
   /** Accounts per environment in insertion order; rebuilt lazily after a mutation. */
   private envCache: Map<Environment, AccountRecord[]> | null = null;
@@ -599,6 +602,11 @@ class FakeCobaltServer implements FakeCobalt {
 
   iconUrl(slug: string): string {
     return `${this.altOrigin}/logos/${encodeURIComponent(slug)}.png`;
+  }
+
+  setIcon(slug: string, svg: string): string {
+    this.svgIcons.set(slug, svg);
+    return `${this.altOrigin}/logos/${encodeURIComponent(slug)}.svg`;
   }
 
   private accountsOf(env: Environment): AccountRecord[] {
@@ -1095,6 +1103,10 @@ class FakeCobaltServer implements FakeCobalt {
     let m: RegExpExecArray | null;
     if ((method === "GET" || method === "HEAD") && (m = /^\/logos\/([^/]+)\.png$/.exec(path)) !== null) {
       return this.sendRaw(ctx.res, 200, PNG_BYTES, "image/png", { "Cache-Control": "public, max-age=60" });
+    }
+    if ((method === "GET" || method === "HEAD") && (m = /^\/logos\/([^/]+)\.svg$/.exec(path)) !== null) {
+      const svg = this.svgIcons.get(safeDecode(m[1] ?? ""));
+      if (svg !== undefined) return this.sendRaw(ctx.res, 200, svg, "image/svg+xml", { "Cache-Control": "public, max-age=60" });
     }
     if (method === "GET" && (m = /^\/oauth\/authorize\/([^/]+)$/.exec(path)) !== null) {
       const slug = safeDecode(m[1] ?? "");

@@ -13,7 +13,9 @@ const ACCEPTED: { code: string; why: string }[] = [
 interface Message { code: string; message: string; file?: string }
 interface Report { summary: { errors: number; warnings: number; notices: number }; errors: Message[]; warnings: Message[]; notices: Message[] }
 
-const out = execFileSync("npx", ["web-ext", "lint", "--source-dir", "dist/firefox", "--output", "json", "--no-config-discovery"], { encoding: "utf8" });
+// The unpacked Firefox build: dist/firefox, or another folder (the release check lints the unpacked package).
+const sourceDir = process.argv[2] ?? "dist/firefox";
+const out = execFileSync("npx", ["web-ext", "lint", "--source-dir", sourceDir, "--output", "json", "--no-config-discovery"], { encoding: "utf8" });
 const report = JSON.parse(out.slice(out.indexOf("{"))) as Report;
 const unexplained = report.warnings.filter((w) => !ACCEPTED.some((a) => a.code === w.code));
 for (const w of report.warnings) {
