@@ -106,7 +106,9 @@ export class SourceRunner {
     // Data persisted for other settings (another key, other accounts) is not this source's.
     const own = restored && restored.status.source === sourceKey(this.settings) ? restored : undefined;
     this.#state = own ?? { status: EMPTY_STATUS, healthy: {}, since: {} };
-    this.#lastFullAt = Math.max(own?.status.checkedAt ?? 0, own?.status.error?.at ?? 0);
+    // A restart is an admin's act: a source that was failing is tried again at once (except
+    // while Cobalt's Retry-After runs); a healthy one waits out its interval from the last check.
+    this.#lastFullAt = own?.status.error ? 0 : (own?.status.checkedAt ?? 0);
   }
 
   get id(): string {

@@ -159,6 +159,21 @@ describe("the relay against the fake Cobalt server", () => {
     expect(after.headers.get("etag")).toBe(before.headers.get("etag"));
   });
 
+  it("after a restart tries again at once when the last check waited for an admin (key rejected)", async () => {
+    const fake = await startFakeCobalt();
+    fake.setAccount({ account_id: "acme-corp", apps: [v3App("hubspot", { status: "expired" })] });
+    stack = await startStack({ fake });
+    const token = await withMember(stack);
+    await stack.checked();
+    expect((await status(stack, token)).sources[0]!.error).toMatchObject({ kind: "unauthorized" });
+    // The admin fixes the key's access in Cobalt and restarts the relay.
+    fake.addKey(DEMO_KEY, "test");
+    await stack.restart();
+    await waitFor(() => stack!.relay.runners[0]!.state.status.checkedAt !== undefined);
+    expect(reauthOf(await status(stack, token), "acme-corp")).toEqual(["hubspot"]);
+    await fake.close();
+  });
+
   it("keeps the key out of every answer and log line when Cobalt rejects it or echoes it back", async () => {
     const fake = await startFakeCobalt();
     fake.addKey(DEMO_KEY, "test");
