@@ -2,7 +2,6 @@ import type { Fetch } from "../core/api/client.ts";
 import { stopsWholeCheck, toApiError, type ApiError, type ErrorKind } from "../core/api/errors.ts";
 import { runCheck } from "../core/check/run.ts";
 import { reconnectLink, type ReconnectLink } from "../core/reconnect.ts";
-import { shouldCheck } from "../core/schedule.ts";
 import { keyEnvironment, sourceKey, type KeyEnvironment, type Settings } from "../core/settings.ts";
 import { EMPTY_STATUS, type HealthyApps, type Status } from "../core/status.ts";
 import { meteredClient, type FailureDetail, type MeteredClient } from "./cobalt.ts";
@@ -10,14 +9,9 @@ import type { SourceConfig } from "./config.ts";
 import { errorName, type Logger } from "./log.ts";
 import { mergeAccounts, mergeHealthy, trackSince, type Since } from "./merge.ts";
 import { RequestWindow } from "./request-window.ts";
+import { fullCheckDueIn, recheckDue } from "./schedule.ts";
 import { SignatureVerifier } from "./webhook.ts";
 
-/** Webhook events arriving together become one re-check. */
-export const COALESCE_MS = 250;
-/** One linked account is re-checked for events at most this often (Cobalt retries deliveries). */
-export const RECHECK_GAP_MS = 5_000;
-/** A rejected key or refused access waits for an admin; the relay still tries again this often. */
-const USER_WAIT_MS = 60 * 60_000;
 const MAX_PENDING = 10_000;
 
 export interface SourceState {
@@ -211,7 +205,7 @@ export class SourceRunner {
     const now = this.#now();
     let wait = Infinity;
     if (!this.#targeted && this.#pending.size > 0) {
-      const due = this.#targetedDue(now);
+      const due = recheckDue(this.settings, this.#state.status, this.#pending, this.#targetedAt, now);
       if (due.ids.length > 0) {
         this.#targeted = this.#runTargeted(due.ids).finally(() => {
           this.#targeted = undefined;
@@ -222,7 +216,7 @@ export class SourceRunner {
       }
     }
     if (!this.#full) {
-      const waitMs = this.#fullDueIn(now);
+      const waitMs = fullCheckDueIn(this.settings, this.#state.status, this.#lastFullAt, now);
       if (waitMs <= 0) {
         this.#full = this.#runFull().finally(() => {
           this.#full = undefined;
@@ -233,39 +227,6 @@ export class SourceRunner {
       }
     }
     if (wait < Infinity) this.#timer = setTimeout(() => this.#wake(), Math.max(1, Math.min(wait, 2 ** 31 - 1)));
-  }
-
-  /** Milliseconds until the next full check is due (≤ 0: now), as the core's schedule says. */
-  #fullDueIn(now: number): number {
-    const { status } = this.#state;
-    const decision = shouldCheck("alarm", this.settings, status, now);
-    const interval = this.settings.intervalMinutes * 60_000;
-    if (decision.run) return status.error && status.backoff ? 0 : this.#lastFullAt + interval - now;
-    if (decision.reason === "waiting for the user") return this.#lastFullAt + Math.max(USER_WAIT_MS, interval) - now;
-    if (status.backoff) return status.backoff.notBefore - now;
-    return Infinity;
-  }
-
-  #targetedDue(now: number): { ids: string[]; waitMs: number } {
-    // Cobalt said when to come back; that holds for re-checks too (the core's "refresh" rule).
-    const decision = shouldCheck("refresh", this.settings, this.#state.status, now);
-    if (!decision.run) return { ids: [], waitMs: (this.#state.status.backoff?.notBefore ?? now + 1_000) - now };
-    const ready: string[] = [];
-    let firstHint = Infinity;
-    let waitMs = Infinity;
-    for (const [id, hintedAt] of this.#pending) {
-      const gapEnds = (this.#targetedAt.get(id) ?? -Infinity) + RECHECK_GAP_MS;
-      if (gapEnds <= now) {
-        ready.push(id);
-        firstHint = Math.min(firstHint, hintedAt);
-      } else {
-        waitMs = Math.min(waitMs, gapEnds - now);
-      }
-    }
-    if (ready.length === 0) return { ids: [], waitMs };
-    const coalesced = firstHint + COALESCE_MS - now;
-    if (coalesced > 0) return { ids: [], waitMs: Math.min(waitMs, coalesced) };
-    return { ids: ready, waitMs };
   }
 
   async #runFull(): Promise<void> {

@@ -29,6 +29,6 @@ it("keeps Node and server libraries out of the shared protocol", () => {
 });
 
 it("keeps the relay's web-standards handler free of Node, so it can run on other runtimes", () => {
-  const portable = ["src/relay/app.ts", "src/relay/view.ts", "src/relay/webhook.ts", "src/relay/runner.ts", "src/relay/merge.ts", "src/relay/rate-limit.ts", "src/relay/request-window.ts", "src/relay/cobalt.ts"];
+  const portable = ["src/relay/app.ts", "src/relay/view.ts", "src/relay/webhook.ts", "src/relay/runner.ts", "src/relay/merge.ts", "src/relay/rate-limit.ts", "src/relay/request-window.ts", "src/relay/cobalt.ts", "src/relay/schedule.ts"];
   expect(portable.filter((path) => importsOf(path).some((spec) => spec.startsWith("node:") || spec.startsWith("@hono/node-server")))).toEqual([]);
 });
