@@ -1,5 +1,5 @@
 import { z } from "./zod.ts";
-import type { ErrorKind } from "./api/errors.ts";
+import { ERROR_KINDS, type ErrorKind } from "./api/errors.ts";
 import type { AppRecord } from "./records.ts";
 
 /*
@@ -91,22 +91,7 @@ export const AppRecordSchema = z.object({
   authType: z.optional(z.string()),
 });
 
-const ErrorKindSchema = z.enum([
-  "not-set-up",
-  "unauthorized",
-  "forbidden",
-  "not-found",
-  "rate-limited",
-  "bad-request",
-  "server",
-  "bad-response",
-  "timeout",
-  "network",
-  "permission",
-  "unexpected",
-  "storage",
-  "redirected",
-]);
+const ErrorKindSchema = z.enum(ERROR_KINDS);
 
 export const ErrorInfoSchema = z.object({ kind: ErrorKindSchema, message: z.string(), at: z.number() });
 

@@ -13,6 +13,7 @@
  *  - `GET  /api/v2/public/linked-account/integration/oauth-url/:slug` (x-api-key + linked_account_id)
  *  - `POST /api/v2/public/session-token`                              (x-api-key, JSON body)
  *  - `POST /api/v2/public/connect-url`                                (Authorization: Bearer <session token>)
+ *  - `POST /api/v2/public/webhook`                                    (x-api-key; §9: registers a webhook URL)
  * and a few non-API pages (on either origin): `/logos/:slug.png`, `/oauth/authorize/:slug`,
  * `/connect/:token`.
  *
@@ -21,7 +22,7 @@
  *
  * Run directly for manual testing:  npx tsx test/fake-cobalt/server.ts --port 8787 [--flavor legacy|v3]
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -119,8 +120,42 @@ export interface FakeCobalt {
   iconUrl(slug: string): string;
   /** Serves this SVG at `${altOrigin}/logos/${slug}.svg` and returns that URL (the showcase org's app icons). */
   setIcon(slug: string, svg: string): string;
+  /** Webhooks registered with `POST /api/v2/public/webhook`, oldest first. */
+  webhooks(): FakeWebhook[];
+  /**
+   * Delivers a connection event the way Cobalt does (§9): POSTed to every webhook registered in
+   * the account's environment that subscribed to it, signed with the key that registered it.
+   */
+  emitConnectionEvent(event: ConnectionEventInput): Promise<{ url: string; status: number }[]>;
   /** Also ends hanging requests. */
   close(): Promise<void>;
+}
+
+export interface FakeWebhook {
+  webhook_url: string;
+  webhook_events: string[];
+  environment: Environment;
+  /** The API key that registered it; deliveries are signed with it. */
+  key: string;
+}
+
+export interface ConnectionEventInput {
+  event: "Connection Created" | "Connection Deleted" | "Connection Expired";
+  linkedAccountId: string;
+  slug: string;
+}
+
+/** The documented `x-cobalt-signature`: hex HMAC-SHA256 of the raw body, keyed with the API key. */
+export function cobaltSignature(rawBody: string, key: string): string {
+  return createHmac("sha256", key).update(rawBody).digest("hex");
+}
+
+/** POSTs `payload` to `url` as Cobalt would, signed with `key` (or unsigned when key is undefined). */
+export async function sendWebhook(url: string, payload: unknown, key: string | undefined): Promise<Response> {
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (key !== undefined) headers["x-cobalt-signature"] = cobaltSignature(body, key);
+  return fetch(url, { method: "POST", headers, body });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -448,6 +483,7 @@ class FakeCobaltServer implements FakeCobalt {
   /** account id → its current session token (reused until it expires, unless force_refresh=true). */
   private readonly tokenByAccount = new Map<string, string>();
   private faults: ActiveFault[] = [];
+  private registeredWebhooks: FakeWebhook[] = [];
   private readonly servers: Server[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
@@ -598,6 +634,54 @@ class FakeCobaltServer implements FakeCobalt {
 
   clearRequests(): void {
     this.requests.length = 0;
+  }
+
+  webhooks(): FakeWebhook[] {
+    return this.registeredWebhooks.map((w) => ({ ...w, webhook_events: [...w.webhook_events] }));
+  }
+
+  async emitConnectionEvent(input: ConnectionEventInput): Promise<{ url: string; status: number }[]> {
+    const environment = this.accountRecords.get(input.linkedAccountId)?.account.environment ?? "test";
+    const payload = {
+      linked_account_id: input.linkedAccountId,
+      org_id: this.orgId,
+      environment,
+      type: "General",
+      event: input.event,
+      slug: input.slug,
+      createdAt: new Date().toUTCString(),
+    };
+    const subscribed = this.registeredWebhooks.filter(
+      (w) => w.environment === environment && w.webhook_events.some((e) => e.toLowerCase().replace(/[\s_-]+/g, " ") === input.event.toLowerCase()),
+    );
+    return Promise.all(
+      subscribed.map(async (w) => ({ url: w.webhook_url, status: (await sendWebhook(w.webhook_url, payload, w.key)).status })),
+    );
+  }
+
+  private registerWebhook(ctx: RequestContext): void {
+    const env = this.authenticate(ctx);
+    if (env === undefined) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(ctx.body);
+    } catch {
+      return this.sendError(ctx.res, 400, "BAD_REQUEST", "SERVER_ERROR", "Invalid JSON body");
+    }
+    const url = isRecord(parsed) ? parsed.webhook_url : undefined;
+    const events = isRecord(parsed) ? parsed.webhook_events : undefined;
+    if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
+      return this.sendError(ctx.res, 400, "BAD_REQUEST", "SERVER_ERROR", "webhook_url is required");
+    }
+    if (events !== undefined && !(Array.isArray(events) && events.every((e) => typeof e === "string"))) {
+      return this.sendError(ctx.res, 400, "BAD_REQUEST", "SERVER_ERROR", "webhook_events must be a list of event names");
+    }
+    const webhook_events = (events as string[] | undefined) ?? [];
+    const key = ctx.headers["x-api-key"] ?? "";
+    // Create/Update: one registration per URL and environment.
+    this.registeredWebhooks = this.registeredWebhooks.filter((w) => !(w.webhook_url === url && w.environment === env));
+    this.registeredWebhooks.push({ webhook_url: url, webhook_events, environment: env, key });
+    this.sendJson(ctx.res, 200, { webhook_url: url, webhook_events });
   }
 
   iconUrl(slug: string): string {
@@ -913,6 +997,7 @@ class FakeCobaltServer implements FakeCobalt {
     }
     if (method === "POST" && route === "/session-token") return this.sessionToken(ctx);
     if (method === "POST" && route === "/connect-url") return this.connectUrl(ctx);
+    if (method === "POST" && route === "/webhook") return this.registerWebhook(ctx);
     this.sendNotFound(ctx);
   }
 

@@ -3,24 +3,27 @@
  * and the retry policy are all keyed on `kind`, so a new failure mode is a compile error until
  * every view knows about it.
  */
-export type ErrorKind =
-  | "not-set-up"
-  | "unauthorized"
-  | "forbidden"
-  | "not-found"
-  | "rate-limited"
-  | "bad-request"
-  | "server"
-  | "bad-response"
-  | "timeout"
-  | "network"
-  | "permission"
+export const ERROR_KINDS = [
+  "not-set-up",
+  "unauthorized",
+  "forbidden",
+  "not-found",
+  "rate-limited",
+  "bad-request",
+  "server",
+  "bad-response",
+  "timeout",
+  "network",
+  "permission",
   /** An exception that is not a failure of Cobalt's: a bug of the extension, most likely. */
-  | "unexpected"
+  "unexpected",
   /** The browser refused to store the results (its storage quota is full). */
-  | "storage"
+  "storage",
   /** The API base URL answered with a redirect, which is never followed (the key would go along). */
-  | "redirected";
+  "redirected",
+] as const;
+
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export class ApiError extends Error {
   override readonly name = "ApiError";

@@ -1,0 +1,199 @@
+/**
+ * `npm run bench:relay` (also run by `npm run bench`): the team relay against the fake Cobalt
+ * server, in this process. Prints figures; nothing here passes or fails.
+ *
+ *  1. Cobalt requests per check with 1, 10 and 100 members polling (the goal: the same for all).
+ *  2. Relay latency (p50, p99) for 1,000 member polls a minute, with the data changing meanwhile.
+ *  3. Time from a Cobalt webhook to the relay's status changing (goal: under 5 s).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { RelayStatusSchema } from "../../src/core/relay-protocol.ts";
+import type { RelayConfig } from "../../src/relay/config.ts";
+import { registerWebhook } from "../../src/relay/register-webhook.ts";
+import { startRelay, type RunningRelay } from "../../src/relay/server.ts";
+import { startFakeCobalt, v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
+import { seedOrg } from "./org.ts";
+
+const KEY = "tk_bench_key";
+const LATENCY_MS = 30;
+const BUDGET = 1200;
+const SECONDS = Number(process.env.BENCH_RELAY_SECONDS ?? 60);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function stack(accounts: number): Promise<{ fake: FakeCobalt; relay: RunningRelay; close(): Promise<void> }> {
+  const fake = await startFakeCobalt({ latencyMs: LATENCY_MS, flavor: "v3" });
+  fake.addKey(KEY, "test");
+  seedOrg(fake, accounts);
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-relay-"));
+  const config: RelayConfig = {
+    host: "127.0.0.1",
+    port: 0,
+    behindTlsProxy: false,
+    trustedProxies: [],
+    dataDir,
+    // A long interval: the bench starts every check itself.
+    sources: [{ id: "bench", label: "Bench", apiKey: KEY, baseUrl: fake.origin, linkedAccountIds: [], intervalMinutes: 60, requestsPerMinute: BUDGET, webhook: { verify: true, secret: KEY } }],
+  };
+  const relay = await startRelay(config, { write: () => {} });
+  await waitFor(() => relay.runners[0]!.state.status.checkedAt !== undefined);
+  return {
+    fake,
+    relay,
+    close: async () => {
+      await relay.close();
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await sleep(5);
+}
+
+/** A member polling like the extension does: If-None-Match with the last ETag it got. */
+function member(relay: RunningRelay, token: string) {
+  let etag: string | undefined;
+  return async (): Promise<{ ms: number; status: number }> => {
+    const started = performance.now();
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (etag) headers["if-none-match"] = etag;
+    const response = await fetch(`${relay.url}/v1/status`, { headers });
+    await response.arrayBuffer();
+    if (response.status === 200) etag = response.headers.get("etag") ?? undefined;
+    return { ms: performance.now() - started, status: response.status };
+  };
+}
+
+async function members(relay: RunningRelay, count: number) {
+  const polls = [];
+  for (let i = 0; i < count; i++) polls.push(member(relay, await relay.members.add(`member-${i}`)));
+  return polls;
+}
+
+const apiRequests = (fake: FakeCobalt) => fake.requests.filter((r) => r.path.startsWith("/api/")).length;
+
+/** 1. Members poll as fast as they can while the relay runs three checks. */
+async function requestsPerCheck(count: number): Promise<{ members: number; polls: number; perCheck: number[] }> {
+  const s = await stack(1_000);
+  try {
+    const polls = await members(s.relay, count);
+    let running = true;
+    let served = 0;
+    const loops = polls.map(async (poll) => {
+      while (running) {
+        await poll();
+        served++;
+      }
+    });
+    const perCheck: number[] = [];
+    for (let check = 0; check < 3; check++) {
+      s.fake.clearRequests();
+      await s.relay.runners[0]!.checkNow();
+      perCheck.push(apiRequests(s.fake));
+    }
+    s.fake.clearRequests();
+    await sleep(1_000);
+    if (apiRequests(s.fake) !== 0) throw new Error("members' polls reached Cobalt between checks");
+    running = false;
+    await Promise.all(loops);
+    return { members: count, polls: served, perCheck };
+  } finally {
+    await s.close();
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** 2. 100 members, each polling every 6 s (1,000 polls a minute), a check every 20 s. */
+async function latency(): Promise<{ polls: number; fresh: number[]; notModified: number[]; bodyBytes: number }> {
+  const s = await stack(1_000);
+  try {
+    const polls = await members(s.relay, 100);
+    const fresh: number[] = [];
+    const notModified: number[] = [];
+    const end = Date.now() + SECONDS * 1000;
+    const checks = (async () => {
+      while (Date.now() < end - 20_000) {
+        await sleep(20_000);
+        await s.relay.runners[0]!.checkNow();
+      }
+    })();
+    // Members start spread over the 6 s period, as real ones would be.
+    await Promise.all(
+      polls.map(async (poll, i) => {
+        await sleep((i * 6_000) / polls.length);
+        for (let next = Date.now(); next < end; next += 6_000) {
+          const { ms, status } = await poll();
+          (status === 200 ? fresh : notModified).push(ms);
+          await sleep(Math.max(0, next + 6_000 - Date.now()));
+        }
+      }),
+    );
+    await checks;
+    const body = await (await fetch(`${s.relay.url}/v1/status`, { headers: { authorization: `Bearer ${await s.relay.members.add("probe")}` } })).text();
+    return { polls: fresh.length + notModified.length, fresh, notModified, bodyBytes: Buffer.byteLength(body) };
+  } finally {
+    await s.close();
+  }
+}
+
+/** 3. An app expires; Cobalt's signed webhook arrives; how long until a member's poll shows it. */
+async function webhookToStatus(): Promise<number[]> {
+  const s = await stack(100);
+  try {
+    const [poll] = await members(s.relay, 1);
+    const token = await s.relay.members.add("watcher");
+    await registerWebhook(s.relay.runners[0]!.config, s.relay.url, fetch);
+    await poll!();
+    const times: number[] = [];
+    for (let run = 0; run < 10; run++) {
+      const id = `acct-${String(run * 7 + 1).padStart(5, "0")}`;
+      const account = s.fake.accounts().find((a) => a.account_id === id)!;
+      s.fake.setAccount({ ...account, apps: [v3App("zendesk", { status: "expired", icon: s.fake.iconUrl("zendesk") }), ...account.apps] });
+      const started = performance.now();
+      const delivered = await s.fake.emitConnectionEvent({ event: "Connection Expired", linkedAccountId: id, slug: "zendesk" });
+      if (delivered[0]?.status !== 200) throw new Error("the relay did not accept the webhook");
+      for (;;) {
+        const response = await fetch(`${s.relay.url}/v1/status`, { headers: { authorization: `Bearer ${token}` } });
+        const body = RelayStatusSchema.parse(await response.json());
+        if (body.sources[0]!.accounts.find((a) => a.id === id)?.reauth.some((app) => app.slug === "zendesk")) break;
+        await sleep(5);
+      }
+      times.push(performance.now() - started);
+    }
+    return times;
+  } finally {
+    await s.close();
+  }
+}
+
+const rows = [];
+for (const count of [1, 10, 100]) rows.push(await requestsPerCheck(count));
+const lat = await latency();
+const webhook = await webhookToStatus();
+const all = [...lat.fresh, ...lat.notModified];
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+console.log(
+  [
+    "",
+    `Team relay, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, fake Cobalt with ${LATENCY_MS} ms latency, budget ${BUDGET} requests/min`,
+    "",
+    "| members polling (as fast as they can) | polls served during 3 checks | Cobalt requests per check (1,000 linked accounts) |",
+    "|---:|---:|---|",
+    ...rows.map((row) => `| ${row.members} | ${row.polls.toLocaleString("en-US")} | ${row.perCheck.join(", ")} |`),
+    "",
+    "| measure | value | target |",
+    "|---|---:|---|",
+    `| relay latency p50 / p99, ${lat.polls} polls in ${SECONDS} s (100 members, every 6 s; a check every 20 s) | ${ms(percentile(all, 50))} / ${ms(percentile(all, 99))} | |`,
+    `| … of which 304 Not Modified (${lat.notModified.length}) | ${ms(percentile(lat.notModified, 50))} / ${ms(percentile(lat.notModified, 99))} | |`,
+    `| … of which 200 with the full status, ${(lat.bodyBytes / 1024).toFixed(0)} KB (${lat.fresh.length}) | ${ms(percentile(lat.fresh, 50))} / ${ms(percentile(lat.fresh, 99))} | |`,
+    `| webhook to status changed, median / max of ${webhook.length} | ${ms(percentile(webhook, 50))} / ${ms(Math.max(...webhook))} | < 5 s |`,
+  ].join("\n"),
+);
