@@ -9,6 +9,16 @@ export function isHttpUrl(value: unknown): value is string {
   }
 }
 
+/** Icons load only over https: a plain-http image would tell anyone on the network what is open. */
+export function isHttpsUrl(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  try {
+    return new URL(value).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
 export type BaseUrlResult = { ok: true; value: string } | { ok: false; message: string };
 
 /**
