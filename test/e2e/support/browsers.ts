@@ -187,7 +187,11 @@ export interface LaunchOptions {
   userDataDir?: string;
   /** Start the browser behind the recording proxy (default true). */
   recordRequests?: boolean;
+  /** The `prefers-color-scheme` every page sees (default: the browser's own, light when headless). */
+  colorScheme?: ColorScheme;
 }
+
+export type ColorScheme = "light" | "dark";
 
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionSession> {
   const browser = opts.browser ?? browserUnderTest();
@@ -203,8 +207,8 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   const proxy = opts.recordRequests === false ? undefined : await startRequestLogProxy();
   try {
     return browser === "chromium"
-      ? await ChromiumSession.launch(extensionDir, manifest, opts.userDataDir, proxy)
-      : await FirefoxSession.launch(extensionDir, manifest, opts.userDataDir, proxy);
+      ? await ChromiumSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.colorScheme)
+      : await FirefoxSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.colorScheme);
   } catch (err) {
     await proxy?.close();
     throw err;
@@ -511,6 +515,7 @@ class ChromiumSession implements ExtensionSession {
     manifest: Record<string, unknown>,
     userDataDir: string | undefined,
     proxy: RequestLogProxy | undefined,
+    colorScheme?: ColorScheme,
   ): Promise<ChromiumSession> {
     const args = [
       `--disable-extensions-except=${extensionDir}`,
@@ -528,6 +533,8 @@ class ChromiumSession implements ExtensionSession {
       executablePath: CHROMIUM_EXECUTABLE,
       headless: true,
       args,
+      // Playwright emulates it in every page of the context, extension pages included.
+      ...(colorScheme ? { colorScheme } : {}),
     });
     try {
       const expectedId = chromiumExtensionIdFor(extensionDir, manifest);
@@ -846,6 +853,7 @@ class FirefoxSession implements ExtensionSession {
     manifest: Record<string, unknown>,
     userDataDir: string | undefined,
     proxy: RequestLogProxy | undefined,
+    colorScheme?: ColorScheme,
   ): Promise<FirefoxSession> {
     const geckoId = geckoIdOf(manifest);
     const uuid = firefoxUuidFor(geckoId);
@@ -858,6 +866,8 @@ class FirefoxSession implements ExtensionSession {
       // extension's own "Grant access" button (there is no way to click Firefox's doorhanger).
       "extensions.webextOptionalPermissionPrompts": false,
     };
+    // Puppeteer's emulateMediaFeatures is CDP-only; over BiDi the content pref does it (0 dark, 1 light).
+    if (colorScheme) prefs["layout.css.prefers-color-scheme.content-override"] = colorScheme === "dark" ? 0 : 1;
     if (proxy) {
       Object.assign(prefs, {
         "network.proxy.type": 1,
