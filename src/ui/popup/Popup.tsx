@@ -33,8 +33,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
   // The banner says a whole-check failure once; the list does not repeat it under each account.
   const model = useMemo(() => buildListModel(status, query, error), [snapshot, query]);
   const previous = fromPreviousSettings(settings, status);
-  // After a settings change, a check of the new settings is running or about to.
-  const checking = progress !== null || refreshing || (previous && settings.apiKey !== "");
+  const checking = progress !== null || refreshing;
 
   const refresh = () => {
     setRefreshing(true);
