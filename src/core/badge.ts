@@ -1,8 +1,8 @@
 import { APP_NAME, COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR, type Rgb } from "./badge-table.ts";
-import { ago, plural } from "./format.ts";
+import { clockMoment, plural } from "./format.ts";
 import type { Settings } from "./settings.ts";
 import { accountsNeedingReauth, failedAccounts, reauthCount, type Status } from "./status.ts";
-import { currentError } from "./view-state.ts";
+import { currentError, fromPreviousSettings } from "./view-state.ts";
 
 export interface BadgeState {
   text: string;
@@ -25,7 +25,8 @@ export function badgeFor(settings: Settings, status: Status, now: number): Badge
     count === 0
       ? "No apps need re-authentication"
       : `${plural(count, "app")} need${count === 1 ? "s" : ""} re-authentication across ${plural(accounts, "linked account")}`;
-  const checked = status.checkedAt === undefined ? "" : ` (checked ${ago(status.checkedAt, now)})`;
+  // A clock time, not "N minutes ago": the title is rendered only now and then, and must stay true.
+  const checked = status.checkedAt === undefined ? "" : ` (checked ${clockMoment(status.checkedAt, now)})`;
 
   if (error) {
     const row = FAILURE_BADGE[error.kind];
@@ -34,6 +35,10 @@ export function badgeFor(settings: Settings, status: Status, now: number): Badge
     const title = `${APP_NAME}: ${row.title}.${detail}${hasData ? ` Last known: ${countPhrase}${checked}.` : ""}`;
     if (row.keepsCount && hasData && count > 0) return { text: countText(count), color: STALE_COUNT_COLOR, title };
     return { text: row.text, color: row.color, title };
+  }
+  if (fromPreviousSettings(settings, status)) {
+    // The count (and any failure) belongs to the settings before the change: not shown as current.
+    return { text: "…", color: STALE_COUNT_COLOR, title: `${APP_NAME}: checking the new settings. The last results were for the previous settings.` };
   }
   if (!hasData) {
     return { text: "…", color: STALE_COUNT_COLOR, title: `${APP_NAME}: checking for the first time.` };

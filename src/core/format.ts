@@ -18,6 +18,16 @@ export function clockTime(at: number): string {
   return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
+/**
+ * "at 14:02", or "on Jun 30 at 23:55" for another day: unlike "5 minutes ago" it stays true
+ * while nothing re-renders it (the badge title between alarms).
+ */
+export function clockMoment(at: number, now: number): string {
+  const then = new Date(at);
+  if (then.toDateString() === new Date(now).toDateString()) return `at ${clockTime(at)}`;
+  return `on ${then.toLocaleDateString([], { month: "short", day: "numeric" })} at ${clockTime(at)}`;
+}
+
 export function duration(ms: number): string {
   const seconds = Math.round(ms / 1000);
   if (seconds < 90) return plural(Math.max(1, seconds), "second");

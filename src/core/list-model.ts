@@ -25,8 +25,17 @@ export function accountLabel(account: Pick<AccountStatus, "id" | "name">): strin
   return account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
 }
 
-/** Groups and filters in one pass; the query matches app names, slugs, account names and IDs. */
-export function buildListModel(status: Status, query: string): ListModel {
+/** Same failure, same words: what the banner already says. */
+function sameFailure(a: ErrorInfo, b: ErrorInfo | undefined): boolean {
+  return b !== undefined && a.kind === b.kind && a.message === b.message;
+}
+
+/**
+ * Groups and filters in one pass; the query matches app names, slugs, account names and IDs.
+ * `banner` is the failure the page already shows for the whole check: an account that failed in
+ * exactly that way gets no note of its own (it would repeat the banner under every account).
+ */
+export function buildListModel(status: Status, query: string, banner?: ErrorInfo): ListModel {
   const needle = query.trim().toLowerCase();
   const groups: AccountGroup[] = [];
   let appCount = 0;
@@ -37,15 +46,16 @@ export function buildListModel(status: Status, query: string): ListModel {
     appCount += account.reauth.length;
     healthyCount += account.healthyCount;
     if (account.reauth.length > 0) accountsWithApps++;
-    if (account.reauth.length === 0 && !account.error) continue;
+    const error = account.error && !sameFailure(account.error, banner) ? account.error : undefined;
+    if (account.reauth.length === 0 && !error) continue;
     const label = accountLabel(account);
     const accountMatches = needle === "" || label.toLowerCase().includes(needle);
     const apps = accountMatches
       ? account.reauth
       : account.reauth.filter((app) => app.name.toLowerCase().includes(needle) || app.slug.toLowerCase().includes(needle));
-    if (apps.length === 0 && !(accountMatches && account.error)) continue;
+    if (apps.length === 0 && !(accountMatches && error)) continue;
     const group: AccountGroup = { id: account.id, label, apps };
-    if (account.error) group.error = account.error;
+    if (error) group.error = error;
     if (account.checkedAt !== undefined) group.checkedAt = account.checkedAt;
     groups.push(group);
     shownApps += apps.length;

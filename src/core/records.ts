@@ -1,5 +1,5 @@
 import type { Application, LinkedAccount } from "./api/schemas.ts";
-import { isHttpsUrl } from "./url.ts";
+import { isIconUrl } from "./url.ts";
 import { isConnected, needsReauth } from "./reauth.ts";
 
 /** What we keep of one app of one linked account: enough to list it and to ask for its link. */
@@ -19,23 +19,9 @@ export interface AccountApps {
 
 const MAX_NAME = 200;
 
-/** Names that always mean this machine: plain http to them never crosses a network. */
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-function isLoadableIcon(url: string | undefined): url is string {
-  if (isHttpsUrl(url)) return true;
-  if (url === undefined) return false;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "http:" && LOOPBACK_HOSTS.has(parsed.hostname);
-  } catch {
-    return false;
-  }
-}
-
 function toRecord(slug: string, name: string | undefined, icon: string | undefined, authType: string | undefined): AppRecord {
   const record: AppRecord = { slug, name: (name?.trim() || slug).slice(0, MAX_NAME) };
-  if (isLoadableIcon(icon)) record.icon = icon;
+  if (isIconUrl(icon)) record.icon = icon;
   if (authType) record.authType = authType;
   return record;
 }

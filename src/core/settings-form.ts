@@ -58,3 +58,53 @@ export function validateForm(form: SettingsForm): { ok: true; settings: Settings
   }
   return { ok: true, settings: { apiKey, baseUrl: base.value, linkedAccountIds: ids, intervalMinutes, requestsPerMinute } };
 }
+
+/*
+ * Several options tabs share one stored settings object. Each form remembers the stored values
+ * it last took (`base`), so a change saved elsewhere can be told apart from the user's typing:
+ * an untouched form follows it; a form with edits keeps them and offers the stored settings,
+ * which the user may load (replacing the edits knowingly) or overwrite by saving.
+ */
+export interface FormState {
+  form: SettingsForm;
+  /** The stored settings, as form fields, that this form last took or saved. */
+  base: SettingsForm;
+  /** Settings saved elsewhere while this form had edits: offered, not applied. */
+  incoming?: Settings;
+}
+
+const FIELDS: (keyof SettingsForm)[] = ["apiKey", "baseUrl", "linkedAccountIds", "intervalMinutes", "requestsPerMinute"];
+
+function sameForm(a: SettingsForm, b: SettingsForm): boolean {
+  return FIELDS.every((field) => a[field] === b[field]);
+}
+
+/** A form showing `stored`: when the page opens, and after this form saved them (which answers any offer). */
+export function openForm(stored: Settings): FormState {
+  const form = toForm(stored);
+  return { form, base: form };
+}
+
+export function isEdited(state: FormState): boolean {
+  return !sameForm(state.form, state.base);
+}
+
+export function editField(state: FormState, field: keyof SettingsForm, value: string): FormState {
+  return { ...state, form: { ...state.form, [field]: value } };
+}
+
+/** What the form does when the stored settings change (another tab saved, or this one did). */
+export function storedSettingsChanged(state: FormState, stored: Settings): FormState {
+  const storedForm = toForm(stored);
+  if (sameForm(storedForm, state.base)) {
+    // Nothing this form has not seen: its own save echoed back, or a change undone elsewhere.
+    return state.incoming ? { form: state.form, base: state.base } : state;
+  }
+  if (!isEdited(state) || sameForm(state.form, storedForm)) return { form: storedForm, base: storedForm };
+  return { form: state.form, base: state.base, incoming: stored };
+}
+
+/** The user chose the settings saved elsewhere over their edits. */
+export function loadIncoming(state: FormState): FormState {
+  return state.incoming ? openForm(state.incoming) : state;
+}

@@ -28,6 +28,22 @@ export function isHttpsUrl(value: unknown): value is string {
   }
 }
 
+/**
+ * What the pages may load from hosts the API names (icons): https, so nobody on the way can read
+ * or swap it, or plain http from this computer, where it never crosses a network (the same rule
+ * as the API base URL).
+ */
+export function isIconUrl(value: unknown): value is string {
+  if (isHttpsUrl(value)) return true;
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" && LOOPBACK_HOST.test(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
 export type BaseUrlResult = { ok: true; value: string } | { ok: false; message: string };
 
 /**

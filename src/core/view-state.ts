@@ -17,3 +17,13 @@ export function currentError(settings: Settings, status: Status): ErrorInfo | un
 export function isCurrent(settings: Settings, status: Status): boolean {
   return status.source === sourceKey(settings);
 }
+
+/**
+ * The results on hand were fetched with settings that have since changed (key, base URL or
+ * linked accounts): a check of the new settings is due or running. Until it ends they describe
+ * the previous settings, and nothing may be done with them (a reconnect link would be made with
+ * the new key, perhaps in another environment).
+ */
+export function fromPreviousSettings(settings: Settings, status: Status): boolean {
+  return status.source !== "" && !isCurrent(settings, status);
+}

@@ -3,12 +3,15 @@ import { startFakeCobalt, v3App, type FakeCobalt } from "../fake-cobalt/server.t
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions } from "./support/setup.ts";
 
-// Data from the API is data: markup stays text, only http(s) URLs are loaded or opened, odd
-// shapes and huge answers neither crash nor hide the apps that need attention.
+// Data from the API is data: markup stays text, only https icons (or plain http from this
+// computer) are loaded and only http(s) links opened, odd shapes and huge answers neither crash nor hide the apps that need attention.
 
 const KEY = "tk_hostile";
 const UNICODE_ID = "café-ünïcode-客户";
 const MARKUP = `<img src="x" onerror="document.title='pwned'">Evil <b>bold</b>`;
+const HTTPS_ICON = "https://logos.example.invalid/slack.png";
+/** Plain http to another host: anyone on the way could read or swap it. */
+const REMOTE_HTTP_ICON = "http://logos.example.invalid/plain.png";
 let fake: FakeCobalt;
 let ext: ExtensionSession;
 let popup: ExtPage;
@@ -30,6 +33,7 @@ beforeAll(async () => {
       v3App("datauri", { name: "Data Icon", status: "expired", icon: "data:image/svg+xml;base64,PHN2Zy8+" }),
       v3App("badportal", { name: "Bad Portal", authType: "keybased", connected: true, reauthRequired: true, icon: fake.iconUrl("badportal") }),
       { ...v3App("weird", { status: "expired" }), name: 42, icon: { url: "x" }, tags: "CRM", version: nested(500), auth_type_options: nested(200) },
+      v3App("plainhttp", { name: "Plain Http", status: "expired", icon: REMOTE_HTTP_ICON }),
       v3App("dupe", { name: "Dupe", status: "active", icon: fake.iconUrl("dupe") }),
       v3App("dupe", { name: "Dupe", status: "expired", icon: fake.iconUrl("dupe") }),
       { not: "an app" },
@@ -38,12 +42,13 @@ beforeAll(async () => {
   });
   const huge = Array.from({ length: 10_000 }, (_, i) => v3App(`app_${i}`, { name: `App ${i}`, status: i % 1000 === 0 ? "expired" : "active", icon: fake.iconUrl("huge") }));
   fake.setAccount({ account_id: "huge", name: "Huge", apps: huge });
-  fake.setAccount({ account_id: UNICODE_ID, name: "Unicode", apps: [v3App("slack", { name: "Slack", status: "expired", icon: fake.iconUrl("slack") })] });
+  // An https icon (the fake server serves plain http): the request fails, the URL is still used.
+  fake.setAccount({ account_id: UNICODE_ID, name: "Unicode", apps: [v3App("slack", { name: "Slack", status: "expired", icon: HTTPS_ICON })] });
   ext = await launchExtension();
-  // 5 from "hostile" (evil, datauri, badportal, weird, and dupe counted once), 10 from "huge", 1 from the unicode account.
-  await configureThroughOptions(ext, fake, { key: KEY, ids: `hostile huge ${UNICODE_ID}`, expect: "16 apps need re-authentication" });
+  // 6 from "hostile" (evil, datauri, badportal, weird, plainhttp, and dupe counted once), 10 from "huge", 1 from the unicode account.
+  await configureThroughOptions(ext, fake, { key: KEY, ids: `hostile huge ${UNICODE_ID}`, expect: "17 apps need re-authentication" });
   popup = await ext.openPage(ext.popupPath);
-  await popup.waitForText("16 apps need re-authentication across 3 of 3 linked accounts");
+  await popup.waitForText("17 apps need re-authentication across 3 of 3 linked accounts");
 });
 
 afterAll(async () => {
@@ -59,15 +64,15 @@ describe(`hostile data in ${browserUnderTest()}`, () => {
     expect(await popup.evaluate(() => document.title)).toBe("Cobalt Integration Status");
   });
 
-  it("loads icons only from http(s); other schemes get a placeholder", async () => {
+  it("loads icons only from https or this computer; remote http and other schemes get a placeholder", async () => {
     const sources = await popup.evaluate(() => [...document.querySelectorAll("img")].map((img) => img.getAttribute("src") ?? ""));
-    expect(sources.length).toBeGreaterThan(0);
-    for (const src of sources) expect(src).toMatch(/^https?:\/\//);
-    // Those three show their initial only: no image element was created for them at all.
+    expect(sources).toContain(HTTPS_ICON);
+    for (const src of sources) expect(src === HTTPS_ICON || src.startsWith(`${fake.altOrigin}/logos/`)).toBe(true);
+    // Those four show their initial only: no image element was created for them at all.
     const withoutImage = await popup.evaluate(() =>
       [...document.querySelectorAll("li.app")].filter((li) => !li.querySelector("img")).map((li) => li.querySelector(".app-name")?.textContent ?? ""),
     );
-    expect(withoutImage.sort()).toEqual([MARKUP, "Data Icon", "weird"].sort());
+    expect(withoutImage.sort()).toEqual([MARKUP, "Data Icon", "weird", "Plain Http"].sort());
   });
 
   it("lists an app whose fields have the wrong types, under its slug", async () => {

@@ -97,7 +97,7 @@ describe(`core journey in ${browserUnderTest()}`, () => {
     popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Salesforce");
     fake.clearRequests();
-    await popup.clickByRole("button", "Copy reconnect link for Salesforce");
+    await popup.clickByRole("button", "Copy link to reconnect Salesforce");
     await popup.waitForText("Copied");
     const asked = fake.requests.find((r) => r.path.startsWith("/api/v2/public/linked-account/integration/oauth-url/salesforce"));
     expect(asked?.linkedAccountId).toBe("globex");

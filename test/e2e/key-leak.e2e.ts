@@ -34,7 +34,7 @@ beforeAll(async () => {
   await opened;
   const third = await ext.openPage(ext.popupPath);
   await third.waitForText("Salesforce");
-  await third.clickByRole("button", "Copy reconnect link for Salesforce");
+  await third.clickByRole("button", "Copy link to reconnect Salesforce");
   await third.waitForText(/Copied|select the link/);
   await third.clickByRole("button", "Refresh");
   await third.waitForText(/Last checked/);
@@ -51,6 +51,7 @@ describe(`where the key goes, in ${browserUnderTest()}`, () => {
   it("recorded requests to both origins", () => {
     const origins = new Set(fake.requests.map((r) => r.origin));
     expect(origins).toEqual(new Set([fake.origin, fake.altOrigin]));
+    // The fake server's icons are plain http on this computer, which is allowed (nothing crosses a network).
     expect(fake.requests.filter((r) => r.path.startsWith("/logos/")).length).toBeGreaterThan(0);
     expect(fake.requests.filter((r) => r.path.startsWith("/oauth/authorize/")).length).toBeGreaterThan(0);
     expect(fake.requests.filter((r) => r.path.startsWith("/connect/")).length).toBeGreaterThan(0);
@@ -75,7 +76,7 @@ describe(`where the key goes, in ${browserUnderTest()}`, () => {
     for (const request of connect) expect(JSON.stringify(request)).not.toContain(KEY);
   });
 
-  it("sent no cookies and no referrer with the key", () => {
+  it("sent no cookies with the key, and no referrer with icons", () => {
     for (const request of fake.requests.filter((r) => r.headers["x-api-key"] !== undefined)) {
       expect(request.headers.cookie).toBeUndefined();
     }

@@ -3,10 +3,15 @@ import type { ErrorKind } from "../../src/core/api/errors.ts";
 import { badgeFor, countText } from "../../src/core/badge.ts";
 import { APP_NAME, COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR } from "../../src/core/badge-table.ts";
 import { isTransient } from "../../src/core/api/errors.ts";
+import { clockTime } from "../../src/core/format.ts";
+import type { Settings } from "../../src/core/settings.ts";
 import { EMPTY_STATUS, type Status } from "../../src/core/status.ts";
 import { account, makeSettings, makeStatus } from "./support/fixtures.ts";
 
-const NOW = Date.parse("2026-07-01T12:00:00.000Z");
+// Local noon, so "today" is the same day in any time zone the tests run in.
+const NOW = new Date(2026, 6, 1, 12, 0).getTime();
+/** The title names the clock time of the check: it stays true between alarms. */
+const CHECKED = `checked at ${clockTime(NOW - 10 * 60_000)}`;
 const KINDS = Object.keys(FAILURE_BADGE) as ErrorKind[];
 const settings = makeSettings();
 
@@ -68,14 +73,14 @@ describe("badgeFor", () => {
     expect(badge).toEqual({
       text: "3",
       color: COUNT_COLOR,
-      title: `${APP_NAME}: 3 apps need re-authentication across 2 linked accounts (checked 10 minutes ago).`,
+      title: `${APP_NAME}: 3 apps need re-authentication across 2 linked accounts (${CHECKED}).`,
     });
   });
 
   it("uses the singular for one app in one account", () => {
     const badge = badgeFor(settings, withData({ accounts: [account("a1", { reauth: [hubspot] })] }), NOW);
     expect(badge.text).toBe("1");
-    expect(badge.title).toBe(`${APP_NAME}: 1 app needs re-authentication across 1 linked account (checked 10 minutes ago).`);
+    expect(badge.title).toBe(`${APP_NAME}: 1 app needs re-authentication across 1 linked account (${CHECKED}).`);
   });
 
   it("shows 99+ above 99 apps", () => {
@@ -87,7 +92,7 @@ describe("badgeFor", () => {
 
   it("is empty when everything is healthy", () => {
     const badge = badgeFor(settings, withData({ accounts: [account("a1", { healthyCount: 3 })], checkedAt: NOW }), NOW);
-    expect(badge).toEqual({ text: "", color: COUNT_COLOR, title: `${APP_NAME}: all connected apps are healthy (checked just now).` });
+    expect(badge).toEqual({ text: "", color: COUNT_COLOR, title: `${APP_NAME}: all connected apps are healthy (checked at ${clockTime(NOW)}).` });
   });
 
   it("shows … before the first check", () => {
@@ -110,7 +115,7 @@ describe("badgeFor", () => {
       expect(badge.text).toBe("3");
       expect(badge.color).toBe(STALE_COUNT_COLOR);
       expect(badge.title).toBe(
-        `${APP_NAME}: ${FAILURE_BADGE[kind].title}. Last known: 3 apps need re-authentication across 2 linked accounts (checked 10 minutes ago).`,
+        `${APP_NAME}: ${FAILURE_BADGE[kind].title}. Last known: 3 apps need re-authentication across 2 linked accounts (${CHECKED}).`,
       );
     },
   );
@@ -119,7 +124,7 @@ describe("badgeFor", () => {
     const badge = badgeFor(settings, withData({ accounts: [account("a1", { healthyCount: 2 })], error: error("network") }), NOW);
     expect(badge.text).toBe("OFF");
     expect(badge.color).toBe(FAILURE_BADGE.network.color);
-    expect(badge.title).toBe(`${APP_NAME}: ${FAILURE_BADGE.network.title}. Last known: No apps need re-authentication (checked 10 minutes ago).`);
+    expect(badge.title).toBe(`${APP_NAME}: ${FAILURE_BADGE.network.title}. Last known: No apps need re-authentication (${CHECKED}).`);
   });
 
   it("a rejected key shows KEY even with a count, and the title still gives the last known count", () => {
@@ -141,13 +146,42 @@ describe("badgeFor", () => {
     expect(badgeFor(makeSettings({ apiKey: "   " }), withData(), NOW).text).toBe("SET");
   });
 
-  it("ignores an error recorded for other settings", () => {
-    const other = makeSettings({ apiKey: "tk_previous_key" });
-    const status = withData({ source: makeStatus(other).source, error: error("unauthorized") });
-    const badge = badgeFor(settings, status, NOW);
-    expect(badge.text).toBe("3");
-    expect(badge.color).toBe(COUNT_COLOR);
-    expect(badge.title).not.toContain("rejected");
+  describe("after a settings change, until the new settings are checked", () => {
+    const changes: [string, Partial<Settings>][] = [
+      ["the key", { apiKey: "tk_another_key" }],
+      ["the base URL", { baseUrl: "https://app.refold.ai" }],
+      ["the linked account IDs", { linkedAccountIds: ["a1", "a9"] }],
+    ];
+
+    it.each(changes)("after a change of %s, says the new settings are being checked, not the old count", (_what, change) => {
+      const changed = makeSettings(change);
+      for (const status of [withData(), withData({ error: error("unauthorized") }), withData({ error: error("server") })]) {
+        const badge = badgeFor(changed, status, NOW);
+        expect(badge).toEqual({ text: "…", color: STALE_COUNT_COLOR, title: `${APP_NAME}: checking the new settings. The last results were for the previous settings.` });
+      }
+    });
+
+    it("an interval or budget change keeps the count: the same data is fetched", () => {
+      const badge = badgeFor(makeSettings({ intervalMinutes: 30, requestsPerMinute: 600 }), withData(), NOW);
+      expect(badge.text).toBe("3");
+      expect(badge.color).toBe(COUNT_COLOR);
+    });
+  });
+
+  describe("the time in the title", () => {
+    it("stays true between checks: the same clock time minutes later", () => {
+      const first = badgeFor(settings, withData(), NOW);
+      const later = badgeFor(settings, withData(), NOW + 9 * 60_000);
+      expect(later.title).toBe(first.title);
+      expect(first.title).toContain(`(${CHECKED})`);
+    });
+
+    it("gives the date too when the check was not today", () => {
+      const checkedAt = NOW - 26 * 3_600_000;
+      const badge = badgeFor(settings, withData({ checkedAt }), NOW);
+      const date = new Date(checkedAt).toLocaleDateString([], { month: "short", day: "numeric" });
+      expect(badge.title).toContain(`(checked on ${date} at ${clockTime(checkedAt)})`);
+    });
   });
 
   it("keeps counting the other accounts when some accounts failed", () => {
@@ -158,7 +192,7 @@ describe("badgeFor", () => {
     expect(badge.text).toBe("2");
     expect(badge.color).toBe(COUNT_COLOR);
     expect(badge.title).toBe(
-      `${APP_NAME}: 2 apps need re-authentication across 1 linked account (checked 10 minutes ago). 2 linked accounts could not be checked (linked account not found).`,
+      `${APP_NAME}: 2 apps need re-authentication across 1 linked account (${CHECKED}). 2 linked accounts could not be checked (linked account not found).`,
     );
   });
 
@@ -167,7 +201,7 @@ describe("badgeFor", () => {
     const badge = badgeFor(settings, status, NOW);
     expect(badge.text).toBe("SLOW");
     expect(badge.color).toBe(FAILURE_BADGE.timeout.color);
-    expect(badge.title.startsWith(`${APP_NAME}: No apps need re-authentication (checked 10 minutes ago). 1 linked account could not be checked (`)).toBe(true);
+    expect(badge.title.startsWith(`${APP_NAME}: No apps need re-authentication (${CHECKED}). 1 linked account could not be checked (`)).toBe(true);
     expect(badge.title.toLowerCase()).toContain("did not answer in time");
   });
 

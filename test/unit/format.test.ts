@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, duration, plural } from "../../src/core/format.ts";
+import { ago, clockMoment, clockTime, duration, plural } from "../../src/core/format.ts";
 
 describe("plural", () => {
   it.each<[number, string]>([
@@ -46,5 +46,23 @@ describe("duration", () => {
     [3 * 3_600_000, "3.0 hours"],
   ])("%i ms → %s", (ms, text) => {
     expect(duration(ms)).toBe(text);
+  });
+});
+
+describe("clockMoment", () => {
+  // Local times, so the calendar day is the same in any time zone the tests run in.
+  const now = new Date(2026, 6, 1, 12, 0).getTime();
+
+  it("is the clock time for a moment earlier today", () => {
+    const at = new Date(2026, 6, 1, 0, 5).getTime();
+    expect(clockMoment(at, now)).toBe(`at ${clockTime(at)}`);
+    expect(clockTime(at)).toMatch(/05/);
+  });
+
+  it("adds the date for another day", () => {
+    const at = new Date(2026, 5, 30, 23, 55).getTime();
+    const date = new Date(at).toLocaleDateString([], { month: "short", day: "numeric" });
+    expect(clockMoment(at, now)).toBe(`on ${date} at ${clockTime(at)}`);
+    expect(date).toMatch(/30/);
   });
 });

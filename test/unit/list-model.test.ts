@@ -85,6 +85,38 @@ describe("buildListModel", () => {
     expect(none.shownApps).toBe(0);
   });
 
+  describe("when the whole check failed, shown once in the banner", () => {
+    const SERVER = { kind: "server" as const, message: "Cobalt's server answered HTTP 500.", at: 9 };
+
+    it("does not repeat the banner's failure under each account", () => {
+      const failedAll = status({
+        error: SERVER,
+        accounts: [
+          account("acct-1", { checkedAt: 100, reauth: [HUBSPOT], error: SERVER }),
+          account("acct-2", { checkedAt: 100, healthyCount: 2, error: SERVER }),
+          account("gone", { error: NOT_FOUND }),
+        ],
+      });
+      const model = buildListModel(failedAll, "", SERVER);
+      // acct-2 had nothing to fix and only the banner's failure: it adds nothing.
+      expect(model.groups).toEqual([
+        { id: "acct-1", label: "acct-1", apps: [HUBSPOT], checkedAt: 100 },
+        { id: "gone", label: "gone", apps: [], error: NOT_FOUND },
+      ]);
+    });
+
+    it("keeps an account's failure that says something else, even of the same kind", () => {
+      const other = { kind: "server" as const, message: "Cobalt's server answered HTTP 503.", at: 9 };
+      const model = buildListModel(status({ error: SERVER, accounts: [account("a", { reauth: [SLACK], error: other })] }), "", SERVER);
+      expect(model.groups[0]?.error).toEqual(other);
+    });
+
+    it("without a banner, every account's failure is shown", () => {
+      const model = buildListModel(status({ accounts: [account("a", { healthyCount: 1, error: SERVER })] }), "");
+      expect(model.groups).toEqual([{ id: "a", label: "a", apps: [], error: SERVER }]);
+    });
+  });
+
   it("is empty for an empty status", () => {
     expect(buildListModel(makeStatus(makeSettings()), "")).toEqual({
       groups: [],

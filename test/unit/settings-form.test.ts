@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { toForm, validateForm, type FormErrors, type SettingsForm } from "../../src/core/settings-form.ts";
+import {
+  editField,
+  isEdited,
+  loadIncoming,
+  openForm,
+  storedSettingsChanged,
+  toForm,
+  validateForm,
+  type FormErrors,
+  type SettingsForm,
+} from "../../src/core/settings-form.ts";
 import type { Settings } from "../../src/core/settings.ts";
 
 const VALID: SettingsForm = {
@@ -135,5 +145,58 @@ describe("toForm", () => {
       requestsPerMinute: "30",
     });
     expect(validateForm(form)).toEqual({ ok: true, settings });
+  });
+});
+
+describe("the form and settings saved elsewhere (another options tab)", () => {
+  const stored: Settings = { apiKey: "tk_abc", baseUrl: "https://app.refold.ai", linkedAccountIds: ["a"], intervalMinutes: 5, requestsPerMinute: 120 };
+  const elsewhere: Settings = { ...stored, intervalMinutes: 9, linkedAccountIds: ["a", "b"] };
+
+  it("an untouched form follows the stored settings", () => {
+    const state = storedSettingsChanged(openForm(stored), elsewhere);
+    expect(state).toEqual({ form: toForm(elsewhere), base: toForm(elsewhere) });
+    expect(isEdited(state)).toBe(false);
+  });
+
+  it("a form with edits keeps them and offers the stored settings instead of applying them", () => {
+    const edited = editField(openForm(stored), "apiKey", "tk_typed");
+    expect(isEdited(edited)).toBe(true);
+    const state = storedSettingsChanged(edited, elsewhere);
+    expect(state.form).toEqual({ ...toForm(stored), apiKey: "tk_typed" });
+    expect(state.incoming).toEqual(elsewhere);
+    // The user chooses to load them: the edits are replaced, knowingly.
+    expect(loadIncoming(state)).toEqual({ form: toForm(elsewhere), base: toForm(elsewhere) });
+  });
+
+  it("offers the latest of several changes made elsewhere, and drops the offer when storage is back to what the form started from", () => {
+    const edited = editField(openForm(stored), "requestsPerMinute", "60");
+    const later = { ...elsewhere, requestsPerMinute: 30 };
+    const twice = storedSettingsChanged(storedSettingsChanged(edited, elsewhere), later);
+    expect(twice.incoming).toEqual(later);
+    const back = storedSettingsChanged(twice, stored);
+    expect(back.incoming).toBeUndefined();
+    expect(back.form.requestsPerMinute).toBe("60");
+  });
+
+  it("edits that match what was saved elsewhere leave nothing to offer", () => {
+    const edited = editField(editField(openForm(stored), "intervalMinutes", "9"), "linkedAccountIds", "a\nb");
+    expect(storedSettingsChanged(edited, elsewhere)).toEqual({ form: toForm(elsewhere), base: toForm(elsewhere) });
+  });
+
+  it("a field typed back to its stored value is no edit", () => {
+    const state = editField(editField(openForm(stored), "intervalMinutes", "7"), "intervalMinutes", "5");
+    expect(isEdited(state)).toBe(false);
+    expect(storedSettingsChanged(state, elsewhere).form).toEqual(toForm(elsewhere));
+  });
+
+  it("its own save, echoed back by storage, changes nothing", () => {
+    // After saving, the form shows what it saved (normalized), as stored.
+    const saved = openForm(elsewhere);
+    expect(storedSettingsChanged(saved, elsewhere)).toBe(saved);
+  });
+
+  it("loading with nothing offered changes nothing", () => {
+    const edited = editField(openForm(stored), "apiKey", "tk_mine");
+    expect(loadIncoming(edited)).toBe(edited);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isHttpUrl, normalizeBaseUrl, originOf, originPattern } from "../../src/core/url.ts";
+import { isHttpUrl, isIconUrl, normalizeBaseUrl, originOf, originPattern } from "../../src/core/url.ts";
 
 describe("isHttpUrl", () => {
   it.each(["https://app.refold.ai", "http://localhost:8787/x.png", "HTTPS://LOGOS.TEST/A.PNG", "https://cobalt-app-logos.s3.ap-south-1.amazonaws.com/slack/logo.png"])(
@@ -153,4 +153,15 @@ describe("originOf", () => {
     expect(originOf("http://localhost:8787/proxy/x")).toBe("http://localhost:8787");
     expect(originOf("https://app.refold.ai/a")).toBe("https://app.refold.ai");
   });
+});
+
+describe("isIconUrl", () => {
+  it.each(["https://cobalt-app-logos.s3.ap-south-1.amazonaws.com/slack/logo.png", "http://localhost:8787/logos/a.png", "http://127.0.0.1/x.png", "http://[::1]:9/x.png"])(
+    "loads %s",
+    (url) => expect(isIconUrl(url)).toBe(true),
+  );
+  it.each(["http://logos.example.com/a.png", "http://127.0.0.2/x.png", "http://app.localhost/x.png", "javascript:alert(1)", "data:image/png;base64,AA", "not a url", 42, undefined])(
+    "refuses %s",
+    (url) => expect(isIconUrl(url)).toBe(false),
+  );
 });

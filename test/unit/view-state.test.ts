@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { currentError, isCurrent } from "../../src/core/view-state.ts";
+import { EMPTY_STATUS } from "../../src/core/status.ts";
+import { currentError, fromPreviousSettings, isCurrent } from "../../src/core/view-state.ts";
 import { makeSettings, makeStatus } from "./support/fixtures.ts";
 
 const settings = makeSettings();
@@ -31,5 +32,21 @@ describe("isCurrent", () => {
     expect(isCurrent(settings, makeStatus(settings))).toBe(true);
     expect(isCurrent(settings, makeStatus(makeSettings({ linkedAccountIds: ["x"] })))).toBe(false);
     expect(isCurrent(makeSettings({ intervalMinutes: 30 }), makeStatus(settings))).toBe(true);
+  });
+});
+
+describe("fromPreviousSettings", () => {
+  it.each<[string, Parameters<typeof makeSettings>[0]]>([
+    ["the key", { apiKey: "tk_other" }],
+    ["the base URL", { baseUrl: "https://app.refold.ai" }],
+    ["the linked account IDs", { linkedAccountIds: ["x"] }],
+  ])("is true once %s changed: the results are the previous settings' until the new ones are checked", (_what, change) => {
+    expect(fromPreviousSettings(makeSettings(change), makeStatus(settings, { checkedAt: 1 }))).toBe(true);
+  });
+
+  it("is false for the same data source, and when nothing was ever checked", () => {
+    expect(fromPreviousSettings(settings, makeStatus(settings, { checkedAt: 1 }))).toBe(false);
+    expect(fromPreviousSettings(makeSettings({ intervalMinutes: 30, requestsPerMinute: 600 }), makeStatus(settings))).toBe(false);
+    expect(fromPreviousSettings(settings, EMPTY_STATUS)).toBe(false);
   });
 });

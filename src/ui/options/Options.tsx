@@ -1,11 +1,11 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { requestCheck } from "../../adapters/messages.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
 import { saveSettings, type Snapshot } from "../../adapters/storage.ts";
 import { checkDurationMs, expectedRequests } from "../../core/estimate.ts";
 import { duration, plural } from "../../core/format.ts";
 import { BUDGET, INTERVAL, keyEnvironment, maskKey, SUGGESTED_BASE_URLS } from "../../core/settings.ts";
-import { toForm, validateForm, type FormErrors, type SettingsForm } from "../../core/settings-form.ts";
+import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings-form.ts";
 import { connectionSummary } from "../../core/summary.ts";
 import { originOf } from "../../core/url.ts";
 import { currentError, isCurrent } from "../../core/view-state.ts";
@@ -15,20 +15,29 @@ import { useKeyCheck } from "./key-check.ts";
 
 type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
 
+const TEXT = {
+  changedElsewhere:
+    "The saved settings were changed elsewhere (in another Options tab, say) while you were editing here. Your edits are still here: Save replaces the saved settings with them, or load the saved settings instead.",
+  loadSaved: "Load the saved settings",
+};
+
 export function Options({ initial }: { initial: Snapshot }) {
   const snapshot = useSnapshot(initial);
   const now = useNow();
-  // The form starts from what is stored, once; later storage changes never overwrite typing.
-  const [form, setForm] = useState<SettingsForm>(() => toForm(initial.settings));
+  // The form starts from what is stored. Settings saved elsewhere (another tab) replace it while
+  // it is untouched; with edits, they are offered and never overwrite typing (settings-form.ts).
+  const [formState, setFormState] = useState<FormState>(() => openForm(initial.settings));
+  const form = formState.form;
   const [errors, setErrors] = useState<FormErrors>({});
   const [revealed, setRevealed] = useState(false);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
   const keyCheck = useKeyCheck(form.apiKey, form.baseUrl);
   const { settings, status, progress, notices } = snapshot;
+  useEffect(() => setFormState((state) => storedSettingsChanged(state, settings)), [settings]);
 
   const set = (field: keyof SettingsForm) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement | HTMLTextAreaElement).value;
-    setForm({ ...form, [field]: value });
+    setFormState((state) => editField(state, field, value));
     if (errors[field]) setErrors({ ...errors, [field]: undefined });
     setSave({ state: "idle" });
   };
@@ -53,8 +62,13 @@ export function Options({ initial }: { initial: Snapshot }) {
           setSave({ state: "failed", message: "Nothing was saved: permission to reach the API base URL was not granted." });
           return;
         }
-        await saveSettings(result.settings);
-        setForm(toForm(result.settings));
+        // Shown as saved first, so storage echoing this save back is not taken for a change made elsewhere.
+        const before = formState;
+        setFormState(openForm(result.settings));
+        await saveSettings(result.settings).catch((error: unknown) => {
+          setFormState(before);
+          throw error;
+        });
         setSave({ state: "saved" });
         await requestCheck("settings");
       })
@@ -112,6 +126,14 @@ export function Options({ initial }: { initial: Snapshot }) {
             <input id="requestsPerMinute" type="number" min={BUDGET.min} max={BUDGET.max} step={1} value={form.requestsPerMinute} onInput={set("requestsPerMinute")} aria-invalid={errors.requestsPerMinute ? "true" : undefined} aria-describedby="requestsPerMinute-hint requestsPerMinute-error" />
           </Field>
         </div>
+        {formState.incoming && (
+          <div class="banner warn" role="status">
+            <p>{TEXT.changedElsewhere}</p>
+            <button type="button" onClick={() => setFormState(loadIncoming)}>
+              {TEXT.loadSaved}
+            </button>
+          </div>
+        )}
         <div class="save-row">
           <button type="submit" class="primary" disabled={save.state === "saving"}>
             Save

@@ -5,7 +5,7 @@ import { ago, clockTime, plural } from "../../core/format.ts";
 import { buildListModel, type ListModel } from "../../core/list-model.ts";
 import { refreshBlockedUntil } from "../../core/schedule.ts";
 import { environmentLabel } from "../../core/summary.ts";
-import { currentError, isCurrent } from "../../core/view-state.ts";
+import { currentError, fromPreviousSettings, isCurrent } from "../../core/view-state.ts";
 import type { Settings } from "../../core/settings.ts";
 import type { Progress, Status } from "../../core/status.ts";
 import type { Snapshot } from "../../adapters/storage.ts";
@@ -18,6 +18,9 @@ import { HealthySection } from "./HealthySection.tsx";
 /** A filter box is clutter for a handful of apps, and essential for hundreds. */
 const FILTER_FROM = 5;
 
+/** Shown while the results on hand are from before a settings change (see fromPreviousSettings). */
+const PREVIOUS_SETTINGS = "Settings changed. This list is from the previous settings: Reconnect and Copy link are off until the new ones are checked.";
+
 export function Popup({ initial }: { initial: Snapshot }) {
   const snapshot = useSnapshot(initial);
   const now = useNow();
@@ -26,9 +29,11 @@ export function Popup({ initial }: { initial: Snapshot }) {
   // Opening the popup wakes the background: it clears a check mark left by a stopped background
   // and checks at once if the data is older than the schedule promises (after sleep, say).
   useEffect(() => void requestCheck("open").catch(() => undefined), []);
-  const model = useMemo(() => buildListModel(snapshot.status, query), [snapshot, query]);
   const { settings, status, progress, notices } = snapshot;
   const error = currentError(settings, status);
+  // The banner says a whole-check failure once; the list does not repeat it under each account.
+  const model = useMemo(() => buildListModel(status, query, error), [snapshot, query]);
+  const previous = fromPreviousSettings(settings, status);
   const checking = progress !== null || refreshing;
 
   const refresh = () => {
@@ -53,7 +58,8 @@ export function Popup({ initial }: { initial: Snapshot }) {
       <Notices notices={notices} />
       {error && <StatusBanner error={error} settings={settings} status={status} now={now} />}
       {status.notice && isCurrent(settings, status) && <p class="banner warn">{status.notice.message}</p>}
-      {status.checkedAt !== undefined && <Summary model={model} />}
+      {previous && <p class="banner warn" role="status">{PREVIOUS_SETTINGS}</p>}
+      {status.checkedAt !== undefined && !previous && <Summary model={model} />}
       {model.appCount > FILTER_FROM && (
         <>
           <label for="filter" class="visually-hidden">
@@ -69,8 +75,8 @@ export function Popup({ initial }: { initial: Snapshot }) {
           />
         </>
       )}
-      <List model={model} settings={settings} query={query} now={now} />
-      <HealthySection status={status} count={model.healthyCount} />
+      <List model={model} settings={settings} query={query} now={now} locked={previous} />
+      {!previous && <HealthySection status={status} count={model.healthyCount} />}
       <footer>
         <button type="button" class="link" onClick={() => void api().runtime.openOptionsPage()}>
           Options
@@ -112,7 +118,7 @@ function Summary({ model }: { model: ListModel }) {
   );
 }
 
-function List({ model, settings, query, now }: { model: ListModel; settings: Settings; query: string; now: number }) {
+function List({ model, settings, query, now, locked }: { model: ListModel; settings: Settings; query: string; now: number; locked: boolean }) {
   const { states, onClick } = useRowActions(settings, model);
   if (model.groups.length === 0) {
     return query.trim() !== "" ? <p class="muted">Nothing matches “{query}”.</p> : null;
@@ -130,7 +136,7 @@ function List({ model, settings, query, now }: { model: ListModel; settings: Set
           )}
           {group.apps.length > 0 && (
             <ul>
-              {group.apps.map((app) => appRow(app, group, states[rowKey(group.id, app.slug)]))}
+              {group.apps.map((app) => appRow(app, group, states[rowKey(group.id, app.slug)], locked))}
             </ul>
           )}
         </section>

@@ -1,6 +1,7 @@
+import type { ComponentChild } from "preact";
 import type { AccountGroup } from "../../core/list-model.ts";
 import type { AppRecord } from "../../core/records.ts";
-import { isHttpUrl } from "../../core/url.ts";
+import { isIconUrl } from "../../core/url.ts";
 
 /*
  * One app to fix, as plain functions rather than components: a popup may list a thousand, and
@@ -8,11 +9,11 @@ import { isHttpUrl } from "../../core/url.ts";
  * Clicks are handled once, on the list (see use-row-actions.ts); a row only says which button.
  */
 
-export type RowState =
-  | { kind: "busy"; what: "open" | "copy" }
-  | { kind: "copied" }
-  | { kind: "manual-copy"; url: string }
-  | { kind: "failed"; message: string };
+/**
+ * What a row is doing after a click. The note under the row is made by row-notes.tsx, which
+ * loads with the first click (links.ts): its words cost nothing before then.
+ */
+export type RowState = { kind: "busy"; what: "open" | "copy" } | { kind: "copied" | "manual-copy" | "failed"; note: ComponentChild };
 
 export type RowAction = "reconnect" | "copy";
 
@@ -21,14 +22,14 @@ export function rowKey(accountId: string, slug: string): string {
 }
 
 /**
- * The app's initial, with its icon laid over it when there is one. Icons load only from http(s)
- * URLs (checked again here), without a referrer; one that fails to load is hidden.
+ * The app's initial, with its icon laid over it when there is one. Icons load only from https:
+ * URLs, or plain http from this computer (checked again here: storage is not trusted), without a referrer; one that fails to load is hidden.
  */
 export function appIcon(app: AppRecord) {
   return (
     <span class="icon" aria-hidden="true">
       {(app.name.trim()[0] ?? "?").toUpperCase()}
-      {app.icon && isHttpUrl(app.icon) && (
+      {app.icon && isIconUrl(app.icon) && (
         <img src={app.icon} alt="" width={24} height={24} loading="lazy" referrerpolicy="no-referrer" onError={hideBroken} />
       )}
     </span>
@@ -39,49 +40,37 @@ function hideBroken(event: Event): void {
   (event.currentTarget as HTMLImageElement).hidden = true;
 }
 
-export function appRow(app: AppRecord, group: AccountGroup, state: RowState | undefined) {
+/**
+ * A button's visible text and its accessible name, which starts with that text, so what a sighted
+ * or speech-input user reads ("Copy link") is part of what assistive technology announces. A
+ * passing state ("Opening…", "Copied") comes first, then what the button does.
+ */
+function buttonText(action: RowAction, appName: string, state: RowState | undefined): [text: string, name: string] {
+  const reconnect = action === "reconnect";
+  const [idle, name] = reconnect ? ["Reconnect", `Reconnect ${appName}`] : ["Copy link", `Copy link to reconnect ${appName}`];
+  const busy = state?.kind === "busy" && state.what === (reconnect ? "open" : "copy");
+  const text = busy ? (reconnect ? "Opening…" : "Copying…") : !reconnect && state?.kind === "copied" ? "Copied" : idle;
+  return [text, text === idle ? name : `${text} ${name}`];
+}
+
+/** `locked`: the row is from before a settings change, and its links must not be made now. */
+export function appRow(app: AppRecord, group: AccountGroup, state: RowState | undefined, locked: boolean) {
   const key = rowKey(group.id, app.slug);
-  const busy = state?.kind === "busy";
+  const disabled = locked || state?.kind === "busy";
+  const [reconnect, reconnectName] = buttonText("reconnect", app.name, state);
+  const [copy, copyName] = buttonText("copy", app.name, state);
   return (
     <li class="app" key={key}>
       {appIcon(app)}
       <span class="app-name">{app.name}</span>
       <span class="account">{group.label}</span>
-      <button type="button" class="primary" data-action="reconnect" data-row={key} aria-label={`Reconnect ${app.name}`} disabled={busy}>
-          {busy && state.what === "open" ? "Opening…" : "Reconnect"}
-        </button>
-      <button type="button" data-action="copy" data-row={key} aria-label={`Copy reconnect link for ${app.name}`} disabled={busy}>
-        {busy && state.what === "copy" ? "Copying…" : state?.kind === "copied" ? "Copied" : "Copy link"}
+      <button type="button" class="primary" data-action="reconnect" data-row={key} aria-label={reconnectName} disabled={disabled}>
+        {reconnect}
       </button>
-      {state && rowNote(app, state)}
+      <button type="button" data-action="copy" data-row={key} aria-label={copyName} disabled={disabled}>
+        {copy}
+      </button>
+      {state?.kind !== "busy" && state?.note}
     </li>
   );
-}
-
-function rowNote(app: AppRecord, state: RowState) {
-  switch (state.kind) {
-    case "failed":
-      return (
-        <p class="row-note error" role="alert">
-          {state.message}
-        </p>
-      );
-    case "manual-copy":
-      return (
-        <p class="row-note">
-          <label>
-            The browser did not allow copying; select the link and copy it:
-            <input type="text" readOnly value={state.url} onFocus={(event) => event.currentTarget.select()} />
-          </label>
-        </p>
-      );
-    case "copied":
-      return (
-        <p class="visually-hidden" role="status">
-          Reconnect link for {app.name} copied. It expires; send it soon.
-        </p>
-      );
-    case "busy":
-      return null;
-  }
 }

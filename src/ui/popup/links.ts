@@ -6,6 +6,8 @@ import { reconnectLink } from "../../core/reconnect.ts";
 import type { Settings } from "../../core/settings.ts";
 import { isHttpUrl } from "../../core/url.ts";
 
+export { copiedNote, failedNote, manualCopyNote } from "./row-notes.tsx";
+
 /** A fresh reconnect link for one app, asked for when the user clicks, never cached. */
 export async function fetchLink(settings: Settings, app: AppRecord, linkedAccountId: string): Promise<string> {
   const client = new CobaltClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, fetch: (url, init) => fetch(url, init) });

@@ -8,7 +8,8 @@ const links = () => import("./links.ts");
 
 /**
  * Reconnect and Copy for every row, from one click handler on the list. Row states live here,
- * keyed by linked account and slug, so rows stay plain markup.
+ * keyed by linked account and slug, so rows stay plain markup. A disabled button does nothing:
+ * that is how a list from before a settings change is kept from acting (appRow's `locked`).
  */
 export function useRowActions(settings: Settings, model: ListModel) {
   const [states, setStates] = useState<Record<string, RowState>>({});
@@ -24,17 +25,17 @@ export function useRowActions(settings: Settings, model: ListModel) {
     const found = model.groups.flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id }))).find(({ app, accountId }) => rowKey(accountId, app.slug) === key);
     if (!found) return;
     set(key, { kind: "busy", what: action === "reconnect" ? "open" : "copy" });
-    const { fetchLink, openLink, copyText, failureText } = await links();
+    const { fetchLink, openLink, copyText, failureText, copiedNote, manualCopyNote, failedNote } = await links();
     try {
       const url = await fetchLink(settings, found.app, found.accountId);
       if (action === "reconnect") {
         await openLink(url);
         set(key, undefined);
       } else {
-        set(key, (await copyText(url)) ? { kind: "copied" } : { kind: "manual-copy", url });
+        set(key, (await copyText(url)) ? { kind: "copied", note: copiedNote(found.app) } : { kind: "manual-copy", note: manualCopyNote(url) });
       }
     } catch (error) {
-      set(key, { kind: "failed", message: failureText(error) });
+      set(key, { kind: "failed", note: failedNote(failureText(error)) });
     }
   };
 

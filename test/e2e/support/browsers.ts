@@ -206,7 +206,11 @@ export interface LaunchOptions {
    * Default TEST_SERVER_HOSTS. Firefox ignores it: its profile grants requests without a prompt.
    */
   hostsAllowedInSettings?: string[];
+  /** The `prefers-color-scheme` every page sees (default: the browser's own, light when headless). */
+  colorScheme?: ColorScheme;
 }
+
+export type ColorScheme = "light" | "dark";
 
 /** Where the fake Cobalt server listens (its origin and altOrigin); `http://[::1]/*` is left out on purpose, for a host the user never allowed. */
 export const TEST_SERVER_HOSTS = ["http://127.0.0.1/*", "http://localhost/*"];
@@ -225,8 +229,8 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   const proxy = opts.recordRequests === false ? undefined : await startRequestLogProxy();
   try {
     return browser === "chromium"
-      ? await ChromiumSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.hostsAllowedInSettings ?? TEST_SERVER_HOSTS)
-      : await FirefoxSession.launch(extensionDir, manifest, opts.userDataDir, proxy);
+      ? await ChromiumSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.hostsAllowedInSettings ?? TEST_SERVER_HOSTS, opts.colorScheme)
+      : await FirefoxSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.colorScheme);
   } catch (err) {
     await proxy?.close();
     throw err;
@@ -534,6 +538,7 @@ class ChromiumSession implements ExtensionSession {
     userDataDir: string | undefined,
     proxy: RequestLogProxy | undefined,
     hostsAllowedInSettings: string[],
+    colorScheme?: ColorScheme,
   ): Promise<ChromiumSession> {
     const args = [
       `--disable-extensions-except=${extensionDir}`,
@@ -551,6 +556,8 @@ class ChromiumSession implements ExtensionSession {
       executablePath: CHROMIUM_EXECUTABLE,
       headless: true,
       args,
+      // Playwright emulates it in every page of the context, extension pages included.
+      ...(colorScheme ? { colorScheme } : {}),
     });
     try {
       const expectedId = chromiumExtensionIdFor(extensionDir, manifest);
@@ -897,6 +904,7 @@ class FirefoxSession implements ExtensionSession {
     manifest: Record<string, unknown>,
     userDataDir: string | undefined,
     proxy: RequestLogProxy | undefined,
+    colorScheme?: ColorScheme,
   ): Promise<FirefoxSession> {
     const geckoId = geckoIdOf(manifest);
     const uuid = firefoxUuidFor(geckoId);
@@ -909,6 +917,8 @@ class FirefoxSession implements ExtensionSession {
       // extension's own "Grant access" button (there is no way to click Firefox's doorhanger).
       "extensions.webextOptionalPermissionPrompts": false,
     };
+    // Puppeteer's emulateMediaFeatures is CDP-only; over BiDi the content pref does it (0 dark, 1 light).
+    if (colorScheme) prefs["layout.css.prefers-color-scheme.content-override"] = colorScheme === "dark" ? 0 : 1;
     if (proxy) {
       Object.assign(prefs, {
         "network.proxy.type": 1,
