@@ -1,7 +1,9 @@
 import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
+import { screenshotPath } from "./support/screenshots.ts";
 
 // The core journey of a new user, in the real browser: set up in Options, see the badge, open the
 // popup, reconnect an OAuth app and a key-based app, copy a link, survive a revoked key.
@@ -64,9 +66,10 @@ describe(`core journey in ${browserUnderTest()}`, () => {
     expect(await popup.text()).toContain("Healthy connected apps (4)");
     expect(await popup.text()).toMatch(/Last checked (just now|1 minute ago)/);
     if (browserUnderTest() === "chromium") {
-      mkdirSync("docs", { recursive: true });
+      const out = screenshotPath("docs", "popup.png");
+      mkdirSync(dirname(out), { recursive: true });
       const height = await popup.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
-      await popup.screenshot("docs/popup.png", { width: 400, height });
+      await popup.screenshot(out, { width: 400, height });
     }
   });
 

@@ -5,16 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pngSize, renderPng, storeShotHtml } from "../../scripts/lib/store-image.ts";
 import { startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { seedShowcaseOrg, SHOWCASE_EXPECTED, SHOWCASE_KEY } from "../fake-cobalt/showcase-org.ts";
+import { screenshotPath } from "./support/screenshots.ts";
 import { browserUnderTest, launchExtension, REPO_ROOT, type Badge, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 
 // The store listing's screenshots, taken from the real extension against the fake server with the
 // showcase org: store/screenshots/chrome/ (Chrome Web Store, Edge Add-ons) from Chromium and
-// store/screenshots/firefox/ (addons.mozilla.org) from Firefox. Every run rewrites them, so they
-// follow the UI: `npm run store:screenshots` runs only this file. 1280×800 is the size both stores
+// store/screenshots/firefox/ (addons.mozilla.org) from Firefox. Every run takes them (under
+// test-results/); `npm run screenshots` writes them into store/ (see support/screenshots.ts). 1280×800 is the size both stores
 // take; the popup is shown at its real size in a frame with a caption (scripts/lib/store-image.ts).
 
 const STORE_SIZE = { width: 1280, height: 800 };
-const OUT_DIR = join(REPO_ROOT, "store", "screenshots", browserUnderTest() === "chromium" ? "chrome" : "firefox");
+const OUT_DIR = screenshotPath("store", "screenshots", browserUnderTest() === "chromium" ? "chrome" : "firefox");
 const ICON = readFileSync(join(REPO_ROOT, "public", "icons", "icon-32.png"));
 
 let fake: FakeCobalt;
