@@ -13,14 +13,14 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { listingProblems } from "./lib/listing.ts";
+import { englishManifestTexts, listingProblems } from "./lib/listing.ts";
 import { archiveName, buildNote, packageInfo, RELEASE_DIR, ROOT, sha256, sourceEntries, TARGETS, toolchain, type PackageInfo, type Target } from "./lib/release.ts";
 import { compareEntries, deterministicZip, readTree, readZip } from "./lib/zip.ts";
 
 const WEB_EXT = join(ROOT, "node_modules", ".bin", "web-ext");
 
 function checkListing(): void {
-  const manifest = JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")) as { name: string; description: string };
+  const manifest = englishManifestTexts(ROOT);
   const problems = listingProblems({
     name: manifest.name,
     manifestDescription: manifest.description,

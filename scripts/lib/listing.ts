@@ -3,6 +3,9 @@
  * that a store would refuse never reaches a release.
  */
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
 /** Chrome Web Store: the manifest description is the listing's summary, at most 132 characters. */
 export const SHORT_DESCRIPTION_MAX = 132;
 /** Chrome's manifest documentation: a name of at most 75 characters. */
@@ -36,4 +39,15 @@ export function listingProblems(listing: Listing): string[] {
     if (/chrome/i.test(text)) problems.push(`The ${what} must not say "Chrome": the same listing goes to Edge Add-ons.`);
   }
   return problems;
+}
+
+/**
+ * The manifest's name and description as the English listing shows them: manifest.json names
+ * them as __MSG_…__ from the default locale's catalog (public/_locales/en/messages.json).
+ */
+export function englishManifestTexts(root: string): { name: string; description: string } {
+  const manifest = JSON.parse(readFileSync(join(root, "manifest.json"), "utf8")) as { name: string; description: string };
+  const messages = JSON.parse(readFileSync(join(root, "public", "_locales", "en", "messages.json"), "utf8")) as Record<string, { message: string }>;
+  const resolve = (value: string) => value.replace(/^__MSG_(\w+)__$/, (_all, key: string) => messages[key]?.message ?? value);
+  return { name: resolve(manifest.name), description: resolve(manifest.description) };
 }

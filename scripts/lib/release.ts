@@ -88,7 +88,8 @@ Firefox package; the project's CI rebuilds from this archive and compares on eve
   go to that browser's build only (vite-plugin-web-extension).
 - \`vite.config.ts\`, \`tsconfig.json\`: the build. Vite bundles and minifies (Rolldown, Oxc); the
   output is minified, not obfuscated, with no source maps and no content hashes in file names.
-- \`src/\`: TypeScript and Preact sources. \`public/\`: the icons, copied as they are.
+- \`src/\`: TypeScript and Preact sources. \`public/\`: the icons and the texts in each language
+  (\`_locales/\`), copied as they are.
 - \`package.json\`, \`package-lock.json\`: the dependencies. The add-on ships preact,
   webextension-polyfill and zod, unmodified, from npm.
 `;

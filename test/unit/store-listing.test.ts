@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { listingProblems, type Listing } from "../../scripts/lib/listing.ts";
+import { englishManifestTexts, listingProblems, type Listing } from "../../scripts/lib/listing.ts";
 
-const manifest = JSON.parse(readFileSync("manifest.json", "utf8")) as { name: string; description: string };
+const manifest = englishManifestTexts(".");
 const committed: Listing = {
   name: manifest.name,
   manifestDescription: manifest.description,
