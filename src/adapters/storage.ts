@@ -1,4 +1,5 @@
 import { api } from "./browser.ts";
+import type { Notice } from "../core/notices.ts";
 import { parseStoredSettings, serializeSettings, type Settings } from "../core/settings.ts";
 import { parseStoredProgress, type HealthyApps, type Progress, type Status } from "../core/status.ts";
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
@@ -29,8 +30,8 @@ export interface Snapshot {
   status: Status;
   /** The check under way, if any. */
   progress: Progress | null;
-  /** Sentences about stored values that could not be read. */
-  notices: string[];
+  /** Stored values that could not be read (worded by core/notices.ts). */
+  notices: Notice[];
 }
 
 function toSnapshot(raw: Record<string, unknown>): Snapshot {
@@ -60,7 +61,7 @@ export async function loadProgress(): Promise<Progress | null> {
   return parseStoredProgress((await api().storage.local.get(KEYS.progress))[KEYS.progress]);
 }
 
-export async function loadHealthy(): Promise<{ healthy: HealthyApps; notice?: string }> {
+export async function loadHealthy(): Promise<{ healthy: HealthyApps; notice?: Notice }> {
   const results = decodeResults(await loadAll());
   return results.healthyNotice ? { healthy: results.healthy, notice: results.healthyNotice } : { healthy: results.healthy };
 }

@@ -9,6 +9,7 @@ import { originOf } from "../core/url.ts";
 import { currentError } from "../core/view-state.ts";
 import type { Status } from "../core/status.ts";
 import { applyBadge } from "../adapters/badge.ts";
+import { uiTranslator } from "../adapters/i18n.ts";
 import { nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
 import { hasApiPermission } from "../adapters/permissions.ts";
 import {
@@ -75,7 +76,7 @@ async function runOnce(trigger: Trigger): Promise<void> {
     saveProgress({ startedAt: now, done: 0, total: 0, owner: INSTANCE }),
   ]);
   if (!permitted) {
-    const refused = new ApiError("permission", `The extension is not allowed to reach ${originOf(settings.baseUrl)}. Grant access to check again.`);
+    const refused = new ApiError("permission", { origin: originOf(settings.baseUrl) });
     await saveStatus(withError(status, sourceKey(settings), refused, now));
     return;
   }
@@ -131,13 +132,13 @@ async function recordFailure(settings: Settings, status: Status, failure: ApiErr
     await saveStatus(failed);
   } catch {
     await saveProgress(null).catch(() => undefined);
-    await applyBadge(badgeFor(settings, failed, at));
+    await applyBadge(badgeFor(settings, failed, at, uiTranslator()));
   }
   await afterCheck(failed).catch(() => undefined);
 }
 
 function withError(status: Status, source: string, error: ApiError, at: number): Status {
-  return { ...status, source, error: { kind: error.kind, message: error.message, at } };
+  return { ...status, source, error: error.info(at) };
 }
 
 /**
@@ -180,5 +181,6 @@ export async function checkIfAccessLost(): Promise<void> {
 
 export async function renderBadge(snapshot?: Snapshot): Promise<void> {
   const { settings, status } = snapshot ?? (await loadSnapshot());
-  await applyBadge(badgeFor(settings, status, Date.now()));
+  // The tooltip is worded in the browser's language each time it is set: nothing stored is words.
+  await applyBadge(badgeFor(settings, status, Date.now(), uiTranslator()));
 }

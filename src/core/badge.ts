@@ -1,5 +1,7 @@
-import { APP_NAME, COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR, type Rgb } from "./badge-table.ts";
-import { clockMoment, plural } from "./format.ts";
+import { COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR, type Rgb } from "./badge-table.ts";
+import { errorDetail, errorTitle, errorTitleSentence } from "./error-text.ts";
+import { clockMoment } from "./format.ts";
+import type { Translator } from "./i18n/translator.ts";
 import type { Settings } from "./settings.ts";
 import { accountsNeedingReauth, failedAccounts, reauthCount, type Status } from "./status.ts";
 import { currentError, fromPreviousSettings } from "./view-state.ts";
@@ -15,41 +17,41 @@ export function countText(count: number): string {
   return count > 99 ? "99+" : String(count);
 }
 
-/** The badge is a pure function of the settings and the stored status. */
-export function badgeFor(settings: Settings, status: Status, now: number): BadgeState {
+/** The badge is a pure function of the settings and the stored status, worded in `t`'s language. */
+export function badgeFor(settings: Settings, status: Status, now: number, t: Translator): BadgeState {
   const error = currentError(settings, status);
   const hasData = status.checkedAt !== undefined && status.source !== "";
   const count = reauthCount(status);
-  const accounts = accountsNeedingReauth(status);
-  const countPhrase =
-    count === 0
-      ? "No apps need re-authentication"
-      : `${plural(count, "app")} need${count === 1 ? "s" : ""} re-authentication across ${plural(accounts, "linked account")}`;
+  const titled = (text: string) => t.msg("badgeTitle", { app: t.msg("appName"), text });
+  const then = (first: string, second: string) => t.msg("joinSentences", { first, second });
+  const summary = count === 0 ? t.msg("badgeCountNone") : t.plural("badgeCount", count, { across: t.plural("countAccountsAcross", accountsNeedingReauth(status)) });
   // A clock time, not "N minutes ago": the title is rendered only now and then, and must stay true.
-  const checked = status.checkedAt === undefined ? "" : ` (checked ${clockMoment(status.checkedAt, now)})`;
+  const checked = status.checkedAt === undefined ? "" : t.msg("badgeChecked", { when: clockMoment(t, status.checkedAt, now) });
 
   if (error) {
     const row = FAILURE_BADGE[error.kind];
-    // "Not set up" has several causes (no key, no linked accounts); the message names this one.
-    const detail = error.kind === "not-set-up" ? ` ${error.message}` : "";
-    const title = `${APP_NAME}: ${row.title}.${detail}${hasData ? ` Last known: ${countPhrase}${checked}.` : ""}`;
-    if (row.keepsCount && hasData && count > 0) return { text: countText(count), color: STALE_COUNT_COLOR, title };
-    return { text: row.text, color: row.color, title };
+    let text = errorTitleSentence(t, error.kind);
+    // "Not set up" has several causes (no key, no linked accounts): the detail names this one.
+    const detail = error.kind === "not-set-up" ? errorDetail(t, error) : "";
+    if (detail !== "") text = then(text, detail);
+    if (hasData) text = then(text, t.msg("badgeLastKnown", { summary, checked }));
+    if (row.keepsCount && hasData && count > 0) return { text: countText(count), color: STALE_COUNT_COLOR, title: titled(text) };
+    return { text: row.text, color: row.color, title: titled(text) };
   }
   if (fromPreviousSettings(settings, status)) {
     // The count (and any failure) belongs to the settings before the change: not shown as current.
-    return { text: "…", color: STALE_COUNT_COLOR, title: `${APP_NAME}: checking the new settings. The last results were for the previous settings.` };
+    return { text: "…", color: STALE_COUNT_COLOR, title: titled(t.msg("badgeCheckingNewSettings")) };
   }
   if (!hasData) {
-    return { text: "…", color: STALE_COUNT_COLOR, title: `${APP_NAME}: checking for the first time.` };
+    return { text: "…", color: STALE_COUNT_COLOR, title: titled(t.msg("badgeCheckingFirstTime")) };
   }
   const failed = failedAccounts(status);
   if (failed.length > 0) {
-    const first = failed[0]!;
-    const row = FAILURE_BADGE[first.error!.kind];
-    const title = `${APP_NAME}: ${countPhrase}${checked}. ${plural(failed.length, "linked account")} could not be checked (${row.title.toLowerCase()}).`;
+    const row = FAILURE_BADGE[failed[0]!.error!.kind];
+    const accounts = t.msg("badgeAccountsFailed", { failed: t.plural("countAccountsNotChecked", failed.length), why: errorTitle(t, failed[0]!.error!.kind) });
+    const title = titled(then(t.msg("badgeSummaryChecked", { summary, checked }), accounts));
     return { text: count > 0 ? countText(count) : row.text, color: count > 0 ? COUNT_COLOR : row.color, title };
   }
-  if (count === 0) return { text: "", color: COUNT_COLOR, title: `${APP_NAME}: all connected apps are healthy${checked}.` };
-  return { text: countText(count), color: COUNT_COLOR, title: `${APP_NAME}: ${countPhrase}${checked}.` };
+  if (count === 0) return { text: "", color: COUNT_COLOR, title: titled(t.msg("badgeHealthy", { checked })) };
+  return { text: countText(count), color: COUNT_COLOR, title: titled(t.msg("badgeSummaryChecked", { summary, checked })) };
 }

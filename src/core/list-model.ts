@@ -1,5 +1,6 @@
 import type { AppRecord } from "./records.ts";
 import type { AccountStatus, ErrorInfo, Status } from "./status.ts";
+import { canonicalJson } from "./store/slots.ts";
 
 /** What the popup lists: accounts with apps to fix, and accounts that could not be checked. */
 export interface AccountGroup {
@@ -25,9 +26,9 @@ export function accountLabel(account: Pick<AccountStatus, "id" | "name">): strin
   return account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
 }
 
-/** Same failure, same words: what the banner already says. */
+/** Same failure, same words: what the banner already says (when it happened aside). */
 function sameFailure(a: ErrorInfo, b: ErrorInfo | undefined): boolean {
-  return b !== undefined && a.kind === b.kind && a.message === b.message;
+  return b !== undefined && canonicalJson({ ...a, at: 0 }) === canonicalJson({ ...b, at: 0 });
 }
 
 /**

@@ -29,7 +29,7 @@ export async function reconnectLink(
   const token = await client.createSessionToken(linkedAccountId);
   const url = await client.createConnectUrl(token);
   if (!isHttpUrl(url)) {
-    throw new ApiError("bad-response", "Cobalt returned a reconnect link that is not a web address (http or https), so it was not opened.");
+    throw new ApiError("bad-response", { cause: "not-web-link" });
   }
   return { url, via: "portal" };
 }

@@ -1,3 +1,4 @@
+import type { FormProblem } from "./problems.ts";
 import { BUDGET, INTERVAL, linkedAccountIdProblem, parseLinkedAccountIds, type Settings } from "./settings.ts";
 import { normalizeBaseUrl } from "./url.ts";
 
@@ -10,7 +11,7 @@ export interface SettingsForm {
   requestsPerMinute: string;
 }
 
-export type FormErrors = Partial<Record<keyof SettingsForm, string>>;
+export type FormErrors = Partial<Record<keyof SettingsForm, FormProblem>>;
 
 export function toForm(settings: Settings): SettingsForm {
   return {
@@ -36,22 +37,22 @@ function wholeNumber(text: string, min: number, max: number): number | undefined
 export function validateForm(form: SettingsForm): { ok: true; settings: Settings } | { ok: false; errors: FormErrors } {
   const errors: FormErrors = {};
   const apiKey = form.apiKey.trim();
-  if (apiKey === "") errors.apiKey = "Paste your Cobalt API key (Cobalt dashboard: Settings → Developer, or Settings → Credentials).";
-  else if (/\s/.test(apiKey)) errors.apiKey = "The API key contains spaces or line breaks; copy it again from the Cobalt dashboard.";
-  else if (!/^[\x21-\x7e]+$/.test(apiKey)) errors.apiKey = "The API key contains characters that cannot be sent to the API (it may have been pasted with typographic quotes).";
+  if (apiKey === "") errors.apiKey = { code: "key-missing" };
+  else if (/\s/.test(apiKey)) errors.apiKey = { code: "key-spaces" };
+  else if (!/^[\x21-\x7e]+$/.test(apiKey)) errors.apiKey = { code: "key-characters" };
 
   const base = normalizeBaseUrl(form.baseUrl);
-  if (!base.ok) errors.baseUrl = base.message;
+  if (!base.ok) errors.baseUrl = base.problem;
 
   const ids = parseLinkedAccountIds(form.linkedAccountIds);
   const idProblem = ids.map(linkedAccountIdProblem).find((problem) => problem !== undefined);
   if (idProblem) errors.linkedAccountIds = idProblem;
 
   const intervalMinutes = wholeNumber(form.intervalMinutes, INTERVAL.min, INTERVAL.max);
-  if (intervalMinutes === undefined) errors.intervalMinutes = `Choose a whole number of minutes from ${INTERVAL.min} to ${INTERVAL.max}.`;
+  if (intervalMinutes === undefined) errors.intervalMinutes = { code: "interval-range", min: INTERVAL.min, max: INTERVAL.max };
 
   const requestsPerMinute = wholeNumber(form.requestsPerMinute, BUDGET.min, BUDGET.max);
-  if (requestsPerMinute === undefined) errors.requestsPerMinute = `Choose a whole number of requests per minute from ${BUDGET.min} to ${BUDGET.max}.`;
+  if (requestsPerMinute === undefined) errors.requestsPerMinute = { code: "budget-range", min: BUDGET.min, max: BUDGET.max };
 
   if (Object.keys(errors).length > 0 || !base.ok || intervalMinutes === undefined || requestsPerMinute === undefined) {
     return { ok: false, errors };

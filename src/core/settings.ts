@@ -1,4 +1,5 @@
 import { z } from "./zod.ts";
+import type { Notice } from "./notices.ts";
 import { normalizeBaseUrl } from "./url.ts";
 
 export const SETTINGS_VERSION = 2;
@@ -49,12 +50,15 @@ export function parseLinkedAccountIds(text: string): string[] {
 
 const MAX_ID_LENGTH = 200;
 
+/** Why a linked account ID cannot be used, as data (worded by settings-form.ts's problemText). */
+export type IdProblem = { code: "id-too-long"; start: string; max: number } | { code: "id-control"; id: string };
+
 /** Why an ID cannot be used, or undefined. IDs are sent percent-encoded, so any text is possible;
  * control characters and absurd lengths are typing accidents, not IDs. */
-export function linkedAccountIdProblem(id: string): string | undefined {
-  if (id.length > MAX_ID_LENGTH) return `The linked account ID "${id.slice(0, 20)}…" is longer than ${MAX_ID_LENGTH} characters.`;
+export function linkedAccountIdProblem(id: string): IdProblem | undefined {
+  if (id.length > MAX_ID_LENGTH) return { code: "id-too-long", start: id.slice(0, 20), max: MAX_ID_LENGTH };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(id)) return `The linked account ID "${id}" contains a control character.`;
+  if (/[\u0000-\u001f\u007f]/.test(id)) return { code: "id-control", id };
   return undefined;
 }
 
@@ -64,27 +68,14 @@ const clampInt = (min: number, max: number) =>
 /** One validator per field, so a damaged value costs that value alone. */
 const fields = {
   apiKey: z.string(),
-  baseUrl: z.pipe(
-    z.string(),
-    z.transform((value, ctx) => {
-      const result = normalizeBaseUrl(value);
-      if (result.ok) return result.value;
-      ctx.issues.push({ code: "custom", message: result.message, input: value });
-      return z.NEVER;
-    }),
-  ),
+  baseUrl: z.string(),
   linkedAccountIds: z.array(z.string()),
   intervalMinutes: clampInt(INTERVAL.min, INTERVAL.max),
   requestsPerMinute: clampInt(BUDGET.min, BUDGET.max),
 } satisfies { [K in keyof Settings]: z.ZodMiniType<Settings[K], unknown> };
 
-const FIELD_LABELS: Record<keyof Settings, string> = {
-  apiKey: "API key",
-  baseUrl: "API base URL",
-  linkedAccountIds: "Linked account IDs",
-  intervalMinutes: "Check every (minutes)",
-  requestsPerMinute: "Requests per minute",
-};
+/** The settings' fields, in the order the options page shows them. */
+export type SettingsField = keyof Settings;
 
 /**
  * Earlier layouts, oldest first. Version 1 kept the IDs as the raw text of the field; version 2
@@ -101,31 +92,30 @@ function migrate(raw: Record<string, unknown>): Record<string, unknown> {
 
 export interface ParsedSettings {
   settings: Settings;
-  /** One sentence per stored value that could not be read and fell back to its default. */
-  notices: string[];
+  /** One per stored value that could not be read and fell back to its default. */
+  notices: Notice[];
 }
 
 export function parseStoredSettings(raw: unknown): ParsedSettings {
   if (raw === undefined) return { settings: { ...DEFAULT_SETTINGS }, notices: [] };
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return {
-      settings: { ...DEFAULT_SETTINGS },
-      notices: ["The saved settings could not be read, so the defaults are in use. Enter your settings again and save."],
-    };
+    return { settings: { ...DEFAULT_SETTINGS }, notices: [{ code: "settings-unreadable" }] };
   }
   const migrated = migrate(raw as Record<string, unknown>);
   const settings = { ...DEFAULT_SETTINGS };
-  const notices: string[] = [];
-  for (const key of Object.keys(fields) as (keyof Settings)[]) {
+  const notices: Notice[] = [];
+  for (const key of Object.keys(fields) as SettingsField[]) {
     if (!(key in migrated)) continue;
     const result = fields[key].safeParse(migrated[key]);
-    if (result.success) (settings as Record<keyof Settings, unknown>)[key] = result.data;
-    else {
-      // A value that reads fine but may not be used (a base URL with plain http to another
-      // computer, say) carries its reason, so the user knows what to enter instead.
-      const why = result.error.issues.find((issue) => issue.code === "custom")?.message;
-      notices.push(`The saved "${FIELD_LABELS[key]}" ${why ? `was reset to its default: ${why}` : "could not be read and was reset to its default."} Check it in Options and save.`);
+    if (!result.success) {
+      notices.push({ code: "field-reset", field: key });
+      continue;
     }
+    // A base URL that reads fine but may not be used (plain http to another computer, say)
+    // carries its reason, so the user knows what to enter instead.
+    const base = key === "baseUrl" ? normalizeBaseUrl(result.data as string) : undefined;
+    if (base && !base.ok) notices.push({ code: "field-reset", field: key, problem: base.problem });
+    else (settings as Record<SettingsField, unknown>)[key] = base ? base.value : result.data;
   }
   return { settings, notices };
 }

@@ -1,5 +1,6 @@
 import { z } from "./zod.ts";
-import { ERROR_KINDS, type ErrorKind } from "./api/errors.ts";
+import { ANSWERS, ERROR_CAUSES, ERROR_KINDS, type ErrorInfo } from "./api/errors.ts";
+import type { Notice } from "./notices.ts";
 import type { AppRecord } from "./records.ts";
 
 /*
@@ -11,11 +12,7 @@ import type { AppRecord } from "./records.ts";
 /** The version of these in-memory types, and of the legacy one-key layout that stored them as is. */
 export const STATUS_VERSION = 1;
 
-export interface ErrorInfo {
-  kind: ErrorKind;
-  message: string;
-  at: number;
-}
+export type { ErrorInfo };
 
 export interface AccountStatus {
   id: string;
@@ -58,9 +55,7 @@ export interface Status {
   /** Progress of "watch every account" through full re-checks (see core/check/plan.ts). */
   fullCheckCursor?: number;
   cycle?: number;
-  /** Something worth knowing about the last check that is not a failure, in words. */
-  notice?: ErrorInfo;
-  /** The same, as data (what `notice` says is made from these). */
+  /** Something worth knowing about the last check that is not a failure (worded by check/notes.ts). */
   notes?: CheckNote[];
   /** How long the last complete check took and how many requests it made. */
   lastRun?: { ms: number; requests: number };
@@ -93,7 +88,28 @@ export const AppRecordSchema = z.object({
 
 const ErrorKindSchema = z.enum(ERROR_KINDS);
 
-export const ErrorInfoSchema = z.object({ kind: ErrorKindSchema, message: z.string(), at: z.number() });
+/** A cause or answer a later version adds is dropped, not a reason to set the whole entry aside. */
+const tolerant = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
+
+/**
+ * Kind, time and parameters (see ErrorParams). Older versions also stored an English `message`:
+ * it is dropped when read (unknown keys are), and the kind and time still read.
+ */
+export const ErrorInfoSchema = z.object({
+  kind: ErrorKindSchema,
+  at: z.number(),
+  cause: tolerant(z.enum(ERROR_CAUSES)),
+  status: z.optional(z.number()),
+  detail: z.optional(z.string()),
+  retryAfterMs: z.optional(z.number()),
+  origin: z.optional(z.string()),
+  seconds: z.optional(z.number()),
+  pages: z.optional(z.number()),
+  megabytes: z.optional(z.number()),
+  accountId: z.optional(z.string()),
+  answer: tolerant(z.enum(ANSWERS)),
+  path: z.optional(z.string()),
+}) satisfies z.ZodMiniType<ErrorInfo, unknown>;
 
 const CheckNoteSchema = z.union([
   z.object({ code: z.literal("listing-changed") }),
@@ -117,7 +133,6 @@ export const STATUS_FIELDS = {
   fullCheckCursor: z.optional(z.number()),
   cycle: z.optional(z.number()),
   lastRun: z.optional(z.object({ ms: z.number(), requests: z.number() })),
-  notice: z.optional(ErrorInfoSchema),
   // Notes a later version adds are dropped, not a reason to set the whole status aside.
   notes: z.catch(z.optional(z.array(CheckNoteSchema)), undefined),
 };
@@ -151,11 +166,11 @@ export function parseStoredProgress(raw: unknown): Progress | null {
 
 export interface Parsed<T> {
   value: T;
-  notice?: string;
+  notice?: Notice;
 }
 
-export const STATUS_NOTICE = "The stored check results could not be read and were set aside; the next check rebuilds them.";
-export const HEALTHY_NOTICE = "The stored list of healthy apps could not be read; the next check rebuilds it.";
+export const STATUS_NOTICE: Notice = { code: "results-unreadable" };
+export const HEALTHY_NOTICE: Notice = { code: "healthy-unreadable" };
 
 /** The legacy layout's `status` key (see core/store/codec.ts for today's layout). */
 export function parseStoredStatus(raw: unknown): Parsed<Status> {

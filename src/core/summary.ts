@@ -1,23 +1,26 @@
-import { FAILURE_BADGE } from "./badge-table.ts";
-import { plural } from "./format.ts";
-import { keyEnvironment, type Settings } from "./settings.ts";
+import { environmentLabel } from "./environment.ts";
+import { errorSummary } from "./error-text.ts";
+import type { Translator } from "./i18n/translator.ts";
+import type { Settings } from "./settings.ts";
 import { accountsNeedingReauth, failedAccounts, reauthCount, type Status } from "./status.ts";
 import { currentError } from "./view-state.ts";
 
-export function environmentLabel(settings: Settings): string {
-  const env = keyEnvironment(settings.apiKey);
-  return env === "unknown" ? "unknown environment" : `${env} environment`;
-}
-
 /** The one sentence the options page says after a check: "Connected (test environment): …". */
-export function connectionSummary(settings: Settings, status: Status): { ok: boolean; text: string } {
+export function connectionSummary(t: Translator, settings: Settings, status: Status): { ok: boolean; text: string } {
   const error = currentError(settings, status);
-  if (error) return { ok: false, text: `${FAILURE_BADGE[error.kind].title}. ${error.message}` };
+  if (error) return { ok: false, text: errorSummary(t, error) };
   const watched = status.accountsTotal ?? status.accounts.length;
   const count = reauthCount(status);
-  const needs = count === 0 ? "no apps need re-authentication" : `${plural(count, "app")} need${count === 1 ? "s" : ""} re-authentication`;
-  const spread = count > 0 && watched > 1 ? ` in ${plural(accountsNeedingReauth(status), "linked account")}` : "";
-  const failed = failedAccounts(status);
-  const failedText = failed.length > 0 ? `; ${plural(failed.length, "linked account")} could not be checked` : "";
-  return { ok: true, text: `Connected (${environmentLabel(settings)}): ${plural(watched, "linked account")}, ${needs}${spread}${failedText}.` };
+  const spread = count > 0 && watched > 1;
+  const needs =
+    count === 0
+      ? t.msg("summaryNeedsNone")
+      : spread
+        ? t.plural("summaryNeedsIn", count, { in: t.plural("countAccountsIn", accountsNeedingReauth(status)) })
+        : t.plural("summaryNeeds", count);
+  const accounts = t.plural("countLinkedAccounts", watched);
+  const failed = failedAccounts(status).length;
+  const details =
+    failed > 0 ? t.msg("summaryDetailsFailed", { accounts, needs, failed: t.plural("countAccountsNotChecked", failed) }) : t.msg("summaryDetails", { accounts, needs });
+  return { ok: true, text: t.msg("summaryConnected", { environment: environmentLabel(t, settings), details }) };
 }

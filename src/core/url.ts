@@ -44,7 +44,16 @@ export function isIconUrl(value: unknown): value is string {
   }
 }
 
-export type BaseUrlResult = { ok: true; value: string } | { ok: false; message: string };
+/** Why a base URL cannot be used, as data (worded by settings-form.ts's problemText). */
+export type BaseUrlProblem =
+  | { code: "url-empty" }
+  | { code: "url-not-url"; input: string }
+  | { code: "url-scheme"; scheme: string }
+  | { code: "url-http-remote"; host: string }
+  | { code: "url-credentials" }
+  | { code: "url-query" };
+
+export type BaseUrlResult = { ok: true; value: string } | { ok: false; problem: BaseUrlProblem };
 
 /**
  * Accepts what people paste: a bare host gets https:// (as Cobalt's SDK does), a trailing slash
@@ -53,30 +62,21 @@ export type BaseUrlResult = { ok: true; value: string } | { ok: false; message: 
  */
 export function normalizeBaseUrl(input: string): BaseUrlResult {
   const trimmed = input.trim();
-  if (trimmed === "") return { ok: false, message: "Enter the API base URL, for example https://api.gocobalt.io." };
+  if (trimmed === "") return { ok: false, problem: { code: "url-empty" } };
   // "host:8443" is a host with a port, not a scheme.
   const withScheme = /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    return { ok: false, message: `"${trimmed}" is not a URL. Use a form like https://api.gocobalt.io.` };
+    return { ok: false, problem: { code: "url-not-url", input: trimmed } };
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return { ok: false, message: `The API base URL must start with https:// (or http:// for a local server), not ${url.protocol}//.` };
-  }
-  if (url.protocol === "http:" && !LOOPBACK_HOST.test(url.hostname)) {
-    return {
-      ok: false,
-      message: `The API base URL must start with https:// for ${url.host}: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.0.0.1 or [::1]).`,
-    };
-  }
-  if (url.username || url.password) {
-    return { ok: false, message: "Remove the user name and password from the API base URL; the API key is sent separately." };
-  }
-  if (url.search || url.hash) {
-    return { ok: false, message: "Remove the ? or # part from the API base URL." };
-  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return { ok: false, problem: { code: "url-scheme", scheme: url.protocol } };
+  // http:// would send the key unencrypted: only to this computer.
+  if (url.protocol === "http:" && !LOOPBACK_HOST.test(url.hostname)) return { ok: false, problem: { code: "url-http-remote", host: url.host } };
+  // The key is sent in its own header; credentials in the URL are a paste accident.
+  if (url.username || url.password) return { ok: false, problem: { code: "url-credentials" } };
+  if (url.search || url.hash) return { ok: false, problem: { code: "url-query" } };
   const path = url.pathname.replace(/\/api\/v2\/public\/?.*$/, "").replace(/\/+$/, "");
   return { ok: true, value: `${url.origin}${path}` };
 }

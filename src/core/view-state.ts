@@ -7,7 +7,7 @@ import type { ErrorInfo, Status } from "./status.ts";
  */
 export function currentError(settings: Settings, status: Status): ErrorInfo | undefined {
   if (settings.apiKey.trim() === "") {
-    return { kind: "not-set-up", message: "Add your Cobalt API key in Options to start checking.", at: 0 };
+    return { kind: "not-set-up", cause: "no-key", at: 0 };
   }
   if (status.error && status.source === sourceKey(settings)) return status.error;
   return undefined;

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { BUDGET, DEFAULT_BASE_URL, INTERVAL, linkedAccountIdProblem, parseLinkedAccountIds } from "../core/settings.ts";
+import { problemText } from "../core/problems.ts";
 import { normalizeBaseUrl } from "../core/url.ts";
+import { englishText } from "./english.ts";
 import { z } from "../core/zod.ts";
 
 /*
@@ -184,14 +186,14 @@ function sourceFromEnv(env: Env): SourceConfig {
 
 function baseUrl(value: string | undefined, where: string): string {
   const result = normalizeBaseUrl(value ?? DEFAULT_BASE_URL);
-  if (!result.ok) throw new ConfigError(`${where}: ${result.message}`);
+  if (!result.ok) throw new ConfigError(`${where}: ${problemText(englishText, result.problem)}`);
   return result.value;
 }
 
 function accountIds(ids: string[], where: string): string[] {
   for (const id of ids) {
     const problem = linkedAccountIdProblem(id);
-    if (problem) throw new ConfigError(`${where}: ${problem}`);
+    if (problem) throw new ConfigError(`${where}: ${problemText(englishText, problem)}`);
   }
   return [...new Set(ids)];
 }

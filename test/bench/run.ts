@@ -101,7 +101,7 @@ async function measureCheck(accounts: number): Promise<CheckRow> {
     const ms = Date.now() - started;
     const requests = fake.requests.filter((r) => r.path.startsWith("/api/")).length;
     const status = await storedStatus(page);
-    if (status.error) throw new Error(`check failed: ${status.error.message}`);
+    if (status.error) throw new Error(`check failed: ${JSON.stringify(status.error)}`);
     const storage = STORAGE_ORGS.has(accounts) ? await measureStorage(page, fake, accounts) : undefined;
 
     // The strategy's own floor: every listing page, every account the listing flags, and this
@@ -130,7 +130,7 @@ async function measureStorage(page: Page, fake: FakeCobalt, accounts: number): P
   await check(page);
   const onePercent = await takeWrites(page);
   const status = await storedStatus(page);
-  if (status.error || status.accounts.length !== accounts) throw new Error(`storage checks failed: ${status.error?.message ?? status.accounts.length}`);
+  if (status.error || status.accounts.length !== accounts) throw new Error(`storage checks failed: ${status.error ? JSON.stringify(status.error) : status.accounts.length}`);
   return { bytes, first, unchanged, onePercent, changedAccounts };
 }
 

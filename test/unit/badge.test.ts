@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { ErrorKind } from "../../src/core/api/errors.ts";
-import { badgeFor, countText } from "../../src/core/badge.ts";
-import { APP_NAME, COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR } from "../../src/core/badge-table.ts";
+import { badgeFor as badgeIn, countText } from "../../src/core/badge.ts";
+import { COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR } from "../../src/core/badge-table.ts";
 import { isTransient } from "../../src/core/api/errors.ts";
-import { clockTime } from "../../src/core/format.ts";
+import { errorTitle } from "../../src/core/error-text.ts";
 import type { Settings } from "../../src/core/settings.ts";
 import { EMPTY_STATUS, type Status } from "../../src/core/status.ts";
 import { account, makeSettings, makeStatus } from "./support/fixtures.ts";
+import { de, en, ja } from "./support/i18n.ts";
 
 // Local noon, so "today" is the same day in any time zone the tests run in.
 const NOW = new Date(2026, 6, 1, 12, 0).getTime();
+const APP_NAME = "Cobalt Integration Status";
+const clockTime = (at: number) => en.time(at);
 /** The title names the clock time of the check: it stays true between alarms. */
 const CHECKED = `checked at ${clockTime(NOW - 10 * 60_000)}`;
 const KINDS = Object.keys(FAILURE_BADGE) as ErrorKind[];
@@ -29,7 +32,12 @@ function withData(overrides: Partial<Status> = {}): Status {
 }
 
 function error(kind: ErrorKind) {
-  return { kind, message: `failed: ${kind}`, at: NOW - 1000 };
+  return { kind, at: NOW - 1000 };
+}
+
+/** The badge in English, as every test below reads it. */
+function badgeFor(s: Settings, status: Status, now: number) {
+  return badgeIn(s, status, now, en);
 }
 
 describe("countText", () => {
@@ -54,7 +62,7 @@ describe("FAILURE_BADGE", () => {
       expect(row.text.length, kind).toBeGreaterThan(0);
       expect(row.text.length, kind).toBeLessThanOrEqual(4);
       expect(row.color, kind).toMatch(/^#[0-9a-f]{6}$/);
-      expect(row.title.length, kind).toBeGreaterThan(0);
+      expect(en.msg(row.title).length, kind).toBeGreaterThan(0);
     }
   });
 
@@ -103,9 +111,7 @@ describe("badgeFor", () => {
   it.each(KINDS)("with no data, %s shows its row's text, colour and title", (kind) => {
     const badge = badgeFor(settings, makeStatus(settings, { error: error(kind) }), NOW);
     const row = FAILURE_BADGE[kind];
-    // "Not set up" has several causes, so its title also carries the stored message.
-    const detail = kind === "not-set-up" ? ` ${error(kind).message}` : "";
-    expect(badge).toEqual({ text: row.text, color: row.color, title: `${APP_NAME}: ${row.title}.${detail}` });
+    expect(badge).toEqual({ text: row.text, color: row.color, title: `${APP_NAME}: ${errorTitle(en, kind)}.` });
   });
 
   it.each(KINDS.filter((kind) => isTransient(kind)))(
@@ -115,7 +121,7 @@ describe("badgeFor", () => {
       expect(badge.text).toBe("3");
       expect(badge.color).toBe(STALE_COUNT_COLOR);
       expect(badge.title).toBe(
-        `${APP_NAME}: ${FAILURE_BADGE[kind].title}. Last known: 3 apps need re-authentication across 2 linked accounts (${CHECKED}).`,
+        `${APP_NAME}: ${errorTitle(en, kind)}. Last known: 3 apps need re-authentication across 2 linked accounts (${CHECKED}).`,
       );
     },
   );
@@ -124,7 +130,7 @@ describe("badgeFor", () => {
     const badge = badgeFor(settings, withData({ accounts: [account("a1", { healthyCount: 2 })], error: error("network") }), NOW);
     expect(badge.text).toBe("OFF");
     expect(badge.color).toBe(FAILURE_BADGE.network.color);
-    expect(badge.title).toBe(`${APP_NAME}: ${FAILURE_BADGE.network.title}. Last known: No apps need re-authentication (${CHECKED}).`);
+    expect(badge.title).toBe(`${APP_NAME}: ${errorTitle(en, "network")}. Last known: No apps need re-authentication (${CHECKED}).`);
   });
 
   it("a rejected key shows KEY even with a count, and the title still gives the last known count", () => {
@@ -141,7 +147,7 @@ describe("badgeFor", () => {
       const badge = badgeFor(noKey, status, NOW);
       expect(badge.text).toBe("SET");
       expect(badge.color).toBe(FAILURE_BADGE["not-set-up"].color);
-      expect(badge.title.startsWith(`${APP_NAME}: Not set up: finish the settings in Options. Add your Cobalt API key in Options`)).toBe(true);
+      expect(badge.title.startsWith(`${APP_NAME}: Not set up: finish the settings in Options. Add your Cobalt API key in Options to start checking.`)).toBe(true);
     }
     expect(badgeFor(makeSettings({ apiKey: "   " }), withData(), NOW).text).toBe("SET");
   });
@@ -192,7 +198,7 @@ describe("badgeFor", () => {
     expect(badge.text).toBe("2");
     expect(badge.color).toBe(COUNT_COLOR);
     expect(badge.title).toBe(
-      `${APP_NAME}: 2 apps need re-authentication across 1 linked account (${CHECKED}). 2 linked accounts could not be checked (linked account not found).`,
+      `${APP_NAME}: 2 apps need re-authentication across 1 linked account (${CHECKED}). 2 linked accounts could not be checked (Linked account not found).`,
     );
   });
 
@@ -202,7 +208,7 @@ describe("badgeFor", () => {
     expect(badge.text).toBe("SLOW");
     expect(badge.color).toBe(FAILURE_BADGE.timeout.color);
     expect(badge.title.startsWith(`${APP_NAME}: No apps need re-authentication (${CHECKED}). 1 linked account could not be checked (`)).toBe(true);
-    expect(badge.title.toLowerCase()).toContain("did not answer in time");
+    expect(badge.title).toContain("(Cobalt did not answer in time: retrying).");
   });
 
   it("always gives a non-empty title", () => {
@@ -218,5 +224,26 @@ describe("badgeFor", () => {
         expect(badge.title.startsWith(`${APP_NAME}: `)).toBe(true);
       }
     }
+  });
+});
+
+describe("badgeFor in other languages", () => {
+  it("words the same stored status in German and Japanese, with their plurals and clock times", () => {
+    const status = withData();
+    const time = (t: typeof de) => t.time(NOW - 10 * 60_000);
+    expect(badgeIn(settings, status, NOW, de).title).toBe(
+      `Cobalt-Integrationsstatus: 3 Apps in 2 verknüpften Konten müssen erneut authentifiziert werden (geprüft um ${time(de)}).`,
+    );
+    expect(badgeIn(settings, status, NOW, ja).title).toBe(`Cobalt 連携ステータス：リンクされたアカウント 2 件で、アプリ 3 件の再認証が必要です（${time(ja)} に確認）。`);
+    const one = withData({ accounts: [account("a1", { reauth: [hubspot] })] });
+    expect(badgeIn(settings, one, NOW, de).title).toContain("1 App in 1 verknüpften Konto muss erneut authentifiziert werden");
+  });
+
+  it("words a stored failure in the language of the moment", () => {
+    const failed = withData({ error: { kind: "server", at: NOW - 1000, status: 500, detail: "Something broke" } });
+    expect(badgeIn(settings, failed, NOW, de).title).toBe(
+      `Cobalt-Integrationsstatus: Der Server von Cobalt meldet Fehler: neuer Versuch folgt. Zuletzt bekannt: 3 Apps in 2 verknüpften Konten müssen erneut authentifiziert werden (geprüft um ${de.time(NOW - 10 * 60_000)}).`,
+    );
+    expect(badgeIn(settings, failed, NOW, en).title).toContain("Cobalt's server is failing: retrying. Last known:");
   });
 });

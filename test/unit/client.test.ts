@@ -267,22 +267,19 @@ describe("listApplications", () => {
     ["a number", 3],
   ])("refuses a body that is %s with bad-response", async (_label, body) => {
     const error = await kindOf(() => jsonResponse(body));
-    expect(error.kind).toBe("bad-response");
-    expect(error.message).toMatch(/not a list/);
+    expect(error.params).toEqual({ cause: "not-a-list" });
   });
 
   it("refuses a 200 that is not JSON with bad-response", async () => {
     const error = await kindOf(() => textResponse("<html><body>Login</body></html>", 200, { "content-type": "text/html" }));
     expect(error.kind).toBe("bad-response");
-    expect(error.status).toBe(200);
-    expect(error.message).toContain("not JSON");
-    expect(error.message).toContain("<html><body>Login</body></html>");
+    expect(error.params).toEqual({ cause: "not-json", status: 200, detail: "<html><body>Login</body></html>" });
   });
 
   it("refuses an empty 200 with bad-response", async () => {
     const error = await kindOf(() => textResponse("", 200));
     expect(error.kind).toBe("bad-response");
-    expect(error.message).toContain("an empty answer");
+    expect(error.params).toEqual({ cause: "not-json", status: 200, detail: undefined });
   });
 });
 
@@ -295,26 +292,25 @@ describe("HTTP failures", () => {
       ),
     );
     expect(error.kind).toBe("unauthorized");
-    expect(error.status).toBe(401);
-    expect(error.message).toBe('Cobalt rejected the API key (HTTP 401): "Invalid Credentials".');
+    expect(error.params).toEqual({ status: 401, detail: "Invalid Credentials" });
   });
 
   it("401 with the v3 body (`error` instead of `error_code`) still quotes the message", async () => {
     const error = await kindOf(() => jsonResponse({ status_code: 401, http_error_type: "UNAUTHORIZED", error: "SERVER_ERROR", message: "Invalid Credentials" }, 401));
     expect(error.kind).toBe("unauthorized");
-    expect(error.message).toContain('"Invalid Credentials"');
+    expect(error.params.detail).toBe("Invalid Credentials");
   });
 
   it("falls back to the error code when the body has no message", async () => {
     const error = await kindOf(() => jsonResponse({ status_code: 401, error: "INVALID_TOKEN" }, 401));
-    expect(error.message).toBe('Cobalt rejected the API key (HTTP 401): "INVALID_TOKEN".');
+    expect(error.params).toEqual({ status: 401, detail: "INVALID_TOKEN" });
   });
 
   it("a plain 403 is forbidden", async () => {
     const error = await kindOf(() => jsonResponse({ status_code: 403, message: "Role lacks access to applications" }, 403));
     expect(error.kind).toBe("forbidden");
     expect(error.status).toBe(403);
-    expect(error.message).toContain("Role lacks access to applications");
+    expect(error.params.detail).toBe("Role lacks access to applications");
     expect(error.retryAfterMs).toBeUndefined();
   });
 
@@ -359,27 +355,26 @@ describe("HTTP failures", () => {
       jsonResponse({ status_code: 404, http_error_type: "NOT_FOUND", error_code: "SERVER_ERROR", message, request_id: "fb5f19cb" }, 404),
     );
     expect(error.kind).toBe("not-found");
-    expect(error.status).toBe(404);
-    expect(error.message).toBe(`Not found (HTTP 404): "${message}".`);
+    expect(error.params).toEqual({ status: 404, detail: message });
   });
 
   it.each([500, 502, 503])("%i with an HTML body is server, saying the answer was not JSON", async (status) => {
     const error = await kindOf(() => textResponse("<html><head><title>502 Bad Gateway</title></head></html>", status, { "content-type": "text/html" }));
     expect(error.kind).toBe("server");
-    expect(error.status).toBe(status);
-    expect(error.message).toBe(`Cobalt's server failed (HTTP ${status}) (the answer was not Cobalt's JSON; a proxy or gateway may be failing).`);
+    // No words of Cobalt's: what says the answer came from a proxy or gateway (core/error-text.ts).
+    expect(error.params).toEqual({ status, detail: undefined });
   });
 
   it("500 with Cobalt's JSON quotes its message", async () => {
     const error = await kindOf(() => jsonResponse({ status_code: 500, http_error_type: "INTERNAL_SERVER_ERROR", message: "Something broke" }, 500));
     expect(error.kind).toBe("server");
-    expect(error.message).toBe('Cobalt\'s server failed (HTTP 500): "Something broke".');
+    expect(error.params).toEqual({ status: 500, detail: "Something broke" });
   });
 
   it("400 is bad-request", async () => {
     const error = await kindOf(() => jsonResponse({ status_code: 400, message: "linked_account_id is required" }, 400));
     expect(error.kind).toBe("bad-request");
-    expect(error.message).toContain("linked_account_id is required");
+    expect(error.params).toEqual({ status: 400, detail: "linked_account_id is required" });
   });
 });
 
@@ -431,15 +426,14 @@ describe("redirects", () => {
     const { client, requests } = clientWith(() => opaqueRedirect());
     const error = await failure(client.listApplications("acct-1"));
     expect(error.kind).toBe("redirected");
-    expect(error.message).toBe("The API base URL answered with a redirect to another address. The extension does not follow it, so the key was not sent there.");
+    expect(error.params).toEqual({ status: undefined, origin: undefined });
     expect(requests).toHaveLength(1);
   });
 
   it.each([301, 302, 307, 308])("names a %i answer (fetch outside a browser hands it over) as redirected, saying where to", async (status) => {
     const error = await kindOf(() => textResponse("", status, { location: "https://login.hotel-wifi.test/portal?next=x" }));
     expect(error.kind).toBe("redirected");
-    expect(error.status).toBe(status);
-    expect(error.message).toBe("The API base URL answered with a redirect to https://login.hotel-wifi.test. The extension does not follow it, so the key was not sent there.");
+    expect(error.params).toEqual({ status, origin: "https://login.hotel-wifi.test" });
   });
 });
 
@@ -467,7 +461,7 @@ describe("answer size", () => {
     const { body, seen } = endless();
     const error = await kindOf(() => new Response(body, { status: 200, headers: { "content-type": "application/json" } }));
     expect(error.kind).toBe("bad-response");
-    expect(error.message).toBe("Cobalt's answer was larger than 10 MB, more than any answer of this API should be; it was not read (a proxy may be misbehaving).");
+    expect(error.params).toEqual({ cause: "too-large", status: 200, megabytes: 10 });
     expect(seen.cancelled).toBe(true);
     // Streams read a chunk or two ahead; what matters is that reading stopped near the cap.
     expect(seen.bytes).toBeLessThanOrEqual(MAX_BODY_BYTES + 2 * 256 * 1024);
@@ -476,15 +470,14 @@ describe("answer size", () => {
   it("refuses an answer whose Content-Length is past the cap without reading it", async () => {
     const { body, seen } = endless();
     const error = await kindOf(() => new Response(body, { status: 200, headers: { "content-length": String(MAX_BODY_BYTES + 1) } }));
-    expect(error.kind).toBe("bad-response");
-    expect(error.message).toContain("larger than 10 MB");
+    expect(error.params).toMatchObject({ cause: "too-large", megabytes: 10 });
     expect(seen.bytes).toBeLessThanOrEqual(256 * 1024);
   });
 
   it("caps error answers too", async () => {
     const { body, seen } = endless();
     const error = await kindOf(() => new Response(body, { status: 502 }));
-    expect(error.message).toContain("larger than 10 MB");
+    expect(error.params).toEqual({ cause: "too-large", status: 502, megabytes: 10 });
     expect(seen.cancelled).toBe(true);
   });
 
@@ -617,7 +610,7 @@ describe("listLinkedAccounts", () => {
     const { client } = clientWith(() => jsonResponse(body));
     const error = await failure(client.listLinkedAccounts(1, 10));
     expect(error.kind).toBe("bad-response");
-    expect(error.message).toMatch(/^Cobalt's answer for the page of linked accounts did not have the documented shape/);
+    expect(error.params).toMatchObject({ cause: "bad-shape", answer: "linked-accounts" });
   });
 });
 
@@ -636,7 +629,7 @@ describe("reconnect calls", () => {
     const { client } = clientWith(() => jsonResponse({ url: "https://x.test" }));
     const error = await failure(client.getOAuthUrl("hubspot", "acct-1"));
     expect(error.kind).toBe("bad-response");
-    expect(error.message).toBe('Cobalt\'s answer for the OAuth URL answer did not have the documented shape at "auth_url".');
+    expect(error.params).toEqual({ cause: "bad-shape", answer: "oauth-url", path: "auth_url" });
   });
 
   it("createSessionToken POSTs the linked account as JSON with the key", async () => {

@@ -25,16 +25,23 @@ describe("ErrorKind policy", () => {
 
 describe("ApiError", () => {
   it("carries kind, status and Retry-After", () => {
-    const error = new ApiError("rate-limited", "slow down", 429, 7000);
+    const error = new ApiError("rate-limited", { status: 429, retryAfterMs: 7000 });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("ApiError");
-    expect([error.kind, error.message, error.status, error.retryAfterMs]).toEqual(["rate-limited", "slow down", 429, 7000]);
+    expect([error.kind, error.status, error.retryAfterMs]).toEqual(["rate-limited", 429, 7000]);
+    expect(error.info(5)).toEqual({ kind: "rate-limited", status: 429, retryAfterMs: 7000, at: 5 });
+  });
+
+  it("stores kind, time and the parameters there are, never a sentence", () => {
+    const error = new ApiError("redirected", { status: undefined, origin: "https://login.test" });
+    expect(error.info(5)).toEqual({ kind: "redirected", origin: "https://login.test", at: 5 });
+    expect(Object.keys(error.info(5))).not.toContain("status");
   });
 });
 
 describe("toApiError", () => {
   it("passes an ApiError through unchanged", () => {
-    const error = new ApiError("server", "x", 500);
+    const error = new ApiError("server", { status: 500 });
     expect(toApiError(error)).toBe(error);
   });
 
@@ -42,8 +49,8 @@ describe("toApiError", () => {
   it("turns an exception that is not an ApiError into an unexpected failure, never a network one", () => {
     const bug = toApiError(new TypeError("Cannot read properties of undefined (reading 'slug')"));
     expect(bug.kind).toBe("unexpected");
-    expect(bug.message).toBe("Something went wrong inside the extension: Cannot read properties of undefined (reading 'slug')");
-    expect(toApiError("plain")).toMatchObject({ kind: "unexpected", message: "Something went wrong inside the extension: plain" });
+    expect(bug.params).toEqual({ detail: "Cannot read properties of undefined (reading 'slug')" });
+    expect(toApiError("plain").info(1)).toEqual({ kind: "unexpected", detail: "plain", at: 1 });
     expect(toApiError(undefined).kind).toBe("unexpected");
   });
 
@@ -54,6 +61,6 @@ describe("toApiError", () => {
   ])("names a full storage (%s) as such", (_label, error) => {
     const failure = toApiError(error);
     expect(failure.kind).toBe("storage");
-    expect(failure.message).toMatch(/^The browser refused to store the results: /);
+    expect(failure.params).toEqual({ detail: error.message });
   });
 });

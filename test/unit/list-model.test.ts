@@ -6,7 +6,7 @@ import { account, makeSettings, makeStatus } from "./support/fixtures.ts";
 const HUBSPOT = { slug: "hubspot", name: "HubSpot" };
 const SLACK = { slug: "slack", name: "Slack" };
 const GMAIL = { slug: "google_mail", name: "Gmail" };
-const NOT_FOUND = { kind: "not-found" as const, message: "no such account", at: 5 };
+const NOT_FOUND = { kind: "not-found" as const, at: 5 };
 
 function status(overrides: Partial<Status> = {}): Status {
   return makeStatus(makeSettings(), {
@@ -44,8 +44,8 @@ describe("buildListModel", () => {
   });
 
   it("keeps an account with apps and an error, showing both", () => {
-    const model = buildListModel(status({ accounts: [account("a", { reauth: [SLACK], error: { kind: "server", message: "502", at: 9 } })] }), "");
-    expect(model.groups).toEqual([{ id: "a", label: "a", apps: [SLACK], error: { kind: "server", message: "502", at: 9 } }]);
+    const model = buildListModel(status({ accounts: [account("a", { reauth: [SLACK], error: { kind: "server", at: 9 } })] }), "");
+    expect(model.groups).toEqual([{ id: "a", label: "a", apps: [SLACK], error: { kind: "server", at: 9 } }]);
   });
 
   it("uses the listing's total for accounts watched when known", () => {
@@ -86,7 +86,7 @@ describe("buildListModel", () => {
   });
 
   describe("when the whole check failed, shown once in the banner", () => {
-    const SERVER = { kind: "server" as const, message: "Cobalt's server answered HTTP 500.", at: 9 };
+    const SERVER = { kind: "server" as const, status: 500, at: 9 };
 
     it("does not repeat the banner's failure under each account", () => {
       const failedAll = status({
@@ -106,7 +106,7 @@ describe("buildListModel", () => {
     });
 
     it("keeps an account's failure that says something else, even of the same kind", () => {
-      const other = { kind: "server" as const, message: "Cobalt's server answered HTTP 503.", at: 9 };
+      const other = { kind: "server" as const, status: 503, at: 9 };
       const model = buildListModel(status({ error: SERVER, accounts: [account("a", { reauth: [SLACK], error: other })] }), "", SERVER);
       expect(model.groups[0]?.error).toEqual(other);
     });

@@ -65,16 +65,16 @@ describe("reconnectLink", () => {
   it.each<ErrorKind>(["not-found", "bad-request", "server", "bad-response", "forbidden", "timeout"])(
     "falls back to the portal when the OAuth link fails with %s",
     async (kind) => {
-      const { client } = fakeClient(new ApiError(kind, kind));
+      const { client } = fakeClient(new ApiError(kind));
       expect((await reconnectLink(client, { slug: "hubspot", authType: "oauth2" }, "acct-1")).via).toBe("portal");
     },
   );
 
   it.each<ErrorKind>(["unauthorized", "network", "permission"])("says %s once instead of trying the portal", async (kind) => {
-    const { client, calls } = fakeClient(new ApiError(kind, `failed: ${kind}`));
+    const failure = new ApiError(kind, { status: 401 });
+    const { client, calls } = fakeClient(failure);
     const error = await rejection(reconnectLink(client, { slug: "hubspot", authType: "oauth2" }, "acct-1"));
-    expect(error.kind).toBe(kind);
-    expect(error.message).toBe(`failed: ${kind}`);
+    expect(error).toBe(failure);
     expect(calls).toEqual(["oauth:hubspot:acct-1"]);
   });
 
@@ -82,11 +82,11 @@ describe("reconnectLink", () => {
     const { client } = fakeClient("https://unused.test", "t", "data:text/html,<script>alert(1)</script>");
     const error = await rejection(reconnectLink(client, { slug: "netsuite", authType: "keybased" }, "acct-1"));
     expect(error.kind).toBe("bad-response");
-    expect(error.message).toBe("Cobalt returned a reconnect link that is not a web address (http or https), so it was not opened.");
+    expect(error.params).toEqual({ cause: "not-web-link" });
   });
 
   it("passes a session token failure on", async () => {
-    const { client, calls } = fakeClient("https://unused.test", new ApiError("not-found", "no such account"));
+    const { client, calls } = fakeClient("https://unused.test", new ApiError("not-found"));
     const error = await rejection(reconnectLink(client, { slug: "netsuite" }, "acct-9"));
     expect(error.kind).toBe("not-found");
     expect(calls).toEqual(["token:acct-9"]);

@@ -9,7 +9,7 @@ const TRIGGERS: Trigger[] = ["alarm", "retry", "refresh", "settings", "startup"]
 const settings = makeSettings();
 
 function errored(kind: ErrorKind, backoffMs?: number, source?: string): Status {
-  const status = makeStatus(settings, { error: { kind, message: kind, at: NOW - 1 } });
+  const status = makeStatus(settings, { error: { kind, at: NOW - 1 } });
   if (backoffMs !== undefined) status.backoff = { failures: 1, notBefore: NOW + backoffMs };
   if (source !== undefined) status.source = source;
   return status;
@@ -115,7 +115,7 @@ describe("shouldCheck", () => {
 });
 
 describe("nextBackoff", () => {
-  const server = new ApiError("server", "HTTP 500", 500);
+  const server = new ApiError("server", { status: 500 });
   const half = () => 0.5;
 
   it("starts at 30 s and doubles (interval 1 minute, no jitter)", () => {
@@ -158,25 +158,25 @@ describe("nextBackoff", () => {
   });
 
   it("honours Retry-After exactly, without jitter, and remembers that Cobalt asked for it", () => {
-    const limited = new ApiError("rate-limited", "slow down", 429, 7000);
+    const limited = new ApiError("rate-limited", { status: 429, retryAfterMs: 7000 });
     expect(nextBackoff(undefined, limited, 5, NOW, () => 0)).toEqual({ failures: 1, notBefore: NOW + 7000, retryAfterUntil: NOW + 7000, throttledAt: NOW });
     expect(nextBackoff({ failures: 3, notBefore: 0 }, limited, 5, NOW, () => 0.9)).toEqual({ failures: 4, notBefore: NOW + 7000, retryAfterUntil: NOW + 7000, throttledAt: NOW });
   });
 
   it("backs off a rate limit without Retry-After like any transient failure, noting when it was throttled", () => {
-    const limited = new ApiError("rate-limited", "slow down", 429);
+    const limited = new ApiError("rate-limited", { status: 429 });
     expect(nextBackoff(undefined, limited, 5, NOW, half)).toEqual({ failures: 1, notBefore: NOW + 30_000, throttledAt: NOW });
   });
 
   it.each<ErrorKind>(["unauthorized", "forbidden", "not-found", "bad-request", "not-set-up", "permission"])(
     "is undefined for %s",
     (kind) => {
-      expect(nextBackoff({ failures: 2, notBefore: NOW }, new ApiError(kind, kind), 5, NOW, half)).toBeUndefined();
+      expect(nextBackoff({ failures: 2, notBefore: NOW }, new ApiError(kind), 5, NOW, half)).toBeUndefined();
     },
   );
 
   it.each<ErrorKind>(["server", "timeout", "network", "bad-response", "unexpected", "storage", "redirected"])("is set for %s", (kind) => {
-    expect(nextBackoff(undefined, new ApiError(kind, kind), 5, NOW, half)).toEqual({ failures: 1, notBefore: NOW + 30_000 });
+    expect(nextBackoff(undefined, new ApiError(kind), 5, NOW, half)).toEqual({ failures: 1, notBefore: NOW + 30_000 });
   });
 });
 
@@ -230,7 +230,7 @@ describe("shouldCheck when the popup opens", () => {
 
 describe("Refresh after a rate limit", () => {
   function limited(backoff: Backoff, at = NOW): Status {
-    return makeStatus(settings, { error: { kind: "rate-limited", message: "slow down", at }, backoff });
+    return makeStatus(settings, { error: { kind: "rate-limited", at }, backoff });
   }
 
   it("is held for as long as Cobalt's Retry-After asked, however long", () => {

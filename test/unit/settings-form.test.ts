@@ -10,7 +10,9 @@ import {
   type FormErrors,
   type SettingsForm,
 } from "../../src/core/settings-form.ts";
+import { problemText } from "../../src/core/problems.ts";
 import type { Settings } from "../../src/core/settings.ts";
+import { de, en, ja } from "./support/i18n.ts";
 
 const VALID: SettingsForm = {
   apiKey: "tk_0123456789abcdef",
@@ -20,10 +22,15 @@ const VALID: SettingsForm = {
   requestsPerMinute: "120",
 };
 
-function errorsFor(patch: Partial<SettingsForm>): FormErrors {
+function problemsFor(patch: Partial<SettingsForm>): FormErrors {
   const result = validateForm({ ...VALID, ...patch });
   if (result.ok) throw new Error("expected the form to be refused");
   return result.errors;
+}
+
+/** What the options page says under each refused field, in English. */
+function errorsFor(patch: Partial<SettingsForm>): Partial<Record<keyof SettingsForm, string>> {
+  return Object.fromEntries(Object.entries(problemsFor(patch)).map(([field, problem]) => [field, problemText(en, problem)]));
 }
 
 const MESSAGES = {
@@ -31,7 +38,7 @@ const MESSAGES = {
   keySpaces: "The API key contains spaces or line breaks; copy it again from the Cobalt dashboard.",
   keyChars: "The API key contains characters that cannot be sent to the API (it may have been pasted with typographic quotes).",
   interval: "Choose a whole number of minutes from 1 to 60.",
-  budget: "Choose a whole number of requests per minute from 10 to 1200.",
+  budget: "Choose a whole number of requests per minute from 10 to 1,200.",
 };
 
 describe("validateForm", () => {
@@ -119,6 +126,16 @@ describe("validateForm", () => {
 
   it.each(["", "9", "1201", "60.5", "-120", "lots"])("refuses the request budget %j", (requestsPerMinute) => {
     expect(errorsFor({ requestsPerMinute })).toEqual({ requestsPerMinute: MESSAGES.budget });
+  });
+
+  it("says what is wrong as data, worded in the page's language", () => {
+    expect(problemsFor({ apiKey: "", intervalMinutes: "0" })).toEqual({ apiKey: { code: "key-missing" }, intervalMinutes: { code: "interval-range", min: 1, max: 60 } });
+    const problems = problemsFor({ requestsPerMinute: "0", linkedAccountIds: "acct\u00072" });
+    expect(problemText(de, problems.requestsPerMinute!)).toBe("Wählen Sie eine ganze Zahl von Anfragen pro Minute zwischen 10 und 1.200.");
+    expect(problemText(de, problems.linkedAccountIds!)).toBe("Die ID des verknüpften Kontos „acct\u00072“ enthält ein Steuerzeichen.");
+    expect(problemText(ja, { code: "permission-denied", origin: "https://cobalt.example.com" })).toBe(
+      "拡張機能が https://cobalt.example.com にアクセスするには許可が必要です。もう一度［保存］をクリックして許可してください。",
+    );
   });
 
   it("reports every bad field at once", () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { noticeText, type Notice } from "../../src/core/notices.ts";
+import { de, en } from "./support/i18n.ts";
 import {
   BUDGET,
   DEFAULT_BASE_URL,
@@ -22,6 +24,11 @@ const STORED: Settings = {
   intervalMinutes: 10,
   requestsPerMinute: 60,
 };
+
+/** The notices as the pages show them, in English. */
+function words(notices: Notice[]): string[] {
+  return notices.map((notice) => noticeText(en, notice));
+}
 
 function notice(label: string): string {
   return `The saved "${label}" could not be read and was reset to its default. Check it in Options and save.`;
@@ -58,7 +65,7 @@ describe("parseStoredSettings", () => {
   ])("gives the defaults with one notice for %s", (_label, raw) => {
     const parsed = parseStoredSettings(raw);
     expect(parsed.settings).toEqual(DEFAULT_SETTINGS);
-    expect(parsed.notices).toEqual(["The saved settings could not be read, so the defaults are in use. Enter your settings again and save."]);
+    expect(words(parsed.notices)).toEqual(["The saved settings could not be read, so the defaults are in use. Enter your settings again and save."]);
   });
 
   it("reads back what serializeSettings wrote", () => {
@@ -87,7 +94,7 @@ describe("parseStoredSettings", () => {
   ])("a corrupted %s (%j) falls back alone, with one notice naming it", (field, bad, label) => {
     const parsed = parseStoredSettings({ ...serializeSettings(STORED), [field]: bad });
     expect(parsed.settings).toEqual({ ...STORED, [field]: DEFAULT_SETTINGS[field] });
-    expect(parsed.notices).toEqual([notice(label)]);
+    expect(words(parsed.notices)).toEqual([notice(label)]);
   });
 
   it.each<[string, string]>([
@@ -100,13 +107,27 @@ describe("parseStoredSettings", () => {
   ])("a stored base URL that may not be used (%j) falls back alone, with a notice saying why", (bad, why) => {
     const parsed = parseStoredSettings({ ...serializeSettings(STORED), baseUrl: bad });
     expect(parsed.settings).toEqual({ ...STORED, baseUrl: DEFAULT_BASE_URL });
-    expect(parsed.notices).toEqual([`The saved "API base URL" was reset to its default: ${why} Check it in Options and save.`]);
+    expect(words(parsed.notices)).toEqual([`The saved "API base URL" was reset to its default: ${why} Check it in Options and save.`]);
   });
 
   it("keeps a stored plain-http base URL on this computer", () => {
     for (const baseUrl of ["http://127.0.0.1:8787", "http://localhost:8787", "http://[::1]:8787"]) {
       expect(parseStoredSettings({ ...serializeSettings(STORED), baseUrl })).toEqual({ settings: { ...STORED, baseUrl }, notices: [] });
     }
+  });
+
+  it("keeps notices as data, worded when shown in the language of the moment", () => {
+    const parsed = parseStoredSettings({ schemaVersion: 2, apiKey: 42, baseUrl: "http://cobalt.example.com" });
+    expect(parsed.notices).toEqual([
+      { code: "field-reset", field: "apiKey" },
+      { code: "field-reset", field: "baseUrl", problem: { code: "url-http-remote", host: "cobalt.example.com" } },
+    ]);
+    expect(noticeText(de, parsed.notices[0]!)).toBe(
+      "Der gespeicherte Wert für „API-Schlüssel“ konnte nicht gelesen werden und wurde auf den Standardwert zurückgesetzt. Prüfen Sie ihn in den Optionen und speichern Sie.",
+    );
+    expect(noticeText(de, { code: "settings-unreadable" })).toBe(
+      "Die gespeicherten Einstellungen konnten nicht gelesen werden, daher gelten die Standardwerte. Geben Sie Ihre Einstellungen erneut ein und speichern Sie sie.",
+    );
   });
 
   it("gives one notice per corrupted field", () => {
@@ -175,7 +196,7 @@ describe("parseStoredSettings", () => {
   it("does not reinterpret a string in the current version: that is damage", () => {
     const parsed = parseStoredSettings({ ...serializeSettings(STORED), linkedAccountIds: "acct-1" });
     expect(parsed.settings.linkedAccountIds).toEqual([]);
-    expect(parsed.notices).toEqual([notice("Linked account IDs")]);
+    expect(words(parsed.notices)).toEqual([notice("Linked account IDs")]);
   });
 
   it("ignores unknown stored fields", () => {
@@ -250,11 +271,11 @@ describe("linkedAccountIdProblem", () => {
 
   it("refuses ids longer than 200 characters, quoting their start", () => {
     const id = "abcdefghijklmnopqrstuvwxyz".repeat(8).slice(0, 201);
-    expect(linkedAccountIdProblem(id)).toBe('The linked account ID "abcdefghijklmnopqrst…" is longer than 200 characters.');
+    expect(linkedAccountIdProblem(id)).toEqual({ code: "id-too-long", start: "abcdefghijklmnopqrst", max: 200 });
   });
 
   it.each(["a\u0000b", "a\u0007b", "a\u001fb", "a\u007fb"])("refuses control characters (%j)", (id) => {
-    expect(linkedAccountIdProblem(id)).toBe(`The linked account ID "${id}" contains a control character.`);
+    expect(linkedAccountIdProblem(id)).toEqual({ code: "id-control", id });
   });
 });
 

@@ -12,14 +12,14 @@ import {
   type Status,
 } from "../../src/core/status.ts";
 
-const STATUS_NOTICE = "The stored check results could not be read and were set aside; the next check rebuilds them.";
-const HEALTHY_NOTICE = "The stored list of healthy apps could not be read; the next check rebuilds it.";
+const STATUS_NOTICE = { code: "results-unreadable" };
+const HEALTHY_NOTICE = { code: "healthy-unreadable" };
 
 const FULL: Status = {
   schemaVersion: STATUS_VERSION,
   source: "1a2b3c4d",
   checkedAt: 1_700_000_000_000,
-  error: { kind: "server", message: "HTTP 502", at: 1_700_000_000_500 },
+  error: { kind: "server", status: 502, detail: "Bad gateway", at: 1_700_000_000_500 },
   accounts: [
     {
       id: "acct-1",
@@ -29,13 +29,13 @@ const FULL: Status = {
       healthyCount: 2,
       skipped: 1,
     },
-    { id: "acct-2", reauth: [], healthyCount: 0, error: { kind: "not-found", message: "no such account", at: 1 } },
+    { id: "acct-2", reauth: [], healthyCount: 0, error: { kind: "not-found", status: 404, cause: "no-account", accountId: "acct-2", at: 1 } },
   ],
   accountsTotal: 2,
   backoff: { failures: 2, notBefore: 1_700_000_300_000 },
   fullCheckCursor: 1,
   cycle: 7,
-  notice: { kind: "bad-response", message: "listing changed", at: 2 },
+  notes: [{ code: "listing-changed" }, { code: "accounts-skipped", count: 2 }],
   lastRun: { ms: 1500, requests: 3 },
 };
 
@@ -51,6 +51,28 @@ describe("parseStoredStatus", () => {
     expect(parsed.notice).toBeUndefined();
   });
 
+  it("reads errors an older version stored with an English sentence: the sentence is dropped, kind and time kept", () => {
+    const older = {
+      schemaVersion: 1,
+      source: "x",
+      accounts: [{ id: "a", reauth: [], healthyCount: 0, error: { kind: "not-found", message: 'Cobalt has no linked account "a"…', at: 3 } }],
+      error: { kind: "server", message: "Cobalt's server failed (HTTP 502).", at: 4 },
+      notice: { kind: "bad-response", message: "The list of linked accounts changed while it was being read…", at: 5 },
+      notes: [{ code: "listing-changed" }],
+    };
+    const parsed = parseStoredStatus(older);
+    expect(parsed.notice).toBeUndefined();
+    expect(parsed.value.error).toEqual({ kind: "server", at: 4 });
+    expect(parsed.value.accounts[0]!.error).toEqual({ kind: "not-found", at: 3 });
+    expect(parsed.value).not.toHaveProperty("notice");
+    expect(parsed.value.notes).toEqual([{ code: "listing-changed" }]);
+  });
+
+  it("drops a cause or answer it does not know (a later version's), keeping the rest of the error", () => {
+    const later = { schemaVersion: 1, source: "x", accounts: [], error: { kind: "bad-response", cause: "cosmic-rays", answer: "telepathy", status: 200, at: 4 } };
+    expect(parseStoredStatus(later).value.error).toEqual({ kind: "bad-response", status: 200, at: 4 });
+  });
+
   it("accepts a minimal status", () => {
     const minimal = { schemaVersion: 1, source: "", accounts: [] };
     expect(parseStoredStatus(minimal)).toEqual({ value: minimal });
@@ -64,7 +86,7 @@ describe("parseStoredStatus", () => {
     ["accounts that are not a list", { schemaVersion: 1, source: "x", accounts: {} }],
     ["an account without reauth", { schemaVersion: 1, source: "x", accounts: [{ id: "a", healthyCount: 0 }] }],
     ["an app record without a name", { schemaVersion: 1, source: "x", accounts: [{ id: "a", healthyCount: 0, reauth: [{ slug: "s" }] }] }],
-    ["an unknown error kind", { schemaVersion: 1, source: "x", accounts: [], error: { kind: "exploded", message: "m", at: 1 } }],
+    ["an unknown error kind", { schemaVersion: 1, source: "x", accounts: [], error: { kind: "exploded", at: 1 } }],
     ["a string schemaVersion", { schemaVersion: "1", source: "x", accounts: [] }],
   ])("sets aside %s with a notice", (_label, raw) => {
     expect(parseStoredStatus(raw)).toEqual({ value: EMPTY_STATUS, notice: STATUS_NOTICE });
@@ -101,7 +123,7 @@ describe("counting", () => {
       ...EMPTY_STATUS,
       accounts: [
         { id: "a", reauth: [{ slug: "x", name: "X" }, { slug: "y", name: "Y" }], healthyCount: 1 },
-        { id: "b", reauth: [], healthyCount: 3, error: { kind: "timeout", message: "t", at: 1 } },
+        { id: "b", reauth: [], healthyCount: 3, error: { kind: "timeout", at: 1 } },
         { id: "c", reauth: [{ slug: "z", name: "Z" }], healthyCount: 0 },
       ],
     };

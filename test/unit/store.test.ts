@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AppRecord } from "../../src/core/records.ts";
-import { EMPTY_STATUS, HEALTHY_NOTICE, STATUS_NOTICE, STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } from "../../src/core/status.ts";
+import { EMPTY_STATUS, HEALTHY_NOTICE, STATUS_NOTICE, STATUS_VERSION, type ErrorInfo, type AccountStatus, type HealthyApps, type Status } from "../../src/core/status.ts";
 import { FORMAT_VERSION, decodeResults, encodeResults, planResultsWrite, type StoredItems } from "../../src/core/store/codec.ts";
 import { isResultsKey, resultKeys } from "../../src/core/store/keys.ts";
 import { shardOf } from "../../src/core/store/shards.ts";
@@ -51,18 +51,18 @@ const FULL: Status = {
   schemaVersion: STATUS_VERSION,
   source: "1a2b3c4d",
   checkedAt: T1,
-  error: { kind: "server", message: "HTTP 502", at: T1 + 500 },
+  error: { kind: "server", status: 502, at: T1 + 500 },
   accounts: [
     { id: "acct-1", name: "Acme", checkedAt: T1, reauth: [slack], healthyCount: 2, skipped: 1 },
-    { id: "acct-2", reauth: [], healthyCount: 0, error: { kind: "not-found", message: "no such account", at: 1 } },
-    { id: "acct-3", name: "Globex", checkedAt: T1 - 60_000, reauth: [hubspot, slack], healthyCount: 5, error: { kind: "timeout", message: "slow", at: T1 } },
-    { id: "acct-4", name: "Initech", checkedAt: T1, reauth: [], healthyCount: 1, error: { kind: "timeout", message: "slow", at: T1 } },
+    { id: "acct-2", reauth: [], healthyCount: 0, error: { kind: "not-found", status: 404, cause: "no-account", accountId: "acct-2", at: 1 } },
+    { id: "acct-3", name: "Globex", checkedAt: T1 - 60_000, reauth: [hubspot, slack], healthyCount: 5, error: { kind: "timeout", seconds: 20, at: T1 } },
+    { id: "acct-4", name: "Initech", checkedAt: T1, reauth: [], healthyCount: 1, error: { kind: "timeout", seconds: 20, at: T1 } },
   ],
   accountsTotal: 4,
   backoff: { failures: 2, notBefore: T1 + 300_000 },
   fullCheckCursor: 1,
   cycle: 7,
-  notice: { kind: "bad-response", message: "listing changed", at: 2 },
+  notes: [{ code: "accounts-skipped", count: 1 }],
   lastRun: { ms: 1500, requests: 3 },
 };
 const FULL_HEALTHY: HealthyApps = { "acct-1": [drive, hubspot], "acct-2": [], "acct-3": [drive], "acct-4": [drive] };
@@ -166,7 +166,7 @@ describe("stored results, format 2", () => {
 
   it("keeps each account's stored healthy apps when saved without them (a failed check)", () => {
     const raw = save({}, FULL, FULL_HEALTHY);
-    const failed: Status = { ...FULL, error: { kind: "network", message: "offline", at: T2 } };
+    const failed: Status = { ...FULL, error: { kind: "network", at: T2 } };
     const after = save(raw, failed);
     expect(decodeResults(after).healthy).toEqual(decodeResults(raw).healthy);
     expect(decodeResults(after).status).toEqual(failed);
@@ -206,7 +206,7 @@ describe("reading damaged or unfamiliar stored results", () => {
     const decoded = decodeResults(raw);
     expect(decoded.status.accounts).toHaveLength(3000 - lost);
     expect(decoded.status.checkedAt).toBe(T1);
-    expect(decoded.notice).toBe(`The stored check results of ${lost} linked accounts could not be read and were set aside; the next check rebuilds them.`);
+    expect(decoded.notice).toEqual({ code: "accounts-unreadable", count: lost });
     expect(decoded.healthyNotice).toBe(HEALTHY_NOTICE);
     // The next write rewrites it.
     expect(Object.keys(planResultsWrite(raw, org(3000).status, org(3000).healthy).set)).toContain(key);
@@ -224,7 +224,7 @@ describe("reading damaged or unfamiliar stored results", () => {
     damage(raw);
     const decoded = decodeResults(raw);
     expect(decoded.status.accounts.length).toBe(3000 - (good()[KEYS.shard(2)] as unknown[]).length);
-    expect(decoded.notice).toMatch(/could not be read/);
+    expect(decoded.notice).toEqual({ code: "accounts-unreadable", count: (good()[KEYS.shard(2)] as unknown[]).length });
   });
 
   it.each<[string, (raw: StoredItems) => void]>([
@@ -232,7 +232,7 @@ describe("reading damaged or unfamiliar stored results", () => {
     ["a header without a shard count", (raw) => delete (raw[KEYS.header] as Record<string, unknown>).shards],
     ["a shard count that is not a power of two", (raw) => ((raw[KEYS.header] as Record<string, unknown>).shards = 3)],
     ["a header written by a newer version", (raw) => ((raw[KEYS.header] as Record<string, unknown>).v = FORMAT_VERSION + 1)],
-    ["an unknown error kind in the header", (raw) => ((raw[KEYS.header] as Record<string, unknown>).error = { kind: "exploded", message: "m", at: 1 })],
+    ["an unknown error kind in the header", (raw) => ((raw[KEYS.header] as Record<string, unknown>).error = { kind: "exploded", at: 1 })],
     ["a damaged catalog", (raw) => (raw[KEYS.catalog] = { apps: "many" })],
   ])("%s sets the whole result aside, with a notice", (_label, damage) => {
     const raw = good();
@@ -246,6 +246,20 @@ describe("reading damaged or unfamiliar stored results", () => {
     const decoded = decodeResults(raw);
     expect(decoded.notice).toBeUndefined();
     expect(decoded.status.accounts.map((a) => a.id).sort()).toEqual(org(3000).status.accounts.map((a) => a.id));
+  });
+
+  it("reads errors an older version stored with an English sentence, in the header and the error table", () => {
+    const raw = save({}, FULL, FULL_HEALTHY);
+    const header = raw[KEYS.header] as { error: Record<string, unknown> };
+    header.error = { kind: "server", message: "Cobalt's server failed (HTTP 502).", at: T1 + 500 };
+    const table = (raw[KEYS.catalog] as { errors: Record<string, unknown>[] }).errors;
+    for (const error of table) error.message = "An English sentence of an older version.";
+    const decoded = decodeResults(raw);
+    expect(decoded.notice).toBeUndefined();
+    expect(decoded.status.error).toEqual({ kind: "server", at: T1 + 500 });
+    const errors = decoded.status.accounts.map((account) => account.error).filter((error): error is ErrorInfo => error !== undefined);
+    expect(errors).toEqual(FULL.accounts.flatMap((account) => (account.error ? [account.error] : [])));
+    expect(errors.some((error) => "message" in error)).toBe(false);
   });
 
   it("ignores fields it does not know: a later version's additions read as today's data", () => {
@@ -271,7 +285,7 @@ describe("the legacy layout (status + healthy keys)", () => {
 
   it("is migrated by the first write, losing nothing, even a write without healthy apps", () => {
     const raw = legacy();
-    const failed: Status = { ...decodeResults(raw).status, error: { kind: "network", message: "offline", at: T2 } };
+    const failed: Status = { ...decodeResults(raw).status, error: { kind: "network", at: T2 } };
     const write = planResultsWrite(raw, failed);
     expect(write.remove.sort()).toEqual(["healthy", "status"]);
     const after = apply(raw, write);

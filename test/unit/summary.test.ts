@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { FAILURE_BADGE } from "../../src/core/badge-table.ts";
-import { connectionSummary, environmentLabel } from "../../src/core/summary.ts";
+import { environmentLabel as labelIn } from "../../src/core/environment.ts";
+import { connectionSummary as summaryIn } from "../../src/core/summary.ts";
+import type { Settings } from "../../src/core/settings.ts";
 import type { Status } from "../../src/core/status.ts";
 import { account, makeSettings, makeStatus } from "./support/fixtures.ts";
+import { de, en, ja } from "./support/i18n.ts";
+
+const connectionSummary = (settings: Settings, status: Status) => summaryIn(en, settings, status);
+const environmentLabel = (settings: Settings) => labelIn(en, settings);
 
 const HUBSPOT = { slug: "hubspot", name: "HubSpot" };
 const SLACK = { slug: "slack", name: "Slack" };
@@ -58,7 +63,7 @@ describe("connectionSummary", () => {
       accounts: [
         account("a1", { reauth: [HUBSPOT] }),
         account("a2", { reauth: [SLACK] }),
-        account("a3", { error: { kind: "server", message: "502", at: 1 } }),
+        account("a3", { error: { kind: "server", status: 502, at: 1 } }),
       ],
     });
     expect(connectionSummary(test, status).text).toBe(
@@ -67,10 +72,10 @@ describe("connectionSummary", () => {
   });
 
   it("reports the failure instead when the check failed", () => {
-    const status = threeAccounts(test, { error: { kind: "unauthorized", message: 'Cobalt rejected the API key (HTTP 401): "Invalid Credentials".', at: 2 } });
+    const status = threeAccounts(test, { error: { kind: "unauthorized", status: 401, detail: "Invalid Credentials", at: 2 } });
     expect(connectionSummary(test, status)).toEqual({
       ok: false,
-      text: `${FAILURE_BADGE.unauthorized.title}. Cobalt rejected the API key (HTTP 401): "Invalid Credentials".`,
+      text: 'API key rejected: enter a valid key in Options. Cobalt rejected the API key (HTTP 401): "Invalid Credentials".',
     });
   });
 
@@ -78,11 +83,36 @@ describe("connectionSummary", () => {
     const noKey = makeSettings({ apiKey: "" });
     const summary = connectionSummary(noKey, threeAccounts(noKey));
     expect(summary.ok).toBe(false);
-    expect(summary.text).toBe(`${FAILURE_BADGE["not-set-up"].title}. Add your Cobalt API key in Options to start checking.`);
+    expect(summary.text).toBe("Not set up: finish the settings in Options. Add your Cobalt API key in Options to start checking.");
   });
 
   it("ignores a failure recorded for other settings", () => {
-    const status = threeAccounts(prod, { error: { kind: "unauthorized", message: "old key", at: 2 } });
+    const status = threeAccounts(prod, { error: { kind: "unauthorized", at: 2 } });
     expect(connectionSummary(test, status).ok).toBe(true);
+  });
+});
+
+describe("connectionSummary in other languages", () => {
+  it("says the same in German and Japanese, with their plurals and number formats", () => {
+    const status = threeAccounts(test, {
+      accountsTotal: 1200,
+      accounts: [account("a1", { reauth: [HUBSPOT] }), account("a2", { reauth: [SLACK] }), account("a3", { error: { kind: "server", status: 502, at: 1 } })],
+    });
+    expect(summaryIn(de, test, status).text).toBe(
+      "Verbunden (Testumgebung): 1.200 verknüpfte Konten, 2 Apps in 2 verknüpften Konten müssen erneut authentifiziert werden; 1 verknüpftes Konto konnte nicht geprüft werden.",
+    );
+    expect(summaryIn(ja, test, status).text).toBe(
+      "接続済み（テスト環境）：リンクされたアカウント 1,200 件、リンクされたアカウント 2 件で、アプリ 2 件の再認証が必要です。リンクされたアカウント 1 件を確認できませんでした。",
+    );
+    expect(summaryIn(de, test, threeAccounts(test, { accounts: [account("a1", { reauth: [HUBSPOT] })] })).text).toBe(
+      "Verbunden (Testumgebung): 1 verknüpftes Konto, 1 App muss erneut authentifiziert werden.",
+    );
+  });
+
+  it("words a stored failure in German", () => {
+    const status = threeAccounts(test, { error: { kind: "unauthorized", status: 401, detail: "Invalid Credentials", at: 2 } });
+    expect(summaryIn(de, test, status).text).toBe(
+      "API-Schlüssel abgelehnt: Geben Sie in den Optionen einen gültigen Schlüssel ein. Cobalt hat den API-Schlüssel abgelehnt (HTTP 401): „Invalid Credentials“.",
+    );
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { problemText } from "../../src/core/problems.ts";
 import { isHttpUrl, isIconUrl, normalizeBaseUrl, originOf, originPattern } from "../../src/core/url.ts";
+import { de, en } from "./support/i18n.ts";
+
+/** Why a base URL is refused, as the options page says it in English. */
+function refusal(input: string): string | undefined {
+  const result = normalizeBaseUrl(input);
+  return result.ok ? undefined : problemText(en, result.problem);
+}
 
 describe("isHttpUrl", () => {
   it.each(["https://app.refold.ai", "http://localhost:8787/x.png", "HTTPS://LOGOS.TEST/A.PNG", "https://cobalt-app-logos.s3.ap-south-1.amazonaws.com/slack/logo.png"])(
@@ -58,13 +66,20 @@ describe("normalizeBaseUrl", () => {
     expect(normalizeBaseUrl("localhost:8787")).toEqual({ ok: true, value: "https://localhost:8787" });
   });
 
+  it("says why as data, and the page words it in the user's language", () => {
+    expect(normalizeBaseUrl("http://cobalt.example.com")).toEqual({ ok: false, problem: { code: "url-http-remote", host: "cobalt.example.com" } });
+    expect(normalizeBaseUrl("app refold ai")).toEqual({ ok: false, problem: { code: "url-not-url", input: "app refold ai" } });
+    const result = normalizeBaseUrl("https://app.refold.ai?env=test");
+    expect(result.ok ? undefined : problemText(de, result.problem)).toBe("Entfernen Sie den Teil mit ? oder # aus der API-Basis-URL.");
+  });
+
   it("asks for a URL when empty", () => {
-    expect(normalizeBaseUrl("")).toEqual({ ok: false, message: "Enter the API base URL, for example https://api.gocobalt.io." });
-    expect(normalizeBaseUrl("   ")).toEqual({ ok: false, message: "Enter the API base URL, for example https://api.gocobalt.io." });
+    expect(refusal("")).toBe("Enter the API base URL, for example https://api.gocobalt.io.");
+    expect(refusal("   ")).toBe("Enter the API base URL, for example https://api.gocobalt.io.");
   });
 
   it.each(["https://", "http://", "app refold ai"])("refuses %j as not a URL", (input) => {
-    expect(normalizeBaseUrl(input)).toEqual({ ok: false, message: `"${input}" is not a URL. Use a form like https://api.gocobalt.io.` });
+    expect(refusal(input)).toBe(`"${input}" is not a URL. Use a form like https://api.gocobalt.io.`);
   });
 
   it.each<[string, string]>([
@@ -72,23 +87,17 @@ describe("normalizeBaseUrl", () => {
     ["javascript:alert(1)", "javascript:"],
     ["file:///etc/hosts", "file:"],
   ])("refuses the %j scheme", (input, scheme) => {
-    expect(normalizeBaseUrl(input)).toEqual({
-      ok: false,
-      message: `The API base URL must start with https:// (or http:// for a local server), not ${scheme}//.`,
-    });
+    expect(refusal(input)).toBe(`The API base URL must start with https:// (or http:// for a local server), not ${scheme}//.`);
   });
 
   it.each(["https://user:secret@app.refold.ai", "https://user@app.refold.ai", "https://:secret@app.refold.ai"])("refuses credentials in %j", (input) => {
-    expect(normalizeBaseUrl(input)).toEqual({
-      ok: false,
-      message: "Remove the user name and password from the API base URL; the API key is sent separately.",
-    });
+    expect(refusal(input)).toBe("Remove the user name and password from the API base URL; the API key is sent separately.");
   });
 
   it.each(["https://app.refold.ai?env=test", "https://app.refold.ai/#top", "https://app.refold.ai/api/v2/public/application?linked_account_id=a"])(
     "refuses a query or fragment in %j",
     (input) => {
-      expect(normalizeBaseUrl(input)).toEqual({ ok: false, message: "Remove the ? or # part from the API base URL." });
+      expect(refusal(input)).toBe("Remove the ? or # part from the API base URL.");
     },
   );
 
@@ -121,16 +130,13 @@ describe("normalizeBaseUrl", () => {
     ["http://app.localhost:8787", "app.localhost:8787"],
     ["http://user:secret@cobalt.example.com", "cobalt.example.com"],
   ])("refuses plain http:// to %j: the key would cross the network in cleartext", (input, host) => {
-    expect(normalizeBaseUrl(input)).toEqual({
-      ok: false,
-      message: `The API base URL must start with https:// for ${host}: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.0.0.1 or [::1]).`,
-    });
+    expect(refusal(input)).toBe(`The API base URL must start with https:// for ${host}: http:// would send the API key unencrypted, so it is only for a local server (localhost, 127.0.0.1 or [::1]).`);
   });
 
   it("gives a base that joins cleanly with an API path", () => {
     for (const input of ["app.refold.ai/", "https://cobalt.example.com/proxy/api/v2/public/"]) {
       const result = normalizeBaseUrl(input);
-      if (!result.ok) throw new Error(result.message);
+      if (!result.ok) throw new Error(result.problem.code);
       expect(`${result.value}/api/v2/public/application`).not.toContain("//api");
       expect(result.value.endsWith("/")).toBe(false);
     }

@@ -4,16 +4,12 @@ import { currentError, fromPreviousSettings, isCurrent } from "../../src/core/vi
 import { makeSettings, makeStatus } from "./support/fixtures.ts";
 
 const settings = makeSettings();
-const failure = { kind: "server" as const, message: "HTTP 502", at: 7 };
+const failure = { kind: "server" as const, at: 7 };
 
 describe("currentError", () => {
   it("is not-set-up without a key, whatever the status", () => {
     const noKey = makeSettings({ apiKey: " " });
-    expect(currentError(noKey, makeStatus(noKey, { error: failure }))).toEqual({
-      kind: "not-set-up",
-      message: "Add your Cobalt API key in Options to start checking.",
-      at: 0,
-    });
+    expect(currentError(noKey, makeStatus(noKey, { error: failure }))).toEqual({ kind: "not-set-up", cause: "no-key", at: 0 });
   });
 
   it("is the stored error for the same settings", () => {

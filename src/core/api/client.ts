@@ -1,4 +1,4 @@
-import { ApiError } from "./errors.ts";
+import { ApiError, type AnswerName } from "./errors.ts";
 import {
   ApplicationSchema,
   ConnectUrlSchema,
@@ -61,7 +61,7 @@ export class CobaltClient {
   async listApplications(linkedAccountId: string): Promise<ApplicationList> {
     const body = await this.#request("GET", "/api/v2/public/application", { linkedAccountId });
     if (!Array.isArray(body)) {
-      throw new ApiError("bad-response", `Cobalt's list of applications was not a list (got ${describe(body)}).`);
+      throw new ApiError("bad-response", { cause: "not-a-list" });
     }
     const apps: Application[] = [];
     let skipped = 0;
@@ -75,7 +75,7 @@ export class CobaltClient {
 
   async listLinkedAccounts(page: number, limit: number): Promise<LinkedAccountPage> {
     const body = await this.#request("GET", `/api/v2/public/linked-account?page=${page}&limit=${limit}`, {});
-    const envelope = parse(LinkedAccountPageSchema, body, "the page of linked accounts");
+    const envelope = parse(LinkedAccountPageSchema, body, "linked-accounts");
     const accounts: LinkedAccount[] = [];
     let skipped = 0;
     for (const doc of envelope.docs) {
@@ -95,20 +95,20 @@ export class CobaltClient {
   async getOAuthUrl(slug: string, linkedAccountId: string): Promise<string> {
     const path = `/api/v2/public/linked-account/integration/oauth-url/${encodeURIComponent(slug)}`;
     const body = await this.#request("GET", path, { linkedAccountId });
-    return parse(OAuthUrlSchema, body, "the OAuth URL answer").auth_url;
+    return parse(OAuthUrlSchema, body, "oauth-url").auth_url;
   }
 
   async createSessionToken(linkedAccountId: string): Promise<string> {
     const body = await this.#request("POST", "/api/v2/public/session-token", {
       json: { linked_account_id: linkedAccountId },
     });
-    return parse(SessionTokenSchema, body, "the session token answer").token;
+    return parse(SessionTokenSchema, body, "session-token").token;
   }
 
   /** The hosted portal link. Authenticated by the session token alone, as Cobalt documents. */
   async createConnectUrl(sessionToken: string): Promise<string> {
     const body = await this.#request("POST", "/api/v2/public/connect-url", { bearer: sessionToken, json: {} });
-    return parse(ConnectUrlSchema, body, "the connect URL answer").hosted_url;
+    return parse(ConnectUrlSchema, body, "connect-url").hosted_url;
   }
 
   async #request(
@@ -154,7 +154,7 @@ export class CobaltClient {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new ApiError("bad-response", `Cobalt answered with something that is not JSON (${snippet(text)}).`, response.status);
+      throw new ApiError("bad-response", { cause: "not-json", status: response.status, detail: snippet(text) });
     }
   }
 }
@@ -165,27 +165,30 @@ function isRedirect(response: Response): boolean {
 }
 
 function redirectFailure(response: Response): ApiError {
-  let where = "another address";
-  const location = response.headers.get("location");
-  if (location) {
-    try {
-      where = new URL(location).origin;
-    } catch {
-      // A relative or broken Location: the generic words will do.
-    }
-  }
-  const status = response.status === 0 ? undefined : response.status;
-  return new ApiError("redirected", `The API base URL answered with a redirect to ${where}. The extension does not follow it, so the key was not sent there.`, status);
+  return new ApiError("redirected", { status: response.status === 0 ? undefined : response.status, origin: originOf(response.headers.get("location")) });
 }
 
-const TOO_LARGE = `Cobalt's answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MB, more than any answer of this API should be; it was not read (a proxy may be misbehaving).`;
+/** Where a redirect points; a relative or broken Location names none ("another address"). */
+function originOf(location: string | null): string | undefined {
+  if (!location) return undefined;
+  try {
+    const { origin } = new URL(location);
+    return origin === "null" ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function tooLarge(status: number): ApiError {
+  return new ApiError("bad-response", { cause: "too-large", status, megabytes: MAX_BODY_BYTES / 1024 / 1024 });
+}
 
 /** The body as text, read as a stream and given up past MAX_BODY_BYTES. */
 async function readCapped(response: Response): Promise<string> {
   const declared = Number(response.headers.get("content-length"));
   if (declared > MAX_BODY_BYTES) {
     await response.body?.cancel().catch(() => undefined);
-    throw new ApiError("bad-response", TOO_LARGE, response.status);
+    throw tooLarge(response.status);
   }
   if (!response.body) return "";
   const reader = response.body.getReader();
@@ -198,7 +201,7 @@ async function readCapped(response: Response): Promise<string> {
     bytes += value.byteLength;
     if (bytes > MAX_BODY_BYTES) {
       await reader.cancel().catch(() => undefined);
-      throw new ApiError("bad-response", TOO_LARGE, response.status);
+      throw tooLarge(response.status);
     }
     text += decoder.decode(value, { stream: true });
   }
@@ -219,37 +222,26 @@ function hasNextPage(envelope: z.infer<typeof LinkedAccountPageSchema>, page: nu
 function fetchFailure(error: unknown, timeoutMs: number): ApiError {
   const name = error instanceof Error ? error.name : "";
   if (name === "TimeoutError" || name === "AbortError") {
-    return new ApiError("timeout", `Cobalt did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} seconds.`);
+    return new ApiError("timeout", { seconds: Math.max(1, Math.round(timeoutMs / 1000)) });
   }
-  return new ApiError("network", "Could not reach the Cobalt API: the computer may be offline, or the address may be wrong.");
+  return new ApiError("network");
 }
 
 export function httpFailure(response: Response, text: string): ApiError {
   const status = response.status;
-  let message: string | undefined;
+  let detail: string | undefined;
   try {
     const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
-    if (parsed.success) message = parsed.data.message ?? parsed.data.error ?? parsed.data.error_code;
+    if (parsed.success) detail = parsed.data.message ?? parsed.data.error ?? parsed.data.error_code;
   } catch {
-    // Not JSON: proxies answer 502s with HTML. The status alone has to do.
+    // Not JSON: proxies answer 502s with HTML. The status alone has to do (and says so: a 5xx
+    // without Cobalt's words is worded as a proxy's or gateway's).
   }
-  const said = message ? `: "${message}"` : "";
-  if (status === 429 || (status === 403 && /rate.?limit|too many/i.test(message ?? text))) {
-    return new ApiError("rate-limited", `Cobalt is limiting how often we may ask (HTTP ${status})${said}.`, status, retryAfterMs(response.headers.get("retry-after")));
+  if (status === 429 || (status === 403 && /rate.?limit|too many/i.test(detail ?? text))) {
+    return new ApiError("rate-limited", { status, detail, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) });
   }
-  switch (status) {
-    case 401:
-      return new ApiError("unauthorized", `Cobalt rejected the API key (HTTP 401)${said}.`, status);
-    case 403:
-      return new ApiError("forbidden", `Cobalt refused access with this API key (HTTP 403)${said}.`, status);
-    case 404:
-      return new ApiError("not-found", `Not found (HTTP 404)${said}.`, status);
-  }
-  if (status >= 500) {
-    const kind = message ? said : " (the answer was not Cobalt's JSON; a proxy or gateway may be failing)";
-    return new ApiError("server", `Cobalt's server failed (HTTP ${status})${kind}.`, status);
-  }
-  return new ApiError("bad-request", `Cobalt refused the request (HTTP ${status})${said}.`, status);
+  const kind = status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 404 ? "not-found" : status >= 500 ? "server" : "bad-request";
+  return new ApiError(kind, { status, detail });
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */
@@ -260,22 +252,17 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function parse<S extends z.ZodMiniType>(schema: S, body: unknown, what: string): z.infer<S> {
+function parse<S extends z.ZodMiniType>(schema: S, body: unknown, answer: AnswerName): z.infer<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at "${issue.path.join(".")}"` : "";
-  throw new ApiError("bad-response", `Cobalt's answer for ${what} did not have the documented shape${where}.`);
+  const path = issue && issue.path.length > 0 ? issue.path.join(".") : undefined;
+  throw new ApiError("bad-response", { cause: "bad-shape", answer, path });
 }
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-function snippet(text: string): string {
+/** The first characters of an answer that is not JSON, to show quoted; undefined when it is empty. */
+function snippet(text: string): string | undefined {
   const flat = text.replace(/\s+/g, " ").trim();
-  if (flat === "") return "an empty answer";
-  return `starting "${flat.slice(0, 40)}${flat.length > 40 ? "…" : ""}"`;
+  if (flat === "") return undefined;
+  return `${flat.slice(0, 40)}${flat.length > 40 ? "…" : ""}`;
 }

@@ -25,17 +25,95 @@ export const ERROR_KINDS = [
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
+/** Which of a kind's situations a failure was, when the kind has several ways to happen. */
+export const ERROR_CAUSES = [
+  /** not-set-up: there is no API key. */
+  "no-key",
+  /** not-found: Cobalt does not know the linked account (`accountId`). */
+  "no-account",
+  /** bad-response: the list of applications was not a list. */
+  "not-a-list",
+  /** bad-response: an answer without the documented fields (`answer`, and `path` when known). */
+  "bad-shape",
+  /** bad-response: not JSON (`detail`: its first characters; absent when empty). */
+  "not-json",
+  /** bad-response: larger than the extension reads (`megabytes`). */
+  "too-large",
+  /** bad-response: the listing ran on past the most pages read (`pages`). */
+  "listing-too-long",
+  /** bad-response: the listing ran on past what it announced (`pages`: how many it announced). */
+  "listing-over-announced",
+  /** bad-response: a reconnect link that is not http(s). */
+  "not-web-link",
+] as const;
+
+export type ErrorCause = (typeof ERROR_CAUSES)[number];
+
+/** The answers of Cobalt's that are parsed against a schema, for a bad-shape failure. */
+export const ANSWERS = ["linked-accounts", "oauth-url", "session-token", "connect-url"] as const;
+export type AnswerName = (typeof ANSWERS)[number];
+
+/**
+ * What is known about a failure besides its kind, as data: the pages word it in the user's
+ * language when they show it (core/error-text.ts), so nothing here is a sentence of ours.
+ */
+export interface ErrorParams {
+  cause?: ErrorCause;
+  /** The HTTP status of Cobalt's answer, when there was one. */
+  status?: number;
+  /** Words from elsewhere, shown quoted and never translated: Cobalt's error message, the start
+   * of an answer that is not JSON, the browser's words for an exception. */
+  detail?: string;
+  /** Milliseconds Cobalt asked to wait (Retry-After), when it said so. */
+  retryAfterMs?: number;
+  /** The origin the failure is about: where a redirect pointed, or the API origin the extension may not reach. */
+  origin?: string;
+  /** The timeout, for a timeout. */
+  seconds?: number;
+  /** A number of pages, for a listing that ran on. */
+  pages?: number;
+  /** The size cap, for an answer that was too large. */
+  megabytes?: number;
+  /** The linked account the failure is about. */
+  accountId?: string;
+  answer?: AnswerName;
+  /** Where in the answer the shape was wrong ("auth_url"). */
+  path?: string;
+}
+
+/** A failure as stored: its kind, when it happened, and its parameters. Never a sentence. */
+export interface ErrorInfo extends ErrorParams {
+  kind: ErrorKind;
+  at: number;
+}
+
 export class ApiError extends Error {
   override readonly name = "ApiError";
   constructor(
     readonly kind: ErrorKind,
-    message: string,
-    readonly status?: number,
-    /** Milliseconds the server asked us to wait (Retry-After), when it said so. */
-    readonly retryAfterMs?: number,
+    readonly params: ErrorParams = {},
   ) {
-    super(message);
+    // For developers only (consoles, stack traces); users see the kind and params worded.
+    super(params.status === undefined ? kind : `${kind} (HTTP ${params.status})`);
   }
+
+  get status(): number | undefined {
+    return this.params.status;
+  }
+
+  /** Milliseconds the server asked us to wait (Retry-After), when it said so. */
+  get retryAfterMs(): number | undefined {
+    return this.params.retryAfterMs;
+  }
+
+  /** What is stored of this failure, which happened `at`. */
+  info(at: number): ErrorInfo {
+    return { kind: this.kind, at, ...withoutUndefined(this.params) };
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
 }
 
 const TRANSIENT: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
@@ -68,9 +146,8 @@ export function stopsWholeCheck(kind: ErrorKind): boolean {
  */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (isQuotaError(error)) return new ApiError("storage", `The browser refused to store the results: ${message}`);
-  return new ApiError("unexpected", `Something went wrong inside the extension: ${message}`);
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ApiError(isQuotaError(error) ? "storage" : "unexpected", { detail });
 }
 
 /** Chrome rejects with "QUOTA_BYTES quota exceeded" (or …_PER_ITEM); Firefox with a QuotaExceededError. */

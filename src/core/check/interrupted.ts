@@ -1,5 +1,5 @@
 import { z } from "../zod.ts";
-import { STATUS_VERSION, type Backoff, type ErrorInfo, type Status } from "../status.ts";
+import { ErrorInfoSchema, STATUS_VERSION, type Backoff, type ErrorInfo, type Status } from "../status.ts";
 
 /**
  * A throttling answer's backoff, kept in storage by the background the moment it arrives, before
@@ -19,7 +19,8 @@ export const PendingBackoffSchema = z.object({
   owner: z.string(),
   source: z.string(),
   backoff: z.object({ failures: z.number(), notBefore: z.number(), retryAfterUntil: z.optional(z.number()), throttledAt: z.optional(z.number()) }),
-  error: z.object({ kind: z.literal("rate-limited"), message: z.string(), at: z.number() }),
+  // An older version's English `message` is dropped when read, like any unknown key.
+  error: z.extend(ErrorInfoSchema, { kind: z.literal("rate-limited") }),
 });
 
 /** Unreadable means nothing to honour: the next throttling answer writes it afresh. */
@@ -43,7 +44,6 @@ export function resumeAfterStop(status: Status, pending: PendingBackoff, current
   const writtenAt = Math.max(status.checkedAt ?? -Infinity, status.error?.at ?? -Infinity);
   if (writtenAt >= pending.error.at) return undefined;
   const resumed: Status = { ...status, error: pending.error, backoff: pending.backoff };
-  delete resumed.notice;
   delete resumed.notes;
   return resumed;
 }

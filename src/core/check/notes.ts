@@ -1,24 +1,21 @@
-import { plural } from "../format.ts";
-import type { CheckNote, ErrorInfo } from "../status.ts";
+import type { Translator } from "../i18n/translator.ts";
+import type { CheckNote } from "../status.ts";
 
-/*
- * What a check noticed that is not a failure. Kept as data (Status.notes) and, for the pages of
- * today, as the sentence they show (Status.notice); a later version renders the data instead.
- */
+/* What a check noticed that is not a failure: kept as data (Status.notes), worded when shown. */
 
-function sentence(note: CheckNote): string {
+export function noteText(t: Translator, note: CheckNote): string {
   switch (note.code) {
     case "listing-changed":
-      return "The list of linked accounts changed while it was being read; accounts added meanwhile appear at the next check.";
+      return t.msg("noteListingChanged");
     case "accounts-skipped":
-      return `${plural(note.count, "entry", "entries")} of Cobalt's list of linked accounts could not be read and ${note.count === 1 ? "was" : "were"} left out.`;
+      return t.plural("noteAccountsSkipped", note.count);
     case "no-accounts":
-      return "This API key's environment has no linked accounts yet; every check looks again. Test keys (tk…) and production keys (pk…) see different linked accounts.";
+      return t.msg("noteNoAccounts");
   }
 }
 
-export function noticeFor(notes: CheckNote[], at: number): ErrorInfo | undefined {
-  if (notes.length === 0) return undefined;
-  const kind = notes.some((note) => note.code === "no-accounts") ? "not-set-up" : "bad-response";
-  return { kind, message: notes.map(sentence).join(" "), at };
+/** All of a check's notes, one sentence after the other ("" for none). */
+export function notesText(t: Translator, notes: CheckNote[]): string {
+  const [first = "", ...rest] = notes.map((note) => noteText(t, note));
+  return rest.reduce((text, next) => t.msg("joinSentences", { first: text, second: next }), first);
 }

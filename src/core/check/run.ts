@@ -5,7 +5,6 @@ import { classifyApplications, integrationsSay, type AppRecord } from "../record
 import { sourceKey, type Settings } from "../settings.ts";
 import { STATUS_VERSION, type AccountStatus, type Backoff, type CheckNote, type ErrorInfo, type HealthyApps, type Status } from "../status.ts";
 import { nextBackoff } from "../schedule.ts";
-import { noticeFor } from "./notes.ts";
 import { MAX_INLINE_WAIT_MS, Pacer } from "./pacer.ts";
 import { MAX_LISTING_PAGES, PAGE_SIZE, planFullChecks } from "./plan.ts";
 
@@ -221,11 +220,7 @@ export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
   } else {
     base.checkedAt = now;
     base.lastRun = { ms: now - startedAt, requests };
-    const notice = noticeFor(notes, now);
-    if (notice) {
-      base.notice = notice;
-      base.notes = notes;
-    }
+    if (notes.length > 0) base.notes = notes;
   }
   return { status: base, healthy, requests };
 }
@@ -264,13 +259,14 @@ function withName(account: AccountStatus, name: string | undefined): AccountStat
   return account;
 }
 
+/** A 404 for one account's applications means Cobalt does not know that account. */
 function accountError(error: ApiError, id: string): ApiError {
   if (error.kind !== "not-found") return error;
-  return new ApiError("not-found", `Cobalt has no linked account "${id}" for this key's environment. Check the ID in Options (test and production keys see different accounts).`, error.status);
+  return new ApiError("not-found", { status: error.status, cause: "no-account", accountId: id });
 }
 
 function info(error: ApiError, at: number): ErrorInfo {
-  return { kind: error.kind, message: error.message, at };
+  return error.info(at);
 }
 
 function backoffAfter(ctx: CheckContext, error: ApiError, at: number): Backoff | undefined {
@@ -280,7 +276,6 @@ function backoffAfter(ctx: CheckContext, error: ApiError, at: number): Backoff |
 function failed(ctx: CheckContext, error: ApiError, requests: number, throttledAt: number | undefined): CheckResult {
   const now = ctx.now();
   const status: Status = { ...ctx.previous, schemaVersion: STATUS_VERSION, source: sourceKey(ctx.settings), error: info(error, now) };
-  delete status.notice;
   delete status.notes;
   const backoff = backoffAfter(ctx, error, error.kind === "rate-limited" ? (throttledAt ?? now) : now);
   if (backoff) status.backoff = backoff;
@@ -309,8 +304,10 @@ async function listEveryAccount(ctx: CheckContext, throttled: <T>(call: () => Pr
     // An empty page ends the listing; a page whose entries were all unreadable does not.
     if (!result.hasNextPage || entries === 0) break;
     if (page >= limits.maxPages) {
-      const why = limits.announced === undefined ? `went on past ${limits.maxPages} pages` : `kept going past the ${limits.announced} pages it announced`;
-      throw new ApiError("bad-response", `The list of linked accounts ${why}; it was not used.`);
+      throw new ApiError(
+        "bad-response",
+        limits.announced === undefined ? { cause: "listing-too-long", pages: limits.maxPages } : { cause: "listing-over-announced", pages: limits.announced },
+      );
     }
   }
   return { accounts: [...seen.values()], changed, skipped };

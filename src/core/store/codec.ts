@@ -1,5 +1,4 @@
 import { z } from "../zod.ts";
-import { plural } from "../format.ts";
 import type { AppRecord } from "../records.ts";
 import {
   AppRecordSchema,
@@ -16,6 +15,7 @@ import {
   type HealthyApps,
   type Status,
 } from "../status.ts";
+import type { Notice } from "../notices.ts";
 import { DEFAULT_SOURCE, LEGACY_KEYS, resultKeys, type ResultKeys } from "./keys.ts";
 import { chooseShardCount, decodeOrder, encodeOrder, isValidShardCount, shardOf } from "./shards.ts";
 import { canonicalJson, stableSlots } from "./slots.ts";
@@ -25,7 +25,7 @@ import { canonicalJson, stableSlots } from "./slots.ts";
  * `healthy`, read and migrated on the first write). Keys of source "main":
  *
  *   status.main          header: { v: 2, shards, source, checkedAt, error, backoff, cycle,
- *                        fullCheckCursor, accountsTotal, notice, lastRun }: every Status field
+ *                        fullCheckCursor, accountsTotal, notes, lastRun }: every Status field
  *                        but the accounts. Rewritten by every check; a few hundred bytes.
  *   status.main.apps     { apps: [AppRecord | null], errors: [ErrorInfo | null] }: the app catalog
  *                        (one entry per slug: apps are org-wide in Cobalt) and the distinct
@@ -90,9 +90,9 @@ export interface DecodedResults {
   status: Status;
   healthy: HealthyApps;
   /** Why some or all of the results were set aside. */
-  notice?: string;
+  notice?: Notice;
   /** The same, for the healthy apps (shown where they are listed). */
-  healthyNotice?: string;
+  healthyNotice?: Notice;
 }
 
 export function decodeResults(raw: StoredItems, source = DEFAULT_SOURCE): DecodedResults {
@@ -114,9 +114,7 @@ export function decodeResults(raw: StoredItems, source = DEFAULT_SOURCE): Decode
   const { v: _version, shards: _shards, ...fields } = header;
   const status: Status = { schemaVersion: STATUS_VERSION, ...fields, accounts };
   if (placed.lost === 0) return { status, healthy };
-  const notice = Number.isFinite(placed.lost)
-    ? `The stored check results of ${plural(placed.lost, "linked account")} could not be read and were set aside; the next check rebuilds them.`
-    : "Part of the stored check results could not be read and was set aside; the next check rebuilds it.";
+  const notice: Notice = Number.isFinite(placed.lost) ? { code: "accounts-unreadable", count: placed.lost } : { code: "part-unreadable" };
   return { status, healthy, notice, healthyNotice: HEALTHY_NOTICE };
 }
 

@@ -3,15 +3,17 @@ import { requestCheck } from "../../adapters/messages.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
 import { saveSettings, type Snapshot } from "../../adapters/storage.ts";
 import { checkDurationMs, expectedRequests } from "../../core/estimate.ts";
-import { duration, plural } from "../../core/format.ts";
+import { uiTranslator } from "../../adapters/i18n.ts";
 import { BUDGET, INTERVAL, keyEnvironment, maskKey, SUGGESTED_BASE_URLS } from "../../core/settings.ts";
+import { problemText, type FormProblem } from "../../core/problems.ts";
 import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings-form.ts";
 import { connectionSummary } from "../../core/summary.ts";
 import { originOf } from "../../core/url.ts";
 import { currentError, isCurrent } from "../../core/view-state.ts";
 import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
+import { duration, plural } from "../shared/interim-format.ts";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
-import { useKeyCheck } from "./key-check.ts";
+import { keyCheckText, useKeyCheck } from "./key-check.ts";
 
 type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
 
@@ -58,7 +60,7 @@ export function Options({ initial }: { initial: Snapshot }) {
       .catch(() => false)
       .then(async (granted) => {
         if (!granted) {
-          setErrors({ baseUrl: `The extension needs your permission to reach ${originOf(result.settings.baseUrl)}. Click Save again and allow it.` });
+          setErrors({ baseUrl: { code: "permission-denied", origin: originOf(result.settings.baseUrl) } });
           setSave({ state: "failed", message: "Nothing was saved: permission to reach the API base URL was not granted." });
           return;
         }
@@ -77,7 +79,7 @@ export function Options({ initial }: { initial: Snapshot }) {
 
   const error = currentError(settings, status);
   const fresh = isCurrent(settings, status) && progress === null && status.checkedAt !== undefined;
-  const summary = settings.apiKey !== "" && fresh ? connectionSummary(settings, status) : undefined;
+  const summary = settings.apiKey !== "" && fresh ? connectionSummary(uiTranslator(), settings, status) : undefined;
   const requests = expectedRequests(settings, status);
   const env = keyEnvironment(form.apiKey.trim());
 
@@ -104,7 +106,7 @@ export function Options({ initial }: { initial: Snapshot }) {
             </button>
           </div>
           <p id="apiKey-check" class={`check ${keyCheck.state}`} aria-live="polite">
-            {keyCheck.state === "checking" ? "Checking the key…" : keyCheck.state === "ok" || keyCheck.state === "bad" ? keyCheck.text : ""}
+            {keyCheck.state === "checking" ? "Checking the key…" : keyCheckText(keyCheck)}
           </p>
         </Field>
         <Field id="baseUrl" label="API base URL" error={errors.baseUrl} hint="https://api.gocobalt.io or https://app.refold.ai (the same API after the rebrand), or your self-hosted address.">
@@ -174,7 +176,7 @@ function budgetHint(requests: number | undefined, perMinute: number, accounts: n
   return `${found}A full check makes about ${plural(requests, "request")}: at least ${duration(checkDurationMs(requests, perMinute))} at this budget.`;
 }
 
-function Field(props: { id: string; label: string; error: string | undefined; hint: string; children: preact.ComponentChildren }) {
+function Field(props: { id: string; label: string; error: FormProblem | undefined; hint: string; children: preact.ComponentChildren }) {
   return (
     <div class={`field${props.error ? " invalid" : ""}`}>
       <label for={props.id}>{props.label}</label>
@@ -183,7 +185,7 @@ function Field(props: { id: string; label: string; error: string | undefined; hi
         {props.hint}
       </p>
       <p id={`${props.id}-error`} class="field-error" role={props.error ? "alert" : undefined}>
-        {props.error ?? ""}
+        {props.error ? problemText(uiTranslator(), props.error) : ""}
       </p>
     </div>
   );

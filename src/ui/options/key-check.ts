@@ -1,12 +1,15 @@
 import { useEffect, useState } from "preact/hooks";
+import { uiTranslator } from "../../adapters/i18n.ts";
 import { CobaltClient } from "../../core/api/client.ts";
-import { toApiError } from "../../core/api/errors.ts";
-import { plural } from "../../core/format.ts";
+import { toApiError, type ErrorInfo } from "../../core/api/errors.ts";
+import { errorMessage } from "../../core/error-text.ts";
+import { environmentLabel } from "../../core/environment.ts";
 import { keyEnvironment } from "../../core/settings.ts";
 import { normalizeBaseUrl } from "../../core/url.ts";
 import { hasApiPermission } from "../../adapters/permissions.ts";
 
-export type KeyCheck = { state: "idle" } | { state: "checking" } | { state: "ok"; text: string; accounts?: number } | { state: "bad"; text: string };
+/** The live check's result as data; keyCheckText words it. */
+export type KeyCheck = { state: "idle" } | { state: "checking" } | { state: "ok"; apiKey: string; accounts: number } | { state: "bad"; error: ErrorInfo };
 
 /**
  * Checks the key as it is typed (after a pause), against the base URL in the form, and says in
@@ -31,13 +34,9 @@ export function useKeyCheck(apiKey: string, baseUrl: string): KeyCheck {
       const client = new CobaltClient({ baseUrl: base.value, apiKey: key, fetch: (url, init) => fetch(url, init) });
       try {
         const page = await client.listLinkedAccounts(1, 1);
-        const env = keyEnvironment(key);
-        const found = page.totalDocs ?? page.accounts.length;
-        if (!cancelled) {
-          setResult({ state: "ok", accounts: found, text: `Key accepted${env === "unknown" ? "" : ` (${env} environment)`}: ${plural(found, "linked account")} found.` });
-        }
+        if (!cancelled) setResult({ state: "ok", apiKey: key, accounts: page.totalDocs ?? page.accounts.length });
       } catch (error) {
-        if (!cancelled) setResult({ state: "bad", text: toApiError(error).message });
+        if (!cancelled) setResult({ state: "bad", error: toApiError(error).info(Date.now()) });
       }
     }, 600);
     return () => {
@@ -46,4 +45,13 @@ export function useKeyCheck(apiKey: string, baseUrl: string): KeyCheck {
     };
   }, [apiKey, baseUrl]);
   return result;
+}
+
+/** What the check found, in words ("" while there is nothing to say). */
+export function keyCheckText(check: KeyCheck): string {
+  const t = uiTranslator();
+  if (check.state === "bad") return errorMessage(t, check.error);
+  if (check.state !== "ok") return "";
+  if (keyEnvironment(check.apiKey) === "unknown") return t.plural("keyCheckAcceptedAnyEnvironment", check.accounts);
+  return t.plural("keyCheckAccepted", check.accounts, { environment: environmentLabel(t, { apiKey: check.apiKey }) });
 }

@@ -1,4 +1,4 @@
 import { mount } from "../shared/mount.tsx";
 import { Options } from "./Options.tsx";
 
-mount(Options);
+mount(Options, "pageTitleOptions");

@@ -1,13 +1,15 @@
 import { useState } from "preact/hooks";
+import { uiTranslator } from "../../adapters/i18n.ts";
 import { loadHealthy } from "../../adapters/storage.ts";
 import { accountLabel } from "../../core/list-model.ts";
+import { noticeText, type Notice } from "../../core/notices.ts";
 import type { HealthyApps, Status } from "../../core/status.ts";
 import { appIcon } from "./app-row.tsx";
 
 /** Collapsed by default; the (possibly large) list is read from storage only when opened. */
 export function HealthySection({ status, count }: { status: Status; count: number }) {
   const [healthy, setHealthy] = useState<HealthyApps>();
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<Notice>();
   const onToggle = (event: Event) => {
     if (!(event.currentTarget as HTMLDetailsElement).open || healthy) return;
     void loadHealthy().then((loaded) => {
@@ -16,12 +18,13 @@ export function HealthySection({ status, count }: { status: Status; count: numbe
     });
   };
   if (count === 0) return null;
+  const t = uiTranslator();
   return (
     <details class="healthy" onToggle={onToggle}>
-      <summary>Healthy connected apps ({count.toLocaleString("en-US")})</summary>
-      {notice && <p class="banner warn">{notice}</p>}
+      <summary>{t.msg("healthyApps", { count })}</summary>
+      {notice && <p class="banner warn">{noticeText(t, notice)}</p>}
       {healthy === undefined ? (
-        <p class="muted">Loading…</p>
+        <p class="muted">{t.msg("loading")}</p>
       ) : (
         <ul>
           {status.accounts.flatMap((account) =>

@@ -1,15 +1,18 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api } from "../../adapters/browser.ts";
 import { requestCheck } from "../../adapters/messages.ts";
-import { ago, clockTime, plural } from "../../core/format.ts";
+import { uiTranslator } from "../../adapters/i18n.ts";
+import { notesText } from "../../core/check/notes.ts";
+import { errorMessage } from "../../core/error-text.ts";
 import { buildListModel, type ListModel } from "../../core/list-model.ts";
 import { refreshBlockedUntil } from "../../core/schedule.ts";
-import { environmentLabel } from "../../core/summary.ts";
+import { environmentLabel } from "../../core/environment.ts";
 import { currentError, fromPreviousSettings, isCurrent } from "../../core/view-state.ts";
 import type { Settings } from "../../core/settings.ts";
 import type { Progress, Status } from "../../core/status.ts";
 import type { Snapshot } from "../../adapters/storage.ts";
 import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
+import { ago, clockTime, plural } from "../shared/interim-format.ts";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { appRow, rowKey } from "./app-row.tsx";
 import { useRowActions } from "./use-row-actions.ts";
@@ -46,7 +49,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
     <main>
       <header>
         <h1>Integration status</h1>
-        {settings.apiKey !== "" && <span class="env">{environmentLabel(settings)}</span>}
+        {settings.apiKey !== "" && <span class="env">{environmentLabel(uiTranslator(), settings)}</span>}
         {/* While a rate limit holds Refresh back, the button says until when (its text is its name). */}
         <button type="button" onClick={refresh} disabled={checking || settings.apiKey === "" || refreshAt !== undefined}>
           {refreshAt === undefined ? "Refresh" : `Refresh at ${clockTime(refreshAt)}`}
@@ -57,7 +60,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
       </p>
       <Notices notices={notices} />
       {error && <StatusBanner error={error} settings={settings} status={status} now={now} />}
-      {status.notice && isCurrent(settings, status) && <p class="banner warn">{status.notice.message}</p>}
+      {status.notes && status.notes.length > 0 && isCurrent(settings, status) && <p class="banner warn">{notesText(uiTranslator(), status.notes)}</p>}
       {previous && <p class="banner warn" role="status">{PREVIOUS_SETTINGS}</p>}
       {status.checkedAt !== undefined && !previous && <Summary model={model} />}
       {model.appCount > FILTER_FROM && (
@@ -130,7 +133,7 @@ function List({ model, settings, query, now, locked }: { model: ListModel; setti
           <h2>{group.label}</h2>
           {group.error && (
             <p class="account-error" role="note">
-              Could not check this linked account: {group.error.message}
+              Could not check this linked account: {errorMessage(uiTranslator(), group.error)}
               {group.checkedAt !== undefined ? ` Showing data from ${ago(group.checkedAt, now)}.` : ""}
             </p>
           )}

@@ -1,4 +1,5 @@
 import type { ComponentChild } from "preact";
+import { uiTranslator } from "../../adapters/i18n.ts";
 import type { AccountGroup } from "../../core/list-model.ts";
 import type { AppRecord } from "../../core/records.ts";
 import { isIconUrl } from "../../core/url.ts";
@@ -41,16 +42,17 @@ function hideBroken(event: Event): void {
 }
 
 /**
- * A button's visible text and its accessible name, which starts with that text, so what a sighted
+ * A button's visible text and its accessible name, which contains that text, so what a sighted
  * or speech-input user reads ("Copy link") is part of what assistive technology announces. A
  * passing state ("Opening…", "Copied") comes first, then what the button does.
  */
-function buttonText(action: RowAction, appName: string, state: RowState | undefined): [text: string, name: string] {
+function buttonText(action: RowAction, app: string, state: RowState | undefined): [text: string, name: string] {
+  const t = uiTranslator();
   const reconnect = action === "reconnect";
-  const [idle, name] = reconnect ? ["Reconnect", `Reconnect ${appName}`] : ["Copy link", `Copy link to reconnect ${appName}`];
+  const [idle, name] = reconnect ? [t.msg("rowReconnect"), t.msg("rowReconnectName", { app })] : [t.msg("rowCopyLink"), t.msg("rowCopyLinkName", { app })];
   const busy = state?.kind === "busy" && state.what === (reconnect ? "open" : "copy");
-  const text = busy ? (reconnect ? "Opening…" : "Copying…") : !reconnect && state?.kind === "copied" ? "Copied" : idle;
-  return [text, text === idle ? name : `${text} ${name}`];
+  const text = busy ? t.msg(reconnect ? "rowOpening" : "rowCopying") : !reconnect && state?.kind === "copied" ? t.msg("rowCopied") : idle;
+  return [text, text === idle ? name : t.msg("rowStateName", { state: text, name })];
 }
 
 /** `locked`: the row is from before a settings change, and its links must not be made now. */

@@ -1,6 +1,8 @@
 import { api } from "../../adapters/browser.ts";
+import { uiTranslator } from "../../adapters/i18n.ts";
 import { CobaltClient } from "../../core/api/client.ts";
-import { toApiError } from "../../core/api/errors.ts";
+import { ApiError, toApiError } from "../../core/api/errors.ts";
+import { errorMessage } from "../../core/error-text.ts";
 import type { AppRecord } from "../../core/records.ts";
 import { reconnectLink } from "../../core/reconnect.ts";
 import type { Settings } from "../../core/settings.ts";
@@ -15,7 +17,7 @@ export async function fetchLink(settings: Settings, app: AppRecord, linkedAccoun
 }
 
 export async function openLink(url: string): Promise<void> {
-  if (!isHttpUrl(url)) throw new Error("Only web (http or https) links are opened.");
+  if (!isHttpUrl(url)) throw new ApiError("bad-response", { cause: "not-web-link" });
   await api().tabs.create({ url });
 }
 
@@ -30,5 +32,5 @@ export async function copyText(text: string): Promise<boolean> {
 }
 
 export function failureText(error: unknown): string {
-  return toApiError(error).message;
+  return errorMessage(uiTranslator(), toApiError(error).info(Date.now()));
 }

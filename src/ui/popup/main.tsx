@@ -1,4 +1,4 @@
 import { mount } from "../shared/mount.tsx";
 import { Popup } from "./Popup.tsx";
 
-mount(Popup);
+mount(Popup, "appName");

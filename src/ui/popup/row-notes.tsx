@@ -1,3 +1,4 @@
+import { uiTranslator } from "../../adapters/i18n.ts";
 import type { AppRecord } from "../../core/records.ts";
 
 /* The notes under a row after Reconnect or Copy link; loaded with the first click (links.ts). */
@@ -14,7 +15,7 @@ export function manualCopyNote(url: string) {
   return (
     <p class="row-note">
       <label>
-        The browser did not allow copying; select the link and copy it:
+        {uiTranslator().msg("rowManualCopy")}
         <input type="text" readOnly value={url} onFocus={(event) => event.currentTarget.select()} />
       </label>
     </p>
@@ -24,7 +25,7 @@ export function manualCopyNote(url: string) {
 export function copiedNote(app: AppRecord) {
   return (
     <p class="visually-hidden" role="status">
-      Reconnect link for {app.name} copied. It expires; send it soon.
+      {uiTranslator().msg("rowCopiedNote", { app: app.name })}
     </p>
   );
 }

@@ -1,6 +1,7 @@
-import { ADVICE } from "../../core/advice.ts";
-import { FAILURE_BADGE } from "../../core/badge-table.ts";
-import { ago, clockTime } from "../../core/format.ts";
+import { uiTranslator } from "../../adapters/i18n.ts";
+import { errorAdvice, errorDetail, errorTitleSentence } from "../../core/error-text.ts";
+import { ago } from "../../core/format.ts";
+import { noticeText, type Notice } from "../../core/notices.ts";
 import type { Settings } from "../../core/settings.ts";
 import type { ErrorInfo, Status } from "../../core/status.ts";
 import { actionFor } from "./actions.ts";
@@ -13,40 +14,49 @@ interface Props {
   onOptionsPage?: boolean;
 }
 
-/** Says what went wrong, what to do, and how old the data still shown is. */
+/** Says what went wrong, what to do, and how old the data still shown is; worded from the stored failure now. */
 export function StatusBanner({ error, settings, status, now, onOptionsPage = false }: Props) {
-  const row = FAILURE_BADGE[error.kind];
+  const t = uiTranslator();
   const action = actionFor(error.kind, settings, onOptionsPage);
   const waitUntil = status.backoff && status.backoff.notBefore > now ? status.backoff.notBefore : undefined;
   const severity = error.kind === "not-set-up" ? "warn" : "error";
+  // "Not set up" says what to do in its advice; its detail would say it twice.
+  const detail = error.kind === "not-set-up" ? "" : errorDetail(t, error);
+  // What the language puts between two sentences (a space, or nothing in Japanese).
+  const gap = detail === "" ? "" : t.msg("joinSentences", { first: "", second: "" });
   return (
     <div class={`banner ${severity}`} role="alert" data-kind={error.kind}>
       <div>
         <p>
-          <strong>{row.title}.</strong> {error.kind === "not-set-up" ? "" : error.message}
+          <strong>{errorTitleSentence(t, error.kind)}</strong>
+          {gap}
+          {detail}
         </p>
-        <p>{ADVICE[error.kind]}</p>
-        {waitUntil !== undefined && <p>Next try at {clockTime(waitUntil)}.</p>}
+        <p>{errorAdvice(t, error.kind)}</p>
+        {waitUntil !== undefined && <p>{t.msg("bannerNextTry", { time: t.time(waitUntil) })}</p>}
         {status.checkedAt !== undefined && error.kind !== "not-set-up" && (
-          <p class="stale">Showing the last good data, last checked {ago(status.checkedAt, now)}.</p>
+          <p class="stale">{t.msg("bannerShowingLastGood", { when: ago(t, status.checkedAt, now) })}</p>
         )}
       </div>
       {action && (
         <button type="button" onClick={action.run}>
-          {action.label}
+          {t.msg(action.label)}
         </button>
       )}
     </div>
   );
 }
 
-export function Notices({ notices }: { notices: string[] }) {
+/** Stored values that could not be read, worded now. */
+export function Notices({ notices }: { notices: Notice[] }) {
   if (notices.length === 0) return null;
+  const t = uiTranslator();
+  const texts = notices.map((notice) => noticeText(t, notice));
   return (
     <div class="banner warn" role="status">
       <div>
-        {notices.map((notice) => (
-          <p key={notice}>{notice}</p>
+        {texts.map((text) => (
+          <p key={text}>{text}</p>
         ))}
       </div>
     </div>

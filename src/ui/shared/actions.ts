@@ -2,10 +2,12 @@ import { api } from "../../adapters/browser.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import type { ErrorKind } from "../../core/api/errors.ts";
+import type { MessageKey } from "../../core/i18n/keys.ts";
 import type { Settings } from "../../core/settings.ts";
 
 export interface BannerAction {
-  label: string;
+  /** The button's text, worded where it is shown. */
+  label: MessageKey;
   run(): void;
 }
 
@@ -14,7 +16,7 @@ export function actionFor(kind: ErrorKind, settings: Settings, onOptionsPage: bo
   switch (kind) {
     case "permission":
       return {
-        label: "Grant access",
+        label: "actionGrantAccess",
         // Straight from the click: the permission prompt needs the user's gesture.
         run: () => void requestApiPermission(settings.baseUrl).then((granted) => (granted ? requestCheck("refresh") : undefined)),
       };
@@ -25,13 +27,13 @@ export function actionFor(kind: ErrorKind, settings: Settings, onOptionsPage: bo
     case "bad-request":
     case "redirected":
     case "storage":
-      return onOptionsPage ? undefined : { label: "Open Options", run: () => void api().runtime.openOptionsPage() };
+      return onOptionsPage ? undefined : { label: "actionOpenOptions", run: () => void api().runtime.openOptionsPage() };
     case "server":
     case "bad-response":
     case "timeout":
     case "network":
     case "unexpected":
-      return { label: "Retry now", run: () => void requestCheck("refresh") };
+      return { label: "actionRetryNow", run: () => void requestCheck("refresh") };
     case "rate-limited":
       return undefined;
   }

@@ -1,10 +1,21 @@
 import { render, type FunctionComponent } from "preact";
 import { ensureApi } from "../../adapters/browser.ts";
+import { uiTranslator } from "../../adapters/i18n.ts";
 import { loadSnapshot, type Snapshot } from "../../adapters/storage.ts";
+import type { MessageKey } from "../../core/i18n/keys.ts";
 
-/** Reads storage first and renders once, with the data: no empty first frame, no spinner. */
-export function mount(Page: FunctionComponent<{ initial: Snapshot }>): void {
+/**
+ * Reads storage first and renders once, with the data: no empty first frame, no spinner. The
+ * page's title and language come from the catalog the browser chose: `lang` lets screen readers
+ * pronounce the text and the browser hyphenate it.
+ */
+export function mount(Page: FunctionComponent<{ initial: Snapshot }>, title: MessageKey): void {
   void ensureApi()
     .then(loadSnapshot)
-    .then((initial) => render(<Page initial={initial} />, document.getElementById("app")!));
+    .then((initial) => {
+      const t = uiTranslator();
+      document.documentElement.lang = t.language;
+      document.title = t.msg(title);
+      render(<Page initial={initial} />, document.getElementById("app")!);
+    });
 }

@@ -32,7 +32,7 @@ function stateFor(runnerSettings: SourceRunner["settings"], overrides: Partial<S
         checkedAt: T - 60_000,
         reauth: [],
         healthyCount: 0,
-        error: { kind: "server", message: `Cobalt's server failed (HTTP 502): "upstream said ${KEY}".`, at: T },
+        error: { kind: "server", status: 502, detail: `upstream said ${KEY}`, at: T },
       },
     ],
     ...overrides,
@@ -117,7 +117,7 @@ describe("GET /v1/status", () => {
 
   it("says when the relay will ask again while Cobalt rate-limits it", async () => {
     const { get } = setup({
-      restored: (settings) => stateFor(settings, { error: { kind: "rate-limited", message: "x", at: T }, backoff: { failures: 1, notBefore: T + 90_000 } }),
+      restored: (settings) => stateFor(settings, { error: { kind: "rate-limited", at: T }, backoff: { failures: 1, notBefore: T + 90_000 } }),
     });
     const body = RelayStatusSchema.parse(await (await get("/v1/status")).json());
     expect(body.sources[0]).toMatchObject({ error: { kind: "rate-limited", at: T }, retryAt: T + 90_000 });
@@ -178,7 +178,7 @@ describe("GET /v1/health", () => {
   it("says whether each source's last check worked, and nothing else", async () => {
     const ok = setup();
     expect(await (await ok.app.request("/v1/health")).json()).toEqual({ ok: true, sources: [{ id: "prod", ok: true, checkedAt: T }] });
-    const failing = setup({ restored: (settings) => stateFor(settings, { error: { kind: "unauthorized", message: `rejected ${KEY}`, at: T } }) });
+    const failing = setup({ restored: (settings) => stateFor(settings, { error: { kind: "unauthorized", status: 401, detail: `rejected ${KEY}`, at: T } }) });
     const text = await (await failing.app.request("/v1/health")).text();
     expect(JSON.parse(text)).toEqual({ ok: false, sources: [{ id: "prod", ok: false, checkedAt: T, errorKind: "unauthorized" }] });
     expect(text).not.toContain(KEY);

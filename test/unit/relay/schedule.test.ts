@@ -5,9 +5,9 @@ import { makeSettings, makeStatus } from "../support/fixtures.ts";
 const T = 1_790_000_000_000;
 const settings = makeSettings({ intervalMinutes: 5 });
 const ok = makeStatus(settings, { checkedAt: T });
-const rateLimited = makeStatus(settings, { error: { kind: "rate-limited", message: "", at: T }, backoff: { failures: 1, notBefore: T + 90_000 } });
-const serverDown = makeStatus(settings, { error: { kind: "server", message: "", at: T }, backoff: { failures: 1, notBefore: T + 30_000 } });
-const keyRejected = makeStatus(settings, { error: { kind: "unauthorized", message: "", at: T } });
+const rateLimited = makeStatus(settings, { error: { kind: "rate-limited", at: T }, backoff: { failures: 1, notBefore: T + 90_000 } });
+const serverDown = makeStatus(settings, { error: { kind: "server", at: T }, backoff: { failures: 1, notBefore: T + 30_000 } });
+const keyRejected = makeStatus(settings, { error: { kind: "unauthorized", at: T } });
 
 describe("full checks", () => {
   it("run at once for a new source, then one interval after the last one started", () => {
