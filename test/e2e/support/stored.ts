@@ -19,6 +19,12 @@ export async function storedStatus(ext: ExtensionSession): Promise<Status> {
   return (await storedResults(ext)).status;
 }
 
+/** Everything stored, with the results decoded from that same read: the other keys and the status always agree. */
+export async function storedWithStatus(ext: ExtensionSession): Promise<{ items: Record<string, unknown>; status: Status }> {
+  const items = await ext.storageGet();
+  return { items, status: decodeResults(items).status };
+}
+
 /** The fields of the results kept in their small header: every Status field but the accounts. */
 export type HeaderFields = Partial<Omit<Status, "schemaVersion" | "accounts">>;
 
