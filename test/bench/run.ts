@@ -254,7 +254,7 @@ function storageLines(rows: CheckRow[]): string[] {
   const written = (writes: Writes, more = "") => `${kb(writes.results)} (${writes.keys} ${writes.keys === 1 ? "key" : "keys"}${more})`;
   return [
     "",
-    "Storage: storage.local in use after a check (key + JSON value, as Chrome counts it against its quota), and what later checks write (sent to every open page by storage.onChanged; `progress` apart).",
+    "Storage: storage.local in use after a check (key + JSON value, as Chrome counts it against its quota), and what later checks write (sent to every open page by storage.onChanged; `progress` and the background's few-byte `lastDecision` apart).",
     "",
     `| linked accounts | in use | bytes per account | ratio (target ≤ ${BYTES_PER_ACCOUNT_TARGET} B: ≤ 1.00) | first check writes | second check, nothing changed | third check, 1 % changed | progress per check |`,
     "|---:|---:|---:|---:|---:|---:|---:|---:|",

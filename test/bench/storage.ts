@@ -12,7 +12,10 @@ import { decodeResults } from "../../src/core/store/codec.ts";
 export const BYTES_PER_ACCOUNT_TARGET = 100;
 
 export interface Writes {
-  /** Every key but `progress`: the check's results. */
+  /**
+   * The check's results (`status.<source>…`, or the older `status`/`healthy`); the background's
+   * own few-byte records (`lastDecision`, `pendingBackoff`) and `progress` are not counted here.
+   */
   results: number;
   keys: number;
   /** The `progress` key, written about once a second during a check. */
@@ -28,8 +31,10 @@ export async function recordWrites(page: Page): Promise<void> {
       if (area !== "local") return;
       for (const [key, change] of Object.entries(changes)) {
         const bytes = key.length + (change.newValue === undefined ? 0 : JSON.stringify(change.newValue).length);
+        // As isResultsKey in src/core/store/keys.ts (this function runs in the page, alone).
+        const isResults = key === "status" || key === "healthy" || key.startsWith("status.");
         if (key === "progress") totals.progress += bytes;
-        else {
+        else if (isResults) {
           totals.results += bytes;
           totals.keys++;
         }

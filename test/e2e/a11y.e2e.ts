@@ -3,6 +3,7 @@ import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/se
 import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, launchExtension, type ColorScheme, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions, letBackoffExpire } from "./support/setup.ts";
+import { storedStatus } from "./support/stored.ts";
 
 // axe-core on every state of the popup and the options page, in light and dark colour schemes:
 // zero violations of any impact (contrast, names that contain the visible text, landmarks…).
@@ -79,9 +80,10 @@ for (const scheme of ["light", "dark"] as const) {
       await popup.waitForText("Showing the last good data");
       await expectNoViolations(popup, scheme);
       // Every linked account failed the same way: the banner says it, the accounts do not repeat it.
-      const { status } = (await ext.storageGet("status")) as { status: { error: { message: string } } };
+      const { error } = await storedStatus(ext);
+      expect(error?.message).toContain("HTTP 500");
       const text = await popup.text();
-      expect(text.split(status.error.message).length - 1).toBe(1);
+      expect(text.split(error!.message).length - 1).toBe(1);
       expect(text).not.toContain("Could not check this linked account");
       fake.clearFaults();
       await letBackoffExpire(ext);

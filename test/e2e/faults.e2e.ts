@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt, type Fault } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type Badge, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions, fireCheckAlarm, letBackoffExpire } from "./support/setup.ts";
-import { storedStatus } from "./support/stored.ts";
+import { patchStoredHeader, storedStatus } from "./support/stored.ts";
 
 // Each failure is injected through the fake server; the extension must name it, keep the last
 // good data and the settings, and recover once the fault clears.
@@ -169,11 +169,17 @@ describe(`failures in ${browserUnderTest()}`, () => {
     const popup = await refreshInPopup();
     await popup.waitForText("Cobalt is rate limiting", { timeoutMs: 20_000 });
     fake.clearFaults();
+    const throttled = await storedStatus(ext);
+    expect(throttled.error?.kind).toBe("rate-limited");
+    expect(throttled.backoff?.retryAfterUntil).toBeUndefined();
     // As after several such checks: a backoff grown to 267 s, the last throttling answer 31 s ago.
-    const { status } = (await ext.storageGet("status")) as { status: { backoff: object } };
     const now = Date.now();
-    await ext.storageSet({ status: { ...status, backoff: { failures: 5, notBefore: now + 267_000, throttledAt: now - 31_000 } } });
+    await patchStoredHeader(ext, { backoff: { failures: 5, notBefore: now + 267_000, throttledAt: now - 31_000 } });
+    expect((await storedStatus(ext)).backoff?.notBefore).toBe(now + 267_000);
     await popup.waitForText("Next try at");
+    // The popup re-renders from storage: wait for that, then the button must be the plain, enabled
+    // Refresh (with the old rule it stays "Refresh at …", disabled, for the 267 s).
+    await popup.waitForText(/^Refresh$/, { selector: "header button" });
     expect(await refreshButton(popup)).toEqual({ text: "Refresh", disabled: false });
     await popup.clickByRole("button", "Refresh");
     await expectRecovered();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { ALARM_NOW, configureThroughOptions, inExtensionPage, waitForDecision } from "./support/setup.ts";
+import { storedStatus, storedWithStatus } from "./support/stored.ts";
 import { sourceKey, type Settings } from "../../src/core/settings.ts";
 
 // The background may be stopped at any moment, and the browser restarted: the extension comes
@@ -114,7 +115,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     await inExtensionPage(ext!, ALARM_NOW);
     // The retry alarm alone (no click, no harness) continues the work once the wait is over.
     const status = await waitFor(async () => {
-      const { status: s } = (await ext!.storageGet("status")) as { status: { checkedAt?: number; error?: unknown } };
+      const s = await storedStatus(ext!);
       return s.checkedAt !== undefined && s.checkedAt > clicked && s.error === undefined ? s : undefined;
     }, 20_000);
     expect(status).toBeDefined();
@@ -150,9 +151,10 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     await options.clickByRole("button", "Save");
     // Checked with the settings now stored, and no check running.
     const settled = await waitFor(async () => {
-      const stored = (await ext!.storageGet(["settings", "status", "progress"])) as { settings: Settings; status: { source: string; checkedAt?: number }; progress?: unknown };
-      const current = stored.settings.baseUrl === other!.altOrigin && stored.status.source === sourceKey(stored.settings);
-      return current && stored.status.checkedAt !== undefined && (stored.progress ?? null) === null;
+      const { items, status } = await storedWithStatus(ext!);
+      const settings = items.settings as Settings;
+      const current = settings.baseUrl === other!.altOrigin && status.source === sourceKey(settings);
+      return current && status.checkedAt !== undefined && (items.progress ?? null) === null;
     }, 30_000);
     expect(settled).toBe(true);
     await options.waitForText("3 apps need re-authentication");

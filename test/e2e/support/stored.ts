@@ -19,6 +19,25 @@ export async function storedStatus(ext: ExtensionSession): Promise<Status> {
   return (await storedResults(ext)).status;
 }
 
+/** Everything stored, with the results decoded from that same read: the other keys and the status always agree. */
+export async function storedWithStatus(ext: ExtensionSession): Promise<{ items: Record<string, unknown>; status: Status }> {
+  const items = await ext.storageGet();
+  return { items, status: decodeResults(items).status };
+}
+
+/** The fields of the results kept in their small header: every Status field but the accounts. */
+export type HeaderFields = Partial<Omit<Status, "schemaVersion" | "accounts">>;
+
+/**
+ * Changes fields of the stored results' header in place (a backoff as an earlier check would
+ * have left it, say), the accounts untouched: what the pages and the background then read.
+ */
+export async function patchStoredHeader(ext: ExtensionSession, fields: HeaderFields): Promise<void> {
+  const { [RESULT_KEYS.header]: header } = await ext.storageGet(RESULT_KEYS.header);
+  if (typeof header !== "object" || header === null) throw new Error(`patchStoredHeader: no ${RESULT_KEYS.header} stored`);
+  await ext.storageSet({ [RESULT_KEYS.header]: { ...header, ...fields } });
+}
+
 /** Every key of the results as the extension would write them from scratch. */
 export function encodedResults(status: Status, healthy: HealthyApps): Record<string, unknown> {
   return planResultsWrite({}, status, healthy).set;
