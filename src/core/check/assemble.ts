@@ -4,6 +4,7 @@ import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } fro
 import type { CheckContext, CheckResult, Fetched, Planned, Target } from "./context.ts";
 import { noticeFor } from "./notes.ts";
 import { backoffAfter, info, type Requests } from "./requests.ts";
+import { sameConnection, withSince } from "./since.ts";
 
 /*
  * The assembling step: the next stored status, built from the previous one and this check's
@@ -22,9 +23,10 @@ export interface Assembly {
 export function assembleStatus(ctx: CheckContext, { planned, fetched, requests, startedAt, waiting }: Assembly): CheckResult {
   const now = ctx.now();
   const previousById = new Map(ctx.previous.accounts.map((account) => [account.id, account]));
+  const dated = sameConnection(ctx.previous, ctx.settings);
   const healthy: HealthyApps = {};
   const accounts = planned.targets.map((target) => {
-    const next = accountAfter(ctx, target, previousById.get(target.id), fetched, waiting, now);
+    const next = accountAfter(ctx, target, previousById.get(target.id), { fetched, waiting, dated, now });
     healthy[target.id] = next.healthy;
     return next.account;
   });
@@ -56,15 +58,16 @@ export function assembleStatus(ctx: CheckContext, { planned, fetched, requests, 
   return { status, healthy, requests: requests.count };
 }
 
+interface Step {
+  fetched: Fetched;
+  waiting: (id: string) => boolean;
+  /** The previous status dates these accounts' apps (see since.ts). */
+  dated: boolean;
+  now: number;
+}
+
 /** One account after this check: fresh data, the listing's word, or its last data kept. */
-function accountAfter(
-  ctx: CheckContext,
-  target: Target,
-  before: AccountStatus | undefined,
-  fetched: Fetched,
-  waiting: (id: string) => boolean,
-  now: number,
-): { account: AccountStatus; healthy: HealthyApps[string] } {
+export function accountAfter(ctx: CheckContext, target: Target, before: AccountStatus | undefined, { fetched, waiting, dated, now }: Step): { account: AccountStatus; healthy: HealthyApps[string] } {
   const name = target.name ?? before?.name;
   if (target.kept && before) return { account: before, healthy: ctx.previousHealthy[target.id] ?? [] };
   if (target.cheap) {
@@ -72,7 +75,8 @@ function accountAfter(
   }
   const outcome = fetched.outcomes.get(target.id);
   if (outcome?.ok) {
-    const account: AccountStatus = { id: target.id, checkedAt: now, reauth: outcome.reauth, healthyCount: outcome.healthy.length };
+    const reauth = withSince(outcome.reauth, dated ? before : undefined, now);
+    const account: AccountStatus = { id: target.id, checkedAt: now, reauth, healthyCount: outcome.healthy.length };
     if (outcome.skipped > 0) account.skipped = outcome.skipped;
     return { account: withName(account, name), healthy: outcome.healthy };
   }
