@@ -15,6 +15,11 @@ export interface AppRecord {
   since?: number;
 }
 
+/** Oldest break first; apps without a since (stored before since-when existed) after the others. */
+export function byOldestBreak(a: AppRecord, b: AppRecord): number {
+  return (a.since ?? Infinity) - (b.since ?? Infinity) || 0;
+}
+
 export interface AccountApps {
   reauth: AppRecord[];
   healthy: AppRecord[];
