@@ -224,10 +224,10 @@ function resolveApps(refs: number[] = [], apps: Catalog["apps"], fields?: Map<st
   return records;
 }
 
-/** A row's f, entry by entry; what cannot be read is left out. */
-function appFields(raw: unknown): Map<string, { since?: number }> {
+/** A row's f, entry by entry; what cannot be read is left out. Most rows have none. */
+function appFields(raw: unknown): Map<string, { since?: number }> | undefined {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
   const fields = new Map<string, { since?: number }>();
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return fields;
   for (const [index, value] of Object.entries(raw)) {
     const parsed = AppFieldsSchema.safeParse(value);
     if (parsed.success) fields.set(index, parsed.data);
