@@ -10,6 +10,14 @@ export interface AppRecord {
    * here, at the boundary, so no page ever loads it. */
   icon?: string;
   authType?: string;
+  /** On apps needing re-authentication: when this app of this linked account was first seen
+   * needing it (see core/check/since.ts). Per account, so never part of the stored app catalog. */
+  since?: number;
+}
+
+/** Oldest break first; apps without a since (stored before since-when existed) after the others. */
+export function byOldestBreak(a: AppRecord, b: AppRecord): number {
+  return (a.since ?? Infinity) - (b.since ?? Infinity) || 0;
 }
 
 export interface AccountApps {

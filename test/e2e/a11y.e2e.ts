@@ -4,6 +4,8 @@ import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, launchExtension, type ColorScheme, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions, letBackoffExpire } from "./support/setup.ts";
 import { storedStatus } from "./support/stored.ts";
+import { errorDetail } from "../../src/core/error-text.ts";
+import { en } from "../unit/support/i18n.ts";
 
 // axe-core on every state of the popup and the options page, in light and dark colour schemes:
 // zero violations of any impact (contrast, names that contain the visible text, landmarks…).
@@ -81,9 +83,11 @@ for (const scheme of ["light", "dark"] as const) {
       await expectNoViolations(popup, scheme);
       // Every linked account failed the same way: the banner says it, the accounts do not repeat it.
       const { error } = await storedStatus(ext);
-      expect(error?.message).toContain("HTTP 500");
+      expect(error?.status).toBe(500);
+      const detail = errorDetail(en, error!);
+      expect(detail).toContain("500");
       const text = await popup.text();
-      expect(text.split(error!.message).length - 1).toBe(1);
+      expect(text.split(detail).length - 1).toBe(1);
       expect(text).not.toContain("Could not check this linked account");
       fake.clearFaults();
       await letBackoffExpire(ext);

@@ -95,11 +95,12 @@ describe("listed linked accounts", () => {
         {
           id: "acct-1",
           checkedAt: end,
-          reauth: [{ slug: "hubspot", name: "Hubspot", icon: "https://logos.test/hubspot.png", authType: "oauth2" }],
+          // First seen needing re-authentication by this check (issue 9, since-when).
+          reauth: [{ slug: "hubspot", name: "Hubspot", icon: "https://logos.test/hubspot.png", authType: "oauth2", since: end }],
           healthyCount: 1,
         },
         { id: "acct-2", name: "Beta", checkedAt: end, reauth: [], healthyCount: 2 },
-        { id: "acct-3", checkedAt: end, reauth: [{ slug: "netsuite", name: "Netsuite" }], healthyCount: 0 },
+        { id: "acct-3", checkedAt: end, reauth: [{ slug: "netsuite", name: "Netsuite", since: end }], healthyCount: 0 },
       ],
     });
     expect(result.healthy).toEqual({
@@ -140,7 +141,7 @@ describe("listed linked accounts", () => {
     expect(result.status.backoff).toBeUndefined();
     expect(result.status.checkedAt).toBe(clock.now());
     const [one, two, three] = result.status.accounts;
-    expect(one).toEqual({ id: "acct-1", checkedAt: clock.now(), reauth: [HUBSPOT], healthyCount: 0 });
+    expect(one).toEqual({ id: "acct-1", checkedAt: clock.now(), reauth: [{ ...HUBSPOT, since: clock.now() }], healthyCount: 0 });
     expect(three).toEqual({ id: "acct-3", checkedAt: clock.now(), reauth: [], healthyCount: 1 });
     // Cobalt does not know that account: stored as such, with the account, worded when shown.
     expect(two!.error).toEqual({ kind: "not-found", status: 404, cause: "no-account", accountId: "acct-2", at: clock.now() });
@@ -248,7 +249,7 @@ describe("listed linked accounts", () => {
     expect(client.appCalls()).toEqual(["acct-1", "acct-1"]);
     expect(clock.now() - T0).toBeGreaterThanOrEqual(2000);
     expect(result.status.error).toBeUndefined();
-    expect(result.status.accounts).toEqual([{ id: "acct-1", checkedAt: clock.now(), reauth: [HUBSPOT], healthyCount: 0 }]);
+    expect(result.status.accounts).toEqual([{ id: "acct-1", checkedAt: clock.now(), reauth: [{ ...HUBSPOT, since: clock.now() }], healthyCount: 0 }]);
     expect(result.status.lastRun).toEqual({ ms: clock.now() - T0, requests: 2 });
   });
 
@@ -417,7 +418,7 @@ describe("every linked account", () => {
     expect(result.status.lastRun).toEqual({ ms: now - T0, requests: 5 });
     expect(result.status.accounts).toEqual([
       { id: "a1", name: "Account a1", checkedAt: now, reauth: [], healthyCount: 1 },
-      { id: "a2", name: "Account a2", checkedAt: now, reauth: [HUBSPOT], healthyCount: 1 },
+      { id: "a2", name: "Account a2", checkedAt: now, reauth: [{ ...HUBSPOT, since: now }], healthyCount: 1 },
       { id: "a3", name: "Account a3", checkedAt: now, reauth: [], healthyCount: 1 },
       { id: "a4", name: "Account a4", checkedAt: now, reauth: [], healthyCount: 0 },
       { id: "a5", name: "Account a5", checkedAt: now, reauth: [], healthyCount: 2 },
@@ -464,7 +465,7 @@ describe("every linked account", () => {
     client.setApps("b2", appList(reauthApp("gmail")));
     const { result } = await check(client, { settings: everyAccount });
     expect(client.appCalls().sort()).toEqual(["b1", "b2"]);
-    expect(result.status.accounts[1]!.reauth).toEqual([GMAIL]);
+    expect(result.status.accounts[1]!.reauth).toEqual([{ ...GMAIL, since: result.status.checkedAt }]);
   });
 
   it("fully checks every account when the listing has no integrations (legacy)", async () => {

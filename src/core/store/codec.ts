@@ -33,17 +33,19 @@ import { canonicalJson, stableSlots } from "./slots.ts";
  *   status.main.order    the accounts' order: each account's shard number, base 36, 1–2 chars.
  *   status.main.acc.<n>  the accounts whose id hashes to n (shards.ts), in order, each a row
  *                        { i: id, n: name, h: healthy apps, r: apps needing re-auth,
- *                          t: checkedAt or null, e: error index, s: skipped, c: healthyCount }
+ *                          t: checkedAt or null, e: error index, s: skipped, c: healthyCount,
+ *                          f: per-app fields of this account's apps needing re-auth, keyed by
+ *                             catalog index: { "<index>": { since } } }
  *                        with every field but i left out when empty or implied:
  *                        - apps are catalog indices, healthy ones sorted;
  *                        - t only when the account's checkedAt differs from the header's, so a
  *                          healthy account's shard stays byte-identical from check to check;
  *                        - c only when it differs from the number of healthy apps.
  *
- * Room to grow: a row, the header and a catalog entry may gain fields (per-account app fields
- * such as first seen broken or muted would be a row field keyed by catalog index, say
- * f: { "<index>": { since, muted } }); readers ignore fields they do not know, so that is not a
- * format change. A change old readers would misread bumps FORMAT_VERSION; a header with a
+ * Room to grow: a row, the header and a catalog entry may gain fields (more per-account app
+ * fields go beside since in f); readers ignore fields they do not know, so that is not a format
+ * change. f itself came that way: rows stored before it read with no since (see
+ * core/check/since.ts for what that means), and a damaged f loses the since alone. A change old readers would misread bumps FORMAT_VERSION; a header with a
  * version this code does not know is set aside, never misread.
  *
  * A write sets only the keys whose value changed and removes the keys no longer used. Everything
@@ -67,7 +69,11 @@ const RowSchema = z.object({
   e: z.optional(z.number()),
   s: z.optional(z.number()),
   c: z.optional(z.number()),
+  // Read entry by entry in appFields: a damaged one costs its since, not the shard.
+  f: z.optional(z.unknown()),
 });
+/** One entry of a row's f. */
+const AppFieldsSchema = z.object({ since: z.optional(z.number()) });
 const ShardSchema = z.array(RowSchema);
 
 /*
@@ -79,7 +85,7 @@ type Assert<T extends true> = T;
 export type EveryFieldStored = [
   Assert<Unhandled<Status, "schemaVersion" | "accounts" | keyof typeof STATUS_FIELDS>>,
   Assert<Unhandled<AccountStatus, "id" | "name" | "checkedAt" | "reauth" | "healthyCount" | "error" | "skipped">>,
-  Assert<Unhandled<AppRecord, "slug" | "name" | "icon" | "authType">>,
+  Assert<Unhandled<AppRecord, "slug" | "name" | "icon" | "authType" | "since">>,
 ];
 
 type Header = z.infer<typeof HeaderSchema>;
@@ -183,7 +189,7 @@ function decodeShard(value: unknown, catalog: Catalog, checkedAt: number | undef
   if (!parsed.success) return undefined;
   const entries: Entry[] = [];
   for (const row of parsed.data) {
-    const reauth = resolveApps(row.r, catalog.apps);
+    const reauth = resolveApps(row.r, catalog.apps, appFields(row.f));
     const apps = resolveApps(row.h, catalog.apps);
     if (!reauth || !apps) return undefined;
     const account: AccountStatus = { id: row.i, reauth, healthyCount: row.c ?? apps.length };
@@ -201,15 +207,30 @@ function decodeShard(value: unknown, catalog: Catalog, checkedAt: number | undef
   return entries;
 }
 
-/** Catalog entries by index; an index that is not an entry makes the whole shard unreadable. */
-function resolveApps(refs: number[] = [], apps: Catalog["apps"]): AppRecord[] | undefined {
+/**
+ * Catalog entries by index, with this account's own fields for them (copies: a catalog entry is
+ * shared by every account); an index that is not an entry makes the whole shard unreadable.
+ */
+function resolveApps(refs: number[] = [], apps: Catalog["apps"], fields?: Map<string, { since?: number }>): AppRecord[] | undefined {
   const records: AppRecord[] = [];
   for (const ref of refs) {
     const record = slot(apps, ref);
     if (!record) return undefined;
-    records.push(record);
+    const since = fields?.get(String(ref))?.since;
+    records.push(since === undefined ? record : { ...record, since });
   }
   return records;
+}
+
+/** A row's f, entry by entry; what cannot be read is left out. Most rows have none. */
+function appFields(raw: unknown): Map<string, { since?: number }> | undefined {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+  const fields = new Map<string, { since?: number }>();
+  for (const [index, value] of Object.entries(raw)) {
+    const parsed = AppFieldsSchema.safeParse(value);
+    if (parsed.success) fields.set(index, parsed.data);
+  }
+  return fields;
 }
 
 function slot<T>(table: readonly (T | null)[], index: number): T | undefined {
@@ -258,11 +279,25 @@ function encodeAccount(
   if (account.name !== undefined) row.n = account.name;
   if (healthyApps.length > 0) row.h = healthyApps.map(ref).sort((a, b) => a - b);
   if (account.reauth.length > 0) row.r = account.reauth.map(ref);
+  const fields = appFieldsOf(account.reauth, ref);
+  if (fields) row.f = fields;
   if (account.checkedAt !== checkedAt) row.t = account.checkedAt ?? null;
   if (account.error) row.e = errorIndex.get(canonicalJson(account.error))!;
   if (account.skipped !== undefined) row.s = account.skipped;
   if (account.healthyCount !== healthyApps.length) row.c = account.healthyCount;
   return row;
+}
+
+/** The row's f: since of each app needing re-auth that has one (keys in index order, as JSON
+ * orders integer keys, so the same data always gives the same text). */
+function appFieldsOf(reauth: readonly AppRecord[], ref: (record: AppRecord) => number): Record<string, { since: number }> | undefined {
+  let fields: Record<string, { since: number }> | undefined;
+  for (const record of reauth) {
+    if (record.since === undefined) continue;
+    fields ??= {};
+    fields[String(ref(record))] = { since: record.since };
+  }
+  return fields;
 }
 
 /**

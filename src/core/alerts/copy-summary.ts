@@ -1,0 +1,78 @@
+import { accountLabel } from "../list-model.ts";
+import { byOldestBreak } from "../records.ts";
+import type { Status } from "../status.ts";
+import { isMuted, type Mute } from "./mutes.ts";
+
+/*
+ * "Copy summary" (issue 9): a plain-text list of what needs re-authentication, to paste into a
+ * ticket or a chat. Grouped by linked account, and by source first when there are several; apps
+ * oldest break first. Muted apps are listed too, marked: they still need re-authentication, and
+ * whoever reads the ticket needs the whole picture. The structure is built here; the words come
+ * from a SummaryFormat, which the i18n layer provides.
+ */
+
+export type SummaryLine =
+  | { kind: "source"; label: string }
+  | { kind: "account"; label: string }
+  | { kind: "app"; name: string; since?: number; muted: boolean };
+
+export interface Summary {
+  /** Apps listed, muted ones included. */
+  count: number;
+  /** Linked accounts listed. */
+  accounts: number;
+  /** Of `count`, the muted ones. */
+  muted: number;
+  lines: SummaryLine[];
+}
+
+export interface SummarySource {
+  id: string;
+  /** The source's name as the popup shows it. */
+  label: string;
+  status: Status;
+}
+
+export function buildSummary(sources: readonly SummarySource[], mutes: readonly Mute[], now: number): Summary {
+  const summary: Summary = { count: 0, accounts: 0, muted: 0, lines: [] };
+  for (const { id, label, status } of sources) {
+    const lines: SummaryLine[] = [];
+    for (const account of status.accounts) {
+      if (account.reauth.length === 0) continue;
+      summary.accounts++;
+      lines.push({ kind: "account", label: accountLabel(account) });
+      for (const app of [...account.reauth].sort(byOldestBreak)) {
+        const muted = isMuted(mutes, { sourceId: id, accountId: account.id, slug: app.slug, since: app.since }, now);
+        lines.push(app.since === undefined ? { kind: "app", name: app.name, muted } : { kind: "app", name: app.name, since: app.since, muted });
+        summary.count++;
+        if (muted) summary.muted++;
+      }
+    }
+    if (lines.length === 0) continue;
+    if (sources.length > 1) summary.lines.push({ kind: "source", label });
+    summary.lines.push(...lines);
+  }
+  return summary;
+}
+
+/** The words of each kind of line; the layout (blank lines, indents, dashes) is renderSummary's. */
+export interface SummaryFormat {
+  header(summary: Summary): string;
+  source(label: string): string;
+  account(label: string): string;
+  app(line: Extract<SummaryLine, { kind: "app" }>): string;
+}
+
+/** The plain text: the header, then each group after a blank line; empty when nothing is listed. */
+export function renderSummary(summary: Summary, format: SummaryFormat): string {
+  if (summary.count === 0) return "";
+  const bySource = summary.lines.some((line) => line.kind === "source");
+  const indent = bySource ? "  " : "";
+  const out = [format.header(summary)];
+  for (const line of summary.lines) {
+    if (line.kind === "source") out.push("", format.source(line.label));
+    else if (line.kind === "account") out.push(...(bySource ? [] : [""]), indent + format.account(line.label));
+    else out.push(`${indent}- ${format.app(line)}`);
+  }
+  return out.join("\n");
+}
