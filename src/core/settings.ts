@@ -1,15 +1,21 @@
 import { z } from "./zod.ts";
 import { normalizeBaseUrl } from "./url.ts";
+import { isSourceId, MAIN_SOURCE_ID, replacementId, sourceNames } from "./sources.ts";
 
-export const SETTINGS_VERSION = 2;
+export { keyEnvironment, type KeyEnvironment } from "./sources.ts";
+
+export const SETTINGS_VERSION = 3;
 export const DEFAULT_BASE_URL = "https://api.gocobalt.io";
 export const SUGGESTED_BASE_URLS = ["https://api.gocobalt.io", "https://app.refold.ai"] as const;
 export const INTERVAL = { min: 1, max: 60, default: 5 } as const;
 /** Cobalt documents 20 requests/s in one place and 10/min per linked account in another; the
  * org's own backend shares the same limit, so the default uses a small slice of it. */
 export const BUDGET = { min: 10, max: 1200, default: 120 } as const;
+/** Longer labels are cut: a label names a source in a heading and a tooltip line. */
+export const MAX_LABEL_LENGTH = 60;
 
-export interface Settings {
+/** What a check of one Cobalt API key needs: the check runner, the schedule, the relay. */
+export interface CheckSettings {
   apiKey: string;
   baseUrl: string;
   /** Empty means every linked account of the key's environment. */
@@ -19,7 +25,26 @@ export interface Settings {
   requestsPerMinute: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = {
+export type SourceId = string;
+
+/** One Cobalt API key and what to watch with it (a test and a production key are two sources). */
+export interface CobaltSource extends CheckSettings {
+  /** Stable: part of storage keys and alarm names, never changed by an edit. */
+  id: SourceId;
+  kind: "cobalt";
+  /** Empty: the pages name the source after its key's environment (sources.ts). */
+  label: string;
+}
+
+/** A team relay joins here later (issue 11). */
+export type Source = CobaltSource;
+
+export interface Settings {
+  /** At least one. The first is the one a single-source user has always had. */
+  sources: Source[];
+}
+
+export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
   apiKey: "",
   baseUrl: DEFAULT_BASE_URL,
   linkedAccountIds: [],
@@ -27,13 +52,14 @@ export const DEFAULT_SETTINGS: Settings = {
   requestsPerMinute: BUDGET.default,
 };
 
-export type KeyEnvironment = "test" | "production" | "unknown";
+export function newSource(id: SourceId, fields: Partial<Omit<CobaltSource, "id" | "kind">> = {}): CobaltSource {
+  return { id, kind: "cobalt", label: "", ...DEFAULT_CHECK_SETTINGS, linkedAccountIds: [], ...fields };
+}
 
-/** Cobalt's documented prefixes: `tk` test keys, `pk` production keys. */
-export function keyEnvironment(apiKey: string): KeyEnvironment {
-  if (apiKey.startsWith("tk")) return "test";
-  if (apiKey.startsWith("pk")) return "production";
-  return "unknown";
+export const DEFAULT_SETTINGS: Settings = { sources: [newSource(MAIN_SOURCE_ID)] };
+
+function defaultSettings(): Settings {
+  return { sources: [newSource(MAIN_SOURCE_ID)] };
 }
 
 /** Shows enough of the key to recognise it, never enough to use it. */
@@ -61,8 +87,11 @@ export function linkedAccountIdProblem(id: string): string | undefined {
 const clampInt = (min: number, max: number) =>
   z.pipe(z.number(), z.transform((n) => Math.min(max, Math.max(min, Math.round(n)))));
 
+type SourceFields = Omit<CobaltSource, "id" | "kind">;
+
 /** One validator per field, so a damaged value costs that value alone. */
 const fields = {
+  label: z.pipe(z.string(), z.transform((label) => label.trim().slice(0, MAX_LABEL_LENGTH))),
   apiKey: z.string(),
   baseUrl: z.pipe(
     z.string(),
@@ -76,9 +105,10 @@ const fields = {
   linkedAccountIds: z.array(z.string()),
   intervalMinutes: clampInt(INTERVAL.min, INTERVAL.max),
   requestsPerMinute: clampInt(BUDGET.min, BUDGET.max),
-} satisfies { [K in keyof Settings]: z.ZodMiniType<Settings[K], unknown> };
+} satisfies { [K in keyof SourceFields]: z.ZodMiniType<SourceFields[K], unknown> };
 
-const FIELD_LABELS: Record<keyof Settings, string> = {
+const FIELD_LABELS: Record<keyof SourceFields, string> = {
+  label: "Label",
   apiKey: "API key",
   baseUrl: "API base URL",
   linkedAccountIds: "Linked account IDs",
@@ -86,17 +116,37 @@ const FIELD_LABELS: Record<keyof Settings, string> = {
   requestsPerMinute: "Requests per minute",
 };
 
+const UNREADABLE = "The saved settings could not be read, so the defaults are in use. Enter your settings again and save.";
+
+type RawObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is RawObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /**
- * Earlier layouts, oldest first. Version 1 kept the IDs as the raw text of the field; version 2
- * stores the parsed list and adds the request budget (filled from its default).
+ * Earlier layouts, oldest first, brought to a list of raw sources. Version 1 kept the IDs as the
+ * raw text of the field; version 2 stored the parsed list and added the request budget; both held
+ * one source's fields at the top level, which become the first source, "main", with no label.
+ * Undefined when there is nothing to read.
  */
-function migrate(raw: Record<string, unknown>): Record<string, unknown> {
+function migrateToSources(raw: unknown): { sources: RawObject[]; notices: string[] } | undefined {
+  if (!isObject(raw)) return undefined;
   const version = typeof raw.schemaVersion === "number" ? raw.schemaVersion : 1;
-  const out = { ...raw };
-  if (version < 2 && typeof out.linkedAccountIds === "string") {
-    out.linkedAccountIds = parseLinkedAccountIds(out.linkedAccountIds);
+  if (version < 3) {
+    const { schemaVersion: _version, ...single } = raw;
+    if (version < 2 && typeof single.linkedAccountIds === "string") single.linkedAccountIds = parseLinkedAccountIds(single.linkedAccountIds);
+    return { sources: [{ ...single, id: MAIN_SOURCE_ID, kind: "cobalt", label: "" }], notices: [] };
   }
-  return out;
+  if (!Array.isArray(raw.sources)) return undefined;
+  const sources: RawObject[] = [];
+  const notices: string[] = [];
+  for (const entry of raw.sources as unknown[]) {
+    if (!isObject(entry)) notices.push("A saved source could not be read and was left out. Add it again in Options.");
+    else if (entry.kind !== undefined && entry.kind !== "cobalt") notices.push(`A saved source of a kind this version does not know ("${String(entry.kind).slice(0, 40)}") was left out.`);
+    else sources.push(entry);
+  }
+  return { sources, notices };
 }
 
 export interface ParsedSettings {
@@ -105,37 +155,70 @@ export interface ParsedSettings {
   notices: string[];
 }
 
+/** A field that could not be read, and why (when the reason is worth telling). */
+interface Damage {
+  field: keyof SourceFields;
+  why?: string;
+}
+
+/**
+ * Reads the stored settings of any version (settings-migrate.ts brings older ones to a list of
+ * sources). Each field of each source is read on its own: a damaged one falls back to its
+ * default alone, with a notice naming it (and its source, when there are several).
+ */
 export function parseStoredSettings(raw: unknown): ParsedSettings {
-  if (raw === undefined) return { settings: { ...DEFAULT_SETTINGS }, notices: [] };
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return {
-      settings: { ...DEFAULT_SETTINGS },
-      notices: ["The saved settings could not be read, so the defaults are in use. Enter your settings again and save."],
-    };
+  if (raw === undefined) return { settings: defaultSettings(), notices: [] };
+  const migrated = migrateToSources(raw);
+  if (!migrated) return { settings: defaultSettings(), notices: [UNREADABLE] };
+  const notices = [...migrated.notices];
+  const sources: Source[] = [];
+  const damage: Damage[][] = [];
+  const taken = new Set<SourceId>();
+  for (const entry of migrated.sources) {
+    const id = typeof entry.id === "string" && isSourceId(entry.id) && !taken.has(entry.id) ? entry.id : replacementId(sources.length, taken);
+    taken.add(id);
+    const parsed = parseSource(id, entry);
+    sources.push(parsed.source);
+    damage.push(parsed.damage);
   }
-  const migrated = migrate(raw as Record<string, unknown>);
-  const settings = { ...DEFAULT_SETTINGS };
-  const notices: string[] = [];
-  for (const key of Object.keys(fields) as (keyof Settings)[]) {
-    if (!(key in migrated)) continue;
-    const result = fields[key].safeParse(migrated[key]);
-    if (result.success) (settings as Record<keyof Settings, unknown>)[key] = result.data;
+  if (sources.length === 0) return { settings: defaultSettings(), notices: notices.length > 0 ? notices : [UNREADABLE] };
+  const names = sourceNames(sources);
+  sources.forEach((source, index) => {
+    const of = sources.length > 1 ? ` of the source "${names.get(source.id)}"` : "";
+    for (const { field, why } of damage[index]!) {
+      notices.push(`The saved "${FIELD_LABELS[field]}"${of} ${why ? `was reset to its default: ${why}` : "could not be read and was reset to its default."} Check it in Options and save.`);
+    }
+  });
+  return { settings: { sources }, notices };
+}
+
+function parseSource(id: SourceId, raw: Record<string, unknown>): { source: CobaltSource; damage: Damage[] } {
+  const source = newSource(id);
+  const damage: Damage[] = [];
+  for (const key of Object.keys(fields) as (keyof SourceFields)[]) {
+    if (!(key in raw)) continue;
+    const result = fields[key].safeParse(raw[key]);
+    if (result.success) (source as Record<keyof SourceFields, unknown>)[key] = result.data;
     else {
       // A value that reads fine but may not be used (a base URL with plain http to another
       // computer, say) carries its reason, so the user knows what to enter instead.
       const why = result.error.issues.find((issue) => issue.code === "custom")?.message;
-      notices.push(`The saved "${FIELD_LABELS[key]}" ${why ? `was reset to its default: ${why}` : "could not be read and was reset to its default."} Check it in Options and save.`);
+      damage.push(why ? { field: key, why } : { field: key });
     }
   }
-  return { settings, notices };
+  return { source, damage };
 }
 
 export function serializeSettings(settings: Settings): Record<string, unknown> {
-  return { schemaVersion: SETTINGS_VERSION, ...settings };
+  return { schemaVersion: SETTINGS_VERSION, sources: settings.sources.map((source) => ({ ...source, linkedAccountIds: [...source.linkedAccountIds] })) };
+}
+
+export function findSource(settings: Settings, id: SourceId): Source | undefined {
+  return settings.sources.find((source) => source.id === id);
 }
 
 /** A settings change that alters which data is fetched; interval or budget changes do not. */
-export function sourceKey(settings: Settings): string {
+export function sourceKey(settings: CheckSettings): string {
   return fnv1a(JSON.stringify([settings.baseUrl, settings.apiKey, settings.linkedAccountIds]));
 }
 

@@ -1,16 +1,12 @@
 import { FAILURE_BADGE } from "./badge-table.ts";
 import { plural } from "./format.ts";
-import { keyEnvironment, type Settings } from "./settings.ts";
+import type { CheckSettings } from "./settings.ts";
+import { environmentLabel } from "./sources.ts";
 import { accountsNeedingReauth, failedAccounts, reauthCount, type Status } from "./status.ts";
 import { currentError } from "./view-state.ts";
 
-export function environmentLabel(settings: Settings): string {
-  const env = keyEnvironment(settings.apiKey);
-  return env === "unknown" ? "unknown environment" : `${env} environment`;
-}
-
 /** The one sentence the options page says after a check: "Connected (test environment): …". */
-export function connectionSummary(settings: Settings, status: Status): { ok: boolean; text: string } {
+export function connectionSummary(settings: CheckSettings, status: Status): { ok: boolean; text: string } {
   const error = currentError(settings, status);
   if (error) return { ok: false, text: `${FAILURE_BADGE[error.kind].title}. ${error.message}` };
   const watched = status.accountsTotal ?? status.accounts.length;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions } from "./support/setup.ts";
-import { RESULT_KEYS, encodedResults, reshard, storageRemove, storedResults } from "./support/stored.ts";
+import { MAIN_KEYS, RESULT_KEYS, encodedResults, reshard, storageRemove, storedResults } from "./support/stored.ts";
 
 // Each stored value is corrupted in turn: the extension falls back for that value alone, says so,
 // never shows a blank popup, and the user's other settings survive.
@@ -47,7 +47,7 @@ async function recordWrites(page: ExtPage): Promise<void> {
 async function resultWrites(page: ExtPage): Promise<string[]> {
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
     const keys = await page.evaluate<string[]>("globalThis.written");
-    if (keys.some((key) => key !== "progress")) return keys;
+    if (keys.some((key) => key !== MAIN_KEYS.progress)) return keys;
   }
   throw new Error("no check results were written");
 }
@@ -55,8 +55,11 @@ async function resultWrites(page: ExtPage): Promise<string[]> {
 /** Opening the popup checks at once when the data looks stale; a fresh checkedAt keeps it still. */
 const fresh = <T extends object>(value: T): T => ({ ...value, checkedAt: Date.now() });
 
-// Built when the test runs: `good` is only known after beforeAll.
-const settingsField = (field: string, value: unknown) => () => ({ settings: { ...(good.settings as object), [field]: value } });
+// Built when the test runs: `good` is only known after beforeAll. One field of the (only) source.
+const settingsField = (field: string, value: unknown) => () => {
+  const settings = good.settings as { sources: object[] };
+  return { settings: { ...settings, sources: [{ ...settings.sources[0], [field]: value }] } };
+};
 
 describe(`corrupted storage in ${browserUnderTest()}`, () => {
   it.each([
@@ -156,7 +159,7 @@ describe(`corrupted storage in ${browserUnderTest()}`, () => {
     const keys = new Set(await resultWrites(page));
     await popup.close();
     await page.close();
-    expect([...keys].sort()).toEqual(["progress", RESULT_KEYS.header]);
+    expect([...keys].sort()).toEqual([MAIN_KEYS.progress, RESULT_KEYS.header].sort());
   });
 
   it("an existing user's data in the older layout survives the upgrade, through a failed check", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FAILURE_BADGE } from "../../src/core/badge-table.ts";
-import { connectionSummary, environmentLabel } from "../../src/core/summary.ts";
+import { connectionSummary } from "../../src/core/summary.ts";
+import { environmentLabel } from "../../src/core/sources.ts";
 import type { Status } from "../../src/core/status.ts";
 import { account, makeSettings, makeStatus } from "./support/fixtures.ts";
 

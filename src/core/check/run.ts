@@ -2,7 +2,7 @@ import { ApiError, isTransient, stopsWholeCheck, toApiError } from "../api/error
 import type { CobaltClient } from "../api/client.ts";
 import type { LinkedAccount } from "../api/schemas.ts";
 import { classifyApplications, integrationsSay, type AppRecord } from "../records.ts";
-import { sourceKey, type Settings } from "../settings.ts";
+import { sourceKey, type CheckSettings } from "../settings.ts";
 import { STATUS_VERSION, type AccountStatus, type Backoff, type CheckNote, type ErrorInfo, type HealthyApps, type Status } from "../status.ts";
 import { nextBackoff } from "../schedule.ts";
 import { noticeFor } from "./notes.ts";
@@ -24,7 +24,7 @@ const UNREACHABLE_LIMIT = 3;
 
 export interface CheckContext {
   client: Pick<CobaltClient, "listApplications" | "listLinkedAccounts">;
-  settings: Settings;
+  settings: CheckSettings;
   previous: Status;
   previousHealthy: HealthyApps;
   /** A user asked (Refresh, Save): accounts waiting for the user are retried too. */

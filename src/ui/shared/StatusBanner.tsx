@@ -1,22 +1,22 @@
 import { ADVICE } from "../../core/advice.ts";
 import { FAILURE_BADGE } from "../../core/badge-table.ts";
 import { ago, clockTime } from "../../core/format.ts";
-import type { Settings } from "../../core/settings.ts";
+import type { Source } from "../../core/settings.ts";
 import type { ErrorInfo, Status } from "../../core/status.ts";
 import { actionFor } from "./actions.ts";
 
 interface Props {
   error: ErrorInfo;
-  settings: Settings;
+  source: Source;
   status: Status;
   now: number;
   onOptionsPage?: boolean;
 }
 
 /** Says what went wrong, what to do, and how old the data still shown is. */
-export function StatusBanner({ error, settings, status, now, onOptionsPage = false }: Props) {
+export function StatusBanner({ error, source, status, now, onOptionsPage = false }: Props) {
   const row = FAILURE_BADGE[error.kind];
-  const action = actionFor(error.kind, settings, onOptionsPage);
+  const action = actionFor(error.kind, source, onOptionsPage);
   const waitUntil = status.backoff && status.backoff.notBefore > now ? status.backoff.notBefore : undefined;
   const severity = error.kind === "not-set-up" ? "warn" : "error";
   return (

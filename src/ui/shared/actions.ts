@@ -2,21 +2,21 @@ import { api } from "../../adapters/browser.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import type { ErrorKind } from "../../core/api/errors.ts";
-import type { Settings } from "../../core/settings.ts";
+import type { Source } from "../../core/settings.ts";
 
 export interface BannerAction {
   label: string;
   run(): void;
 }
 
-/** The one button that helps with a failure, if there is one. */
-export function actionFor(kind: ErrorKind, settings: Settings, onOptionsPage: boolean): BannerAction | undefined {
+/** The one button that helps with a failure of this source, if there is one. */
+export function actionFor(kind: ErrorKind, source: Source, onOptionsPage: boolean): BannerAction | undefined {
   switch (kind) {
     case "permission":
       return {
         label: "Grant access",
         // Straight from the click: the permission prompt needs the user's gesture.
-        run: () => void requestApiPermission(settings.baseUrl).then((granted) => (granted ? requestCheck("refresh") : undefined)),
+        run: () => void requestApiPermission(source.baseUrl).then((granted) => (granted ? requestCheck("refresh", source.id) : undefined)),
       };
     case "not-set-up":
     case "unauthorized":
@@ -31,7 +31,7 @@ export function actionFor(kind: ErrorKind, settings: Settings, onOptionsPage: bo
     case "timeout":
     case "network":
     case "unexpected":
-      return { label: "Retry now", run: () => void requestCheck("refresh") };
+      return { label: "Retry now", run: () => void requestCheck("refresh", source.id) };
     case "rate-limited":
       return undefined;
   }
