@@ -23,3 +23,8 @@ export async function scheduleRetry(source: SourceId, at: number | undefined): P
   if (at === undefined) await api().alarms.clear(name);
   else await api().alarms.create(name, { when: at });
 }
+
+/** A removed source's alarms (an alarm set by its last check may outlive its removal). */
+export async function clearSourceAlarms(source: SourceId): Promise<void> {
+  await Promise.all([api().alarms.clear(alarmName("check", source)), api().alarms.clear(alarmName("retry", source))]);
+}

@@ -9,7 +9,7 @@ import { originOf } from "../core/url.ts";
 import { currentError } from "../core/view-state.ts";
 import type { Status } from "../core/status.ts";
 import { applyBadge } from "../adapters/badge.ts";
-import { nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
+import { clearSourceAlarms, nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
 import { hasApiPermission } from "../adapters/permissions.ts";
 import {
   clearPendingBackoff,
@@ -17,6 +17,7 @@ import {
   loadSettings,
   loadSnapshot,
   loadSourceState,
+  removeRemovedSources,
   saveLastDecision,
   savePendingBackoff,
   saveProgress,
@@ -73,8 +74,12 @@ function checkSource(trigger: Trigger, source: SourceId): Promise<void> {
 
 async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
   const { source, status, healthy, progress } = await loadSourceState(id);
-  // Removed since the event that asked for it: nothing to check, and nothing may be written.
-  if (!source) return;
+  // Removed (since the event that asked for it, or by a check that ended after the removal):
+  // nothing to check, and nothing of it may be left behind.
+  if (!source) {
+    await Promise.all([clearSourceAlarms(id), removeRemovedSources()]);
+    return;
+  }
   const now = Date.now();
   const decision = shouldCheck(trigger, source, status, now);
   await saveLastDecision(id, { trigger, at: now, ...decision });

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { requestCheck } from "../../adapters/messages.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
-import { removeSource, saveSource } from "../../adapters/storage.ts";
+import { saveSource } from "../../adapters/storage.ts";
 import { expectedRequests } from "../../core/estimate.ts";
 import { BUDGET, INTERVAL, keyEnvironment, MAX_LABEL_LENGTH, SUGGESTED_BASE_URLS, type CobaltSource } from "../../core/settings.ts";
 import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings-form.ts";
@@ -10,6 +10,7 @@ import { originOf } from "../../core/url.ts";
 import { Connection } from "./Connection.tsx";
 import { budgetHint, Field, keyHint } from "./field.tsx";
 import { useKeyCheck } from "./key-check.ts";
+import { RemoveSource } from "./RemoveSource.tsx";
 
 /** This component's words, in one place. */
 const TEXT = {
@@ -36,11 +37,6 @@ const TEXT = {
   permissionNeeded: (origin: string) => `The extension needs your permission to reach ${origin}. Click Save again and allow it.`,
   permissionRefused: "Nothing was saved: permission to reach the API base URL was not granted.",
   saveFailed: (why: string) => `Could not save: ${why}`,
-  remove: "Remove this source",
-  discard: "Discard this source",
-  confirmRemove: (name: string) => `Remove "${name}"? Its API key, its check results and its schedule are deleted from this browser.`,
-  confirm: "Remove",
-  cancel: "Cancel",
 };
 
 type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
@@ -71,7 +67,6 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
   const [errors, setErrors] = useState<FormErrors>({});
   const [revealed, setRevealed] = useState(false);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
-  const [confirming, setConfirming] = useState(false);
   const keyCheck = useKeyCheck(form.apiKey, form.baseUrl);
   useEffect(() => setFormState((state) => storedSettingsChanged(state, source)), [source]);
   const id = (field: string) => `${first ? "" : `${source.id}-`}${field}`;
@@ -179,23 +174,8 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
         <span class={`save-state ${save.state}`} role="status">
           {save.state === "saving" ? TEXT.saving : save.state === "saved" ? TEXT.saved : save.state === "failed" ? save.message : ""}
         </span>
-        {removable && !confirming && (
-          <button type="button" class="remove" onClick={() => (stored ? setConfirming(true) : onDiscard())}>
-            {stored ? TEXT.remove : TEXT.discard}
-          </button>
-        )}
       </div>
-      {confirming && (
-        <div class="banner warn" role="alert">
-          <p>{TEXT.confirmRemove(name ?? "")}</p>
-          <button type="button" onClick={() => void removeSource(source.id)}>
-            {TEXT.confirm}
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            {TEXT.cancel}
-          </button>
-        </div>
-      )}
+      {removable && <RemoveSource id={source.id} name={name ?? ""} stored={stored} onDiscard={onDiscard} />}
     </form>
   );
   const connection = stored && <Connection source={source} status={status} progress={progress} now={now} name={name} idPrefix={id("")} />;
