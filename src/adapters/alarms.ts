@@ -1,18 +1,30 @@
 import { api } from "./browser.ts";
-import { ALARM_NAME, RETRY_ALARM_NAME } from "../core/schedule.ts";
+import { alarmName, planAlarms } from "../core/schedule.ts";
+import type { Source, SourceId } from "../core/settings.ts";
 
-/** Makes sure the repeating check alarm exists with the wanted period; called on every start. */
-export async function ensureCheckAlarm(intervalMinutes: number): Promise<void> {
-  const alarm = await api().alarms.get(ALARM_NAME);
-  if (alarm && alarm.periodInMinutes === intervalMinutes) return;
-  await api().alarms.create(ALARM_NAME, { periodInMinutes: intervalMinutes, delayInMinutes: intervalMinutes });
+/**
+ * Makes the alarms match the sources: each source's repeating check alarm at its interval, none
+ * for a removed source (nor the single-source layout's). Called on every start and settings change.
+ */
+export async function ensureCheckAlarms(sources: readonly Source[]): Promise<void> {
+  const plan = planAlarms(sources, await api().alarms.getAll());
+  await Promise.all([
+    ...plan.clear.map((name) => api().alarms.clear(name)),
+    ...plan.create.map(({ name, periodInMinutes }) => api().alarms.create(name, { periodInMinutes, delayInMinutes: periodInMinutes })),
+  ]);
 }
 
-export async function nextCheckAt(): Promise<number | undefined> {
-  return (await api().alarms.get(ALARM_NAME))?.scheduledTime;
+export async function nextCheckAt(source: SourceId): Promise<number | undefined> {
+  return (await api().alarms.get(alarmName("check", source)))?.scheduledTime;
 }
 
-export async function scheduleRetry(at: number | undefined): Promise<void> {
-  if (at === undefined) await api().alarms.clear(RETRY_ALARM_NAME);
-  else await api().alarms.create(RETRY_ALARM_NAME, { when: at });
+export async function scheduleRetry(source: SourceId, at: number | undefined): Promise<void> {
+  const name = alarmName("retry", source);
+  if (at === undefined) await api().alarms.clear(name);
+  else await api().alarms.create(name, { when: at });
+}
+
+/** A removed source's alarms (an alarm set by its last check may outlive its removal). */
+export async function clearSourceAlarms(source: SourceId): Promise<void> {
+  await Promise.all([api().alarms.clear(alarmName("check", source)), api().alarms.clear(alarmName("retry", source))]);
 }

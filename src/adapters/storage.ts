@@ -1,9 +1,9 @@
 import { api } from "./browser.ts";
 import type { Notice } from "../core/notices.ts";
-import { parseStoredSettings, serializeSettings, type Settings } from "../core/settings.ts";
+import { findSource, parseStoredSettings, serializeSettings, type Settings, type Source, type SourceId } from "../core/settings.ts";
 import { parseStoredProgress, type HealthyApps, type Progress, type Status } from "../core/status.ts";
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
-import { isResultsKey, resultKeys } from "../core/store/keys.ts";
+import { isResultsKey, keysOfRemovedSources, sourceKeys } from "../core/store/keys.ts";
 import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
 import type { Trigger } from "../core/schedule.ts";
 
@@ -11,38 +11,44 @@ import type { Trigger } from "../core/schedule.ts";
  * Typed access to storage.local, the single source of truth. Everything read is parsed: a value
  * damaged by hand or by an older version falls back to its default alone, with a notice.
  *
- * Layout (details and the encoding in core/store/codec.ts):
- *   settings                 the user's settings
- *   progress                 the check under way, written about once a second; small
- *   status.main              header of the check results: when, errors, backoff, rotation
- *   status.main.apps         app catalog and per-account error table, shared by all accounts
- *   status.main.order        the accounts' order
- *   status.main.acc.<n>      the accounts whose id hashes to n, ~32 per shard, apps as indices
- * "main" is the source; another source gets its own `status.<id>` keys. A check writes only the
- * keys whose value changed. The older layout (`status` + `healthy`) is read until the first write
- * replaces it.
+ * Layout (details and the encoding in core/store/codec.ts and core/store/keys.ts):
+ *   settings                 the user's settings: a list of sources, each with its own id
+ *   progress.<id>            that source's check under way, written about once a second; small
+ *   status.<id>              header of that source's check results: when, errors, backoff, rotation
+ *   status.<id>.apps         its app catalog and per-account error table
+ *   status.<id>.order        its accounts' order
+ *   status.<id>.acc.<n>      its accounts whose id hashes to n, ~32 per shard, apps as indices
+ *   pendingBackoff.<id>      a throttling answer's backoff, kept while its check waits
+ *   lastDecision.<id>        what the background last decided for that source, and why
+ * The first source is "main". A check writes only the keys whose value changed. The older layout
+ * (`status` + `healthy`) is read until the first write of "main" replaces it; removing a source
+ * removes all its keys.
  */
 
-export const KEYS = { settings: "settings", status: resultKeys().header, progress: "progress" } as const;
+/** The names change listeners are told: any part of any source's results is "status", any
+ * source's progress is "progress". */
+export const KEYS = { settings: "settings", status: "status", progress: "progress" } as const;
 
 export interface Snapshot {
   settings: Settings;
-  status: Status;
-  /** The check under way, if any. */
-  progress: Progress | null;
+  /** Each source's check results, by source id (one entry per source of the settings). */
+  statuses: Record<SourceId, Status>;
+  /** Each source's check under way, or null. */
+  progress: Record<SourceId, Progress | null>;
   /** Stored values that could not be read (worded by core/notices.ts). */
   notices: Notice[];
 }
 
 function toSnapshot(raw: Record<string, unknown>): Snapshot {
-  const settings = parseStoredSettings(raw[KEYS.settings]);
-  const results = decodeResults(raw);
-  return {
-    settings: settings.settings,
-    status: results.status,
-    progress: parseStoredProgress(raw[KEYS.progress]),
-    notices: [...settings.notices, ...(results.notice ? [results.notice] : [])],
-  };
+  const { settings, notices } = parseStoredSettings(raw[KEYS.settings]);
+  const snapshot: Snapshot = { settings, statuses: {}, progress: {}, notices: [...notices] };
+  for (const { id } of settings.sources) {
+    const results = decodeResults(raw, id);
+    snapshot.statuses[id] = results.status;
+    snapshot.progress[id] = parseStoredProgress(raw[sourceKeys(id).progress]);
+    if (results.notice) snapshot.notices.push(settings.sources.length > 1 ? { ...results.notice, sourceId: id } : results.notice);
+  }
+  return snapshot;
 }
 
 /**
@@ -57,12 +63,37 @@ export async function loadSnapshot(): Promise<Snapshot> {
   return toSnapshot(await loadAll());
 }
 
-export async function loadProgress(): Promise<Progress | null> {
-  return parseStoredProgress((await api().storage.local.get(KEYS.progress))[KEYS.progress]);
+/** The settings alone: what the background needs to know which sources there are. */
+export async function loadSettings(): Promise<Settings> {
+  return parseStoredSettings((await api().storage.local.get(KEYS.settings))[KEYS.settings]).settings;
 }
 
-export async function loadHealthy(): Promise<{ healthy: HealthyApps; notice?: Notice }> {
-  const results = decodeResults(await loadAll());
+/** Everything a check of one source starts from, in one read; `source` is undefined once removed. */
+export async function loadSourceState(id: SourceId): Promise<SourceState> {
+  const raw = await loadAll();
+  const source = findSource(parseStoredSettings(raw[KEYS.settings]).settings, id);
+  const results = decodeResults(raw, id);
+  const state: SourceState = { status: results.status, healthy: results.healthy, progress: parseStoredProgress(raw[sourceKeys(id).progress]) };
+  if (source) state.source = source;
+  return state;
+}
+
+export interface SourceState {
+  source?: Source;
+  status: Status;
+  healthy: HealthyApps;
+  progress: Progress | null;
+}
+
+/** The progress of these sources' checks, read alone (it changes every second during a check). */
+export async function loadProgress(ids: readonly SourceId[]): Promise<Record<SourceId, Progress | null>> {
+  const keys = ids.map((id) => sourceKeys(id).progress);
+  const raw = await api().storage.local.get(keys);
+  return Object.fromEntries(ids.map((id, index) => [id, parseStoredProgress(raw[keys[index]!])]));
+}
+
+export async function loadHealthy(source: SourceId): Promise<{ healthy: HealthyApps; notice?: Notice }> {
+  const results = decodeResults(await loadAll(), source);
   return results.healthyNotice ? { healthy: results.healthy, notice: results.healthyNotice } : { healthy: results.healthy };
 }
 
@@ -71,54 +102,88 @@ export async function saveSettings(settings: Settings): Promise<void> {
 }
 
 /**
- * The end of a check: the changed parts of the results (healthy apps included) and the end of
- * progress land in one write, so no reader ever sees one without the others. Keys no longer used
- * are removed after it; readers ignore them meanwhile. Without `healthy`, the stored ones stay.
+ * Saves one source's settings into the latest stored ones (another tab may have changed the
+ * others meanwhile): in place if it is stored, else added after the others.
  */
-export async function saveStatus(status: Status, healthy?: HealthyApps): Promise<void> {
-  const write = planResultsWrite(await loadAll(), status, healthy);
-  await api().storage.local.set({ ...write.set, [KEYS.progress]: null });
+export async function saveSource(source: Source): Promise<void> {
+  const { sources } = await loadSettings();
+  const stored = sources.some((each) => each.id === source.id);
+  await saveSettings({ sources: stored ? sources.map((each) => (each.id === source.id ? source : each)) : [...sources, source] });
+}
+
+/** Removes a source from the settings (never the last one); the background then removes its data and alarms. */
+export async function removeSource(id: SourceId): Promise<void> {
+  const { sources } = await loadSettings();
+  const kept = sources.filter((source) => source.id !== id);
+  if (kept.length > 0 && kept.length < sources.length) await saveSettings({ sources: kept });
+}
+
+/**
+ * The end of a source's check: the changed parts of its results (healthy apps included) and the
+ * end of its progress land in one write, so no reader ever sees one without the others. Keys no
+ * longer used are removed after it; readers ignore them meanwhile. Without `healthy`, the stored
+ * ones stay. A source removed while its check ran gets nothing written, and its keys go.
+ */
+export async function saveStatus(source: SourceId, status: Status, healthy?: HealthyApps): Promise<void> {
+  const raw = await loadAll();
+  if (!findSource(parseStoredSettings(raw[KEYS.settings]).settings, source)) {
+    await removeRemovedSources(raw);
+    return;
+  }
+  const write = planResultsWrite(raw, status, healthy, source);
+  await api().storage.local.set({ ...write.set, [sourceKeys(source).progress]: null });
   if (write.remove.length > 0) await api().storage.local.remove(write.remove);
 }
 
-export async function saveProgress(progress: Progress | null): Promise<void> {
-  await api().storage.local.set({ [KEYS.progress]: progress });
+export async function saveProgress(source: SourceId, progress: Progress | null): Promise<void> {
+  await api().storage.local.set({ [sourceKeys(source).progress]: progress });
 }
 
-/** Keys that changed; a change to any part of the check results is reported as KEYS.status. */
+/** Removes every key of a source no longer in the settings (and the single-source layout's own). */
+export async function removeRemovedSources(raw?: Record<string, unknown>): Promise<void> {
+  const all = raw ?? (await loadAll());
+  const kept = new Set(parseStoredSettings(all[KEYS.settings]).settings.sources.map((source) => source.id));
+  const gone = keysOfRemovedSources(Object.keys(all), kept);
+  if (gone.length > 0) await api().storage.local.remove(gone);
+}
+
+/** Keys that changed, with any source's results reported as KEYS.status and progress as KEYS.progress. */
 export type ChangedKeys = Set<string>;
+
+function changeName(key: string): string {
+  if (isResultsKey(key)) return KEYS.status;
+  return key.startsWith(`${KEYS.progress}.`) ? KEYS.progress : key;
+}
 
 export function onStoredChange(listener: (changed: ChangedKeys) => void): () => void {
   const handler = (changes: Record<string, unknown>, area: string) => {
-    if (area === "local") listener(new Set(Object.keys(changes).map((key) => (isResultsKey(key) ? KEYS.status : key))));
+    if (area === "local") listener(new Set(Object.keys(changes).map(changeName)));
   };
   api().storage.onChanged.addListener(handler);
   return () => api().storage.onChanged.removeListener(handler);
 }
 
 /*
- * The background's own small records, each under its own key (issue 7), written apart from the
- * status so that they never make a status write larger or change how the status is stored.
+ * The background's own small records, per source (issue 7), each under its own key, written
+ * apart from the status so that they never make a status write larger or change how it is stored.
  */
 
-export const PENDING_BACKOFF_KEY = "pendingBackoff";
-export const LAST_DECISION_KEY = "lastDecision";
-
 /** A throttling answer's backoff, kept while its check waits (see core/check/interrupted.ts). */
-export async function loadPendingBackoff(): Promise<PendingBackoff | undefined> {
-  return parsePendingBackoff((await api().storage.local.get(PENDING_BACKOFF_KEY))[PENDING_BACKOFF_KEY]);
+export async function loadPendingBackoff(source: SourceId): Promise<PendingBackoff | undefined> {
+  const key = sourceKeys(source).pendingBackoff;
+  return parsePendingBackoff((await api().storage.local.get(key))[key]);
 }
 
-export async function savePendingBackoff(pending: PendingBackoff): Promise<void> {
-  await api().storage.local.set({ [PENDING_BACKOFF_KEY]: pending });
+export async function savePendingBackoff(source: SourceId, pending: PendingBackoff): Promise<void> {
+  await api().storage.local.set({ [sourceKeys(source).pendingBackoff]: pending });
 }
 
-export async function clearPendingBackoff(): Promise<void> {
-  await api().storage.local.remove(PENDING_BACKOFF_KEY);
+export async function clearPendingBackoff(source: SourceId): Promise<void> {
+  await api().storage.local.remove(sourceKeys(source).pendingBackoff);
 }
 
-/** What the background last decided on an event, and why: a few bytes that tell (a person or a
- * test) that an alarm was handled even when it rightly made no request. Written, never read here. */
-export async function saveLastDecision(decision: { trigger: Trigger; at: number; run: boolean; reason?: string }): Promise<void> {
-  await api().storage.local.set({ [LAST_DECISION_KEY]: decision });
+/** What the background last decided on an event for a source, and why: a few bytes that tell (a
+ * person or a test) that an alarm was handled even when it rightly made no request. Written, never read here. */
+export async function saveLastDecision(source: SourceId, decision: { trigger: Trigger; at: number; run: boolean; reason?: string }): Promise<void> {
+  await api().storage.local.set({ [sourceKeys(source).lastDecision]: decision });
 }

@@ -4,19 +4,21 @@ import { badgeFor } from "../core/badge.ts";
 import { resumeAfterStop } from "../core/check/interrupted.ts";
 import { runCheck, type Throttled } from "../core/check/run.ts";
 import { nextBackoff, retryAt, shouldCheck, type Trigger } from "../core/schedule.ts";
-import { sourceKey, type Settings } from "../core/settings.ts";
+import { sourceKey, type Source, type SourceId } from "../core/settings.ts";
 import { originOf } from "../core/url.ts";
 import { currentError } from "../core/view-state.ts";
 import type { Status } from "../core/status.ts";
 import { applyBadge } from "../adapters/badge.ts";
 import { uiTranslator } from "../adapters/i18n.ts";
-import { nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
+import { clearSourceAlarms, nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
 import { hasApiPermission } from "../adapters/permissions.ts";
 import {
   clearPendingBackoff,
-  loadHealthy,
   loadPendingBackoff,
+  loadSettings,
   loadSnapshot,
+  loadSourceState,
+  removeRemovedSources,
   saveLastDecision,
   savePendingBackoff,
   saveProgress,
@@ -25,8 +27,9 @@ import {
 } from "../adapters/storage.ts";
 
 /*
- * One check at a time, in a background the browser may stop at any moment (a service worker in
- * Chrome, an event page in Firefox), even in the middle of a check.
+ * One check at a time per source, in a background the browser may stop at any moment (a service
+ * worker in Chrome, an event page in Firefox), even in the middle of a check. Sources are checked
+ * side by side, each on its own: a source that fails or hangs never holds another back.
  *
  * INSTANCE names this run of the background. The marks a check leaves in storage while it runs
  * (the "checking" progress, a kept backoff) carry it, so a mark with another name is known to be
@@ -36,69 +39,82 @@ import {
  */
 const INSTANCE = crypto.randomUUID();
 
-/** The check under way; it lives exactly as long as the check it stands for. */
-let inFlight: Promise<void> | undefined;
-/** Work that reads and then writes the status, in turn: the recovery at start, then checks. */
-let turn: Promise<unknown> = Promise.resolve();
+/** Each source's check under way; it lives exactly as long as the check it stands for. */
+const inFlight = new Map<SourceId, Promise<void>>();
+/** Per source, work that reads and then writes its status, in turn: checks, after the recovery. */
+const turns = new Map<SourceId, Promise<unknown>>();
+/** The recovery at start (recoverFromStop), which every source's first check waits for. */
+let recovered: Promise<unknown> = Promise.resolve();
 
-function inTurn<T>(task: () => Promise<T>): Promise<T> {
-  const run = turn.then(task);
-  turn = run.catch(() => undefined);
+function inTurn<T>(source: SourceId, task: () => Promise<T>): Promise<T> {
+  const run = (turns.get(source) ?? recovered).then(task);
+  turns.set(source, run.catch(() => undefined));
   return run;
 }
 
-export function check(trigger: Trigger): Promise<void> {
-  if (inFlight) {
-    // New settings must be checked with the new settings, so they queue behind the running check;
-    // anything else simply joins it.
-    return trigger === "settings" ? inFlight.then(() => check("settings")) : inFlight;
-  }
-  inFlight = inTurn(() => runOnce(trigger)).finally(() => {
-    inFlight = undefined;
-  });
-  return inFlight;
+/** Checks one source, or every source when none is named (each on its own, side by side). */
+export async function check(trigger: Trigger, source?: SourceId): Promise<void> {
+  if (source !== undefined) return checkSource(trigger, source);
+  const { sources } = await loadSettings();
+  await Promise.all(sources.map((each) => checkSource(trigger, each.id)));
 }
 
-async function runOnce(trigger: Trigger): Promise<void> {
-  const { settings, status, progress } = await loadSnapshot();
+function checkSource(trigger: Trigger, source: SourceId): Promise<void> {
+  const running = inFlight.get(source);
+  if (running) {
+    // New settings must be checked with the new settings, so they queue behind the running check;
+    // anything else simply joins it.
+    return trigger === "settings" ? running.then(() => checkSource("settings", source)) : running;
+  }
+  const run = inTurn(source, () => runOnce(trigger, source)).finally(() => {
+    if (inFlight.get(source) === run) inFlight.delete(source);
+  });
+  inFlight.set(source, run);
+  return run;
+}
+
+async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
+  const { source, status, healthy, progress } = await loadSourceState(id);
+  // Removed (since the event that asked for it, or by a check that ended after the removal):
+  // nothing to check, and nothing of it may be left behind.
+  if (!source) {
+    await Promise.all([clearSourceAlarms(id), removeRemovedSources()]);
+    return;
+  }
   const now = Date.now();
-  const decision = shouldCheck(trigger, settings, status, now);
-  await saveLastDecision({ trigger, at: now, ...decision });
+  const decision = shouldCheck(trigger, source, status, now);
+  await saveLastDecision(id, { trigger, at: now, ...decision });
   if (!decision.run) {
-    // No check of this background runs now (one at a time), so a mark is a stopped one's.
-    if (progress) await saveProgress(null);
+    // No check of this source runs in this background now (one at a time), so a mark is a stopped one's.
+    if (progress) await saveProgress(id, null);
     return;
   }
 
-  const [permitted, { healthy }] = await Promise.all([
-    hasApiPermission(settings.baseUrl),
-    loadHealthy(),
-    saveProgress({ startedAt: now, done: 0, total: 0, owner: INSTANCE }),
-  ]);
+  const [permitted] = await Promise.all([hasApiPermission(source.baseUrl), saveProgress(id, { startedAt: now, done: 0, total: 0, owner: INSTANCE })]);
   if (!permitted) {
-    const refused = new ApiError("permission", { origin: originOf(settings.baseUrl) });
-    await saveStatus(withError(status, sourceKey(settings), refused, now));
+    const refused = new ApiError("permission", { origin: originOf(source.baseUrl) });
+    await saveStatus(id, withError(status, sourceKey(source), refused, now));
     return;
   }
 
-  const client = new CobaltClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, fetch: (url, init) => fetch(url, init) });
+  const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
   try {
     const result = await runCheck({
       client,
-      settings,
+      settings: source,
       previous: status,
       previousHealthy: healthy,
       manual: trigger === "refresh" || trigger === "settings",
       now: Date.now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
-      onProgress: (done, total) => saveProgress({ startedAt: now, done, total, owner: INSTANCE }),
-      onThrottle: (throttled) => keepBackoff(sourceKey(settings), throttled),
+      onProgress: (done, total) => saveProgress(id, { startedAt: now, done, total, owner: INSTANCE }),
+      onThrottle: (throttled) => keepBackoff(id, sourceKey(source), throttled),
     });
-    await saveStatus(result.status, result.healthy);
-    await afterCheck(result.status);
+    await saveStatus(id, result.status, result.healthy);
+    await afterCheck(id, result.status);
   } catch (error) {
-    await recordFailure(settings, status, toApiError(error));
+    await recordFailure(source, status, toApiError(error));
   }
 }
 
@@ -107,80 +123,97 @@ async function runOnce(trigger: Trigger): Promise<void> {
  * browser stops the background during the wait, the next start honours it and the alarm
  * continues the work.
  */
-async function keepBackoff(source: string, throttled: Throttled): Promise<void> {
-  await savePendingBackoff({ owner: INSTANCE, source, ...throttled });
-  await scheduleRetry(retryAt(throttled.backoff, await nextCheckAt()));
+async function keepBackoff(id: SourceId, fingerprint: string, throttled: Throttled): Promise<void> {
+  await savePendingBackoff(id, { owner: INSTANCE, source: fingerprint, ...throttled });
+  await scheduleRetry(id, retryAt(throttled.backoff, await nextCheckAt(id)));
 }
 
 /** The status is written: what was kept for the check's sake is done with. */
-async function afterCheck(status: Status): Promise<void> {
-  await clearPendingBackoff();
-  await scheduleRetry(retryAt(status.backoff, await nextCheckAt()));
+async function afterCheck(id: SourceId, status: Status): Promise<void> {
+  await clearPendingBackoff(id);
+  await scheduleRetry(id, retryAt(status.backoff, await nextCheckAt(id)));
 }
 
 /**
  * A failure that is not Cobalt's (a bug, a full storage): it still ends in a consistent state
  * with its own words and a backoff. If storage refuses even that, the badge says it at least.
  */
-async function recordFailure(settings: Settings, status: Status, failure: ApiError): Promise<void> {
+async function recordFailure(source: Source, status: Status, failure: ApiError): Promise<void> {
   const at = Date.now();
-  const failed = withError(status, sourceKey(settings), failure, at);
-  const backoff = nextBackoff(status.backoff, failure, settings.intervalMinutes, at, Math.random);
+  const failed = withError(status, sourceKey(source), failure, at);
+  const backoff = nextBackoff(status.backoff, failure, source.intervalMinutes, at, Math.random);
   if (backoff) failed.backoff = backoff;
   else delete failed.backoff;
   try {
-    await saveStatus(failed);
+    await saveStatus(source.id, failed);
   } catch {
-    await saveProgress(null).catch(() => undefined);
-    await applyBadge(badgeFor(settings, failed, at, uiTranslator()));
+    await saveProgress(source.id, null).catch(() => undefined);
+    const snapshot = await loadSnapshot();
+    await applyBadge(badgeFor(snapshot.settings, { ...snapshot.statuses, [source.id]: failed }, at, uiTranslator()));
   }
-  await afterCheck(failed).catch(() => undefined);
+  await afterCheck(source.id, failed).catch(() => undefined);
 }
 
-function withError(status: Status, source: string, error: ApiError, at: number): Status {
-  return { ...status, source, error: error.info(at) };
+function withError(status: Status, fingerprint: string, error: ApiError, at: number): Status {
+  return { ...status, source: fingerprint, error: error.info(at) };
 }
 
 /**
  * Runs first at every start, before any check the waking event asks for: folds a backoff kept by
- * a check the browser stopped into the status (so it is honoured) and ends its "checking" mark.
- * It takes its turn synchronously, so call it before the first await of the start.
+ * a check the browser stopped into its source's status (so it is honoured) and ends its
+ * "checking" mark. Every source's first check waits for it; call it before the first await of the
+ * start.
  */
 export function recoverFromStop(): Promise<void> {
-  return inTurn(async () => {
-    const [{ settings, status, progress }, pending] = await Promise.all([loadSnapshot(), loadPendingBackoff()]);
-    if (pending && pending.owner !== INSTANCE) {
-      const resumed = resumeAfterStop(status, pending, sourceKey(settings));
-      // saveStatus also ends the progress mark.
-      if (resumed) await saveStatus(resumed);
-      await clearPendingBackoff();
-      await scheduleRetry(retryAt((resumed ?? status).backoff, await nextCheckAt()));
-      if (resumed) return;
-    }
-    if (progress && progress.owner !== INSTANCE) await saveProgress(null);
-  });
+  const recovery = loadSnapshot().then((snapshot) => Promise.all(snapshot.settings.sources.map((source) => recoverSource(source, snapshot))));
+  recovered = recovery.catch(() => undefined);
+  return recovery.then(() => undefined);
+}
+
+async function recoverSource(source: Source, snapshot: Snapshot): Promise<void> {
+  const id = source.id;
+  const status = snapshot.statuses[id]!;
+  const pending = await loadPendingBackoff(id);
+  if (pending && pending.owner !== INSTANCE) {
+    const resumed = resumeAfterStop(status, pending, sourceKey(source));
+    // saveStatus also ends the progress mark.
+    if (resumed) await saveStatus(id, resumed);
+    await clearPendingBackoff(id);
+    await scheduleRetry(id, retryAt((resumed ?? status).backoff, await nextCheckAt(id)));
+    if (resumed) return;
+  }
+  const progress = snapshot.progress[id];
+  if (progress && progress.owner !== INSTANCE) await saveProgress(id, null);
 }
 
 /**
- * Access to the API origin was granted. It matters only when it ends a "permission" failure of
- * the current settings (granted from the browser's own menu, say). Save and the popup's Grant
+ * Access to an origin was granted. It matters only where it ends a "permission" failure of a
+ * source's current settings (granted from the browser's own menu, say). Save and the popup's Grant
  * access ask for their own check; checking here too would check twice, and a Save to a new base
  * URL first with the settings from before it, as they are not stored yet when the grant lands.
  */
 export async function checkIfAccessReturned(): Promise<void> {
-  const { settings, status } = await loadSnapshot();
-  if (currentError(settings, status)?.kind !== "permission") return;
-  if (await hasApiPermission(settings.baseUrl)) await check("refresh");
+  const { settings, statuses } = await loadSnapshot();
+  await Promise.all(
+    settings.sources.map(async (source) => {
+      if (currentError(source, statuses[source.id]!)?.kind !== "permission") return;
+      if (await hasApiPermission(source.baseUrl)) await check("refresh", source.id);
+    }),
+  );
 }
 
-/** Access to an origin was taken back: worth a check (to say so) only if it was the API's. */
+/** Access to an origin was taken back: worth a check (to say so) for each source that lost its API's. */
 export async function checkIfAccessLost(): Promise<void> {
-  const { settings } = await loadSnapshot();
-  if (settings.apiKey.trim() !== "" && !(await hasApiPermission(settings.baseUrl))) await check("refresh");
+  const { sources } = await loadSettings();
+  await Promise.all(
+    sources.map(async (source) => {
+      if (source.apiKey.trim() !== "" && !(await hasApiPermission(source.baseUrl))) await check("refresh", source.id);
+    }),
+  );
 }
 
 export async function renderBadge(snapshot?: Snapshot): Promise<void> {
-  const { settings, status } = snapshot ?? (await loadSnapshot());
+  const { settings, statuses } = snapshot ?? (await loadSnapshot());
   // The tooltip is worded in the browser's language each time it is set: nothing stored is words.
-  await applyBadge(badgeFor(settings, status, Date.now(), uiTranslator()));
+  await applyBadge(badgeFor(settings, statuses, Date.now(), uiTranslator()));
 }

@@ -1,9 +1,10 @@
 import polyfill from "webextension-polyfill";
 import { installApi } from "../adapters/browser.ts";
-import { ensureCheckAlarm } from "../adapters/alarms.ts";
+import { ensureCheckAlarms } from "../adapters/alarms.ts";
 import { CheckMessageSchema } from "../adapters/messages.ts";
-import { KEYS, loadSnapshot, onStoredChange } from "../adapters/storage.ts";
-import { ALARM_NAME, RETRY_ALARM_NAME } from "../core/schedule.ts";
+import { KEYS, loadSnapshot, onStoredChange, removeRemovedSources } from "../adapters/storage.ts";
+import { parseAlarmName } from "../core/schedule.ts";
+import type { Settings } from "../core/settings.ts";
 import { check, checkIfAccessLost, checkIfAccessReturned, recoverFromStop, renderBadge } from "./checker.ts";
 
 /*
@@ -15,9 +16,11 @@ installApi(polyfill);
 const browser = polyfill;
 
 browser.alarms.onAlarm.addListener((alarm) => {
-  // Rendered after every tick, checked or not, so "checked 5 minutes ago" in the title stays true.
-  if (alarm.name === ALARM_NAME) void check("alarm").then(() => renderBadge());
-  else if (alarm.name === RETRY_ALARM_NAME) void check("retry");
+  // Each source has its own alarms (`check.<id>`, `retry.<id>`); any other name is left over.
+  const parsed = parseAlarmName(alarm.name);
+  // Rendered after every tick, checked or not, so the title's words stay true.
+  if (parsed?.kind === "check") void check("alarm", parsed.sourceId).then(() => renderBadge());
+  else if (parsed?.kind === "retry") void check("retry", parsed.sourceId);
 });
 
 browser.runtime.onStartup.addListener(() => {
@@ -36,8 +39,9 @@ browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: 
     sendResponse({ ok: false, error: "unknown message" });
     return true;
   }
-  // Reply when the check is over; `return true` keeps the channel open in every browser.
-  void check(parsed.data.trigger).then(
+  // Reply when the check is over (every source's, when none is named); `return true` keeps the
+  // channel open in every browser.
+  void check(parsed.data.trigger, parsed.data.source).then(
     () => sendResponse({ ok: true }),
     () => sendResponse({ ok: false }),
   );
@@ -55,16 +59,21 @@ browser.permissions.onRemoved.addListener(() => {
 onStoredChange((changed) => {
   if (!changed.has(KEYS.settings) && !changed.has(KEYS.status)) return;
   void loadSnapshot().then(async (snapshot) => {
-    if (changed.has(KEYS.settings)) await ensureCheckAlarm(snapshot.settings.intervalMinutes);
+    if (changed.has(KEYS.settings)) await followSources(snapshot.settings);
     await renderBadge(snapshot);
   });
 });
+
+/** Every source has its alarm at its interval; a removed source has no alarm and no data left. */
+async function followSources(settings: Settings): Promise<void> {
+  await Promise.all([ensureCheckAlarms(settings.sources), removeRemovedSources()]);
+}
 
 async function start(): Promise<void> {
   // First, before the check of the event that woke this background: marks of a stopped one.
   await recoverFromStop();
   const snapshot = await loadSnapshot();
-  await ensureCheckAlarm(snapshot.settings.intervalMinutes);
+  await followSources(snapshot.settings);
   await renderBadge(snapshot);
 }
 

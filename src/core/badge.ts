@@ -1,9 +1,12 @@
 import { COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR, type Rgb } from "./badge-table.ts";
+import type { ErrorKind } from "./api/errors.ts";
+import { environmentLabel } from "./environment.ts";
 import { errorDetail, errorTitle, errorTitleSentence } from "./error-text.ts";
 import { clockMoment } from "./format.ts";
 import type { Translator } from "./i18n/translator.ts";
-import type { Settings } from "./settings.ts";
-import { accountsNeedingReauth, failedAccounts, reauthCount, type Status } from "./status.ts";
+import type { CheckSettings, Settings, Source, SourceId } from "./settings.ts";
+import { sourceNames } from "./sources.ts";
+import { accountsNeedingReauth, EMPTY_STATUS, failedAccounts, reauthCount, type Status } from "./status.ts";
 import { currentError, fromPreviousSettings } from "./view-state.ts";
 
 export interface BadgeState {
@@ -17,12 +20,71 @@ export function countText(count: number): string {
   return count > 99 ? "99+" : String(count);
 }
 
-/** The badge is a pure function of the settings and the stored status, worded in `t`'s language. */
-export function badgeFor(settings: Settings, status: Status, now: number, t: Translator): BadgeState {
+/** What one source says on the badge, and what it adds to a badge shared with other sources. */
+interface SourcePart {
+  text: string;
+  color: Rgb;
+  /** The tooltip's words for this source, without the extension's name. */
+  body: string;
+  /** Apps needing re-authentication this source counts toward the total (last known ones too). */
+  count: number;
+  /** A failure of this source's whole check that applies now. */
+  failure?: ErrorKind;
+  /** Its results are not in yet (first check, or a check of changed settings). */
+  pending: boolean;
+}
+
+/**
+ * The badge, worded in `t`'s language. With several sources: the count across all of them; a
+ * failing source neither hides the others' count nor goes unsaid: the count takes the failure's
+ * colour, and the tooltip says which source failed, with a line per source. With one source it
+ * is that source's badge.
+ */
+export function badgeFor(settings: Settings, statuses: Readonly<Record<SourceId, Status>>, now: number, t: Translator): BadgeState {
+  const { sources } = settings;
+  if (sources.length === 1) return sourceBadge(sources[0]!, statuses[sources[0]!.id] ?? EMPTY_STATUS, now, t);
+  const names = sourceNames(t, sources);
+  const parts = sources.map((source) => ({ source, name: names.get(source.id)!, part: sourcePart(source, statuses[source.id] ?? EMPTY_STATUS, now, t) }));
+  const total = parts.reduce((sum, { part }) => sum + part.count, 0);
+  const failing = parts.filter(({ part }) => part.failure !== undefined);
+  const pending = parts.some(({ part }) => part.pending);
+  const first = failing[0]?.part;
+  const text = total > 0 ? countText(total) : (first?.text ?? (pending ? "…" : ""));
+  const color = first ? first.color : total > 0 || !pending ? COUNT_COLOR : STALE_COUNT_COLOR;
+  const across = t.plural("countSourcesAcross", sources.length);
+  const counted = total === 0 ? t.msg("badgeSourcesNone", { across }) : t.plural("badgeSourcesCount", total, { across });
+  const summary =
+    failing.length === 0
+      ? t.msg("badgeSourcesSummary", { counted })
+      : t.msg("badgeSourcesSummaryFailed", { counted, names: listOf(t, failing.map(({ name }) => t.msg("quoted", { text: name }))) });
+  const lines = parts.map(({ source, name, part }) => t.msg("badgeSourceLine", { heading: sourceHeading(t, source, name), body: part.body }));
+  return { text, color, title: titled(t, [summary, ...lines].join("\n")) };
+}
+
+/** "Staging (test environment)"; a name made from the environment already says it. */
+function sourceHeading(t: Translator, source: Source, name: string): string {
+  return source.label.trim() === "" ? name : t.msg("sourceHeadingWithEnvironment", { name, environment: environmentLabel(t, source) });
+}
+
+/** "A, B and C" in the language's own way. */
+function listOf(t: Translator, items: string[]): string {
+  return new Intl.ListFormat(t.language, { type: "conjunction" }).format(items);
+}
+
+function titled(t: Translator, text: string): string {
+  return t.msg("badgeTitle", { app: t.msg("appName"), text });
+}
+
+/** The badge of one source: a pure function of its settings, its stored status and the time. */
+export function sourceBadge(settings: CheckSettings, status: Status, now: number, t: Translator): BadgeState {
+  const part = sourcePart(settings, status, now, t);
+  return { text: part.text, color: part.color, title: titled(t, part.body) };
+}
+
+function sourcePart(settings: CheckSettings, status: Status, now: number, t: Translator): SourcePart {
   const error = currentError(settings, status);
   const hasData = status.checkedAt !== undefined && status.source !== "";
   const count = reauthCount(status);
-  const titled = (text: string) => t.msg("badgeTitle", { app: t.msg("appName"), text });
   const then = (first: string, second: string) => t.msg("joinSentences", { first, second });
   const summary = count === 0 ? t.msg("badgeCountNone") : t.plural("badgeCount", count, { across: t.plural("countAccountsAcross", accountsNeedingReauth(status)) });
   // A clock time, not "N minutes ago": the title is rendered only now and then, and must stay true.
@@ -30,28 +92,27 @@ export function badgeFor(settings: Settings, status: Status, now: number, t: Tra
 
   if (error) {
     const row = FAILURE_BADGE[error.kind];
-    let text = errorTitleSentence(t, error.kind);
+    let body = errorTitleSentence(t, error.kind);
     // "Not set up" has several causes (no key, no linked accounts): the detail names this one.
     const detail = error.kind === "not-set-up" ? errorDetail(t, error) : "";
-    if (detail !== "") text = then(text, detail);
-    if (hasData) text = then(text, t.msg("badgeLastKnown", { summary, checked }));
-    if (row.keepsCount && hasData && count > 0) return { text: countText(count), color: STALE_COUNT_COLOR, title: titled(text) };
-    return { text: row.text, color: row.color, title: titled(text) };
+    if (detail !== "") body = then(body, detail);
+    if (hasData) body = then(body, t.msg("badgeLastKnown", { summary, checked }));
+    const known = hasData ? count : 0;
+    if (row.keepsCount && known > 0) return { text: countText(count), color: STALE_COUNT_COLOR, body, count: known, failure: error.kind, pending: false };
+    return { text: row.text, color: row.color, body, count: known, failure: error.kind, pending: false };
   }
   if (fromPreviousSettings(settings, status)) {
     // The count (and any failure) belongs to the settings before the change: not shown as current.
-    return { text: "…", color: STALE_COUNT_COLOR, title: titled(t.msg("badgeCheckingNewSettings")) };
+    return { text: "…", color: STALE_COUNT_COLOR, body: t.msg("badgeCheckingNewSettings"), count: 0, pending: true };
   }
-  if (!hasData) {
-    return { text: "…", color: STALE_COUNT_COLOR, title: titled(t.msg("badgeCheckingFirstTime")) };
-  }
+  if (!hasData) return { text: "…", color: STALE_COUNT_COLOR, body: t.msg("badgeCheckingFirstTime"), count: 0, pending: true };
   const failed = failedAccounts(status);
   if (failed.length > 0) {
     const row = FAILURE_BADGE[failed[0]!.error!.kind];
     const accounts = t.msg("badgeAccountsFailed", { failed: t.plural("countAccountsNotChecked", failed.length), why: errorTitle(t, failed[0]!.error!.kind) });
-    const title = titled(then(t.msg("badgeSummaryChecked", { summary, checked }), accounts));
-    return { text: count > 0 ? countText(count) : row.text, color: count > 0 ? COUNT_COLOR : row.color, title };
+    const body = then(t.msg("badgeSummaryChecked", { summary, checked }), accounts);
+    return { text: count > 0 ? countText(count) : row.text, color: count > 0 ? COUNT_COLOR : row.color, body, count, pending: false };
   }
-  if (count === 0) return { text: "", color: COUNT_COLOR, title: titled(t.msg("badgeHealthy", { checked })) };
-  return { text: countText(count), color: COUNT_COLOR, title: titled(t.msg("badgeSummaryChecked", { summary, checked })) };
+  if (count === 0) return { text: "", color: COUNT_COLOR, body: t.msg("badgeHealthy", { checked }), count, pending: false };
+  return { text: countText(count), color: COUNT_COLOR, body: t.msg("badgeSummaryChecked", { summary, checked }), count, pending: false };
 }

@@ -1,5 +1,5 @@
 import { PAGE_SIZE, rotationSize } from "./check/plan.ts";
-import { sourceKey, type Settings } from "./settings.ts";
+import { sourceKey, type CheckSettings } from "./settings.ts";
 import type { Status } from "./status.ts";
 
 /**
@@ -7,7 +7,7 @@ import type { Status } from "./status.ts";
  * account, the listing pages plus the accounts that need detail plus this cycle's rotation share.
  * `undefined` until the number of accounts is known.
  */
-export function expectedRequests(settings: Settings, status: Status): number | undefined {
+export function expectedRequests(settings: CheckSettings, status: Status): number | undefined {
   if (settings.linkedAccountIds.length > 0) return settings.linkedAccountIds.length;
   // What the last check really made beats the formula (a listing without integrations, say).
   if (status.lastRun && status.source === sourceKey(settings)) return status.lastRun.requests;

@@ -1,17 +1,26 @@
 import type { Translator } from "./i18n/translator.ts";
 import type { MessageKey } from "./i18n/keys.ts";
 import { problemText } from "./problems.ts";
-import type { SettingsField } from "./settings.ts";
+import type { SettingsField, SourceId } from "./settings.ts";
 import type { BaseUrlProblem } from "./url.ts";
 
 /**
  * Stored values that could not be read (and fell back, or were set aside), as data: the pages
  * word them when they show them.
  */
-export type Notice =
+export type Notice = NoticeOf & {
+  /** The source the notice is about, when there are several. */
+  sourceId?: SourceId;
+};
+
+type NoticeOf =
   | { code: "settings-unreadable" }
   /** One setting fell back to its default; `problem` says why a readable base URL may not be used. */
   | { code: "field-reset"; field: SettingsField; problem?: BaseUrlProblem }
+  /** A saved source that is not an object: left out. */
+  | { code: "source-unreadable" }
+  /** A saved source of a kind this version does not know (a newer version's): left out. */
+  | { code: "source-unknown-kind"; kind: string }
   | { code: "results-unreadable" }
   | { code: "healthy-unreadable" }
   | { code: "accounts-unreadable"; count: number }
@@ -20,6 +29,7 @@ export type Notice =
 
 /** The label of each settings field, as the options page shows it. */
 export const FIELD_LABEL: Record<SettingsField, MessageKey> = {
+  label: "fieldLabel",
   apiKey: "fieldApiKey",
   baseUrl: "fieldBaseUrl",
   linkedAccountIds: "fieldLinkedAccountIds",
@@ -27,7 +37,14 @@ export const FIELD_LABEL: Record<SettingsField, MessageKey> = {
   requestsPerMinute: "fieldRequestsPerMinute",
 };
 
-export function noticeText(t: Translator, notice: Notice): string {
+/** The notice in words; with `names` (sources.ts sourceNames), one about a source names it. */
+export function noticeText(t: Translator, notice: Notice, names?: ReadonlyMap<SourceId, string>): string {
+  const text = noticeBody(t, notice);
+  const source = notice.sourceId === undefined ? undefined : names?.get(notice.sourceId);
+  return source === undefined ? text : t.msg("noticeOfSource", { source, notice: text });
+}
+
+function noticeBody(t: Translator, notice: Notice): string {
   switch (notice.code) {
     case "settings-unreadable":
       return t.msg("noticeSettingsUnreadable");
@@ -35,6 +52,10 @@ export function noticeText(t: Translator, notice: Notice): string {
       const field = t.msg(FIELD_LABEL[notice.field]);
       return notice.problem ? t.msg("noticeFieldRejected", { field, reason: problemText(t, notice.problem) }) : t.msg("noticeFieldUnreadable", { field });
     }
+    case "source-unreadable":
+      return t.msg("noticeSourceUnreadable");
+    case "source-unknown-kind":
+      return t.msg("noticeSourceUnknownKind", { kind: notice.kind });
     case "results-unreadable":
       return t.msg("noticeResultsUnreadable");
     case "healthy-unreadable":

@@ -9,6 +9,7 @@ import type { BaseUrlProblem } from "./url.ts";
 
 /** What is wrong with a field, as data: the options page words it (problemText) when it shows it. */
 export type FormProblem =
+  | { code: "label-too-long"; max: number }
   | { code: "key-missing" }
   | { code: "key-spaces" }
   | { code: "key-characters" }
@@ -22,6 +23,8 @@ export type FormProblem =
 /** A field's problem in words. */
 export function problemText(t: Translator, problem: FormProblem): string {
   switch (problem.code) {
+    case "label-too-long":
+      return t.msg("formLabelTooLong", { max: problem.max });
     case "key-missing":
       return t.msg("formKeyMissing");
     case "key-spaces":

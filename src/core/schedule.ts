@@ -1,9 +1,52 @@
 import { ApiError, isTransient, type ErrorKind } from "./api/errors.ts";
-import { sourceKey, type Settings } from "./settings.ts";
+import { sourceKey, type CheckSettings } from "./settings.ts";
 import type { Backoff, Status } from "./status.ts";
 
-export const ALARM_NAME = "check";
-export const RETRY_ALARM_NAME = "retry";
+/*
+ * Each source has its own repeating alarm, `check.<source id>`, at its own interval, and its own
+ * one-off `retry.<source id>` for the end of a backoff. The single-source layout's `check` and
+ * `retry` are cleared at start.
+ */
+export type AlarmKind = "check" | "retry";
+export const LEGACY_ALARM_NAMES = ["check", "retry"] as const;
+
+export function alarmName(kind: AlarmKind, sourceId: string): string {
+  return `${kind}.${sourceId}`;
+}
+
+/** Which alarm this is, if it is one of a source's. */
+export function parseAlarmName(name: string): { kind: AlarmKind; sourceId: string } | undefined {
+  const match = /^(check|retry)\.([a-z0-9-]+)$/.exec(name);
+  return match ? { kind: match[1] as AlarmKind, sourceId: match[2]! } : undefined;
+}
+
+export interface AlarmPlan {
+  /** Repeating check alarms to (re)create: missing, or at another interval. */
+  create: { name: string; periodInMinutes: number }[];
+  /** Alarms of sources no longer in the settings, and of the single-source layout. */
+  clear: string[];
+}
+
+/**
+ * What makes the alarms match the sources, given the alarms there are: run on every start and
+ * after every settings change, so each source is checked on its own schedule and a removed
+ * source is never checked again.
+ */
+export function planAlarms(sources: readonly (Pick<CheckSettings, "intervalMinutes"> & { id: string })[], alarms: readonly { name: string; periodInMinutes?: number }[]): AlarmPlan {
+  const byName = new Map(alarms.map((alarm) => [alarm.name, alarm]));
+  const ids = new Set(sources.map((source) => source.id));
+  const create = sources
+    .filter((source) => byName.get(alarmName("check", source.id))?.periodInMinutes !== source.intervalMinutes)
+    .map((source) => ({ name: alarmName("check", source.id), periodInMinutes: source.intervalMinutes }));
+  const clear = alarms
+    .map((alarm) => alarm.name)
+    .filter((name) => {
+      const parsed = parseAlarmName(name);
+      return parsed ? !ids.has(parsed.sourceId) : (LEGACY_ALARM_NAMES as readonly string[]).includes(name);
+    });
+  return { create, clear };
+}
+
 const FIRST_RETRY_MS = 30_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
 const ALARM_SLACK_MS = 2_000;
@@ -23,7 +66,7 @@ export type Trigger = "alarm" | "retry" | "refresh" | "settings" | "startup" | "
 export type Decision = { run: true } | { run: false; reason: string };
 
 /** Whether a check should start now. Manual triggers override waiting for the user. */
-export function shouldCheck(trigger: Trigger, settings: Settings, status: Status, now: number): Decision {
+export function shouldCheck(trigger: Trigger, settings: CheckSettings, status: Status, now: number): Decision {
   if (settings.apiKey.trim() === "") return { run: false, reason: "not set up" };
   const sameSource = status.source === sourceKey(settings);
   if (trigger === "settings" || !sameSource) return { run: true };
@@ -51,7 +94,7 @@ export function shouldCheck(trigger: Trigger, settings: Settings, status: Status
  * REFRESH_HOLD_MS after the last throttling answer (the limit has often passed by then, and a
  * user asking again should not wait for a backoff grown to the check interval).
  */
-export function refreshBlockedUntil(settings: Settings, status: Status, now: number): number | undefined {
+export function refreshBlockedUntil(settings: CheckSettings, status: Status, now: number): number | undefined {
   const { backoff, error } = status;
   if (!backoff || error?.kind !== "rate-limited" || status.source !== sourceKey(settings)) return undefined;
   const until = backoff.retryAfterUntil ?? Math.min(backoff.notBefore, (backoff.throttledAt ?? error.at) + REFRESH_HOLD_MS);

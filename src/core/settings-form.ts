@@ -1,9 +1,10 @@
 import type { FormProblem } from "./problems.ts";
-import { BUDGET, INTERVAL, linkedAccountIdProblem, parseLinkedAccountIds, type Settings } from "./settings.ts";
+import { BUDGET, INTERVAL, MAX_LABEL_LENGTH, linkedAccountIdProblem, parseLinkedAccountIds, type CobaltSource } from "./settings.ts";
 import { normalizeBaseUrl } from "./url.ts";
 
 /** The options form as typed: strings, exactly what the user sees. */
 export interface SettingsForm {
+  label: string;
   apiKey: string;
   baseUrl: string;
   linkedAccountIds: string;
@@ -13,8 +14,12 @@ export interface SettingsForm {
 
 export type FormErrors = Partial<Record<keyof SettingsForm, FormProblem>>;
 
-export function toForm(settings: Settings): SettingsForm {
+/** What the form edits of a source: everything but its identity. */
+export type SourceFields = Omit<CobaltSource, "id" | "kind">;
+
+export function toForm(settings: SourceFields): SettingsForm {
   return {
+    label: settings.label,
     apiKey: settings.apiKey,
     baseUrl: settings.baseUrl,
     linkedAccountIds: settings.linkedAccountIds.join("\n"),
@@ -34,8 +39,11 @@ function wholeNumber(text: string, min: number, max: number): number | undefined
  * Checks every field and says exactly what is wrong with each. No format rule for the key beyond
  * what a header can carry: key formats change, and a stale pattern would lock people out.
  */
-export function validateForm(form: SettingsForm): { ok: true; settings: Settings } | { ok: false; errors: FormErrors } {
+export function validateForm(form: SettingsForm): { ok: true; settings: SourceFields } | { ok: false; errors: FormErrors } {
   const errors: FormErrors = {};
+  const label = form.label.trim();
+  if (label.length > MAX_LABEL_LENGTH) errors.label = { code: "label-too-long", max: MAX_LABEL_LENGTH };
+
   const apiKey = form.apiKey.trim();
   if (apiKey === "") errors.apiKey = { code: "key-missing" };
   else if (/\s/.test(apiKey)) errors.apiKey = { code: "key-spaces" };
@@ -57,11 +65,11 @@ export function validateForm(form: SettingsForm): { ok: true; settings: Settings
   if (Object.keys(errors).length > 0 || !base.ok || intervalMinutes === undefined || requestsPerMinute === undefined) {
     return { ok: false, errors };
   }
-  return { ok: true, settings: { apiKey, baseUrl: base.value, linkedAccountIds: ids, intervalMinutes, requestsPerMinute } };
+  return { ok: true, settings: { label, apiKey, baseUrl: base.value, linkedAccountIds: ids, intervalMinutes, requestsPerMinute } };
 }
 
 /*
- * Several options tabs share one stored settings object. Each form remembers the stored values
+ * Several options tabs share one stored settings object (each form is one source of it). Each form remembers the stored values
  * it last took (`base`), so a change saved elsewhere can be told apart from the user's typing:
  * an untouched form follows it; a form with edits keeps them and offers the stored settings,
  * which the user may load (replacing the edits knowingly) or overwrite by saving.
@@ -71,17 +79,17 @@ export interface FormState {
   /** The stored settings, as form fields, that this form last took or saved. */
   base: SettingsForm;
   /** Settings saved elsewhere while this form had edits: offered, not applied. */
-  incoming?: Settings;
+  incoming?: SourceFields;
 }
 
-const FIELDS: (keyof SettingsForm)[] = ["apiKey", "baseUrl", "linkedAccountIds", "intervalMinutes", "requestsPerMinute"];
+const FIELDS: (keyof SettingsForm)[] = ["label", "apiKey", "baseUrl", "linkedAccountIds", "intervalMinutes", "requestsPerMinute"];
 
 function sameForm(a: SettingsForm, b: SettingsForm): boolean {
   return FIELDS.every((field) => a[field] === b[field]);
 }
 
 /** A form showing `stored`: when the page opens, and after this form saved them (which answers any offer). */
-export function openForm(stored: Settings): FormState {
+export function openForm(stored: SourceFields): FormState {
   const form = toForm(stored);
   return { form, base: form };
 }
@@ -95,7 +103,7 @@ export function editField(state: FormState, field: keyof SettingsForm, value: st
 }
 
 /** What the form does when the stored settings change (another tab saved, or this one did). */
-export function storedSettingsChanged(state: FormState, stored: Settings): FormState {
+export function storedSettingsChanged(state: FormState, stored: SourceFields): FormState {
   const storedForm = toForm(stored);
   if (sameForm(storedForm, state.base)) {
     // Nothing this form has not seen: its own save echoed back, or a change undone elsewhere.

@@ -1,16 +1,22 @@
 import { z } from "./zod.ts";
 import type { Notice } from "./notices.ts";
-import { normalizeBaseUrl } from "./url.ts";
+import { normalizeBaseUrl, type BaseUrlProblem } from "./url.ts";
+import { isSourceId, MAIN_SOURCE_ID, replacementId } from "./sources.ts";
 
-export const SETTINGS_VERSION = 2;
+export { keyEnvironment, type KeyEnvironment } from "./sources.ts";
+
+export const SETTINGS_VERSION = 3;
 export const DEFAULT_BASE_URL = "https://api.gocobalt.io";
 export const SUGGESTED_BASE_URLS = ["https://api.gocobalt.io", "https://app.refold.ai"] as const;
 export const INTERVAL = { min: 1, max: 60, default: 5 } as const;
 /** Cobalt documents 20 requests/s in one place and 10/min per linked account in another; the
  * org's own backend shares the same limit, so the default uses a small slice of it. */
 export const BUDGET = { min: 10, max: 1200, default: 120 } as const;
+/** Longer labels are cut: a label names a source in a heading and a tooltip line. */
+export const MAX_LABEL_LENGTH = 60;
 
-export interface Settings {
+/** What a check of one Cobalt API key needs: the check runner, the schedule, the relay. */
+export interface CheckSettings {
   apiKey: string;
   baseUrl: string;
   /** Empty means every linked account of the key's environment. */
@@ -20,7 +26,26 @@ export interface Settings {
   requestsPerMinute: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = {
+export type SourceId = string;
+
+/** One Cobalt API key and what to watch with it (a test and a production key are two sources). */
+export interface CobaltSource extends CheckSettings {
+  /** Stable: part of storage keys and alarm names, never changed by an edit. */
+  id: SourceId;
+  kind: "cobalt";
+  /** Empty: the pages name the source after its key's environment (sources.ts). */
+  label: string;
+}
+
+/** A team relay joins here later (issue 11). */
+export type Source = CobaltSource;
+
+export interface Settings {
+  /** At least one. The first is the one a single-source user has always had. */
+  sources: Source[];
+}
+
+export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
   apiKey: "",
   baseUrl: DEFAULT_BASE_URL,
   linkedAccountIds: [],
@@ -28,13 +53,14 @@ export const DEFAULT_SETTINGS: Settings = {
   requestsPerMinute: BUDGET.default,
 };
 
-export type KeyEnvironment = "test" | "production" | "unknown";
+export function newSource(id: SourceId, fields: Partial<Omit<CobaltSource, "id" | "kind">> = {}): CobaltSource {
+  return { id, kind: "cobalt", label: "", ...DEFAULT_CHECK_SETTINGS, linkedAccountIds: [], ...fields };
+}
 
-/** Cobalt's documented prefixes: `tk` test keys, `pk` production keys. */
-export function keyEnvironment(apiKey: string): KeyEnvironment {
-  if (apiKey.startsWith("tk")) return "test";
-  if (apiKey.startsWith("pk")) return "production";
-  return "unknown";
+export const DEFAULT_SETTINGS: Settings = { sources: [newSource(MAIN_SOURCE_ID)] };
+
+function defaultSettings(): Settings {
+  return { sources: [newSource(MAIN_SOURCE_ID)] };
 }
 
 /** Shows enough of the key to recognise it, never enough to use it. */
@@ -65,29 +91,52 @@ export function linkedAccountIdProblem(id: string): IdProblem | undefined {
 const clampInt = (min: number, max: number) =>
   z.pipe(z.number(), z.transform((n) => Math.min(max, Math.max(min, Math.round(n)))));
 
+type SourceFields = Omit<CobaltSource, "id" | "kind">;
+
 /** One validator per field, so a damaged value costs that value alone. */
 const fields = {
+  label: z.pipe(z.string(), z.transform((label) => label.trim().slice(0, MAX_LABEL_LENGTH))),
   apiKey: z.string(),
   baseUrl: z.string(),
   linkedAccountIds: z.array(z.string()),
   intervalMinutes: clampInt(INTERVAL.min, INTERVAL.max),
   requestsPerMinute: clampInt(BUDGET.min, BUDGET.max),
-} satisfies { [K in keyof Settings]: z.ZodMiniType<Settings[K], unknown> };
+} satisfies { [K in keyof SourceFields]: z.ZodMiniType<SourceFields[K], unknown> };
 
-/** The settings' fields, in the order the options page shows them. */
-export type SettingsField = keyof Settings;
+/** A source's settings fields, in the order the options page shows them. */
+export type SettingsField = keyof SourceFields;
+
+const UNREADABLE: Notice = { code: "settings-unreadable" };
+
+type RawObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is RawObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /**
- * Earlier layouts, oldest first. Version 1 kept the IDs as the raw text of the field; version 2
- * stores the parsed list and adds the request budget (filled from its default).
+ * Earlier layouts, oldest first, brought to a list of raw sources. Version 1 kept the IDs as the
+ * raw text of the field; version 2 stored the parsed list and added the request budget; both held
+ * one source's fields at the top level, which become the first source, "main", with no label.
+ * Undefined when there is nothing to read.
  */
-function migrate(raw: Record<string, unknown>): Record<string, unknown> {
+function migrateToSources(raw: unknown): { sources: RawObject[]; notices: Notice[] } | undefined {
+  if (!isObject(raw)) return undefined;
   const version = typeof raw.schemaVersion === "number" ? raw.schemaVersion : 1;
-  const out = { ...raw };
-  if (version < 2 && typeof out.linkedAccountIds === "string") {
-    out.linkedAccountIds = parseLinkedAccountIds(out.linkedAccountIds);
+  if (version < 3) {
+    const { schemaVersion: _version, ...single } = raw;
+    if (version < 2 && typeof single.linkedAccountIds === "string") single.linkedAccountIds = parseLinkedAccountIds(single.linkedAccountIds);
+    return { sources: [{ ...single, id: MAIN_SOURCE_ID, kind: "cobalt", label: "" }], notices: [] };
   }
-  return out;
+  if (!Array.isArray(raw.sources)) return undefined;
+  const sources: RawObject[] = [];
+  const notices: Notice[] = [];
+  for (const entry of raw.sources as unknown[]) {
+    if (!isObject(entry)) notices.push({ code: "source-unreadable" });
+    else if (entry.kind !== undefined && entry.kind !== "cobalt") notices.push({ code: "source-unknown-kind", kind: String(entry.kind).slice(0, 40) });
+    else sources.push(entry);
+  }
+  return { sources, notices };
 }
 
 export interface ParsedSettings {
@@ -96,36 +145,70 @@ export interface ParsedSettings {
   notices: Notice[];
 }
 
+/** A field that could not be read, and why (when the reason is worth telling). */
+interface Damage {
+  field: SettingsField;
+  problem?: BaseUrlProblem;
+}
+
+/**
+ * Reads the stored settings of any version (settings-migrate.ts brings older ones to a list of
+ * sources). Each field of each source is read on its own: a damaged one falls back to its
+ * default alone, with a notice naming it (and its source, when there are several).
+ */
 export function parseStoredSettings(raw: unknown): ParsedSettings {
-  if (raw === undefined) return { settings: { ...DEFAULT_SETTINGS }, notices: [] };
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return { settings: { ...DEFAULT_SETTINGS }, notices: [{ code: "settings-unreadable" }] };
+  if (raw === undefined) return { settings: defaultSettings(), notices: [] };
+  const migrated = migrateToSources(raw);
+  if (!migrated) return { settings: defaultSettings(), notices: [UNREADABLE] };
+  const notices = [...migrated.notices];
+  const sources: Source[] = [];
+  const damage: Damage[][] = [];
+  const taken = new Set<SourceId>();
+  for (const entry of migrated.sources) {
+    const id = typeof entry.id === "string" && isSourceId(entry.id) && !taken.has(entry.id) ? entry.id : replacementId(sources.length, taken);
+    taken.add(id);
+    const parsed = parseSource(id, entry);
+    sources.push(parsed.source);
+    damage.push(parsed.damage);
   }
-  const migrated = migrate(raw as Record<string, unknown>);
-  const settings = { ...DEFAULT_SETTINGS };
-  const notices: Notice[] = [];
+  if (sources.length === 0) return { settings: defaultSettings(), notices: notices.length > 0 ? notices : [UNREADABLE] };
+  sources.forEach((source, index) => {
+    // With several sources, the notice names the source (the pages word its name).
+    const of = sources.length > 1 ? { sourceId: source.id } : {};
+    for (const { field, problem } of damage[index]!) notices.push({ code: "field-reset", field, ...(problem ? { problem } : {}), ...of });
+  });
+  return { settings: { sources }, notices };
+}
+
+function parseSource(id: SourceId, raw: Record<string, unknown>): { source: CobaltSource; damage: Damage[] } {
+  const source = newSource(id);
+  const damage: Damage[] = [];
   for (const key of Object.keys(fields) as SettingsField[]) {
-    if (!(key in migrated)) continue;
-    const result = fields[key].safeParse(migrated[key]);
+    if (!(key in raw)) continue;
+    const result = fields[key].safeParse(raw[key]);
     if (!result.success) {
-      notices.push({ code: "field-reset", field: key });
+      damage.push({ field: key });
       continue;
     }
     // A base URL that reads fine but may not be used (plain http to another computer, say)
     // carries its reason, so the user knows what to enter instead.
     const base = key === "baseUrl" ? normalizeBaseUrl(result.data as string) : undefined;
-    if (base && !base.ok) notices.push({ code: "field-reset", field: key, problem: base.problem });
-    else (settings as Record<SettingsField, unknown>)[key] = base ? base.value : result.data;
+    if (base && !base.ok) damage.push({ field: key, problem: base.problem });
+    else (source as Record<SettingsField, unknown>)[key] = base ? base.value : result.data;
   }
-  return { settings, notices };
+  return { source, damage };
 }
 
 export function serializeSettings(settings: Settings): Record<string, unknown> {
-  return { schemaVersion: SETTINGS_VERSION, ...settings };
+  return { schemaVersion: SETTINGS_VERSION, sources: settings.sources.map((source) => ({ ...source, linkedAccountIds: [...source.linkedAccountIds] })) };
+}
+
+export function findSource(settings: Settings, id: SourceId): Source | undefined {
+  return settings.sources.find((source) => source.id === id);
 }
 
 /** A settings change that alters which data is fetched; interval or budget changes do not. */
-export function sourceKey(settings: Settings): string {
+export function sourceKey(settings: CheckSettings): string {
   return fnv1a(JSON.stringify([settings.baseUrl, settings.apiKey, settings.linkedAccountIds]));
 }
 

@@ -1,11 +1,11 @@
-import { sourceKey, type Settings } from "./settings.ts";
+import { sourceKey, type CheckSettings } from "./settings.ts";
 import type { ErrorInfo, Status } from "./status.ts";
 
 /**
  * The failure that applies to what the user sees now. A failure recorded for other settings
  * (before the key was changed, say) no longer applies: a new check is already on its way.
  */
-export function currentError(settings: Settings, status: Status): ErrorInfo | undefined {
+export function currentError(settings: CheckSettings, status: Status): ErrorInfo | undefined {
   if (settings.apiKey.trim() === "") {
     return { kind: "not-set-up", cause: "no-key", at: 0 };
   }
@@ -14,7 +14,7 @@ export function currentError(settings: Settings, status: Status): ErrorInfo | un
 }
 
 /** Results belong to the current settings (otherwise they are from before a settings change). */
-export function isCurrent(settings: Settings, status: Status): boolean {
+export function isCurrent(settings: CheckSettings, status: Status): boolean {
   return status.source === sourceKey(settings);
 }
 
@@ -24,6 +24,6 @@ export function isCurrent(settings: Settings, status: Status): boolean {
  * the previous settings, and nothing may be done with them (a reconnect link would be made with
  * the new key, perhaps in another environment).
  */
-export function fromPreviousSettings(settings: Settings, status: Status): boolean {
+export function fromPreviousSettings(settings: CheckSettings, status: Status): boolean {
   return status.source !== "" && !isCurrent(settings, status);
 }

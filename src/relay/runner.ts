@@ -2,7 +2,7 @@ import type { Fetch } from "../core/api/client.ts";
 import { stopsWholeCheck, toApiError, type ApiError, type ErrorKind } from "../core/api/errors.ts";
 import { runCheck } from "../core/check/run.ts";
 import { reconnectLink, type ReconnectLink } from "../core/reconnect.ts";
-import { keyEnvironment, sourceKey, type KeyEnvironment, type Settings } from "../core/settings.ts";
+import { keyEnvironment, sourceKey, type KeyEnvironment, type CheckSettings } from "../core/settings.ts";
 import { EMPTY_STATUS, type HealthyApps, type Status } from "../core/status.ts";
 import { meteredClient, type FailureDetail, type MeteredClient } from "./cobalt.ts";
 import type { SourceConfig } from "./config.ts";
@@ -53,7 +53,7 @@ export type SourceHealth = {
  */
 export class SourceRunner {
   readonly config: SourceConfig;
-  readonly settings: Settings;
+  readonly settings: CheckSettings;
   readonly environment: KeyEnvironment;
   readonly verifier: SignatureVerifier;
   readonly #options: RunnerOptions;
@@ -269,7 +269,7 @@ export class SourceRunner {
       this.#pending.delete(id);
       this.#targetedAt.set(id, started);
     }
-    const settings: Settings = { ...this.settings, linkedAccountIds: ids };
+    const settings: CheckSettings = { ...this.settings, linkedAccountIds: ids };
     const wanted = new Set(ids);
     const previous: Status = {
       schemaVersion: this.#state.status.schemaVersion,

@@ -1,5 +1,5 @@
 import { shouldCheck } from "../core/schedule.ts";
-import type { Settings } from "../core/settings.ts";
+import type { CheckSettings } from "../core/settings.ts";
 import type { Status } from "../core/status.ts";
 
 /*
@@ -19,7 +19,7 @@ export const USER_WAIT_MS = 60 * 60_000;
  * start; after a transient failure when its backoff ends; while Cobalt's Retry-After runs, not
  * before it ends; when waiting for an admin, hourly.
  */
-export function fullCheckDueIn(settings: Settings, status: Status, lastFullAt: number, now: number): number {
+export function fullCheckDueIn(settings: CheckSettings, status: Status, lastFullAt: number, now: number): number {
   const decision = shouldCheck("alarm", settings, status, now);
   const interval = settings.intervalMinutes * 60_000;
   if (decision.run) return status.error && status.backoff ? 0 : lastFullAt + interval - now;
@@ -34,7 +34,7 @@ export function fullCheckDueIn(settings: Settings, status: Status, lastFullAt: n
  * RECHECK_GAP_MS, and a batch starts COALESCE_MS after its first hint.
  */
 export function recheckDue(
-  settings: Settings,
+  settings: CheckSettings,
   status: Status,
   pending: ReadonlyMap<string, number>,
   lastRecheckAt: ReadonlyMap<string, number>,

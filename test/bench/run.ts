@@ -10,7 +10,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { allowHostsInChromiumSettings } from "../e2e/support/browsers.ts";
 import { PAGE_SIZE, planFullChecks } from "../../src/core/check/plan.ts";
-import { serializeSettings, sourceKey, DEFAULT_SETTINGS, type Settings } from "../../src/core/settings.ts";
+import { newSource, serializeSettings, sourceKey, type CobaltSource } from "../../src/core/settings.ts";
 import { STATUS_VERSION, type Status } from "../../src/core/status.ts";
 import { planResultsWrite } from "../../src/core/store/codec.ts";
 import { REAUTH_EVERY, seedOrg } from "./org.ts";
@@ -86,8 +86,8 @@ async function measureCheck(accounts: number): Promise<CheckRow> {
   try {
     const page = await extensionPage(ctx, id, "src/ui/options/options.html");
     await grantLocalServer(ctx, id, page);
-    const settings: Settings = { ...DEFAULT_SETTINGS, apiKey: "tk_bench_key", baseUrl: fake.origin, linkedAccountIds: [], intervalMinutes: 60, requestsPerMinute: BUDGET };
-    await page.evaluate((stored) => browser.storage.local.set({ settings: stored }), serializeSettings(settings));
+    const settings = newSource("main", { apiKey: "tk_bench_key", baseUrl: fake.origin, intervalMinutes: 60, requestsPerMinute: BUDGET });
+    await page.evaluate((stored) => browser.storage.local.set({ settings: stored }), serializeSettings({ sources: [settings] }));
     // A warm-up check on a one-account org, so the measured one is not the browser's first fetch.
     fake.clearAccounts();
     fake.setAccount({ account_id: "warm-up", apps: [] });
@@ -134,7 +134,7 @@ async function measureStorage(page: Page, fake: FakeCobalt, accounts: number): P
   return { bytes, first, unchanged, onePercent, changedAccounts };
 }
 
-function paintStatus(settings: Settings): Status {
+function paintStatus(settings: CobaltSource): Status {
   return {
     schemaVersion: STATUS_VERSION,
     source: sourceKey(settings),
@@ -172,11 +172,11 @@ async function firstContentfulPaint(page: Page, url: string, ready: string): Pro
 
 async function measurePaint(): Promise<{ popup: number; staticPage: number }> {
   const fake = await startFakeCobalt();
-  const settings: Settings = { ...DEFAULT_SETTINGS, apiKey: "tk_bench_key", baseUrl: fake.origin, linkedAccountIds: [] };
+  const settings = newSource("main", { apiKey: "tk_bench_key", baseUrl: fake.origin });
   const store = async (ctx: BrowserContext, id: string) => {
     const setup = await extensionPage(ctx, id, "src/ui/options/options.html");
     const results = planResultsWrite({}, paintStatus(settings), {}).set;
-    await setup.evaluate((items) => browser.storage.local.set(items), { settings: serializeSettings(settings), ...results });
+    await setup.evaluate((items) => browser.storage.local.set(items), { settings: serializeSettings({ sources: [settings] }), ...results });
     await setup.close();
   };
   // 1. Render the popup once and freeze what it shows.

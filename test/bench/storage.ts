@@ -14,11 +14,11 @@ export const BYTES_PER_ACCOUNT_TARGET = 100;
 export interface Writes {
   /**
    * The check's results (`status.<source>…`, or the older `status`/`healthy`); the background's
-   * own few-byte records (`lastDecision`, `pendingBackoff`) and `progress` are not counted here.
+   * own few-byte records (`lastDecision.<id>`, `pendingBackoff.<id>`) and `progress.<id>` are not counted here.
    */
   results: number;
   keys: number;
-  /** The `progress` key, written about once a second during a check. */
+  /** The `progress.<id>` key, written about once a second during a check. */
   progress: number;
 }
 
@@ -33,7 +33,7 @@ export async function recordWrites(page: Page): Promise<void> {
         const bytes = key.length + (change.newValue === undefined ? 0 : JSON.stringify(change.newValue).length);
         // As isResultsKey in src/core/store/keys.ts (this function runs in the page, alone).
         const isResults = key === "status" || key === "healthy" || key.startsWith("status.");
-        if (key === "progress") totals.progress += bytes;
+        if (key === "progress" || key.startsWith("progress.")) totals.progress += bytes;
         else if (isResults) {
           totals.results += bytes;
           totals.keys++;

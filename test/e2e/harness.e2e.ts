@@ -116,6 +116,19 @@ describe(`e2e harness (${browser})`, () => {
     expect(await popup.valueOfLabelled("Comment")).toBe("nested label");
   });
 
+  it("finds the same labels and buttons apart inside named regions", async () => {
+    const options = await session.openPage(session.optionsPath);
+    await expect(options.fillLabelled("Key", "x", { timeoutMs: 300 })).rejects.toThrow(/2 <label>s have the text "Key"/);
+    expect(await options.valueOfLabelled("Key", { within: "First" })).toBe("one");
+    await options.fillLabelled("Key", "changed", { within: "Second" });
+    expect(await options.valueOfLabelled("Key", { within: "Second" })).toBe("changed");
+    expect(await options.valueOfLabelled("Key", { within: "First" })).toBe("one");
+    await expect(options.clickByRole("button", "Save", { timeoutMs: 300 })).rejects.toThrow(/2 visible buttons match/);
+    await options.clickByRole("button", "Save", { within: "First" });
+    await expect(options.clickByRole("button", "Save", { within: "Third", timeoutMs: 300 })).rejects.toThrow(/0 regions are named "Third"; named regions: "First", "Second"/);
+    await options.close();
+  });
+
   it("reports clear errors", async () => {
     await expect(popup.waitForText("never there", { timeoutMs: 300 })).rejects.toThrow(/Timed out after 300 ms.*Fixture popup/s);
     await expect(popup.fillLabelled("Nope", "x", { timeoutMs: 300 })).rejects.toThrow(/no <label> has the text "Nope"; labels on the page: "Note", "Comment"/);

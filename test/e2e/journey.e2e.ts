@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { screenshotPath } from "./support/screenshots.ts";
+import { storedSource } from "./support/stored.ts";
 
 // The core journey of a new user, in the real browser: set up in Options, see the badge, open the
 // popup, reconnect an OAuth app and a key-based app, copy a link, survive a revoked key.
@@ -41,8 +42,7 @@ describe(`core journey in ${browserUnderTest()}`, () => {
     // The key is shown masked, never in clear, unless the user asks.
     expect(await options.attr("#apiKey", "type")).toBe("password");
     await options.waitForText(/Saved key: tk_d•+_key/);
-    const stored = await ext.storageGet("settings");
-    expect(stored.settings).toMatchObject({ apiKey: KEY, baseUrl: fake.origin, linkedAccountIds: ["acme-corp", "globex", "initech"], intervalMinutes: 7 });
+    expect(await storedSource(ext)).toMatchObject({ apiKey: KEY, baseUrl: fake.origin, linkedAccountIds: ["acme-corp", "globex", "initech"], intervalMinutes: 7 });
     await options.close();
   });
 
@@ -52,7 +52,7 @@ describe(`core journey in ${browserUnderTest()}`, () => {
   });
 
   it("schedules the background check at the chosen interval", async () => {
-    const alarm = await ext.evalInBackground<{ periodInMinutes?: number } | undefined>(`(globalThis.browser ?? chrome).alarms.get("check")`);
+    const alarm = await ext.evalInBackground<{ periodInMinutes?: number } | undefined>(`(globalThis.browser ?? chrome).alarms.get("check.main")`);
     expect(alarm?.periodInMinutes).toBe(7);
   });
 
@@ -113,7 +113,7 @@ describe(`core journey in ${browserUnderTest()}`, () => {
     const globex = fake.accounts().find((a) => a.account_id === "globex")!;
     for (const app of globex.apps) if (app.slug === "salesforce") app.reauth_required = false;
     // Fire the real alarm now, keeping its period: the same path the schedule takes.
-    await ext.evalInBackground(`(globalThis.browser ?? chrome).alarms.create("check", { when: Date.now() + 50, periodInMinutes: 7 })`);
+    await ext.evalInBackground(`(globalThis.browser ?? chrome).alarms.create("check.main", { when: Date.now() + 50, periodInMinutes: 7 })`);
     const badge = await ext.waitForBadge((b) => b.text === "2", 15_000);
     expect(badge.title).toContain("2 apps need re-authentication across 1 linked account");
   });
@@ -129,8 +129,7 @@ describe(`core journey in ${browserUnderTest()}`, () => {
     expect(await popup.count("li.app")).toBe(2);
     const badge = await ext.waitForBadge((b) => b.text === "KEY");
     expect(badge.title).toContain("API key rejected");
-    const stored = await ext.storageGet("settings");
-    expect(stored.settings).toMatchObject({ apiKey: KEY, baseUrl: fake.origin });
+    expect(await storedSource(ext)).toMatchObject({ apiKey: KEY, baseUrl: fake.origin });
     await popup.close();
   });
 });

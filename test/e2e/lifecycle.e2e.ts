@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { ALARM_NOW, configureThroughOptions, inExtensionPage, waitForDecision } from "./support/setup.ts";
-import { storedStatus, storedWithStatus } from "./support/stored.ts";
-import { sourceKey, type Settings } from "../../src/core/settings.ts";
+import { parseStoredSettings, sourceKey } from "../../src/core/settings.ts";
+import { MAIN_KEYS, storedSource, storedStatus, storedWithStatus } from "./support/stored.ts";
 
 // The background may be stopped at any moment, and the browser restarted: the extension comes
 // back with its alarm, its settings and its last data, and is never stuck "checking".
@@ -35,10 +35,10 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     ext = await launchExtension({ userDataDir: profile });
     await configureThroughOptions(ext, fake, { key: KEY, ids: IDS, expect: "3 apps need re-authentication" });
     await ext.evalInBackground(`(globalThis.browser ?? chrome).alarms.clearAll()`);
-    expect(await ext.evalInBackground(`(globalThis.browser ?? chrome).alarms.get("check")`)).toBeFalsy();
+    expect(await ext.evalInBackground(`(globalThis.browser ?? chrome).alarms.get("check.main")`)).toBeFalsy();
     // A reload of the extension restarts its background exactly as a browser start does.
     await ext.restartBackground!();
-    const alarm = await waitFor(() => ext!.evalInBackground<{ periodInMinutes?: number } | undefined>(`(globalThis.browser ?? chrome).alarms.get("check")`));
+    const alarm = await waitFor(() => ext!.evalInBackground<{ periodInMinutes?: number } | undefined>(`(globalThis.browser ?? chrome).alarms.get("check.main")`));
     expect(alarm?.periodInMinutes).toBe(5);
   });
 
@@ -54,7 +54,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     const again = await ext!.openPage(ext!.popupPath);
     await again.waitForNoText("Checking…", { timeoutMs: 10_000 });
     await again.waitForText("Hubspot");
-    expect((await ext!.storageGet("progress")).progress ?? null).toBeNull();
+    expect((await ext!.storageGet(MAIN_KEYS.progress))[MAIN_KEYS.progress] ?? null).toBeNull();
     await again.close();
   });
 
@@ -69,7 +69,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     expect(await waitForDecision(ext!, (d) => d.trigger === "open" && d.at >= opened)).toMatchObject({ run: false, reason: "fresh enough" });
     await popup.waitForNoText("Checking…");
     expect(await refreshButton(popup)).toEqual({ text: "Refresh", disabled: false });
-    expect((await ext!.storageGet("progress")).progress ?? null).toBeNull();
+    expect((await ext!.storageGet(MAIN_KEYS.progress))[MAIN_KEYS.progress] ?? null).toBeNull();
     await popup.close();
   });
 
@@ -85,7 +85,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     const fired = Date.now();
     await inExtensionPage(ext!, ALARM_NOW);
     expect(await waitForDecision(ext!, (d) => d.trigger === "alarm" && d.at >= fired)).toMatchObject({ run: false, reason: "waiting for the user" });
-    expect(await waitFor(async () => ((await ext!.storageGet("progress")).progress ?? null) === null)).toBe(true);
+    expect(await waitFor(async () => ((await ext!.storageGet(MAIN_KEYS.progress))[MAIN_KEYS.progress] ?? null) === null)).toBe(true);
     const again = await ext!.openPage(ext!.popupPath);
     await again.waitForNoText("Checking…");
     await again.clickByRole("button", "Refresh");
@@ -102,14 +102,14 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     const popup = await ext!.openPage(ext!.popupPath);
     await popup.clickByRole("button", "Refresh");
     // Kept before the check waits; then the browser stops the background in the middle of the wait.
-    const kept = await waitFor(async () => (await ext!.storageGet("pendingBackoff")).pendingBackoff as { backoff: { notBefore: number; retryAfterUntil?: number } } | undefined);
+    const kept = await waitFor(async () => (await ext!.storageGet(MAIN_KEYS.pendingBackoff))[MAIN_KEYS.pendingBackoff] as { backoff: { notBefore: number; retryAfterUntil?: number } } | undefined);
     await popup.close();
     await ext!.stopBackground();
     fake.clearFaults();
     const stopped = Date.now();
     const { notBefore } = kept!.backoff;
     expect(kept!.backoff.retryAfterUntil).toBe(notBefore);
-    const retry = await inExtensionPage<{ scheduledTime: number } | undefined>(ext!, `(globalThis.browser ?? chrome).alarms.get("retry")`);
+    const retry = await inExtensionPage<{ scheduledTime: number } | undefined>(ext!, `(globalThis.browser ?? chrome).alarms.get("retry.main")`);
     expect(retry?.scheduledTime).toBe(notBefore);
     // The schedule's own alarm wakes the background at once: it must not ask before the wait ends.
     await inExtensionPage(ext!, ALARM_NOW);
@@ -123,7 +123,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     expect(asked.length).toBe(3);
     // Browsers may fire an alarm a moment early; a check the alarm started too soon would be seconds early.
     for (const request of asked) expect(request.at).toBeGreaterThanOrEqual(notBefore - 1_000);
-    expect((await ext!.storageGet("pendingBackoff")).pendingBackoff).toBeUndefined();
+    expect((await ext!.storageGet(MAIN_KEYS.pendingBackoff))[MAIN_KEYS.pendingBackoff]).toBeUndefined();
     await ext!.waitForBadge((b) => b.text === "3" && !/limiting/.test(b.title));
   }, 60_000);
 
@@ -152,9 +152,9 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     // Checked with the settings now stored, and no check running.
     const settled = await waitFor(async () => {
       const { items, status } = await storedWithStatus(ext!);
-      const settings = items.settings as Settings;
-      const current = settings.baseUrl === other!.altOrigin && status.source === sourceKey(settings);
-      return current && status.checkedAt !== undefined && (items.progress ?? null) === null;
+      const source = parseStoredSettings(items.settings).settings.sources[0]!;
+      const current = source.baseUrl === other!.altOrigin && status.source === sourceKey(source);
+      return current && status.checkedAt !== undefined && (items[MAIN_KEYS.progress] ?? null) === null;
     }, 30_000);
     expect(settled).toBe(true);
     await options.waitForText("3 apps need re-authentication");
@@ -168,8 +168,8 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     ext = await launchExtension({ userDataDir: profile });
     const badge = await ext.waitForBadge((b) => b.text === "3");
     expect(badge.title).toContain("3 apps need re-authentication");
-    expect(((await ext.storageGet("settings")).settings as { apiKey: string }).apiKey).toBe(KEY);
-    const alarm = await waitFor(() => ext!.evalInBackground<{ periodInMinutes?: number } | undefined>(`(globalThis.browser ?? chrome).alarms.get("check")`));
+    expect((await storedSource(ext)).apiKey).toBe(KEY);
+    const alarm = await waitFor(() => ext!.evalInBackground<{ periodInMinutes?: number } | undefined>(`(globalThis.browser ?? chrome).alarms.get("check.main")`));
     expect(alarm?.periodInMinutes).toBe(5);
   });
 });
@@ -185,7 +185,7 @@ async function leaveACheckBehind(): Promise<void> {
   await ext!.stopBackground();
   fake.clearFaults();
   expect(await ext!.backgroundStatus()).toBe("stopped");
-  expect((await ext!.storageGet("progress")).progress).toMatchObject({ startedAt: expect.any(Number) });
+  expect((await ext!.storageGet(MAIN_KEYS.progress))[MAIN_KEYS.progress]).toMatchObject({ startedAt: expect.any(Number) });
 }
 
 async function refreshButton(popup: ExtPage): Promise<{ text: string; disabled: boolean }> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, DEFAULT_TIMEOUT_MS, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions } from "./support/setup.ts";
+import { storedSource } from "./support/stored.ts";
 
 // Two options tabs on one stored settings object: an untouched form follows what the other tab
 // saves; a form with edits keeps them and says the saved settings changed.
@@ -72,7 +73,7 @@ describe(`two options tabs in ${browserUnderTest()}`, () => {
     await saveIn(second);
     await second.waitForNoText(NOTICE);
     // The user chose their edits over the other tab's, knowingly: all of this tab's form is saved.
-    const { settings } = (await ext.storageGet("settings")) as { settings: { linkedAccountIds: string[]; intervalMinutes: number } };
+    const settings = await storedSource(ext);
     expect(settings.linkedAccountIds).toEqual(["acme-corp"]);
     expect(settings.intervalMinutes).toBe(9);
     await waitForValue(first, "Linked account IDs", "acme-corp");

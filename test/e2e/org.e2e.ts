@@ -3,7 +3,7 @@ import { startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { seedOrg } from "../bench/org.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions, letBackoffExpire } from "./support/setup.ts";
-import { storedStatus } from "./support/stored.ts";
+import { storedSource, storedStatus } from "./support/stored.ts";
 
 // Watching a whole org: the linked accounts are listed page by page, grouped in the popup by
 // name, filterable, and a throttling answer mid-check slows the check without losing data.
@@ -108,6 +108,6 @@ describe(`a whole org in ${browserUnderTest()}`, () => {
     fake.clearFaults();
     await letBackoffExpire(ext);
     await popup.waitForNoText("Showing the last good data", { timeoutMs: 30_000 });
-    expect((await ext.storageGet("settings")).settings).toMatchObject({ apiKey: KEY, linkedAccountIds: [] });
+    expect(await storedSource(ext)).toMatchObject({ apiKey: KEY, linkedAccountIds: [] });
   });
 });

@@ -78,9 +78,9 @@ describe(`host permission in ${browserUnderTest()}`, () => {
     });
   } else {
     it("an API origin the extension may not reach is named, with a button to grant it, and the data kept", async () => {
-      const { settings } = await ext.storageGet("settings");
+      const { settings } = (await ext.storageGet("settings")) as { settings: { sources: object[] } };
       const elsewhere = fake.origin.replace("127.0.0.1", "[::1]");
-      await ext.storageSet({ settings: { ...(settings as object), baseUrl: elsewhere } });
+      await ext.storageSet({ settings: { ...settings, sources: [{ ...settings.sources[0], baseUrl: elsewhere }] } });
       const popup = await ext.openPage(ext.popupPath);
       await popup.waitForText("Hubspot");
       await popup.clickByRole("button", "Refresh");

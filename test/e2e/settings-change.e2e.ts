@@ -3,6 +3,7 @@ import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/se
 import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession } from "./support/browsers.ts";
 import { configureThroughOptions } from "./support/setup.ts";
+import { MAIN_KEYS } from "./support/stored.ts";
 
 // Settings change while Cobalt is slow: until the new settings are checked, the results on hand
 // belong to the previous settings. They must not be offered as current (a reconnect link would be
@@ -49,7 +50,7 @@ describe(`a settings change while Cobalt is slow, in ${browserUnderTest()}`, () 
     expect(describeViolations(await axeViolations(popup))).toEqual([]);
     // Still the state under test: the new check is waiting for Cobalt.
     expect(fake.requests.some((r) => r.path === APPLICATIONS && r.linkedAccountId === "initech")).toBe(true);
-    expect((await ext.storageGet("progress")).progress).not.toBeNull();
+    expect((await ext.storageGet(MAIN_KEYS.progress))[MAIN_KEYS.progress]).not.toBeNull();
 
     // The new check ends: its results replace the previous ones, and the actions come back.
     await popup.waitForText("Could not check this linked account", { timeoutMs: 40_000 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions } from "./support/setup.ts";
-import { RESULT_KEYS, encodedResults, reshard, storageRemove, storedResults } from "./support/stored.ts";
+import { MAIN_KEYS, RESULT_KEYS, encodedResults, reshard, storageRemove, storedResults } from "./support/stored.ts";
 
 // Each stored value is corrupted in turn: the extension falls back for that value alone, says so,
 // never shows a blank popup, and the user's other settings survive.
@@ -59,8 +59,11 @@ async function resultWrites(page: ExtPage): Promise<string[]> {
 /** Opening the popup checks at once when the data looks stale; a fresh checkedAt keeps it still. */
 const fresh = <T extends object>(value: T): T => ({ ...value, checkedAt: Date.now() });
 
-// Built when the test runs: `good` is only known after beforeAll.
-const settingsField = (field: string, value: unknown) => () => ({ settings: { ...(good.settings as object), [field]: value } });
+// Built when the test runs: `good` is only known after beforeAll. One field of the (only) source.
+const settingsField = (field: string, value: unknown) => () => {
+  const settings = good.settings as { sources: object[] };
+  return { settings: { ...settings, sources: [{ ...settings.sources[0], [field]: value }] } };
+};
 
 describe(`corrupted storage in ${browserUnderTest()}`, () => {
   it.each([
@@ -162,7 +165,7 @@ describe(`corrupted storage in ${browserUnderTest()}`, () => {
     await page.close();
     // Of the results, the header alone; besides them only the background's few-byte records: the
     // decision on each event (the popup's opening, the Refresh) and the check's progress mark.
-    expect([...keys].sort()).toEqual(["lastDecision", "progress", RESULT_KEYS.header]);
+    expect([...keys].sort()).toEqual([MAIN_KEYS.lastDecision, MAIN_KEYS.progress, RESULT_KEYS.header].sort());
   });
 
   it("an existing user's data in the older layout survives the upgrade, through a failed check", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/core/api/errors.ts";
 import { checkAccounts } from "../../src/core/check/accounts.ts";
 import type { CheckContext } from "../../src/core/check/run.ts";
-import type { Settings } from "../../src/core/settings.ts";
+import type { CobaltSource as Settings } from "../../src/core/settings.ts";
 import type { HealthyApps, Status } from "../../src/core/status.ts";
 import { FakeClock } from "./support/clock.ts";
 import { FakeClient, account, app, appList, makeSettings, makeStatus, reauthApp } from "./support/fixtures.ts";

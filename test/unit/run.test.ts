@@ -4,7 +4,7 @@ import { MAX_INLINE_WAIT_MS, runCheck, type CheckContext, type CheckResult, type
 import { parsePendingBackoff, resumeAfterStop, type PendingBackoff } from "../../src/core/check/interrupted.ts";
 import { MAX_LISTING_PAGES } from "../../src/core/check/plan.ts";
 import { shouldCheck } from "../../src/core/schedule.ts";
-import { sourceKey, type Settings } from "../../src/core/settings.ts";
+import { sourceKey, type CheckSettings } from "../../src/core/settings.ts";
 import { EMPTY_STATUS, STATUS_VERSION, type HealthyApps, type Status } from "../../src/core/status.ts";
 import { FakeClock } from "./support/clock.ts";
 import { FakeClient, account, app, appList, linkedAccount, makeSettings, makeStatus, page, reauthApp } from "./support/fixtures.ts";
@@ -20,7 +20,7 @@ const SLACK = { slug: "slack", name: "Slack" };
 const GMAIL = { slug: "gmail", name: "Gmail" };
 
 interface Setup {
-  settings?: Settings;
+  settings?: CheckSettings;
   previous?: Status;
   previousHealthy?: HealthyApps;
   manual?: boolean;

@@ -9,12 +9,13 @@ import {
   validateForm,
   type FormErrors,
   type SettingsForm,
+  type SourceFields,
 } from "../../src/core/settings-form.ts";
 import { problemText } from "../../src/core/problems.ts";
-import type { Settings } from "../../src/core/settings.ts";
 import { de, en, ja } from "./support/i18n.ts";
 
 const VALID: SettingsForm = {
+  label: "",
   apiKey: "tk_0123456789abcdef",
   baseUrl: "https://app.refold.ai",
   linkedAccountIds: "acct-1\nacct-2",
@@ -46,6 +47,7 @@ describe("validateForm", () => {
     expect(validateForm(VALID)).toEqual({
       ok: true,
       settings: {
+        label: "",
         apiKey: "tk_0123456789abcdef",
         baseUrl: "https://app.refold.ai",
         linkedAccountIds: ["acct-1", "acct-2"],
@@ -57,6 +59,7 @@ describe("validateForm", () => {
 
   it("normalizes what people paste", () => {
     const result = validateForm({
+      label: "  Production ",
       apiKey: "  pk_live_key\n",
       baseUrl: " app.refold.ai/api/v2/public/application/ ",
       linkedAccountIds: " acct-1, acct-2 ,acct-1\n\nacct 3 ",
@@ -66,6 +69,7 @@ describe("validateForm", () => {
     expect(result).toEqual({
       ok: true,
       settings: {
+        label: "Production",
         apiKey: "pk_live_key",
         baseUrl: "https://app.refold.ai",
         linkedAccountIds: ["acct-1", "acct-2", "acct", "3"],
@@ -138,6 +142,11 @@ describe("validateForm", () => {
     );
   });
 
+  it("refuses a label longer than 60 characters", () => {
+    expect(errorsFor({ label: "x".repeat(61) })).toEqual({ label: "Keep the label to 60 characters or fewer." });
+    expect(validateForm({ ...VALID, label: "x".repeat(60) }).ok).toBe(true);
+  });
+
   it("reports every bad field at once", () => {
     const errors = errorsFor({ apiKey: "", baseUrl: "ftp://x", linkedAccountIds: "a\u0001", intervalMinutes: "0", requestsPerMinute: "0" });
     expect(Object.keys(errors).sort()).toEqual(["apiKey", "baseUrl", "intervalMinutes", "linkedAccountIds", "requestsPerMinute"]);
@@ -146,7 +155,8 @@ describe("validateForm", () => {
 
 describe("toForm", () => {
   it("shows settings as the form fields and validates back to the same settings", () => {
-    const settings: Settings = {
+    const settings: SourceFields = {
+      label: "Staging",
       apiKey: "tk_abc",
       baseUrl: "https://cobalt.example.com/proxy",
       linkedAccountIds: ["a", "b", "c"],
@@ -155,6 +165,7 @@ describe("toForm", () => {
     };
     const form = toForm(settings);
     expect(form).toEqual({
+      label: "Staging",
       apiKey: "tk_abc",
       baseUrl: "https://cobalt.example.com/proxy",
       linkedAccountIds: "a\nb\nc",
@@ -166,8 +177,8 @@ describe("toForm", () => {
 });
 
 describe("the form and settings saved elsewhere (another options tab)", () => {
-  const stored: Settings = { apiKey: "tk_abc", baseUrl: "https://app.refold.ai", linkedAccountIds: ["a"], intervalMinutes: 5, requestsPerMinute: 120 };
-  const elsewhere: Settings = { ...stored, intervalMinutes: 9, linkedAccountIds: ["a", "b"] };
+  const stored: SourceFields = { label: "", apiKey: "tk_abc", baseUrl: "https://app.refold.ai", linkedAccountIds: ["a"], intervalMinutes: 5, requestsPerMinute: 120 };
+  const elsewhere: SourceFields = { ...stored, intervalMinutes: 9, linkedAccountIds: ["a", "b"] };
 
   it("an untouched form follows the stored settings", () => {
     const state = storedSettingsChanged(openForm(stored), elsewhere);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { noticeText, type Notice } from "../../src/core/notices.ts";
+import { noticeText } from "../../src/core/notices.ts";
+import { sourceNames } from "../../src/core/sources.ts";
 import { de, en } from "./support/i18n.ts";
 import {
   BUDGET,
@@ -10,42 +11,58 @@ import {
   keyEnvironment,
   linkedAccountIdProblem,
   maskKey,
+  newSource,
   parseLinkedAccountIds,
   parseStoredSettings,
   serializeSettings,
   sourceKey,
+  type CheckSettings,
+  type CobaltSource,
+  type ParsedSettings,
   type Settings,
 } from "../../src/core/settings.ts";
 
-const STORED: Settings = {
+const STORED: CobaltSource = {
+  id: "main",
+  kind: "cobalt",
+  label: "",
   apiKey: "tk_stored_key_1234",
   baseUrl: "https://app.refold.ai",
   linkedAccountIds: ["acct-1", "acct-2"],
   intervalMinutes: 10,
   requestsPerMinute: 60,
 };
+const PRODUCTION: CobaltSource = { ...STORED, id: "s0a1b2c3d", label: "Production", apiKey: "pk_live_key_5678", linkedAccountIds: [] };
+const DEFAULT_SOURCE = DEFAULT_SETTINGS.sources[0]!;
 
-/** The notices as the pages show them, in English. */
-function words(notices: Notice[]): string[] {
-  return notices.map((notice) => noticeText(en, notice));
+/** The notices as the pages show them, in English, sources named as the pages name them. */
+function words({ settings, notices }: ParsedSettings): string[] {
+  const names = sourceNames(en, settings.sources);
+  return notices.map((notice) => noticeText(en, notice, names));
 }
 
-function notice(label: string): string {
-  return `The saved "${label}" could not be read and was reset to its default. Check it in Options and save.`;
+/** The v2 layout: one source's fields at the top level. */
+const V2 = { schemaVersion: 2, apiKey: STORED.apiKey, baseUrl: STORED.baseUrl, linkedAccountIds: STORED.linkedAccountIds, intervalMinutes: 10, requestsPerMinute: 60 };
+
+/** Stored settings with one source whose field is replaced. */
+function withField(field: string, value: unknown, source: CobaltSource = STORED): Record<string, unknown> {
+  return { schemaVersion: 3, sources: [{ ...source, [field]: value }] };
+}
+
+function notice(label: string, source?: string): string {
+  const text = `The saved "${label}" could not be read and was reset to its default. Check it in Options and save.`;
+  return source === undefined ? text : `${source}: ${text}`;
 }
 
 describe("defaults", () => {
-  it("are what the options page promises", () => {
+  it("are what the options page promises: one source, the first, with no key", () => {
     expect(DEFAULT_SETTINGS).toEqual({
-      apiKey: "",
-      baseUrl: "https://api.gocobalt.io",
-      linkedAccountIds: [],
-      intervalMinutes: 5,
-      requestsPerMinute: 120,
+      sources: [{ id: "main", kind: "cobalt", label: "", apiKey: "", baseUrl: "https://api.gocobalt.io", linkedAccountIds: [], intervalMinutes: 5, requestsPerMinute: 120 }],
     });
     expect(DEFAULT_BASE_URL).toBe("https://api.gocobalt.io");
     expect(INTERVAL).toEqual({ min: 1, max: 60, default: 5 });
     expect(BUDGET).toEqual({ min: 10, max: 1200, default: 120 });
+    expect(SETTINGS_VERSION).toBe(3);
   });
 });
 
@@ -54,6 +71,7 @@ describe("parseStoredSettings", () => {
     const parsed = parseStoredSettings(undefined);
     expect(parsed).toEqual({ settings: DEFAULT_SETTINGS, notices: [] });
     expect(parsed.settings).not.toBe(DEFAULT_SETTINGS);
+    expect(parsed.settings.sources[0]).not.toBe(DEFAULT_SOURCE);
   });
 
   it.each<[string, unknown]>([
@@ -62,24 +80,27 @@ describe("parseStoredSettings", () => {
     ["an array", [1, 2]],
     ["a number", 7],
     ["a boolean", true],
+    ["a v3 object without a list of sources", { schemaVersion: 3, sources: "main" }],
+    ["a v3 object with an empty list", { schemaVersion: 3, sources: [] }],
   ])("gives the defaults with one notice for %s", (_label, raw) => {
     const parsed = parseStoredSettings(raw);
     expect(parsed.settings).toEqual(DEFAULT_SETTINGS);
-    expect(words(parsed.notices)).toEqual(["The saved settings could not be read, so the defaults are in use. Enter your settings again and save."]);
+    expect(words(parsed)).toEqual(["The saved settings could not be read, so the defaults are in use. Enter your settings again and save."]);
   });
 
   it("reads back what serializeSettings wrote", () => {
-    const stored = serializeSettings(STORED);
-    expect(stored).toEqual({ schemaVersion: SETTINGS_VERSION, ...STORED });
-    expect(parseStoredSettings(stored)).toEqual({ settings: STORED, notices: [] });
-    expect(parseStoredSettings(JSON.parse(JSON.stringify(stored)))).toEqual({ settings: STORED, notices: [] });
+    const settings: Settings = { sources: [STORED, PRODUCTION] };
+    const stored = serializeSettings(settings);
+    expect(stored).toEqual({ schemaVersion: SETTINGS_VERSION, sources: [STORED, PRODUCTION] });
+    expect(parseStoredSettings(stored)).toEqual({ settings, notices: [] });
+    expect(parseStoredSettings(JSON.parse(JSON.stringify(stored)))).toEqual({ settings, notices: [] });
   });
 
-  it("fills missing fields from the defaults without notices", () => {
-    expect(parseStoredSettings({ schemaVersion: 2, apiKey: "tk_x" })).toEqual({ settings: { ...DEFAULT_SETTINGS, apiKey: "tk_x" }, notices: [] });
+  it("fills a source's missing fields from the defaults without notices", () => {
+    expect(parseStoredSettings({ schemaVersion: 3, sources: [{ id: "main", apiKey: "tk_x" }] })).toEqual({ settings: { sources: [{ ...DEFAULT_SOURCE, apiKey: "tk_x" }] }, notices: [] });
   });
 
-  it.each<[keyof Settings, unknown, string]>([
+  it.each<[keyof CobaltSource, unknown, string]>([
     ["apiKey", 42, "API key"],
     ["apiKey", null, "API key"],
     ["baseUrl", 17, "API base URL"],
@@ -91,10 +112,28 @@ describe("parseStoredSettings", () => {
     ["intervalMinutes", Number.NaN, "Check every (minutes)"],
     ["requestsPerMinute", {}, "Requests per minute"],
     ["requestsPerMinute", Number.POSITIVE_INFINITY, "Requests per minute"],
+    ["label", 12, "Label"],
   ])("a corrupted %s (%j) falls back alone, with one notice naming it", (field, bad, label) => {
-    const parsed = parseStoredSettings({ ...serializeSettings(STORED), [field]: bad });
-    expect(parsed.settings).toEqual({ ...STORED, [field]: DEFAULT_SETTINGS[field] });
-    expect(words(parsed.notices)).toEqual([notice(label)]);
+    const parsed = parseStoredSettings(withField(field, bad));
+    expect(parsed.settings).toEqual({ sources: [{ ...STORED, [field]: DEFAULT_SOURCE[field] }] });
+    expect(words(parsed)).toEqual([notice(label)]);
+  });
+
+  it("the same damage in the v2 layout falls back alone too, with today's words", () => {
+    const parsed = parseStoredSettings({ ...V2, intervalMinutes: "every now and then" });
+    expect(parsed.settings).toEqual({ sources: [{ ...STORED, intervalMinutes: 5 }] });
+    expect(words(parsed)).toEqual([notice("Check every (minutes)")]);
+  });
+
+  it("with several sources, a damaged field falls back alone and the notice names its source", () => {
+    const parsed = parseStoredSettings({ schemaVersion: 3, sources: [STORED, { ...PRODUCTION, apiKey: 99, requestsPerMinute: "many" }] });
+    expect(parsed.settings).toEqual({ sources: [STORED, { ...PRODUCTION, apiKey: "", requestsPerMinute: 120 }] });
+    expect(words(parsed)).toEqual([notice("API key", "Production"), notice("Requests per minute", "Production")]);
+  });
+
+  it("a source without a label is named after its key's environment in a notice", () => {
+    const parsed = parseStoredSettings({ schemaVersion: 3, sources: [{ ...STORED, intervalMinutes: "x" }, PRODUCTION] });
+    expect(words(parsed)).toEqual([notice("Check every (minutes)", "Test")]);
   });
 
   it.each<[string, string]>([
@@ -105,14 +144,14 @@ describe("parseStoredSettings", () => {
     ["ftp://files.example.com", "The API base URL must start with https:// (or http:// for a local server), not ftp://."],
     ["https://user:pw@app.refold.ai", "Remove the user name and password from the API base URL; the API key is sent separately."],
   ])("a stored base URL that may not be used (%j) falls back alone, with a notice saying why", (bad, why) => {
-    const parsed = parseStoredSettings({ ...serializeSettings(STORED), baseUrl: bad });
-    expect(parsed.settings).toEqual({ ...STORED, baseUrl: DEFAULT_BASE_URL });
-    expect(words(parsed.notices)).toEqual([`The saved "API base URL" was reset to its default: ${why} Check it in Options and save.`]);
+    const parsed = parseStoredSettings(withField("baseUrl", bad));
+    expect(parsed.settings).toEqual({ sources: [{ ...STORED, baseUrl: DEFAULT_BASE_URL }] });
+    expect(words(parsed)).toEqual([`The saved "API base URL" was reset to its default: ${why} Check it in Options and save.`]);
   });
 
   it("keeps a stored plain-http base URL on this computer", () => {
     for (const baseUrl of ["http://127.0.0.1:8787", "http://localhost:8787", "http://[::1]:8787"]) {
-      expect(parseStoredSettings({ ...serializeSettings(STORED), baseUrl })).toEqual({ settings: { ...STORED, baseUrl }, notices: [] });
+      expect(parseStoredSettings(withField("baseUrl", baseUrl))).toEqual({ settings: { sources: [{ ...STORED, baseUrl }] }, notices: [] });
     }
   });
 
@@ -137,9 +176,14 @@ describe("parseStoredSettings", () => {
   });
 
   it("normalizes a stored base URL", () => {
-    const parsed = parseStoredSettings({ ...serializeSettings(STORED), baseUrl: "app.refold.ai/api/v2/public/application/" });
-    expect(parsed.settings.baseUrl).toBe("https://app.refold.ai");
+    const parsed = parseStoredSettings(withField("baseUrl", "app.refold.ai/api/v2/public/application/"));
+    expect(parsed.settings.sources[0]!.baseUrl).toBe("https://app.refold.ai");
     expect(parsed.notices).toEqual([]);
+  });
+
+  it("trims a stored label and cuts it at 60 characters", () => {
+    expect(parseStoredSettings(withField("label", "  Staging  ")).settings.sources[0]!.label).toBe("Staging");
+    expect(parseStoredSettings(withField("label", "x".repeat(80))).settings.sources[0]!.label).toBe("x".repeat(60));
   });
 
   it.each<[number, number]>([
@@ -152,8 +196,8 @@ describe("parseStoredSettings", () => {
     [61, 60],
     [1e308, 60],
   ])("clamps intervalMinutes %d to %d", (stored, expected) => {
-    const parsed = parseStoredSettings({ ...serializeSettings(STORED), intervalMinutes: stored });
-    expect(parsed.settings.intervalMinutes).toBe(expected);
+    const parsed = parseStoredSettings(withField("intervalMinutes", stored));
+    expect(parsed.settings.sources[0]!.intervalMinutes).toBe(expected);
     expect(parsed.notices).toEqual([]);
   });
 
@@ -165,8 +209,8 @@ describe("parseStoredSettings", () => {
     [1200, 1200],
     [5000, 1200],
   ])("clamps requestsPerMinute %d to %d", (stored, expected) => {
-    const parsed = parseStoredSettings({ ...serializeSettings(STORED), requestsPerMinute: stored });
-    expect(parsed.settings.requestsPerMinute).toBe(expected);
+    const parsed = parseStoredSettings(withField("requestsPerMinute", stored));
+    expect(parsed.settings.sources[0]!.requestsPerMinute).toBe(expected);
     expect(parsed.notices).toEqual([]);
   });
 
@@ -179,29 +223,64 @@ describe("parseStoredSettings", () => {
     });
     expect(parsed).toEqual({
       settings: {
-        apiKey: "tk_old",
-        baseUrl: "https://api.gocobalt.io",
-        linkedAccountIds: ["acct-1", "acct-2", "acct-3"],
-        intervalMinutes: 15,
-        requestsPerMinute: BUDGET.default,
+        sources: [
+          {
+            id: "main",
+            kind: "cobalt",
+            label: "",
+            apiKey: "tk_old",
+            baseUrl: "https://api.gocobalt.io",
+            linkedAccountIds: ["acct-1", "acct-2", "acct-3"],
+            intervalMinutes: 15,
+            requestsPerMinute: BUDGET.default,
+          },
+        ],
       },
       notices: [],
     });
   });
 
   it("migrates an empty id text to 'every account'", () => {
-    expect(parseStoredSettings({ apiKey: "tk_old", linkedAccountIds: "  " }).settings.linkedAccountIds).toEqual([]);
+    expect(parseStoredSettings({ apiKey: "tk_old", linkedAccountIds: "  " }).settings.sources[0]!.linkedAccountIds).toEqual([]);
   });
 
-  it("does not reinterpret a string in the current version: that is damage", () => {
-    const parsed = parseStoredSettings({ ...serializeSettings(STORED), linkedAccountIds: "acct-1" });
-    expect(parsed.settings.linkedAccountIds).toEqual([]);
-    expect(words(parsed.notices)).toEqual([notice("Linked account IDs")]);
+  it("migrates a v2 user's settings into the first source, \"main\", losing nothing", () => {
+    expect(parseStoredSettings(V2)).toEqual({ settings: { sources: [STORED] }, notices: [] });
+    // Saved again, it is the v3 layout, and reads back the same.
+    expect(serializeSettings({ sources: [STORED] })).toEqual({ schemaVersion: 3, sources: [STORED] });
   });
 
-  it("ignores unknown stored fields", () => {
-    const parsed = parseStoredSettings({ ...serializeSettings(STORED), theme: "dark" });
-    expect(parsed).toEqual({ settings: STORED, notices: [] });
+  it("does not reinterpret a string in v2: that is damage", () => {
+    const parsed = parseStoredSettings({ ...V2, linkedAccountIds: "acct-1" });
+    expect(parsed.settings.sources[0]!.linkedAccountIds).toEqual([]);
+    expect(words(parsed)).toEqual([notice("Linked account IDs")]);
+  });
+
+  it("ignores unknown stored fields, at the top and in a source", () => {
+    const parsed = parseStoredSettings({ ...serializeSettings({ sources: [STORED] }), theme: "dark", sources: [{ ...STORED, colour: "blue" }] });
+    expect(parsed).toEqual({ settings: { sources: [STORED] }, notices: [] });
+    expect(parseStoredSettings({ ...V2, theme: "dark" })).toEqual({ settings: { sources: [STORED] }, notices: [] });
+  });
+
+  it("leaves out an unreadable source and one of an unknown kind, with a notice each, and keeps the others", () => {
+    const parsed = parseStoredSettings({ schemaVersion: 3, sources: [STORED, "junk", { ...PRODUCTION, id: "relay1", kind: "relay" }, PRODUCTION] });
+    expect(parsed.settings).toEqual({ sources: [STORED, PRODUCTION] });
+    expect(words(parsed)).toEqual([
+      "A saved source could not be read and was left out. Add it again in Options.",
+      'A saved source of a kind this version does not know ("relay") was left out.',
+    ]);
+  });
+
+  it("gives a source with a damaged or repeated id a fixed one in its place, keeping its fields", () => {
+    const parsed = parseStoredSettings({ schemaVersion: 3, sources: [{ ...STORED, id: "Not An Id!" }, { ...PRODUCTION, id: "main" }, { ...PRODUCTION, label: "Again", id: "main" }] });
+    expect(parsed.settings.sources.map((source) => source.id)).toEqual(["main", "restored-1", "restored-2"]);
+    expect(parsed.settings.sources[0]).toEqual(STORED);
+    expect(parsed.settings.sources[2]).toEqual({ ...PRODUCTION, label: "Again", id: "restored-2" });
+  });
+
+  it("newSource gives a source with the defaults", () => {
+    expect(newSource("s12345678")).toEqual({ ...DEFAULT_SOURCE, id: "s12345678" });
+    expect(newSource("x", { label: "L" }).label).toBe("L");
   });
 });
 
@@ -288,7 +367,7 @@ describe("sourceKey", () => {
   });
 
   it("changes with the key, the base URL and the ids", () => {
-    const variants: Settings[] = [
+    const variants: CheckSettings[] = [
       { ...STORED, apiKey: "tk_stored_key_1235" },
       { ...STORED, baseUrl: "https://api.gocobalt.io" },
       { ...STORED, linkedAccountIds: ["acct-1"] },

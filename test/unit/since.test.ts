@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/core/api/errors.ts";
 import { runCheck, type CheckContext, type CheckResult } from "../../src/core/check/run.ts";
-import type { Settings } from "../../src/core/settings.ts";
+import type { CobaltSource as Settings } from "../../src/core/settings.ts";
 import { EMPTY_STATUS, type HealthyApps, type Status } from "../../src/core/status.ts";
 import { FakeClock } from "./support/clock.ts";
 import { FakeClient, account, app, appList, linkedAccount, makeSettings, makeStatus, page, reauthApp } from "./support/fixtures.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { environmentLabel as labelIn } from "../../src/core/environment.ts";
 import { connectionSummary as summaryIn } from "../../src/core/summary.ts";
-import type { Settings } from "../../src/core/settings.ts";
+import type { CheckSettings as Settings } from "../../src/core/settings.ts";
 import type { Status } from "../../src/core/status.ts";
 import { account, makeSettings, makeStatus } from "./support/fixtures.ts";
 import { de, en, ja } from "./support/i18n.ts";

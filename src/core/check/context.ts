@@ -1,7 +1,7 @@
 import type { ApiError } from "../api/errors.ts";
 import type { CobaltClient } from "../api/client.ts";
 import type { AppRecord } from "../records.ts";
-import type { Settings } from "../settings.ts";
+import type { CheckSettings } from "../settings.ts";
 import type { Backoff, CheckNote, ErrorInfo, HealthyApps, Status } from "../status.ts";
 
 /*
@@ -11,7 +11,7 @@ import type { Backoff, CheckNote, ErrorInfo, HealthyApps, Status } from "../stat
 
 export interface CheckContext {
   client: Pick<CobaltClient, "listApplications" | "listLinkedAccounts">;
-  settings: Settings;
+  settings: CheckSettings;
   previous: Status;
   previousHealthy: HealthyApps;
   /** A user asked (Refresh, Save): accounts waiting for the user are retried too. */

@@ -1,5 +1,5 @@
 import type { AppRecord } from "../records.ts";
-import { sourceKey, type Settings } from "../settings.ts";
+import { sourceKey, type CheckSettings } from "../settings.ts";
 import type { AccountStatus, Status } from "../status.ts";
 
 /*
@@ -25,7 +25,7 @@ export function withSince(reauth: readonly AppRecord[], before: AccountStatus | 
  * customers). Its linked account IDs may differ: it was fetched with either the current ones,
  * every account, or the IDs it lists.
  */
-export function sameConnection(previous: Status, settings: Settings): boolean {
+export function sameConnection(previous: Status, settings: CheckSettings): boolean {
   const candidates = [settings.linkedAccountIds, [], previous.accounts.map((account) => account.id)];
   return candidates.some((ids) => sourceKey({ ...settings, linkedAccountIds: ids }) === previous.source);
 }

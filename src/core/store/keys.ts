@@ -3,7 +3,8 @@
  * `status.<source>`, so a second source (issue 10) lives beside the first without touching it.
  */
 
-/** Today's only source. Source ids are short [a-z0-9-] words: they are part of key names. */
+/** The first source, migrated from the single-source settings (core/sources.ts MAIN_SOURCE_ID).
+ * Source ids are short [a-z0-9-] words: they are part of key names. */
 export const DEFAULT_SOURCE = "main";
 
 /** The layout before sharding (STATUS_VERSION 1): everything in two keys, read once and migrated. */
@@ -35,4 +36,44 @@ export function resultKeys(source = DEFAULT_SOURCE): ResultKeys {
 /** Whether a key holds part of any source's check results, in any layout. */
 export function isResultsKey(key: string): boolean {
   return key === LEGACY_KEYS.status || key === LEGACY_KEYS.healthy || key.startsWith("status.");
+}
+
+/*
+ * A source's other keys: its check under way, a throttling answer's backoff kept while its check
+ * waits, and the background's last decision for it. The single-source layout kept them without
+ * the source (`progress`, `pendingBackoff`, `lastDecision`); they are removed, never read.
+ */
+
+export interface SourceKeys {
+  progress: string;
+  pendingBackoff: string;
+  lastDecision: string;
+  results: ResultKeys;
+}
+
+export function sourceKeys(source: string): SourceKeys {
+  return { progress: `progress.${source}`, pendingBackoff: `pendingBackoff.${source}`, lastDecision: `lastDecision.${source}`, results: resultKeys(source) };
+}
+
+export const LEGACY_SOURCE_KEYS = ["progress", "pendingBackoff", "lastDecision"] as const;
+
+const SOURCE_KEY = /^(?:status|progress|pendingBackoff|lastDecision)\.([a-z0-9-]+)(?:\..*)?$/;
+
+/** The source a key belongs to, if it is one of a source's keys. */
+export function sourceOfKey(key: string): string | undefined {
+  return SOURCE_KEY.exec(key)?.[1];
+}
+
+/**
+ * Keys of sources no longer in the settings, and of the single-source layout that no reader
+ * uses: what to remove so that a removed source leaves nothing behind.
+ */
+export function keysOfRemovedSources(keys: readonly string[], kept: ReadonlySet<string>): string[] {
+  return keys.filter((key) => {
+    if ((LEGACY_SOURCE_KEYS as readonly string[]).includes(key)) return true;
+    // The layout before sharding belongs to the first source, and goes with it.
+    if (key === LEGACY_KEYS.status || key === LEGACY_KEYS.healthy) return !kept.has(DEFAULT_SOURCE);
+    const source = sourceOfKey(key);
+    return source !== undefined && !kept.has(source);
+  });
 }

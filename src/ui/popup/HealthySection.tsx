@@ -7,12 +7,12 @@ import type { HealthyApps, Status } from "../../core/status.ts";
 import { appIcon } from "./app-row.tsx";
 
 /** Collapsed by default; the (possibly large) list is read from storage only when opened. */
-export function HealthySection({ status, count }: { status: Status; count: number }) {
+export function HealthySection({ sourceId, status, count }: { sourceId: string; status: Status; count: number }) {
   const [healthy, setHealthy] = useState<HealthyApps>();
   const [notice, setNotice] = useState<Notice>();
   const onToggle = (event: Event) => {
     if (!(event.currentTarget as HTMLDetailsElement).open || healthy) return;
-    void loadHealthy().then((loaded) => {
+    void loadHealthy(sourceId).then((loaded) => {
       setHealthy(loaded.healthy);
       setNotice(loaded.notice);
     });

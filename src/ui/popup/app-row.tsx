@@ -1,5 +1,6 @@
 import type { ComponentChild } from "preact";
 import { uiTranslator } from "../../adapters/i18n.ts";
+import { appKey } from "../../core/ids.ts";
 import type { AccountGroup } from "../../core/list-model.ts";
 import type { AppRecord } from "../../core/records.ts";
 import { isIconUrl } from "../../core/url.ts";
@@ -17,10 +18,6 @@ import { isIconUrl } from "../../core/url.ts";
 export type RowState = { kind: "busy"; what: "open" | "copy" } | { kind: "copied" | "manual-copy" | "failed"; note: ComponentChild };
 
 export type RowAction = "reconnect" | "copy";
-
-export function rowKey(accountId: string, slug: string): string {
-  return JSON.stringify([accountId, slug]);
-}
 
 /**
  * The app's initial, with its icon laid over it when there is one. Icons load only from https:
@@ -56,8 +53,8 @@ function buttonText(action: RowAction, app: string, state: RowState | undefined)
 }
 
 /** `locked`: the row is from before a settings change, and its links must not be made now. */
-export function appRow(app: AppRecord, group: AccountGroup, state: RowState | undefined, locked: boolean) {
-  const key = rowKey(group.id, app.slug);
+export function appRow(app: AppRecord, group: AccountGroup, sourceId: string, state: RowState | undefined, locked: boolean) {
+  const key = appKey(sourceId, group.id, app.slug);
   const disabled = locked || state?.kind === "busy";
   const [reconnect, reconnectName] = buttonText("reconnect", app.name, state);
   const [copy, copyName] = buttonText("copy", app.name, state);

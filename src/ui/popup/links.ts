@@ -5,13 +5,14 @@ import { ApiError, toApiError } from "../../core/api/errors.ts";
 import { errorMessage } from "../../core/error-text.ts";
 import type { AppRecord } from "../../core/records.ts";
 import { reconnectLink } from "../../core/reconnect.ts";
-import type { Settings } from "../../core/settings.ts";
+import type { CheckSettings } from "../../core/settings.ts";
 import { isHttpUrl } from "../../core/url.ts";
 
 export { copiedNote, failedNote, manualCopyNote } from "./row-notes.tsx";
 
-/** A fresh reconnect link for one app, asked for when the user clicks, never cached. */
-export async function fetchLink(settings: Settings, app: AppRecord, linkedAccountId: string): Promise<string> {
+/** A fresh reconnect link for one app, with its own source's key and base URL, asked for when the
+ * user clicks, never cached. */
+export async function fetchLink(settings: Pick<CheckSettings, "apiKey" | "baseUrl">, app: AppRecord, linkedAccountId: string): Promise<string> {
   const client = new CobaltClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, fetch: (url, init) => fetch(url, init) });
   return (await reconnectLink(client, app, linkedAccountId)).url;
 }

@@ -1,17 +1,19 @@
 import { useState } from "preact/hooks";
+import { appKey } from "../../core/ids.ts";
 import type { ListModel } from "../../core/list-model.ts";
-import type { Settings } from "../../core/settings.ts";
-import { rowKey, type RowAction, type RowState } from "./app-row.tsx";
+import type { Source } from "../../core/settings.ts";
+import type { RowAction, RowState } from "./app-row.tsx";
 
 // The API client and reconnect logic load on the first click: the list paints without them.
 const links = () => import("./links.ts");
 
 /**
- * Reconnect and Copy for every row, from one click handler on the list. Row states live here,
- * keyed by linked account and slug, so rows stay plain markup. A disabled button does nothing:
+ * Reconnect and Copy for every row of one source's list, from one click handler on it, with that
+ * source's key and base URL. Row states live here, keyed by source, linked account and slug, so
+ * rows stay plain markup. A disabled button does nothing:
  * that is how a list from before a settings change is kept from acting (appRow's `locked`).
  */
-export function useRowActions(settings: Settings, model: ListModel) {
+export function useRowActions(source: Source, model: ListModel) {
   const [states, setStates] = useState<Record<string, RowState>>({});
   const set = (key: string, state: RowState | undefined) =>
     setStates((previous) => {
@@ -22,12 +24,12 @@ export function useRowActions(settings: Settings, model: ListModel) {
     });
 
   const run = async (action: RowAction, key: string) => {
-    const found = model.groups.flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id }))).find(({ app, accountId }) => rowKey(accountId, app.slug) === key);
+    const found = model.groups.flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id }))).find(({ app, accountId }) => appKey(source.id, accountId, app.slug) === key);
     if (!found) return;
     set(key, { kind: "busy", what: action === "reconnect" ? "open" : "copy" });
     const { fetchLink, openLink, copyText, failureText, copiedNote, manualCopyNote, failedNote } = await links();
     try {
-      const url = await fetchLink(settings, found.app, found.accountId);
+      const url = await fetchLink(source, found.app, found.accountId);
       if (action === "reconnect") {
         await openLink(url);
         set(key, undefined);

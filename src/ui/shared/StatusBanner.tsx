@@ -2,22 +2,22 @@ import { uiTranslator } from "../../adapters/i18n.ts";
 import { errorAdvice, errorDetail, errorTitleSentence } from "../../core/error-text.ts";
 import { ago } from "../../core/format.ts";
 import { noticeText, type Notice } from "../../core/notices.ts";
-import type { Settings } from "../../core/settings.ts";
+import type { Source, SourceId } from "../../core/settings.ts";
 import type { ErrorInfo, Status } from "../../core/status.ts";
 import { actionFor } from "./actions.ts";
 
 interface Props {
   error: ErrorInfo;
-  settings: Settings;
+  source: Source;
   status: Status;
   now: number;
   onOptionsPage?: boolean;
 }
 
 /** Says what went wrong, what to do, and how old the data still shown is; worded from the stored failure now. */
-export function StatusBanner({ error, settings, status, now, onOptionsPage = false }: Props) {
+export function StatusBanner({ error, source, status, now, onOptionsPage = false }: Props) {
   const t = uiTranslator();
-  const action = actionFor(error.kind, settings, onOptionsPage);
+  const action = actionFor(error.kind, source, onOptionsPage);
   const waitUntil = status.backoff && status.backoff.notBefore > now ? status.backoff.notBefore : undefined;
   const severity = error.kind === "not-set-up" ? "warn" : "error";
   // "Not set up" says what to do in its advice; its detail would say it twice.
@@ -47,11 +47,11 @@ export function StatusBanner({ error, settings, status, now, onOptionsPage = fal
   );
 }
 
-/** Stored values that could not be read, worded now. */
-export function Notices({ notices }: { notices: Notice[] }) {
+/** Stored values that could not be read, worded now; `names` names the source of one about a source. */
+export function Notices({ notices, names }: { notices: Notice[]; names?: ReadonlyMap<SourceId, string> }) {
   if (notices.length === 0) return null;
   const t = uiTranslator();
-  const texts = notices.map((notice) => noticeText(t, notice));
+  const texts = notices.map((notice) => noticeText(t, notice, names));
   return (
     <div class="banner warn" role="status">
       <div>

@@ -3,7 +3,7 @@ import { requestApiPermission } from "../../adapters/permissions.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import type { ErrorKind } from "../../core/api/errors.ts";
 import type { MessageKey } from "../../core/i18n/keys.ts";
-import type { Settings } from "../../core/settings.ts";
+import type { Source } from "../../core/settings.ts";
 
 export interface BannerAction {
   /** The button's text, worded where it is shown. */
@@ -11,14 +11,14 @@ export interface BannerAction {
   run(): void;
 }
 
-/** The one button that helps with a failure, if there is one. */
-export function actionFor(kind: ErrorKind, settings: Settings, onOptionsPage: boolean): BannerAction | undefined {
+/** The one button that helps with a failure of this source, if there is one. */
+export function actionFor(kind: ErrorKind, source: Source, onOptionsPage: boolean): BannerAction | undefined {
   switch (kind) {
     case "permission":
       return {
         label: "actionGrantAccess",
         // Straight from the click: the permission prompt needs the user's gesture.
-        run: () => void requestApiPermission(settings.baseUrl).then((granted) => (granted ? requestCheck("refresh") : undefined)),
+        run: () => void requestApiPermission(source.baseUrl).then((granted) => (granted ? requestCheck("refresh", source.id) : undefined)),
       };
     case "not-set-up":
     case "unauthorized":
@@ -33,7 +33,7 @@ export function actionFor(kind: ErrorKind, settings: Settings, onOptionsPage: bo
     case "timeout":
     case "network":
     case "unexpected":
-      return { label: "actionRetryNow", run: () => void requestCheck("refresh") };
+      return { label: "actionRetryNow", run: () => void requestCheck("refresh", source.id) };
     case "rate-limited":
       return undefined;
   }

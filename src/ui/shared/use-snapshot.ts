@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { KEYS, loadProgress, loadSnapshot, onStoredChange, type Snapshot } from "../../adapters/storage.ts";
 
 /**
@@ -7,12 +7,18 @@ import { KEYS, loadProgress, loadSnapshot, onStoredChange, type Snapshot } from 
  */
 export function useSnapshot(initial: Snapshot): Snapshot {
   const [snapshot, setSnapshot] = useState<Snapshot>(initial);
+  const latest = useRef(snapshot);
+  latest.current = snapshot;
   useEffect(() => {
     let alive = true;
     const stop = onStoredChange((changed) => {
-      // Progress is written every second during a check: read just that, not the whole status.
+      // Progress is written every second during a check: read just that (of the sources shown),
+      // not the results.
       if (changed.size === 1 && changed.has(KEYS.progress)) {
-        void loadProgress().then((progress) => alive && setSnapshot((current) => ({ ...current, progress })));
+        const { settings } = latest.current;
+        void loadProgress(settings.sources.map((source) => source.id)).then(
+          (progress) => alive && setSnapshot((current) => (current.settings === settings ? { ...current, progress } : current)),
+        );
       } else if (changed.has(KEYS.settings) || changed.has(KEYS.status) || changed.has(KEYS.progress)) {
         void loadSnapshot().then((next) => alive && setSnapshot(next));
       }

@@ -111,7 +111,7 @@ export interface ExtPage {
   clickByRole(role: "button" | "link" | "checkbox" | "textbox", name: string | RegExp, opts?: ActionOptions): Promise<void>;
   /** The input/textarea whose <label> text (trimmed, whitespace collapsed) is `label`: clears it, then types `value`; `input` events fire. */
   fillLabelled(label: string, value: string, opts?: ActionOptions): Promise<void>;
-  valueOfLabelled(label: string): Promise<string>;
+  valueOfLabelled(label: string, opts?: Pick<ActionOptions, "within">): Promise<string>;
   /** innerText of the first element matching selector (default body); throws if there is none. */
   text(selector?: string): Promise<string>;
   /** Polls innerText until it contains the string (or matches the RegExp). A missing element counts as empty text. */
@@ -135,9 +135,11 @@ export interface ExtPage {
   readonly raw: { kind: "playwright"; page: PwPage } | { kind: "puppeteer"; page: PpPage };
 }
 
-/** How long an action waits for its element to appear (default DEFAULT_TIMEOUT_MS). */
+/** How long an action waits for its element to appear (default DEFAULT_TIMEOUT_MS), and where. */
 export interface ActionOptions {
   timeoutMs?: number;
+  /** Only inside the one region (section, fieldset, role region or group) with this accessible name. */
+  within?: string;
 }
 
 export type BackgroundStatus = "starting" | "running" | "stopping" | "stopped";
@@ -356,6 +358,9 @@ async function pickElement<H>(
   }
 }
 
+const scope = (opts: Pick<ActionOptions, "within">) => (opts.within === undefined ? {} : { within: opts.within });
+const inRegion = (opts: Pick<ActionOptions, "within">) => (opts.within === undefined ? "" : ` within ${JSON.stringify(opts.within)}`);
+
 /** The parts of ExtPage that are the same in both drivers, built on a few primitives. */
 abstract class BasePage implements Omit<ExtPage, "raw"> {
   constructor(protected readonly baseUrl: string) {}
@@ -373,19 +378,19 @@ abstract class BasePage implements Omit<ExtPage, "raw"> {
   }
 
   click(selector: string, opts: ActionOptions = {}): Promise<void> {
-    return this.clickPicked(`click(${JSON.stringify(selector)})`, { op: "css", selector }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return this.clickPicked(`click(${JSON.stringify(selector)})`, { op: "css", selector, ...scope(opts) }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   clickByRole(role: "button" | "link" | "checkbox" | "textbox", name: string | RegExp, opts: ActionOptions = {}): Promise<void> {
-    return this.clickPicked(`clickByRole(${role}, ${describeName(name)})`, { op: "role", role, name: nameMatcher(name) }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return this.clickPicked(`clickByRole(${role}, ${describeName(name)}${inRegion(opts)})`, { op: "role", role, name: nameMatcher(name), ...scope(opts) }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   fillLabelled(label: string, value: string, opts: ActionOptions = {}): Promise<void> {
-    return this.fillPicked(`fillLabelled(${JSON.stringify(label)})`, { op: "label", label }, value, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return this.fillPicked(`fillLabelled(${JSON.stringify(label)}${inRegion(opts)})`, { op: "label", label, ...scope(opts) }, value, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
-  async valueOfLabelled(label: string): Promise<string> {
-    const arg: PickArg = { op: "label", label };
+  async valueOfLabelled(label: string, opts: Pick<ActionOptions, "within"> = {}): Promise<string> {
+    const arg: PickArg = { op: "label", label, ...scope(opts) };
     const result = await this.evaluate<{ value?: string; error?: string }>(
       `(() => { const r = ${pickExpression(arg)}; return r instanceof Element ? { value: r.value } : r; })()`,
     );

@@ -9,13 +9,17 @@
  *   { op: "role", role, name: NameMatcher }        the one visible element with that role and accessible name
  *   { op: "label", label }                         the control of the one <label> whose text is `label`
  * NameMatcher is { text } (exact after collapsing whitespace) or { regex, flags }.
+ * With `within`, the search is only inside the one region (section, fieldset, role region or
+ * group) with that accessible name (aria-labelledby, aria-label, or a fieldset's legend): how a
+ * test tells apart the same fields of two sources.
  */
 export type NameMatcher = { text: string } | { regex: string; flags: string };
 
-export type PickArg =
+export type PickArg = (
   | { op: "css"; selector: string }
   | { op: "role"; role: string; name: NameMatcher }
-  | { op: "label"; label: string };
+  | { op: "label"; label: string }
+) & { within?: string };
 
 export function nameMatcher(name: string | RegExp): NameMatcher {
   return typeof name === "string" ? { text: name } : { regex: name.source, flags: name.flags };
@@ -88,10 +92,27 @@ export const PICK_SOURCE = String.raw`(arg) => {
     const id = el.id ? "#" + el.id : "";
     return "<" + tag + id + ">";
   };
+  const regionName = (el) => {
+    if (el.hasAttribute("aria-labelledby")) { const t = refsText(el, "aria-labelledby"); if (t) return t; }
+    const aria = norm(el.getAttribute("aria-label"));
+    if (aria) return aria;
+    const legend = el.tagName === "FIELDSET" ? el.querySelector(":scope > legend") : null;
+    return legend ? norm(contentText(legend)) : "";
+  };
+  let root = document;
+  if (arg.within != null) {
+    const want = norm(arg.within);
+    const named = Array.from(document.querySelectorAll('section, fieldset, [role="region"], [role="group"]')).map((el) => ({ el, name: regionName(el) }));
+    const regions = named.filter((r) => r.name === want);
+    if (regions.length !== 1) {
+      return { error: regions.length + " regions are named " + JSON.stringify(want) + "; named regions: " + named.filter((r) => r.name).map((r) => JSON.stringify(r.name)).join(", ") };
+    }
+    root = regions[0].el;
+  }
 
   if (arg.op === "css") {
     let all;
-    try { all = Array.from(document.querySelectorAll(arg.selector)); }
+    try { all = Array.from(root.querySelectorAll(arg.selector)); }
     catch (e) { return { error: "invalid CSS selector " + JSON.stringify(arg.selector) + ": " + e.message, fatal: true }; }
     const shown = all.filter(visible);
     if (shown.length) return shown[0];
@@ -101,7 +122,7 @@ export const PICK_SOURCE = String.raw`(arg) => {
   if (arg.op === "role") {
     const sel = ROLE_SELECTORS[arg.role];
     if (!sel) return { error: "unsupported role " + arg.role, fatal: true };
-    const candidates = Array.from(document.querySelectorAll(sel)).filter((el) => {
+    const candidates = Array.from(root.querySelectorAll(sel)).filter((el) => {
       const explicit = (el.getAttribute("role") || "").trim().split(/\s+/)[0];
       if (explicit && explicit !== arg.role) return false;
       return visible(el) && !ariaHidden(el);
@@ -117,7 +138,7 @@ export const PICK_SOURCE = String.raw`(arg) => {
 
   if (arg.op === "label") {
     const want = norm(arg.label);
-    const labels = Array.from(document.querySelectorAll("label"));
+    const labels = Array.from(root.querySelectorAll("label"));
     const hits = labels.filter((l) => labelText(l) === want);
     if (hits.length > 1) return { error: hits.length + " <label>s have the text " + JSON.stringify(want) };
     if (hits.length === 0) {

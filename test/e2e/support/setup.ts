@@ -1,6 +1,6 @@
 import type { FakeCobalt } from "../../fake-cobalt/server.ts";
 import type { ExtensionSession } from "./browsers.ts";
-import { RESULT_KEYS } from "./stored.ts";
+import { MAIN_KEYS, RESULT_KEYS } from "./stored.ts";
 
 /** Sets the extension up the way a user does: through the options page and its Save button. */
 export async function configureThroughOptions(
@@ -26,16 +26,22 @@ export async function letBackoffExpire(ext: ExtensionSession): Promise<void> {
   const { [RESULT_KEYS.header]: header } = await ext.storageGet(RESULT_KEYS.header);
   const stored = header as { backoff?: { failures: number; notBefore: number } };
   if (stored.backoff) await ext.storageSet({ [RESULT_KEYS.header]: { ...stored, backoff: { ...stored.backoff, notBefore: Date.now() - 1 } } });
-  await ext.evalInBackground(`(globalThis.browser ?? chrome).alarms.create("retry", { when: Date.now() + 50 })`);
+  await ext.evalInBackground(`(globalThis.browser ?? chrome).alarms.create("retry.main", { when: Date.now() + 50 })`);
 }
 
-export const ALARM_NOW = `(async () => {
-  const api = globalThis.browser ?? chrome;
-  const alarm = await api.alarms.get("check");
-  await api.alarms.create("check", { when: Date.now() + 50, periodInMinutes: alarm ? alarm.periodInMinutes : 5 });
-})()`;
+/** Fires the first source's check alarm (`check.main`) now, keeping its period. */
+export const ALARM_NOW = alarmNow("main");
 
-/** What the background last decided on an event (stored by it under "lastDecision"). */
+/** Fires a source's check alarm now, keeping its period: the same path the schedule takes. */
+export function alarmNow(source: string): string {
+  return `(async () => {
+  const api = globalThis.browser ?? chrome;
+  const alarm = await api.alarms.get("check.${source}");
+  await api.alarms.create("check.${source}", { when: Date.now() + 50, periodInMinutes: alarm ? alarm.periodInMinutes : 5 });
+})()`;
+}
+
+/** What the background last decided on an event for a source (stored by it under "lastDecision.<id>"). */
 export interface Decision {
   trigger: string;
   at: number;
@@ -43,12 +49,12 @@ export interface Decision {
   reason?: string;
 }
 
-/** Polls storage (never waking the background) until the background has stored a decision matching pred. */
+/** Polls storage (never waking the background) until the background has stored a decision of the first source matching pred. */
 export async function waitForDecision(ext: ExtensionSession, pred: (decision: Decision) => boolean, timeoutMs = 10_000): Promise<Decision> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
-    last = (await ext.storageGet("lastDecision")).lastDecision;
+    last = (await ext.storageGet(MAIN_KEYS.lastDecision))[MAIN_KEYS.lastDecision];
     if (last && pred(last as Decision)) return last as Decision;
     if (Date.now() > end) throw new Error(`No matching decision of the background within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,6 +1,7 @@
 import type { HealthyApps, Status } from "../../../src/core/status.ts";
 import { decodeResults, planResultsWrite } from "../../../src/core/store/codec.ts";
-import { resultKeys } from "../../../src/core/store/keys.ts";
+import type { CobaltSource } from "../../../src/core/settings.ts";
+import { resultKeys, sourceKeys } from "../../../src/core/store/keys.ts";
 import { encodeOrder, shardOf } from "../../../src/core/store/shards.ts";
 import type { ExtensionSession } from "./browsers.ts";
 
@@ -10,6 +11,16 @@ import type { ExtensionSession } from "./browsers.ts";
  */
 
 export const RESULT_KEYS = resultKeys();
+/** The first source's keys: `progress.main`, `pendingBackoff.main`, `lastDecision.main`. */
+export const MAIN_KEYS = sourceKeys("main");
+
+/** A source as stored (the first one unless told), read as it is, without the extension's parser. */
+export async function storedSource(ext: ExtensionSession, index = 0): Promise<CobaltSource> {
+  const { settings } = (await ext.storageGet("settings")) as { settings?: { sources?: CobaltSource[] } };
+  const source = settings?.sources?.[index];
+  if (!source) throw new Error(`No stored source ${index}: ${JSON.stringify(settings)}`);
+  return source;
+}
 
 export async function storedResults(ext: ExtensionSession): Promise<{ status: Status; healthy: HealthyApps }> {
   return decodeResults(await ext.storageGet());

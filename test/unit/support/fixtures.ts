@@ -1,17 +1,18 @@
 import type { ApplicationList, LinkedAccountPage } from "../../../src/core/api/client.ts";
 import type { ApiError } from "../../../src/core/api/errors.ts";
 import type { Application, LinkedAccount } from "../../../src/core/api/schemas.ts";
-import { DEFAULT_SETTINGS, sourceKey, type Settings } from "../../../src/core/settings.ts";
+import { newSource, sourceKey, type CheckSettings, type CobaltSource } from "../../../src/core/settings.ts";
 import { STATUS_VERSION, type AccountStatus, type Status } from "../../../src/core/status.ts";
 
 export const TEST_KEY = "tk_0123456789abcdef";
 
-export function makeSettings(overrides: Partial<Settings> = {}): Settings {
-  return { ...DEFAULT_SETTINGS, apiKey: TEST_KEY, ...overrides };
+/** One source's settings (the first source's, "main", unless told). */
+export function makeSettings(overrides: Partial<CobaltSource> = {}): CobaltSource {
+  return { ...newSource("main"), apiKey: TEST_KEY, ...overrides };
 }
 
 /** A status that belongs to `settings` (same source). */
-export function makeStatus(settings: Settings, overrides: Partial<Status> = {}): Status {
+export function makeStatus(settings: CheckSettings, overrides: Partial<Status> = {}): Status {
   return { schemaVersion: STATUS_VERSION, source: sourceKey(settings), accounts: [], ...overrides };
 }
 

@@ -1,0 +1,196 @@
+import { useEffect, useState } from "preact/hooks";
+import { requestCheck } from "../../adapters/messages.ts";
+import { requestApiPermission } from "../../adapters/permissions.ts";
+import { saveSource } from "../../adapters/storage.ts";
+import { expectedRequests } from "../../core/estimate.ts";
+import { BUDGET, INTERVAL, keyEnvironment, MAX_LABEL_LENGTH, SUGGESTED_BASE_URLS, type CobaltSource } from "../../core/settings.ts";
+import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings-form.ts";
+import type { Progress, Status } from "../../core/status.ts";
+import { originOf } from "../../core/url.ts";
+import { Connection } from "./Connection.tsx";
+import { budgetHint, Field, keyHint } from "./field.tsx";
+import { keyCheckText, useKeyCheck } from "./key-check.ts";
+import { RemoveSource } from "./RemoveSource.tsx";
+
+/** This component's words, in one place. */
+const TEXT = {
+  label: "Label",
+  labelHint: `What this source is called in the popup and the badge's tooltip (up to ${MAX_LABEL_LENGTH} characters), such as "Production" or an org's name. Empty: named after the key's environment.`,
+  apiKey: "API key",
+  showKey: "Show key",
+  hideKey: "Hide key",
+  checkingKey: "Checking the key…",
+  baseUrl: "API base URL",
+  baseUrlHint: "https://api.gocobalt.io or https://app.refold.ai (the same API after the rebrand), or your self-hosted address.",
+  linkedAccountIds: "Linked account IDs",
+  linkedAccountIdsHint: "Separate IDs with commas, spaces or new lines. Leave empty to watch every linked account of the key's environment.",
+  interval: "Check every (minutes)",
+  intervalHint: `${INTERVAL.min} to ${INTERVAL.max}; checks run in the background with the popup closed.`,
+  budget: "Requests per minute",
+  changedElsewhere:
+    "The saved settings were changed elsewhere (in another Options tab, say) while you were editing here. Your edits are still here: Save replaces the saved settings with them, or load the saved settings instead.",
+  loadSaved: "Load the saved settings",
+  save: "Save",
+  saving: "Saving…",
+  saved: "Saved.",
+  invalid: "Nothing was saved: fix the fields marked below.",
+  permissionRefused: "Nothing was saved: permission to reach the API base URL was not granted.",
+  saveFailed: (why: string) => `Could not save: ${why}`,
+};
+
+type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
+
+interface Props {
+  /** As stored, or a new source not saved yet (`stored` false). */
+  source: CobaltSource;
+  stored: boolean;
+  /** The first source keeps the page's historical element ids. */
+  first: boolean;
+  /** Set when the page shows several sources: this one's heading and region name. */
+  name: string | undefined;
+  status: Status;
+  progress: Progress | null;
+  now: number;
+  /** Whether this source may be removed (never the last one). */
+  removable: boolean;
+  /** Drops a source not saved yet. */
+  onDiscard(): void;
+}
+
+/** One source's settings, with its own live key check, its own Save and its own connection status. */
+export function SourceForm({ source, stored, first, name, status, progress, now, removable, onDiscard }: Props) {
+  // The form starts from what is stored. Settings saved elsewhere (another tab) replace it while
+  // it is untouched; with edits, they are offered and never overwrite typing (settings-form.ts).
+  const [formState, setFormState] = useState<FormState>(() => openForm(source));
+  const form = formState.form;
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [revealed, setRevealed] = useState(false);
+  const [save, setSave] = useState<SaveState>({ state: "idle" });
+  const keyCheck = useKeyCheck(form.apiKey, form.baseUrl);
+  useEffect(() => setFormState((state) => storedSettingsChanged(state, source)), [source]);
+  const id = (field: string) => `${first ? "" : `${source.id}-`}${field}`;
+
+  const set = (field: keyof SettingsForm) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement | HTMLTextAreaElement).value;
+    setFormState((state) => editField(state, field, value));
+    if (errors[field]) setErrors({ ...errors, [field]: undefined });
+    setSave({ state: "idle" });
+  };
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    const result = validateForm(form);
+    if (!result.ok) {
+      setErrors(result.errors);
+      setSave({ state: "failed", message: TEXT.invalid });
+      return;
+    }
+    setErrors({});
+    setSave({ state: "saving" });
+    // Asked first and synchronously: the prompt (for an address the extension may not reach yet)
+    // only appears during the click. Already-granted addresses resolve at once without a prompt.
+    requestApiPermission(result.settings.baseUrl)
+      .catch(() => false)
+      .then(async (granted) => {
+        if (!granted) {
+          setErrors({ baseUrl: { code: "permission-denied", origin: originOf(result.settings.baseUrl) } });
+          setSave({ state: "failed", message: TEXT.permissionRefused });
+          return;
+        }
+        const next: CobaltSource = { ...source, ...result.settings };
+        // Shown as saved first, so storage echoing this save back is not taken for a change made elsewhere.
+        const before = formState;
+        setFormState(openForm(next));
+        await saveSource(next).catch((error: unknown) => {
+          setFormState(before);
+          throw error;
+        });
+        setSave({ state: "saved" });
+        await requestCheck("settings", source.id);
+      })
+      .catch((error: unknown) => setSave({ state: "failed", message: TEXT.saveFailed(error instanceof Error ? error.message : String(error)) }));
+  };
+
+  const env = keyEnvironment(form.apiKey.trim());
+  const fields = (
+    <form onSubmit={onSubmit} noValidate>
+      {(name !== undefined || form.label !== "") && (
+        <Field id={id("label")} label={TEXT.label} error={errors.label} hint={TEXT.labelHint}>
+          <input id={id("label")} type="text" autocomplete="off" value={form.label} onInput={set("label")} aria-invalid={errors.label ? "true" : undefined} aria-describedby={`${id("label")}-hint ${id("label")}-error`} />
+        </Field>
+      )}
+      <Field id={id("apiKey")} label={TEXT.apiKey} error={errors.apiKey} hint={keyHint(stored ? source.apiKey : "", env)}>
+        <div class="key-row">
+          <input
+            id={id("apiKey")}
+            type={(revealed ? "text" : "password") as "text"}
+            autocomplete="off"
+            spellcheck={false}
+            value={form.apiKey}
+            onInput={set("apiKey")}
+            aria-invalid={errors.apiKey ? "true" : undefined}
+            aria-describedby={`${id("apiKey")}-hint ${id("apiKey")}-error ${id("apiKey")}-check`}
+          />
+          <button type="button" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
+            {revealed ? TEXT.hideKey : TEXT.showKey}
+          </button>
+        </div>
+        <p id={id("apiKey-check")} class={`check ${keyCheck.state}`} aria-live="polite">
+          {keyCheck.state === "checking" ? TEXT.checkingKey : keyCheckText(keyCheck)}
+        </p>
+      </Field>
+      <Field id={id("baseUrl")} label={TEXT.baseUrl} error={errors.baseUrl} hint={TEXT.baseUrlHint}>
+        <input id={id("baseUrl")} type="text" list={id("baseUrl-suggestions")} autocomplete="off" spellcheck={false} value={form.baseUrl} onInput={set("baseUrl")} aria-invalid={errors.baseUrl ? "true" : undefined} aria-describedby={`${id("baseUrl")}-hint ${id("baseUrl")}-error`} />
+        <datalist id={id("baseUrl-suggestions")}>
+          {SUGGESTED_BASE_URLS.map((url) => (
+            <option key={url} value={url} />
+          ))}
+        </datalist>
+      </Field>
+      <Field id={id("linkedAccountIds")} label={TEXT.linkedAccountIds} error={errors.linkedAccountIds} hint={TEXT.linkedAccountIdsHint}>
+        <textarea id={id("linkedAccountIds")} rows={4} spellcheck={false} value={form.linkedAccountIds} onInput={set("linkedAccountIds")} aria-invalid={errors.linkedAccountIds ? "true" : undefined} aria-describedby={`${id("linkedAccountIds")}-hint ${id("linkedAccountIds")}-error`} />
+      </Field>
+      <div class="numbers">
+        <Field id={id("intervalMinutes")} label={TEXT.interval} error={errors.intervalMinutes} hint={TEXT.intervalHint}>
+          <input id={id("intervalMinutes")} type="number" min={INTERVAL.min} max={INTERVAL.max} step={1} value={form.intervalMinutes} onInput={set("intervalMinutes")} aria-invalid={errors.intervalMinutes ? "true" : undefined} aria-describedby={`${id("intervalMinutes")}-hint ${id("intervalMinutes")}-error`} />
+        </Field>
+        <Field id={id("requestsPerMinute")} label={TEXT.budget} error={errors.requestsPerMinute} hint={budgetHint(expectedRequests(source, status), source.requestsPerMinute, status.accountsTotal)}>
+          <input id={id("requestsPerMinute")} type="number" min={BUDGET.min} max={BUDGET.max} step={1} value={form.requestsPerMinute} onInput={set("requestsPerMinute")} aria-invalid={errors.requestsPerMinute ? "true" : undefined} aria-describedby={`${id("requestsPerMinute")}-hint ${id("requestsPerMinute")}-error`} />
+        </Field>
+      </div>
+      {formState.incoming && (
+        <div class="banner warn" role="status">
+          <p>{TEXT.changedElsewhere}</p>
+          <button type="button" onClick={() => setFormState(loadIncoming)}>
+            {TEXT.loadSaved}
+          </button>
+        </div>
+      )}
+      <div class="save-row">
+        <button type="submit" class="primary" disabled={save.state === "saving"}>
+          {TEXT.save}
+        </button>
+        <span class={`save-state ${save.state}`} role="status">
+          {save.state === "saving" ? TEXT.saving : save.state === "saved" ? TEXT.saved : save.state === "failed" ? save.message : ""}
+        </span>
+      </div>
+      {removable && <RemoveSource id={source.id} name={name ?? ""} stored={stored} onDiscard={onDiscard} />}
+    </form>
+  );
+  const connection = stored && <Connection source={source} status={status} progress={progress} now={now} name={name} idPrefix={id("")} />;
+  if (name === undefined) {
+    return (
+      <>
+        {fields}
+        {connection}
+      </>
+    );
+  }
+  return (
+    <section class="source" aria-labelledby={id("source-name")}>
+      <h2 id={id("source-name")}>{name}</h2>
+      {fields}
+      {connection}
+    </section>
+  );
+}
