@@ -181,6 +181,8 @@ async function leaveACheckBehind(): Promise<void> {
   await popup.waitForText("Hubspot");
   await popup.clickByRole("button", "Refresh");
   await popup.waitForText("Checking…");
+  // The popup says "Checking…" from the click; the mark is the background's own write, a moment later.
+  await waitFor(async () => ((await ext!.storageGet(MAIN_KEYS.progress))[MAIN_KEYS.progress] ?? null) !== null, 10_000);
   await popup.close();
   await ext!.stopBackground();
   fake.clearFaults();
