@@ -2,6 +2,7 @@ import { CobaltClient } from "../core/api/client.ts";
 import { ApiError, toApiError } from "../core/api/errors.ts";
 import { badgeFor } from "../core/badge.ts";
 import { resumeAfterStop } from "../core/check/interrupted.ts";
+import { carriedOver } from "../core/check/carried.ts";
 import { runCheck, type Throttled } from "../core/check/run.ts";
 import { nextBackoff, retryAt, shouldCheck, type Trigger } from "../core/schedule.ts";
 import { sourceKey, type Source, type SourceId } from "../core/settings.ts";
@@ -93,7 +94,7 @@ async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
   const [permitted] = await Promise.all([hasApiPermission(source.baseUrl), saveProgress(id, { startedAt: now, done: 0, total: 0, owner: INSTANCE })]);
   if (!permitted) {
     const refused = new ApiError("permission", { origin: originOf(source.baseUrl) });
-    await saveStatus(id, withError(status, sourceKey(source), refused, now));
+    await saveStatus(id, withError(status, source, refused, now));
     return;
   }
 
@@ -140,7 +141,7 @@ async function afterCheck(id: SourceId, status: Status): Promise<void> {
  */
 async function recordFailure(source: Source, status: Status, failure: ApiError): Promise<void> {
   const at = Date.now();
-  const failed = withError(status, sourceKey(source), failure, at);
+  const failed = withError(status, source, failure, at);
   const backoff = nextBackoff(status.backoff, failure, source.intervalMinutes, at, Math.random);
   if (backoff) failed.backoff = backoff;
   else delete failed.backoff;
@@ -154,8 +155,9 @@ async function recordFailure(source: Source, status: Status, failure: ApiError):
   await afterCheck(source.id, failed).catch(() => undefined);
 }
 
-function withError(status: Status, fingerprint: string, error: ApiError, at: number): Status {
-  return { ...status, source: fingerprint, error: error.info(at) };
+/** The failure, recorded on what of the results belongs to these settings (see carriedOver). */
+function withError(status: Status, source: Source, error: ApiError, at: number): Status {
+  return { ...carriedOver(status, {}, source).previous, source: sourceKey(source), error: error.info(at) };
 }
 
 /**
@@ -207,7 +209,7 @@ export async function checkIfAccessLost(): Promise<void> {
   const { sources } = await loadSettings();
   await Promise.all(
     sources.map(async (source) => {
-      if (source.apiKey.trim() !== "" && !(await hasApiPermission(source.baseUrl))) await check("refresh", source.id);
+      if (source.apiKey.trim() !== "" && source.baseUrl !== "" && !(await hasApiPermission(source.baseUrl))) await check("refresh", source.id);
     }),
   );
 }

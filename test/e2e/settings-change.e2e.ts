@@ -68,4 +68,25 @@ describe(`a settings change while Cobalt is slow, in ${browserUnderTest()}`, () 
     await popup.close();
     await options.close();
   }, 90_000);
+
+  it("a new key rejected at its first check shows none of the old key's list as its own", async () => {
+    const other = "tk_other_key_never_valid";
+    fake.revokeKey(other);
+    const options = await ext.openPage(ext.optionsPath);
+    await options.fillLabelled("API key", other);
+    await options.clickByRole("button", "Save");
+    await options.waitForText("Saved.");
+    await ext.waitForBadge((b) => b.text === "KEY");
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("API key rejected");
+    // The old key's apps are not this key's: no rows, no "last good data" offered as its own.
+    expect(await popup.count("li.app")).toBe(0);
+    expect(await popup.count("button[data-action]")).toBe(0);
+    expect(await popup.text()).not.toContain("Showing the last good data");
+    await popup.close();
+    await options.fillLabelled("API key", KEY);
+    await options.clickByRole("button", "Save");
+    await ext.waitForBadge((b) => b.text === "2" || b.text === "3");
+    await options.close();
+  }, 60_000);
 });

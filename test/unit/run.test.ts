@@ -680,3 +680,40 @@ describe("a check the browser stopped while it waited", () => {
     expect(parsePendingBackoff(undefined)).toBeUndefined();
   });
 });
+
+// Results fetched with other settings must never become the new settings' data: a failure of the
+// first check after a change would otherwise show the old list as current, with working actions.
+describe("the first check after a settings change", () => {
+  const otherKey = makeSettings({ ...listed, apiKey: "pk_live_other_key" });
+
+  it("that fails outright (the listing) keeps nothing of another key's accounts", async () => {
+    const everyAccountOtherKey = makeSettings({ ...everyAccount, apiKey: "pk_live_other_key" });
+    const client = new FakeClient();
+    client.pages.push(serverError());
+    const { result } = await check(client, { settings: everyAccountOtherKey, previous: previousListed(), previousHealthy: PREVIOUS_HEALTHY });
+    expect(result.status.source).toBe(sourceKey(everyAccountOtherKey));
+    expect(result.status.error?.kind).toBe("server");
+    expect(result.status.accounts).toEqual([]);
+    expect(result.status.checkedAt).toBeUndefined();
+    expect(result.healthy).toEqual({});
+  });
+
+  it("whose every account fails keeps none of another key's data for the same IDs", async () => {
+    const client = new FakeClient();
+    for (const id of IDS) client.setApps(id, networkError());
+    const { result } = await check(client, { settings: otherKey, previous: previousListed(), previousHealthy: PREVIOUS_HEALTHY });
+    expect(result.status.source).toBe(sourceKey(otherKey));
+    expect(result.status.accounts.flatMap((a) => a.reauth)).toEqual([]);
+    expect(result.status.accounts.every((a) => a.checkedAt === undefined)).toBe(true);
+    expect(result.healthy).toEqual({ "acct-1": [], "acct-2": [], "acct-3": [] });
+  });
+
+  it("with the same key and other IDs, keeps the last data of the accounts still asked for, and drops the others", async () => {
+    const fewer = makeSettings({ ...listed, linkedAccountIds: ["acct-1", "acct-9"] });
+    const client = new FakeClient().setApps("acct-1", serverError()).setApps("acct-9", serverError());
+    const { result } = await check(client, { settings: fewer, previous: previousListed(), previousHealthy: PREVIOUS_HEALTHY });
+    expect(result.status.accounts.map((a) => a.id)).toEqual(["acct-1", "acct-9"]);
+    expect(result.status.accounts[0]!.reauth.map((app) => app.slug)).toEqual(["hubspot"]);
+    expect(result.status.accounts[1]!.reauth).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { toApiError } from "../api/errors.ts";
 import { assembleStatus, failedCheck } from "./assemble.ts";
+import { carriedOver } from "./carried.ts";
 import type { CheckContext, CheckResult, Planned } from "./context.ts";
 import { fetchAccounts } from "./fetch.ts";
 import { listEveryAccount } from "./listing.ts";
@@ -19,7 +20,8 @@ export type { CheckContext, CheckResult, Throttled } from "./context.ts";
  * 4. assembling (assemble.ts): the next stored status from the previous one and the outcomes.
  * Failures never erase data: an account that fails keeps its last good apps, marked with the error.
  */
-export async function runCheck(ctx: CheckContext): Promise<CheckResult> {
+export async function runCheck(given: CheckContext): Promise<CheckResult> {
+  const ctx: CheckContext = { ...given, ...carriedOver(given.previous, given.previousHealthy, given.settings) };
   const startedAt = ctx.now();
   const requests = new Requests(ctx);
   const previousById = new Map(ctx.previous.accounts.map((account) => [account.id, account]));
