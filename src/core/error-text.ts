@@ -67,7 +67,8 @@ const framed = (text: string): What => ({ text, whole: false });
 function whatHappened(t: Translator, error: ErrorInfo): What | undefined {
   switch (error.kind) {
     case "not-set-up":
-      return error.cause === "no-key" ? whole(t.msg("errorNotSetUpNoKey")) : undefined;
+      if (error.cause === "no-key") return whole(t.msg("errorNotSetUpNoKey"));
+      return error.cause === "no-base-url" ? whole(t.msg("errorNotSetUpNoBaseUrl")) : undefined;
     case "unauthorized":
       return framed(t.msg("errorUnauthorizedDetail"));
     case "forbidden":

@@ -67,7 +67,7 @@ export type Decision = { run: true } | { run: false; reason: string };
 
 /** Whether a check should start now. Manual triggers override waiting for the user. */
 export function shouldCheck(trigger: Trigger, settings: CheckSettings, status: Status, now: number): Decision {
-  if (settings.apiKey.trim() === "") return { run: false, reason: "not set up" };
+  if (settings.apiKey.trim() === "" || settings.baseUrl.trim() === "") return { run: false, reason: "not set up" };
   const sameSource = status.source === sourceKey(settings);
   if (trigger === "settings" || !sameSource) return { run: true };
   if (trigger === "refresh") {

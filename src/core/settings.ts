@@ -193,7 +193,12 @@ function parseSource(id: SourceId, raw: Record<string, unknown>): { source: Coba
     // A base URL that reads fine but may not be used (plain http to another computer, say)
     // carries its reason, so the user knows what to enter instead.
     const base = key === "baseUrl" ? normalizeBaseUrl(result.data as string) : undefined;
-    if (base && !base.ok) damage.push({ field: key, problem: base.problem });
+    // Left empty, not replaced by the default: a self-hosted org's key must never go to Cobalt's
+    // own API. An empty base URL means "not set up" until the user enters it again.
+    if (base && !base.ok) {
+      damage.push({ field: key, problem: base.problem });
+      source.baseUrl = "";
+    }
     else (source as Record<SettingsField, unknown>)[key] = base ? base.value : result.data;
   }
   return { source, damage };

@@ -9,6 +9,7 @@ export function currentError(settings: CheckSettings, status: Status): ErrorInfo
   if (settings.apiKey.trim() === "") {
     return { kind: "not-set-up", cause: "no-key", at: 0 };
   }
+  if (settings.baseUrl.trim() === "") return { kind: "not-set-up", cause: "no-base-url", at: 0 };
   if (status.error && status.source === sourceKey(settings)) return status.error;
   return undefined;
 }

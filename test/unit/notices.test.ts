@@ -32,7 +32,7 @@ describe("notices about stored data", () => {
       'The saved "Check every (minutes)" could not be read and was reset to its default. Check it in Options and save.',
     );
     expect(noticeText(ja, { code: "field-reset", field: "baseUrl", problem: { code: "url-query" } })).toBe(
-      "保存済みの「API ベース URL」を既定値に戻しました：API ベース URL から ? または # 以降の部分を削除してください。オプションで確認して保存してください。",
+      "保存済みの「API ベース URL」は使用しませんでした：API ベース URL から ? または # 以降の部分を削除してください。オプションで入力し直して保存してください。それまでは確認を行いません。",
     );
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { noticeText } from "../../src/core/notices.ts";
+import { shouldCheck } from "../../src/core/schedule.ts";
+import { EMPTY_STATUS } from "../../src/core/status.ts";
+import { currentError } from "../../src/core/view-state.ts";
 import { sourceNames } from "../../src/core/sources.ts";
 import { de, en } from "./support/i18n.ts";
 import {
@@ -143,10 +146,13 @@ describe("parseStoredSettings", () => {
     ],
     ["ftp://files.example.com", "The API base URL must start with https:// (or http:// for a local server), not ftp://."],
     ["https://user:pw@app.refold.ai", "Remove the user name and password from the API base URL; the API key is sent separately."],
-  ])("a stored base URL that may not be used (%j) falls back alone, with a notice saying why", (bad, why) => {
+  ])("a stored base URL that may not be used (%j) is left empty, never replaced by Cobalt's, with a notice saying why", (bad, why) => {
+    // Replaced by the default, a self-hosted org's key would go to Cobalt's own API.
     const parsed = parseStoredSettings(withField("baseUrl", bad));
-    expect(parsed.settings).toEqual({ sources: [{ ...STORED, baseUrl: DEFAULT_BASE_URL }] });
-    expect(words(parsed)).toEqual([`The saved "API base URL" was reset to its default: ${why} Check it in Options and save.`]);
+    expect(parsed.settings).toEqual({ sources: [{ ...STORED, baseUrl: "" }] });
+    expect(words(parsed)).toEqual([`The saved "API base URL" was not used: ${why} Enter it again in Options and save; until then nothing is checked.`]);
+    expect(currentError(parsed.settings.sources[0]!, EMPTY_STATUS)).toEqual({ kind: "not-set-up", cause: "no-base-url", at: 0 });
+    expect(shouldCheck("alarm", parsed.settings.sources[0]!, EMPTY_STATUS, 0)).toEqual({ run: false, reason: "not set up" });
   });
 
   it("keeps a stored plain-http base URL on this computer", () => {
@@ -171,7 +177,7 @@ describe("parseStoredSettings", () => {
 
   it("gives one notice per corrupted field", () => {
     const parsed = parseStoredSettings({ schemaVersion: 2, apiKey: 1, baseUrl: "ftp://x", linkedAccountIds: "x", intervalMinutes: "x", requestsPerMinute: "x" });
-    expect(parsed.settings).toEqual(DEFAULT_SETTINGS);
+    expect(parsed.settings).toEqual({ sources: [{ ...DEFAULT_SETTINGS.sources[0]!, baseUrl: "" }] });
     expect(parsed.notices).toHaveLength(5);
   });
 

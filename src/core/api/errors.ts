@@ -29,6 +29,8 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const ERROR_CAUSES = [
   /** not-set-up: there is no API key. */
   "no-key",
+  /** not-set-up: the saved API base URL could not be used, and none replaces it. */
+  "no-base-url",
   /** not-found: Cobalt does not know the linked account (`accountId`). */
   "no-account",
   /** bad-response: the list of applications was not a list. */
