@@ -22,3 +22,13 @@ describe(`data collection declaration in ${browserUnderTest()}`, () => {
     else expect(all.data_collection).toBeUndefined();
   });
 });
+
+describe(`the toolbar button in ${browserUnderTest()}`, () => {
+  // Firefox puts a new MV3 extension's button in the extensions menu, where its badge is unseen;
+  // the badge is the whole point of this extension, so it asks for the toolbar itself.
+  it("is placed on Firefox's toolbar by the manifest; Chrome has no such key", async () => {
+    const manifest = await ext.evalInBackground<{ action?: { default_area?: string } }>("(globalThis.browser ?? chrome).runtime.getManifest()");
+    if (browserUnderTest() === "firefox") expect(manifest.action?.default_area).toBe("navbar");
+    else expect(manifest.action?.default_area).toBeUndefined();
+  });
+});
