@@ -344,3 +344,14 @@ describe("badgeFor, with several sources", () => {
     expect(badgeFor(both, statuses, NOW)).toEqual(badgeFor(both, structuredClone(statuses), NOW));
   });
 });
+
+describe("an org with no linked accounts yet", () => {
+  it("says so on the badge title, not that every connected app is healthy", () => {
+    const everyAccount = makeSettings({ linkedAccountIds: [] });
+    const empty = makeStatus(everyAccount, { checkedAt: NOW - 10 * 60_000, accounts: [], notes: [{ code: "no-accounts" }] });
+    const badge = sourceBadgeIn(everyAccount, empty, NOW, en);
+    expect(badge.text).toBe("");
+    expect(badge.title).toBe(`${APP_NAME}: no linked accounts yet; every check looks again (${CHECKED}).`);
+    expect(sourceBadgeIn(everyAccount, empty, NOW, de).title).toContain("Noch keine verknüpften Konten");
+  });
+});
