@@ -3,6 +3,7 @@ import type { Notice } from "../core/notices.ts";
 import { findSource, parseStoredSettings, serializeSettings, type Settings, type Source, type SourceId } from "../core/settings.ts";
 import { parseStoredProgress, type HealthyApps, type Progress, type Status } from "../core/status.ts";
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
+import { isCurrent } from "../core/view-state.ts";
 import { isResultsKey, keysOfRemovedSources, sourceKeys } from "../core/store/keys.ts";
 import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
 import type { Trigger } from "../core/schedule.ts";
@@ -123,16 +124,23 @@ export async function removeSource(id: SourceId): Promise<void> {
  * end of its progress land in one write, so no reader ever sees one without the others. Keys no
  * longer used are removed after it; readers ignore them meanwhile. Without `healthy`, the stored
  * ones stay. A source removed while its check ran gets nothing written, and its keys go.
+ *
+ * Results are stored only for the source's settings stored now: a check begun under settings
+ * replaced since (a Save, settings restored by hand) would otherwise overwrite what is stored
+ * with results of settings no longer in effect. Then nothing is written, and "replaced" says so.
  */
-export async function saveStatus(source: SourceId, status: Status, healthy?: HealthyApps): Promise<void> {
+export async function saveStatus(source: SourceId, status: Status, healthy?: HealthyApps): Promise<"stored" | "removed" | "replaced"> {
   const raw = await loadAll();
-  if (!findSource(parseStoredSettings(raw[KEYS.settings]).settings, source)) {
+  const current = findSource(parseStoredSettings(raw[KEYS.settings]).settings, source);
+  if (!current) {
     await removeRemovedSources(raw);
-    return;
+    return "removed";
   }
+  if (!isCurrent(current, status)) return "replaced";
   const write = planResultsWrite(raw, status, healthy, source);
   await api().storage.local.set({ ...write.set, [sourceKeys(source).progress]: null });
   if (write.remove.length > 0) await api().storage.local.remove(write.remove);
+  return "stored";
 }
 
 export async function saveProgress(source: SourceId, progress: Progress | null): Promise<void> {

@@ -67,20 +67,37 @@ function checkSource(trigger: Trigger, source: SourceId): Promise<void> {
     // anything else simply joins it.
     return trigger === "settings" ? running.then(() => checkSource("settings", source)) : running;
   }
-  const run = inTurn(source, () => runOnce(trigger, source)).finally(() => {
+  const run = inTurn(source, () => checkInEffect(trigger, source)).finally(() => {
     if (inFlight.get(source) === run) inFlight.delete(source);
   });
   inFlight.set(source, run);
   return run;
 }
 
-async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
+/** Rounds of a check whose settings keep being replaced while it runs, before it gives up for now. */
+const MAX_ROUNDS = 3;
+
+/**
+ * Whoever waits on a check (an open popup, a Save) asks about the settings in effect when it
+ * ends. A check whose source's settings were replaced while it ran stores nothing (saveStatus),
+ * so it starts over with the settings stored now, its "checking" mark still on.
+ */
+async function checkInEffect(trigger: Trigger, id: SourceId): Promise<void> {
+  for (let round = 0, next = trigger; round < MAX_ROUNDS; round++, next = "settings") {
+    if ((await runOnce(next, id)) !== "replaced") return;
+  }
+  // Still replaced: the next event checks again; no "checking" mark may stay behind meanwhile.
+  await saveProgress(id, null);
+}
+
+/** One check of a source, or the decision not to check; "replaced": nothing of it was stored. */
+async function runOnce(trigger: Trigger, id: SourceId): Promise<"stored" | "removed" | "replaced" | "skipped"> {
   const { source, status, healthy, progress } = await loadSourceState(id);
   // Removed (since the event that asked for it, or by a check that ended after the removal):
   // nothing to check, and nothing of it may be left behind.
   if (!source) {
     await Promise.all([clearSourceAlarms(id), removeRemovedSources()]);
-    return;
+    return "removed";
   }
   const now = Date.now();
   const decision = shouldCheck(trigger, source, status, now);
@@ -88,14 +105,13 @@ async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
   if (!decision.run) {
     // No check of this source runs in this background now (one at a time), so a mark is a stopped one's.
     if (progress) await saveProgress(id, null);
-    return;
+    return "skipped";
   }
 
   const [permitted] = await Promise.all([hasApiPermission(source.baseUrl), saveProgress(id, { startedAt: now, done: 0, total: 0, owner: INSTANCE })]);
   if (!permitted) {
     const refused = new ApiError("permission", { origin: originOf(source.baseUrl) });
-    await saveStatus(id, withError(status, source, refused, now));
-    return;
+    return saveStatus(id, withError(status, source, refused, now));
   }
 
   const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
@@ -112,10 +128,12 @@ async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
       onProgress: (done, total) => saveProgress(id, { startedAt: now, done, total, owner: INSTANCE }),
       onThrottle: (throttled) => keepBackoff(id, sourceKey(source), throttled),
     });
-    await saveStatus(id, result.status, result.healthy);
-    await afterCheck(id, result.status);
+    const saved = await saveStatus(id, result.status, result.healthy);
+    // Not stored: of what it kept, only the backoff goes (the next round checks afresh).
+    await (saved === "stored" ? afterCheck(id, result.status) : clearPendingBackoff(id));
+    return saved;
   } catch (error) {
-    await recordFailure(source, status, toApiError(error));
+    return recordFailure(source, status, toApiError(error));
   }
 }
 
@@ -139,20 +157,22 @@ async function afterCheck(id: SourceId, status: Status): Promise<void> {
  * A failure that is not Cobalt's (a bug, a full storage): it still ends in a consistent state
  * with its own words and a backoff. If storage refuses even that, the badge says it at least.
  */
-async function recordFailure(source: Source, status: Status, failure: ApiError): Promise<void> {
+async function recordFailure(source: Source, status: Status, failure: ApiError): Promise<"stored" | "removed" | "replaced"> {
   const at = Date.now();
   const failed = withError(status, source, failure, at);
   const backoff = nextBackoff(status.backoff, failure, source.intervalMinutes, at, Math.random);
   if (backoff) failed.backoff = backoff;
   else delete failed.backoff;
+  let saved: "stored" | "removed" | "replaced" = "stored";
   try {
-    await saveStatus(source.id, failed);
+    saved = await saveStatus(source.id, failed);
   } catch {
     await saveProgress(source.id, null).catch(() => undefined);
     const snapshot = await loadSnapshot();
     await applyBadge(badgeFor(snapshot.settings, { ...snapshot.statuses, [source.id]: failed }, at, uiTranslator()));
   }
-  await afterCheck(source.id, failed).catch(() => undefined);
+  await (saved === "stored" ? afterCheck(source.id, failed) : clearPendingBackoff(source.id)).catch(() => undefined);
+  return saved;
 }
 
 /** The failure, recorded on what of the results belongs to these settings (see carriedOver). */
