@@ -9,6 +9,8 @@ import { catalog, LANGUAGES, type Language } from "./support/i18n.ts";
  */
 
 const PLURAL = /^(.+)_(zero|one|two|few|many|other)$/;
+/** Languages written right to left, should one be added. */
+const RIGHT_TO_LEFT: ReadonlySet<string> = new Set(["ar", "dv", "fa", "he", "ps", "ur", "yi"]);
 const english = catalog("en");
 
 /** Base names of the plural messages, from English. */
@@ -70,6 +72,10 @@ describe.each(LANGUAGES)("the %s catalog", (language) => {
 
   it("names its own language in catalogLanguage", () => {
     expect(file.catalogLanguage?.message).toBe(language);
+  });
+
+  it("names the direction its language is written in (catalogDirection: the pages' dir)", () => {
+    expect(file.catalogDirection?.message).toBe(RIGHT_TO_LEFT.has(language) ? "rtl" : "ltr");
   });
 
   it("keeps the manifest's texts within the stores' limits, and free of the word Chrome (the listing also goes to Edge)", () => {
