@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { CatalogFile } from "../../src/core/i18n/catalog.ts";
 import { catalog, LANGUAGES, type Language } from "./support/i18n.ts";
@@ -86,6 +86,11 @@ describe.each(LANGUAGES)("the %s catalog", (language) => {
 });
 
 describe("the catalogs' form", () => {
+  it("are all tested: LANGUAGES names every folder under public/_locales (a new language joins the list)", () => {
+    expect(readdirSync("public/_locales").sort()).toEqual([...LANGUAGES].sort());
+  });
+
+
   it("use message names both browsers accept", () => {
     for (const language of LANGUAGES) for (const key of Object.keys(catalog(language))) expect(key).toMatch(/^[A-Za-z0-9_]+$/);
   });
