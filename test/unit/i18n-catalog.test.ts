@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { CatalogFile } from "../../src/core/i18n/catalog.ts";
 import { catalog, LANGUAGES, type Language } from "./support/i18n.ts";
@@ -9,6 +9,8 @@ import { catalog, LANGUAGES, type Language } from "./support/i18n.ts";
  */
 
 const PLURAL = /^(.+)_(zero|one|two|few|many|other)$/;
+/** Languages written right to left, should one be added. */
+const RIGHT_TO_LEFT: ReadonlySet<string> = new Set(["ar", "dv", "fa", "he", "ps", "ur", "yi"]);
 const english = catalog("en");
 
 /** Base names of the plural messages, from English. */
@@ -72,6 +74,10 @@ describe.each(LANGUAGES)("the %s catalog", (language) => {
     expect(file.catalogLanguage?.message).toBe(language);
   });
 
+  it("names the direction its language is written in (catalogDirection: the pages' dir)", () => {
+    expect(file.catalogDirection?.message).toBe(RIGHT_TO_LEFT.has(language) ? "rtl" : "ltr");
+  });
+
   it("keeps the manifest's texts within the stores' limits, and free of the word Chrome (the listing also goes to Edge)", () => {
     expect(file.appName!.message.length).toBeLessThanOrEqual(75);
     expect(file.appDescription!.message.length).toBeLessThanOrEqual(132);
@@ -80,6 +86,11 @@ describe.each(LANGUAGES)("the %s catalog", (language) => {
 });
 
 describe("the catalogs' form", () => {
+  it("are all tested: LANGUAGES names every folder under public/_locales (a new language joins the list)", () => {
+    expect(readdirSync("public/_locales").sort()).toEqual([...LANGUAGES].sort());
+  });
+
+
   it("use message names both browsers accept", () => {
     for (const language of LANGUAGES) for (const key of Object.keys(catalog(language))) expect(key).toMatch(/^[A-Za-z0-9_]+$/);
   });

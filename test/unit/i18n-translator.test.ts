@@ -61,6 +61,15 @@ describe("Translator", () => {
     expect(empty.plural("countLinkedAccounts", 2)).toBe("countLinkedAccounts");
   });
 
+  it("says which way its texts are written, from the catalog: the pages' dir", () => {
+    expect([en.direction, de.direction, ja.direction]).toEqual(["ltr", "ltr", "ltr"]);
+    const arabic = catalogLookup({ catalogLanguage: { message: "ar" }, catalogDirection: { message: "rtl" } });
+    expect(createTranslator(arabic, "ar-EG").direction).toBe("rtl");
+    // A catalog that does not say (or says nonsense) is taken as left to right, like English.
+    expect(createTranslator(() => "", "en").direction).toBe("ltr");
+    expect(createTranslator(catalogLookup({ catalogDirection: { message: "sideways" } }), "en").direction).toBe("ltr");
+  });
+
   it("asks the browser for each message once, however often it is used", () => {
     const asked: string[] = [];
     const base = catalogLookup({ rowReconnectName: { message: "Reconnect $app$", placeholders: { app: { content: "$1" } } } });

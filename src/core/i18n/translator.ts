@@ -17,6 +17,8 @@ export type TimeUnit = "second" | "minute" | "hour" | "day";
 export interface Translator {
   /** The language texts, numbers, dates and plurals follow (BCP 47, like "de-DE"). */
   readonly language: string;
+  /** Which way the texts are written ("rtl" for Arabic or Hebrew): the pages' `dir`. */
+  readonly direction: "ltr" | "rtl";
   /** A message; numbers among the substitutions are formatted for the language. */
   msg<K extends MessageKey>(key: K, ...params: ParamsArg<K>): string;
   /** The form of a plural message that fits `count` (Intl.PluralRules); `count` fills $count$. */
@@ -76,8 +78,14 @@ export function createTranslator(lookup: Lookup, uiLanguage: string): Translator
     return template.replace(MARK, (mark) => values[mark.charCodeAt(0) - FIRST_MARK] ?? "");
   };
 
+  const direction = once(() => (lookup("catalogDirection", []) === "rtl" ? "rtl" : "ltr"));
+
   return {
     language,
+    // Asked only by the pages, once: the badge and the core never need it.
+    get direction() {
+      return direction();
+    },
     msg: (key, ...params) => fill(key, params[0] ?? {}) || key,
     plural: (key, count, ...params) => {
       const values: Values = { ...params[0], count };

@@ -1,19 +1,10 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
+import { duration } from "../../core/format.ts";
 import type { Source } from "../../core/settings.ts";
 import type { Progress, Status } from "../../core/status.ts";
 import { connectionSummary } from "../../core/summary.ts";
 import { currentError, isCurrent } from "../../core/view-state.ts";
 import { StatusBanner } from "../shared/StatusBanner.tsx";
-import { duration, plural } from "../shared/interim-format.ts";
-
-/** This component's words, in one place. */
-const TEXT = {
-  heading: "Connection",
-  region: "Connection status",
-  regionOf: (name: string) => `Connection status of ${name}`,
-  checking: "Checking…",
-  lastRun: (requests: number, ms: number) => `The last check made ${plural(requests, "request")} and took ${duration(ms)}.`,
-};
 
 interface Props {
   source: Source;
@@ -30,19 +21,20 @@ interface Props {
 export function Connection({ source, status, progress, now, name, idPrefix }: Props) {
   const error = currentError(source, status);
   const fresh = isCurrent(source, status) && progress === null && status.checkedAt !== undefined;
-  const summary = source.apiKey !== "" && fresh ? connectionSummary(uiTranslator(), source, status) : undefined;
+  const t = uiTranslator();
+  const summary = source.apiKey !== "" && fresh ? connectionSummary(t, source, status) : undefined;
   const Heading = name === undefined ? "h2" : "h3";
   return (
-    <section class="connection" aria-label={name === undefined ? TEXT.region : TEXT.regionOf(name)}>
-      <Heading>{TEXT.heading}</Heading>
-      {progress !== null && <p role="status">{TEXT.checking}</p>}
+    <section class="connection" aria-label={name === undefined ? t.msg("optionsConnectionRegion") : t.msg("optionsConnectionRegionOf", { name })}>
+      <Heading>{t.msg("optionsConnection")}</Heading>
+      {progress !== null && <p role="status">{t.msg("checking")}</p>}
       {error && progress === null && <StatusBanner error={error} source={source} status={status} now={now} onOptionsPage />}
       {summary && summary.ok && (
         <p class="banner ok" role="status" id={`${idPrefix}connection-summary`}>
           {summary.text}
         </p>
       )}
-      {status.lastRun && fresh && <p class="muted">{TEXT.lastRun(status.lastRun.requests, status.lastRun.ms)}</p>}
+      {status.lastRun && fresh && <p class="muted">{t.plural("optionsLastRun", status.lastRun.requests, { duration: duration(t, status.lastRun.ms) })}</p>}
     </section>
   );
 }

@@ -8,15 +8,6 @@ import { Notices } from "../shared/StatusBanner.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { SourceForm } from "./SourceForm.tsx";
 
-/** This component's words, in one place. */
-const TEXT = {
-  title: "Cobalt Integration Status",
-  intro: "Checks which of your customers' connected apps need re-authentication. Your settings stay on this computer.",
-  add: "Add a source",
-  addHint: "Another API key to watch: a production key beside a test key, or another org's.",
-  newSource: "New source",
-};
-
 /**
  * The frame: one form per source (SourceForm), each with its own Save, and a button to add one.
  * With one source the page is the form it has always been; with several, each source is a
@@ -32,8 +23,9 @@ export function Options({ initial }: { initial: Snapshot }) {
   const unsaved = drafts.filter((draft) => !storedIds.has(draft.id));
   const entries = [...settings.sources.map((source) => ({ source, stored: true })), ...unsaved.map((source) => ({ source, stored: false }))];
   const several = entries.length > 1;
-  const names = sourceNames(uiTranslator(), settings.sources);
-  const draftName = (index: number) => (index === 0 ? TEXT.newSource : `${TEXT.newSource} (${index + 1})`);
+  const t = uiTranslator();
+  const names = sourceNames(t, settings.sources);
+  const draftName = (index: number) => (index === 0 ? t.msg("optionsNewSource") : t.msg("sourceNameNumbered", { name: t.msg("optionsNewSource"), n: index + 1 }));
 
   const add = () => {
     const taken = new Set([...storedIds, ...drafts.map((draft) => draft.id)]);
@@ -43,8 +35,8 @@ export function Options({ initial }: { initial: Snapshot }) {
 
   return (
     <main>
-      <h1>{TEXT.title}</h1>
-      <p class="muted">{TEXT.intro}</p>
+      <h1>{t.msg("appName")}</h1>
+      <p class="muted">{t.msg("optionsIntro")}</p>
       <Notices notices={notices} names={names} />
       {entries.map(({ source, stored }, index) => (
         <SourceForm
@@ -62,10 +54,10 @@ export function Options({ initial }: { initial: Snapshot }) {
       ))}
       <div class="add-row">
         <button type="button" onClick={add} aria-describedby="add-hint">
-          {TEXT.add}
+          {t.msg("optionsAddSource")}
         </button>
         <span id="add-hint" class="hint muted">
-          {TEXT.addHint}
+          {t.msg("optionsAddSourceHint")}
         </span>
       </div>
     </main>

@@ -1,14 +1,6 @@
 import { useState } from "preact/hooks";
+import { uiTranslator } from "../../adapters/i18n.ts";
 import { removeSource } from "../../adapters/storage.ts";
-
-/** This component's words, in one place. */
-const TEXT = {
-  remove: "Remove this source",
-  discard: "Discard this source",
-  confirm: (name: string) => `Remove "${name}"? Its API key, its check results and its schedule are deleted from this browser.`,
-  yes: "Remove",
-  cancel: "Cancel",
-};
 
 /**
  * Removes a saved source after the user confirms it (the background then deletes its data and
@@ -16,23 +8,24 @@ const TEXT = {
  */
 export function RemoveSource({ id, name, stored, onDiscard }: { id: string; name: string; stored: boolean; onDiscard(): void }) {
   const [confirming, setConfirming] = useState(false);
+  const t = uiTranslator();
   if (!confirming) {
     return (
       <div class="remove-row">
         <button type="button" onClick={() => (stored ? setConfirming(true) : onDiscard())}>
-          {stored ? TEXT.remove : TEXT.discard}
+          {stored ? t.msg("optionsRemoveSource") : t.msg("optionsDiscardSource")}
         </button>
       </div>
     );
   }
   return (
     <div class="banner warn" role="alert">
-      <p>{TEXT.confirm(name)}</p>
+      <p>{t.msg("optionsRemoveConfirm", { name })}</p>
       <button type="button" onClick={() => void removeSource(id)}>
-        {TEXT.yes}
+        {t.msg("optionsRemoveYes")}
       </button>
       <button type="button" onClick={() => setConfirming(false)}>
-        {TEXT.cancel}
+        {t.msg("optionsRemoveCancel")}
       </button>
     </div>
   );

@@ -1,7 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
+import { uiTranslator } from "../../adapters/i18n.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
 import { saveSource } from "../../adapters/storage.ts";
+import { toApiError } from "../../core/api/errors.ts";
+import { errorMessage } from "../../core/error-text.ts";
 import { expectedRequests } from "../../core/estimate.ts";
 import { BUDGET, INTERVAL, keyEnvironment, MAX_LABEL_LENGTH, SUGGESTED_BASE_URLS, type CobaltSource } from "../../core/settings.ts";
 import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings-form.ts";
@@ -11,32 +14,6 @@ import { Connection } from "./Connection.tsx";
 import { budgetHint, Field, keyHint } from "./field.tsx";
 import { keyCheckText, useKeyCheck } from "./key-check.ts";
 import { RemoveSource } from "./RemoveSource.tsx";
-
-/** This component's words, in one place. */
-const TEXT = {
-  label: "Label",
-  labelHint: `What this source is called in the popup and the badge's tooltip (up to ${MAX_LABEL_LENGTH} characters), such as "Production" or an org's name. Empty: named after the key's environment.`,
-  apiKey: "API key",
-  showKey: "Show key",
-  hideKey: "Hide key",
-  checkingKey: "Checking the key…",
-  baseUrl: "API base URL",
-  baseUrlHint: "https://api.gocobalt.io or https://app.refold.ai (the same API after the rebrand), or your self-hosted address.",
-  linkedAccountIds: "Linked account IDs",
-  linkedAccountIdsHint: "Separate IDs with commas, spaces or new lines. Leave empty to watch every linked account of the key's environment.",
-  interval: "Check every (minutes)",
-  intervalHint: `${INTERVAL.min} to ${INTERVAL.max}; checks run in the background with the popup closed.`,
-  budget: "Requests per minute",
-  changedElsewhere:
-    "The saved settings were changed elsewhere (in another Options tab, say) while you were editing here. Your edits are still here: Save replaces the saved settings with them, or load the saved settings instead.",
-  loadSaved: "Load the saved settings",
-  save: "Save",
-  saving: "Saving…",
-  saved: "Saved.",
-  invalid: "Nothing was saved: fix the fields marked below.",
-  permissionRefused: "Nothing was saved: permission to reach the API base URL was not granted.",
-  saveFailed: (why: string) => `Could not save: ${why}`,
-};
 
 type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
 
@@ -68,6 +45,7 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
   const [save, setSave] = useState<SaveState>({ state: "idle" });
   const keyCheck = useKeyCheck(form.apiKey, form.baseUrl);
   useEffect(() => setFormState((state) => storedSettingsChanged(state, source)), [source]);
+  const t = uiTranslator();
   const id = (field: string) => `${first ? "" : `${source.id}-`}${field}`;
 
   const set = (field: keyof SettingsForm) => (event: Event) => {
@@ -82,7 +60,7 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
     const result = validateForm(form);
     if (!result.ok) {
       setErrors(result.errors);
-      setSave({ state: "failed", message: TEXT.invalid });
+      setSave({ state: "failed", message: t.msg("optionsInvalid") });
       return;
     }
     setErrors({});
@@ -94,7 +72,7 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
       .then(async (granted) => {
         if (!granted) {
           setErrors({ baseUrl: { code: "permission-denied", origin: originOf(result.settings.baseUrl) } });
-          setSave({ state: "failed", message: TEXT.permissionRefused });
+          setSave({ state: "failed", message: t.msg("optionsPermissionRefused") });
           return;
         }
         const next: CobaltSource = { ...source, ...result.settings };
@@ -108,18 +86,19 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
         setSave({ state: "saved" });
         await requestCheck("settings", source.id);
       })
-      .catch((error: unknown) => setSave({ state: "failed", message: TEXT.saveFailed(error instanceof Error ? error.message : String(error)) }));
+      // Said as the failure it is (a full storage, say), in the user's language.
+      .catch((error: unknown) => setSave({ state: "failed", message: t.msg("optionsSaveFailed", { why: errorMessage(t, toApiError(error).info(Date.now())) }) }));
   };
 
   const env = keyEnvironment(form.apiKey.trim());
   const fields = (
     <form onSubmit={onSubmit} noValidate>
       {(name !== undefined || form.label !== "") && (
-        <Field id={id("label")} label={TEXT.label} error={errors.label} hint={TEXT.labelHint}>
+        <Field id={id("label")} label={t.msg("fieldLabel")} error={errors.label} hint={t.msg("optionsLabelHint", { max: MAX_LABEL_LENGTH })}>
           <input id={id("label")} type="text" autocomplete="off" value={form.label} onInput={set("label")} aria-invalid={errors.label ? "true" : undefined} aria-describedby={`${id("label")}-hint ${id("label")}-error`} />
         </Field>
       )}
-      <Field id={id("apiKey")} label={TEXT.apiKey} error={errors.apiKey} hint={keyHint(stored ? source.apiKey : "", env)}>
+      <Field id={id("apiKey")} label={t.msg("fieldApiKey")} error={errors.apiKey} hint={keyHint(stored ? source.apiKey : "", env)}>
         <div class="key-row">
           <input
             id={id("apiKey")}
@@ -132,14 +111,14 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
             aria-describedby={`${id("apiKey")}-hint ${id("apiKey")}-error ${id("apiKey")}-check`}
           />
           <button type="button" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
-            {revealed ? TEXT.hideKey : TEXT.showKey}
+            {revealed ? t.msg("optionsHideKey") : t.msg("optionsShowKey")}
           </button>
         </div>
         <p id={id("apiKey-check")} class={`check ${keyCheck.state}`} aria-live="polite">
-          {keyCheck.state === "checking" ? TEXT.checkingKey : keyCheckText(keyCheck)}
+          {keyCheck.state === "checking" ? t.msg("optionsCheckingKey") : keyCheckText(keyCheck)}
         </p>
       </Field>
-      <Field id={id("baseUrl")} label={TEXT.baseUrl} error={errors.baseUrl} hint={TEXT.baseUrlHint}>
+      <Field id={id("baseUrl")} label={t.msg("fieldBaseUrl")} error={errors.baseUrl} hint={t.msg("optionsBaseUrlHint")}>
         <input id={id("baseUrl")} type="text" list={id("baseUrl-suggestions")} autocomplete="off" spellcheck={false} value={form.baseUrl} onInput={set("baseUrl")} aria-invalid={errors.baseUrl ? "true" : undefined} aria-describedby={`${id("baseUrl")}-hint ${id("baseUrl")}-error`} />
         <datalist id={id("baseUrl-suggestions")}>
           {SUGGESTED_BASE_URLS.map((url) => (
@@ -147,31 +126,31 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
           ))}
         </datalist>
       </Field>
-      <Field id={id("linkedAccountIds")} label={TEXT.linkedAccountIds} error={errors.linkedAccountIds} hint={TEXT.linkedAccountIdsHint}>
+      <Field id={id("linkedAccountIds")} label={t.msg("fieldLinkedAccountIds")} error={errors.linkedAccountIds} hint={t.msg("optionsLinkedAccountIdsHint")}>
         <textarea id={id("linkedAccountIds")} rows={4} spellcheck={false} value={form.linkedAccountIds} onInput={set("linkedAccountIds")} aria-invalid={errors.linkedAccountIds ? "true" : undefined} aria-describedby={`${id("linkedAccountIds")}-hint ${id("linkedAccountIds")}-error`} />
       </Field>
       <div class="numbers">
-        <Field id={id("intervalMinutes")} label={TEXT.interval} error={errors.intervalMinutes} hint={TEXT.intervalHint}>
+        <Field id={id("intervalMinutes")} label={t.msg("fieldIntervalMinutes")} error={errors.intervalMinutes} hint={t.msg("optionsIntervalHint", { min: INTERVAL.min, max: INTERVAL.max })}>
           <input id={id("intervalMinutes")} type="number" min={INTERVAL.min} max={INTERVAL.max} step={1} value={form.intervalMinutes} onInput={set("intervalMinutes")} aria-invalid={errors.intervalMinutes ? "true" : undefined} aria-describedby={`${id("intervalMinutes")}-hint ${id("intervalMinutes")}-error`} />
         </Field>
-        <Field id={id("requestsPerMinute")} label={TEXT.budget} error={errors.requestsPerMinute} hint={budgetHint(expectedRequests(source, status), source.requestsPerMinute, status.accountsTotal)}>
+        <Field id={id("requestsPerMinute")} label={t.msg("fieldRequestsPerMinute")} error={errors.requestsPerMinute} hint={budgetHint(expectedRequests(source, status), source.requestsPerMinute, status.accountsTotal)}>
           <input id={id("requestsPerMinute")} type="number" min={BUDGET.min} max={BUDGET.max} step={1} value={form.requestsPerMinute} onInput={set("requestsPerMinute")} aria-invalid={errors.requestsPerMinute ? "true" : undefined} aria-describedby={`${id("requestsPerMinute")}-hint ${id("requestsPerMinute")}-error`} />
         </Field>
       </div>
       {formState.incoming && (
         <div class="banner warn" role="status">
-          <p>{TEXT.changedElsewhere}</p>
+          <p>{t.msg("optionsChangedElsewhere")}</p>
           <button type="button" onClick={() => setFormState(loadIncoming)}>
-            {TEXT.loadSaved}
+            {t.msg("optionsLoadSaved")}
           </button>
         </div>
       )}
       <div class="save-row">
         <button type="submit" class="primary" disabled={save.state === "saving"}>
-          {TEXT.save}
+          {t.msg("optionsSave")}
         </button>
         <span class={`save-state ${save.state}`} role="status">
-          {save.state === "saving" ? TEXT.saving : save.state === "saved" ? TEXT.saved : save.state === "failed" ? save.message : ""}
+          {save.state === "saving" ? t.msg("optionsSaving") : save.state === "saved" ? t.msg("optionsSaved") : save.state === "failed" ? save.message : ""}
         </span>
       </div>
       {removable && <RemoveSource id={source.id} name={name ?? ""} stored={stored} onDiscard={onDiscard} />}

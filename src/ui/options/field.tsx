@@ -2,8 +2,9 @@ import type { ComponentChildren } from "preact";
 import { checkDurationMs } from "../../core/estimate.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { problemText, type FormProblem } from "../../core/problems.ts";
+import { duration } from "../../core/format.ts";
+import type { Translator } from "../../core/i18n/translator.ts";
 import { maskKey, type KeyEnvironment } from "../../core/settings.ts";
-import { duration, plural } from "../shared/interim-format.ts";
 
 /** One labelled field with its hint and its error; `id` is the control's id. */
 export function Field(props: { id: string; label: string; error: FormProblem | undefined; hint: string; children: ComponentChildren }) {
@@ -21,14 +22,23 @@ export function Field(props: { id: string; label: string; error: FormProblem | u
   );
 }
 
-export function keyHint(storedKey: string, typedEnv: KeyEnvironment): string {
-  const env = typedEnv === "unknown" ? "" : ` This is a ${typedEnv} key.`;
-  const stored = storedKey === "" ? "No key saved yet." : `Saved key: ${maskKey(storedKey)}.`;
-  return `${stored}${env} Prefer a test key, or a key kept only for monitoring: it can read your whole org.`;
+/** Sentences one after the other, with what the language puts between them. */
+function sentences(t: Translator, ...texts: string[]): string {
+  return texts.filter((text) => text !== "").reduce((first, second) => t.msg("joinSentences", { first, second }));
 }
 
+/** The saved key (masked), what kind of key is typed, and which key to prefer. */
+export function keyHint(storedKey: string, typedEnv: KeyEnvironment): string {
+  const t = uiTranslator();
+  const stored = storedKey === "" ? t.msg("optionsKeyNone") : t.msg("optionsKeySaved", { key: maskKey(storedKey) });
+  const env = typedEnv === "test" ? t.msg("optionsKeyIsTest") : typedEnv === "production" ? t.msg("optionsKeyIsProduction") : "";
+  return sentences(t, stored, env, t.msg("optionsKeyAdvice"));
+}
+
+/** How many linked accounts were found, and what a full check costs at this budget. */
 export function budgetHint(requests: number | undefined, perMinute: number, accounts: number | undefined): string {
-  const found = accounts === undefined ? "" : `${plural(accounts, "linked account")} found. `;
-  if (requests === undefined) return `${found}Spreads requests evenly; Cobalt limits how often the API may be called.`;
-  return `${found}A full check makes about ${plural(requests, "request")}: at least ${duration(checkDurationMs(requests, perMinute))} at this budget.`;
+  const t = uiTranslator();
+  const found = accounts === undefined ? "" : t.plural("optionsAccountsFound", accounts);
+  if (requests === undefined) return sentences(t, found, t.msg("optionsBudgetHint"));
+  return sentences(t, found, t.plural("optionsBudgetEstimate", requests, { duration: duration(t, checkDurationMs(requests, perMinute)) }));
 }

@@ -9,21 +9,11 @@ import { sourceNames } from "../../core/sources.ts";
 import { EMPTY_STATUS, reauthCount, type Status } from "../../core/status.ts";
 import type { Snapshot } from "../../adapters/storage.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
-import { clockTime } from "../shared/interim-format.ts";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { SourceSection } from "./SourceSection.tsx";
 
 /** A filter box is clutter for a handful of apps, and essential for hundreds. */
 const FILTER_FROM = 5;
-
-/** This component's words, in one place. */
-const TEXT = {
-  title: "Integration status",
-  refresh: "Refresh",
-  refreshAt: (at: number) => `Refresh at ${clockTime(at)}`,
-  filter: "Filter by app or linked account",
-  options: "Options",
-};
 
 /**
  * The frame: the header with Refresh, then one section per source (SourceSection). With one
@@ -61,25 +51,26 @@ export function Popup({ initial }: { initial: Snapshot }) {
     }
   };
 
+  const t = uiTranslator();
   const single = sources.length === 1;
-  const names = sourceNames(uiTranslator(), sources);
+  const names = sourceNames(t, sources);
   const filter = sources.reduce((sum, source) => sum + reauthCount(statusOf(source)), 0) > FILTER_FROM && (
     <>
       <label for="filter" class="visually-hidden">
-        {TEXT.filter}
+        {t.msg("popupFilter")}
       </label>
-      <input id="filter" type="search" class="filter" placeholder={TEXT.filter} value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
+      <input id="filter" type="search" class="filter" placeholder={t.msg("popupFilter")} value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
     </>
   );
 
   return (
     <main>
       <header>
-        <h1>{TEXT.title}</h1>
-        {single && sources[0]!.apiKey !== "" && <span class="env">{environmentLabel(uiTranslator(), sources[0]!)}</span>}
+        <h1>{t.msg("popupTitle")}</h1>
+        {single && sources[0]!.apiKey !== "" && <span class="env">{environmentLabel(t, sources[0]!)}</span>}
         {/* While a rate limit holds Refresh back, the button says until when (its text is its name). */}
         <button type="button" onClick={refresh} disabled={ready.length === 0}>
-          {heldUntil === undefined ? TEXT.refresh : TEXT.refreshAt(heldUntil)}
+          {heldUntil === undefined ? t.msg("popupRefresh") : t.msg("popupRefreshAt", { time: t.time(heldUntil) })}
         </button>
       </header>
       {single ? null : <Notices notices={notices} names={names} />}
@@ -98,7 +89,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
       ))}
       <footer>
         <button type="button" class="link" onClick={() => void api().runtime.openOptionsPage()}>
-          {TEXT.options}
+          {t.msg("popupOptions")}
         </button>
       </footer>
     </main>

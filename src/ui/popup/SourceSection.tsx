@@ -1,4 +1,5 @@
 import type { ComponentChild } from "preact";
+import type { Translator } from "../../core/i18n/translator.ts";
 import { useMemo } from "preact/hooks";
 import { appKey } from "../../core/ids.ts";
 import { buildListModel, type ListModel } from "../../core/list-model.ts";
@@ -7,27 +8,14 @@ import { uiTranslator } from "../../adapters/i18n.ts";
 import { notesText } from "../../core/check/notes.ts";
 import { environmentLabel } from "../../core/environment.ts";
 import { errorMessage } from "../../core/error-text.ts";
+import { ago } from "../../core/format.ts";
 import type { Notice } from "../../core/notices.ts";
-import type { Progress, Status } from "../../core/status.ts";
+import type { ErrorInfo, Progress, Status } from "../../core/status.ts";
 import { currentError, fromPreviousSettings, isCurrent } from "../../core/view-state.ts";
 import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
-import { ago, plural } from "../shared/interim-format.ts";
 import { appRow } from "./app-row.tsx";
 import { HealthySection } from "./HealthySection.tsx";
 import { useRowActions } from "./use-row-actions.ts";
-
-/** This component's words, in one place. */
-const TEXT = {
-  /** Shown while the results on hand are from before a settings change (see fromPreviousSettings). */
-  previousSettings: "Settings changed. This list is from the previous settings: Reconnect and Copy link are off until the new ones are checked.",
-  checking: "Checking…",
-  notChecked: "Not checked yet",
-  lastChecked: (when: string) => `Last checked ${when}`,
-  healthyEverywhere: (accounts: number) => `All connected apps are healthy across ${plural(accounts, "linked account")}.`,
-  nothingMatches: (query: string) => `Nothing matches “${query}”.`,
-  accountFailed: "Could not check this linked account:",
-  dataFrom: (when: string) => ` Showing data from ${when}.`,
-};
 
 interface Props {
   source: Source;
@@ -49,16 +37,22 @@ export function SourceSection({ source, name, status, progress, refreshing, quer
   const error = currentError(source, status);
   // The banner says a whole-check failure once; the list does not repeat it under each account.
   const model = useMemo(() => buildListModel(status, query, error), [source, status, query]);
+  // Shown while the results on hand are from before a settings change (see fromPreviousSettings).
   const previous = fromPreviousSettings(source, status);
+  const t = uiTranslator();
   const body = (
     <>
       <p class="checked muted" aria-live="polite">
-        {checkedLine(status, progress, progress !== null || refreshing, now)}
+        {checkedLine(t, status, progress, progress !== null || refreshing, now)}
       </p>
       {notices && <Notices notices={notices} />}
       {error && <StatusBanner error={error} source={source} status={status} now={now} />}
-      {status.notes && status.notes.length > 0 && isCurrent(source, status) && <p class="banner warn">{notesText(uiTranslator(), status.notes)}</p>}
-      {previous && <p class="banner warn" role="status">{TEXT.previousSettings}</p>}
+      {status.notes && status.notes.length > 0 && isCurrent(source, status) && <p class="banner warn">{notesText(t, status.notes)}</p>}
+      {previous && (
+        <p class="banner warn" role="status">
+          {t.msg("popupPreviousSettings")}
+        </p>
+      )}
       {status.checkedAt !== undefined && !previous && <Summary model={model} />}
       {filter}
       <List source={source} model={model} query={query} now={now} locked={previous} sourceName={name} />
@@ -70,27 +64,32 @@ export function SourceSection({ source, name, status, progress, refreshing, quer
     <section class="source" aria-label={name}>
       <h2 class="source-name">
         {name}
-        {source.apiKey !== "" && <span class="env">{environmentLabel(uiTranslator(), source)}</span>}
+        {source.apiKey !== "" && <span class="env">{environmentLabel(t, source)}</span>}
       </h2>
       {body}
     </section>
   );
 }
 
-function checkedLine(status: Status, progress: Progress | null, checking: boolean, now: number): string {
-  if (checking) {
-    const count = progress && progress.total > 0 ? ` (${progress.done.toLocaleString("en-US")} of ${progress.total.toLocaleString("en-US")})` : "";
-    return `${TEXT.checking}${count}`;
-  }
-  return status.checkedAt === undefined ? TEXT.notChecked : TEXT.lastChecked(ago(status.checkedAt, now));
+function checkedLine(t: Translator, status: Status, progress: Progress | null, checking: boolean, now: number): string {
+  if (checking) return progress && progress.total > 0 ? t.msg("checkingProgress", { done: progress.done, total: progress.total }) : t.msg("checking");
+  return status.checkedAt === undefined ? t.msg("popupNotChecked") : t.msg("popupLastChecked", { when: ago(t, status.checkedAt, now) });
 }
 
+/** Stands for the bold part of the summary while the sentence is put together in the user's language. */
+const BOLD = "\uE0FF";
+
 function Summary({ model }: { model: ListModel }) {
-  if (model.appCount === 0) return <p class="summary ok">{TEXT.healthyEverywhere(model.accountsWatched)}</p>;
-  const verb = model.appCount === 1 ? "needs" : "need";
+  const t = uiTranslator();
+  if (model.appCount === 0) return <p class="summary ok">{t.plural("popupAllHealthy", model.accountsWatched)}</p>;
+  const across = t.plural("popupSummaryAcross", model.accountsWatched, { with: model.accountsWithApps });
+  // The number of apps is bold wherever the language puts it in the sentence.
+  const [before, after] = t.plural("popupSummary", model.appCount, { apps: BOLD, across }).split(BOLD);
   return (
     <p class="summary">
-      <strong>{plural(model.appCount, "app")}</strong> {verb} re-authentication across {model.accountsWithApps.toLocaleString("en-US")} of {plural(model.accountsWatched, "linked account")}
+      {before}
+      <strong>{t.plural("countApps", model.appCount)}</strong>
+      {after}
     </p>
   );
 }
@@ -109,18 +108,18 @@ interface ListProps {
 function List({ source, model, query, now, locked, sourceName }: ListProps) {
   const { states, onClick } = useRowActions(source, model);
   if (model.groups.length === 0) {
-    return query.trim() !== "" ? <p class="muted">{TEXT.nothingMatches(query)}</p> : null;
+    return query.trim() !== "" ? <p class="muted">{uiTranslator().msg("popupNothingMatches", { query })}</p> : null;
   }
+  const t = uiTranslator();
   const Heading = sourceName === undefined ? "h2" : "h3";
   return (
     <div class="groups" onClick={onClick}>
       {model.groups.map((group) => (
-        <section class="group" key={group.id} aria-label={sourceName === undefined ? group.label : `${group.label} (${sourceName})`}>
+        <section class="group" key={group.id} aria-label={sourceName === undefined ? group.label : t.msg("popupAccountOfSource", { account: group.label, source: sourceName })}>
           <Heading>{group.label}</Heading>
           {group.error && (
             <p class="account-error" role="note">
-              {TEXT.accountFailed} {errorMessage(uiTranslator(), group.error)}
-              {group.checkedAt !== undefined ? TEXT.dataFrom(ago(group.checkedAt, now)) : ""}
+              {accountFailure(t, group.error, group.checkedAt, now)}
             </p>
           )}
           {group.apps.length > 0 && <ul>{group.apps.map((app) => appRow(app, group, source.id, states[appKey(source.id, group.id, app.slug)], locked))}</ul>}
@@ -128,4 +127,11 @@ function List({ source, model, query, now, locked, sourceName }: ListProps) {
       ))}
     </div>
   );
+}
+
+/** Why one linked account could not be checked, and how old its apps still listed are. */
+function accountFailure(t: Translator, error: ErrorInfo, checkedAt: number | undefined, now: number): string {
+  const failed = t.msg("popupAccountFailed", { error: errorMessage(t, error) });
+  if (checkedAt === undefined) return failed;
+  return t.msg("joinSentences", { first: failed, second: t.msg("popupAccountDataFrom", { when: ago(t, checkedAt, now) }) });
 }

@@ -6,16 +6,18 @@ import type { MessageKey } from "../../core/i18n/keys.ts";
 
 /**
  * Reads storage first and renders once, with the data: no empty first frame, no spinner. The
- * page's title and language come from the catalog the browser chose: `lang` lets screen readers
- * pronounce the text and the browser hyphenate it.
+ * page's title, language and direction come from the catalog the browser chose, set before
+ * storage is read: `lang` lets screen readers pronounce the text and the browser hyphenate long
+ * German words, `dir` lays the page out right to left for a language written that way.
  */
 export function mount(Page: FunctionComponent<{ initial: Snapshot }>, title: MessageKey): void {
   void ensureApi()
-    .then(loadSnapshot)
-    .then((initial) => {
+    .then(() => {
       const t = uiTranslator();
       document.documentElement.lang = t.language;
+      document.documentElement.dir = t.direction;
       document.title = t.msg(title);
-      render(<Page initial={initial} />, document.getElementById("app")!);
-    });
+      return loadSnapshot();
+    })
+    .then((initial) => render(<Page initial={initial} />, document.getElementById("app")!));
 }

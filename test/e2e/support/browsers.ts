@@ -210,6 +210,14 @@ export interface LaunchOptions {
   hostsAllowedInSettings?: string[];
   /** The `prefers-color-scheme` every page sees (default: the browser's own, light when headless). */
   colorScheme?: ColorScheme;
+  /**
+   * The browser's UI language, which picks the extension's catalog (i18n.getUILanguage()), like
+   * "de". Default: the browser's own (English on the test machines). Chromium: `--lang` and the
+   * pages' locale. Firefox: the `intl.locale.requested` pref, which takes effect only with that
+   * language's pack installed (Debian's firefox-esr-l10n-<lang>, which .ci/run installs for German);
+   * without it Firefox stays in English, which the launch reports.
+   */
+  locale?: string;
 }
 
 export type ColorScheme = "light" | "dark";
@@ -229,14 +237,28 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   }
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, unknown>;
   const proxy = opts.recordRequests === false ? undefined : await startRequestLogProxy();
+  let session: ExtensionSession;
   try {
-    return browser === "chromium"
-      ? await ChromiumSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.hostsAllowedInSettings ?? TEST_SERVER_HOSTS, opts.colorScheme)
-      : await FirefoxSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.colorScheme);
+    session =
+      browser === "chromium"
+        ? await ChromiumSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.hostsAllowedInSettings ?? TEST_SERVER_HOSTS, opts.colorScheme, opts.locale)
+        : await FirefoxSession.launch(extensionDir, manifest, opts.userDataDir, proxy, opts.colorScheme, opts.locale);
   } catch (err) {
     await proxy?.close();
     throw err;
   }
+  if (opts.locale) await expectUiLanguage(session, opts.locale);
+  return session;
+}
+
+/** A browser that ignored the language asked for (Firefox without its language pack) fails here, saying why. */
+async function expectUiLanguage(session: ExtensionSession, locale: string): Promise<void> {
+  const language = await session.evalInBackground<string>("(globalThis.browser ?? chrome).i18n.getUILanguage()");
+  const primary = (tag: string) => tag.split(/[-_]/)[0]!.toLowerCase();
+  if (primary(language) === primary(locale)) return;
+  await session.close();
+  const hint = session.browser === "firefox" ? ` Is Firefox's language pack installed (apt-get install firefox-esr-l10n-${primary(locale)})?` : "";
+  throw new Error(`The browser's UI language is ${language}, not ${locale}.${hint}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,6 +566,7 @@ class ChromiumSession implements ExtensionSession {
     proxy: RequestLogProxy | undefined,
     hostsAllowedInSettings: string[],
     colorScheme?: ColorScheme,
+    locale?: string,
   ): Promise<ChromiumSession> {
     const args = [
       `--disable-extensions-except=${extensionDir}`,
@@ -557,12 +580,15 @@ class ChromiumSession implements ExtensionSession {
     ];
     if (process.getuid?.() === 0) args.push("--no-sandbox");
     if (proxy) args.push(`--proxy-server=http://127.0.0.1:${proxy.port}`, "--proxy-bypass-list=<-loopback>");
+    // The UI language the extension's catalog follows; `locale` sets navigator.language alike.
+    if (locale) args.push(`--lang=${locale}`);
     const context = await chromium.launchPersistentContext(userDataDir ?? "", {
       executablePath: CHROMIUM_EXECUTABLE,
       headless: true,
       args,
       // Playwright emulates it in every page of the context, extension pages included.
       ...(colorScheme ? { colorScheme } : {}),
+      ...(locale ? { locale } : {}),
     });
     try {
       const expectedId = chromiumExtensionIdFor(extensionDir, manifest);
@@ -910,6 +936,7 @@ class FirefoxSession implements ExtensionSession {
     userDataDir: string | undefined,
     proxy: RequestLogProxy | undefined,
     colorScheme?: ColorScheme,
+    locale?: string,
   ): Promise<FirefoxSession> {
     const geckoId = geckoIdOf(manifest);
     const uuid = firefoxUuidFor(geckoId);
@@ -924,6 +951,8 @@ class FirefoxSession implements ExtensionSession {
     };
     // Puppeteer's emulateMediaFeatures is CDP-only; over BiDi the content pref does it (0 dark, 1 light).
     if (colorScheme) prefs["layout.css.prefers-color-scheme.content-override"] = colorScheme === "dark" ? 0 : 1;
+    // The UI language (with its language pack installed): the extension's catalog follows it.
+    if (locale) prefs["intl.locale.requested"] = locale;
     if (proxy) {
       Object.assign(prefs, {
         "network.proxy.type": 1,
