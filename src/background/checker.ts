@@ -4,7 +4,7 @@ import { badgeFor } from "../core/badge.ts";
 import { resumeAfterStop } from "../core/check/interrupted.ts";
 import { runCheck, type Throttled } from "../core/check/run.ts";
 import { nextBackoff, retryAt, shouldCheck, type Trigger } from "../core/schedule.ts";
-import { sourceKey, type Source, type SourceId } from "../core/settings.ts";
+import { fingerprint, isRelay, isSetUp, sourceUrl, type CobaltSource, type RelaySource, type Source, type SourceId } from "../core/settings.ts";
 import { originOf } from "../core/url.ts";
 import { currentError } from "../core/view-state.ts";
 import type { Status } from "../core/status.ts";
@@ -12,6 +12,7 @@ import { applyBadge } from "../adapters/badge.ts";
 import { uiTranslator } from "../adapters/i18n.ts";
 import { clearSourceAlarms, nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
 import { hasApiPermission } from "../adapters/permissions.ts";
+import { checkRelay } from "./relay-check.ts";
 import {
   clearPendingBackoff,
   loadPendingBackoff,
@@ -24,6 +25,7 @@ import {
   saveProgress,
   saveStatus,
   type Snapshot,
+  type SourceState,
 } from "../adapters/storage.ts";
 
 /*
@@ -74,7 +76,8 @@ function checkSource(trigger: Trigger, source: SourceId): Promise<void> {
 }
 
 async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
-  const { source, status, healthy, progress } = await loadSourceState(id);
+  const state = await loadSourceState(id);
+  const { source, status, progress } = state;
   // Removed (since the event that asked for it, or by a check that ended after the removal):
   // nothing to check, and nothing of it may be left behind.
   if (!source) {
@@ -90,13 +93,18 @@ async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
     return;
   }
 
-  const [permitted] = await Promise.all([hasApiPermission(source.baseUrl), saveProgress(id, { startedAt: now, done: 0, total: 0, owner: INSTANCE })]);
+  const [permitted] = await Promise.all([hasApiPermission(sourceUrl(source)), saveProgress(id, { startedAt: now, done: 0, total: 0, owner: INSTANCE })]);
   if (!permitted) {
-    const refused = new ApiError("permission", { origin: originOf(source.baseUrl) });
-    await saveStatus(id, withError(status, sourceKey(source), refused, now));
+    const refused = new ApiError("permission", { origin: originOf(sourceUrl(source)) });
+    await saveStatus(id, withError(status, fingerprint(source), refused, now));
     return;
   }
+  if (isRelay(source)) await runRelay(source, status);
+  else await runCobalt(trigger, source, state, now);
+}
 
+async function runCobalt(trigger: Trigger, source: CobaltSource, { status, healthy }: SourceState, now: number): Promise<void> {
+  const id = source.id;
   const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
   try {
     const result = await runCheck({
@@ -109,10 +117,21 @@ async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
       onProgress: (done, total) => saveProgress(id, { startedAt: now, done, total, owner: INSTANCE }),
-      onThrottle: (throttled) => keepBackoff(id, sourceKey(source), throttled),
+      onThrottle: (throttled) => keepBackoff(id, fingerprint(source), throttled),
     });
     await saveStatus(id, result.status, result.healthy);
     await afterCheck(id, result.status);
+  } catch (error) {
+    await recordFailure(source, status, toApiError(error));
+  }
+}
+
+/** A relay source: one poll of the relay, whose answer (or failure) is its next status. */
+async function runRelay(source: RelaySource, status: Status): Promise<void> {
+  try {
+    const result = await checkRelay(source, status);
+    await saveStatus(source.id, result.status, result.healthy);
+    await afterCheck(source.id, result.status);
   } catch (error) {
     await recordFailure(source, status, toApiError(error));
   }
@@ -140,7 +159,7 @@ async function afterCheck(id: SourceId, status: Status): Promise<void> {
  */
 async function recordFailure(source: Source, status: Status, failure: ApiError): Promise<void> {
   const at = Date.now();
-  const failed = withError(status, sourceKey(source), failure, at);
+  const failed = withError(status, fingerprint(source), failure, at);
   const backoff = nextBackoff(status.backoff, failure, source.intervalMinutes, at, Math.random);
   if (backoff) failed.backoff = backoff;
   else delete failed.backoff;
@@ -175,7 +194,7 @@ async function recoverSource(source: Source, snapshot: Snapshot): Promise<void> 
   const status = snapshot.statuses[id]!;
   const pending = await loadPendingBackoff(id);
   if (pending && pending.owner !== INSTANCE) {
-    const resumed = resumeAfterStop(status, pending, sourceKey(source));
+    const resumed = resumeAfterStop(status, pending, fingerprint(source));
     // saveStatus also ends the progress mark.
     if (resumed) await saveStatus(id, resumed);
     await clearPendingBackoff(id);
@@ -197,7 +216,7 @@ export async function checkIfAccessReturned(): Promise<void> {
   await Promise.all(
     settings.sources.map(async (source) => {
       if (currentError(source, statuses[source.id]!)?.kind !== "permission") return;
-      if (await hasApiPermission(source.baseUrl)) await check("refresh", source.id);
+      if (await hasApiPermission(sourceUrl(source))) await check("refresh", source.id);
     }),
   );
 }
@@ -207,7 +226,7 @@ export async function checkIfAccessLost(): Promise<void> {
   const { sources } = await loadSettings();
   await Promise.all(
     sources.map(async (source) => {
-      if (source.apiKey.trim() !== "" && !(await hasApiPermission(source.baseUrl))) await check("refresh", source.id);
+      if (isSetUp(source) && !(await hasApiPermission(sourceUrl(source)))) await check("refresh", source.id);
     }),
   );
 }

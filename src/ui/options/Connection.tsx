@@ -1,5 +1,5 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
-import type { Source } from "../../core/settings.ts";
+import { isSetUp, type Source } from "../../core/settings.ts";
 import type { Progress, Status } from "../../core/status.ts";
 import { connectionSummary } from "../../core/summary.ts";
 import { currentError, isCurrent } from "../../core/view-state.ts";
@@ -30,7 +30,7 @@ interface Props {
 export function Connection({ source, status, progress, now, name, idPrefix }: Props) {
   const error = currentError(source, status);
   const fresh = isCurrent(source, status) && progress === null && status.checkedAt !== undefined;
-  const summary = source.apiKey !== "" && fresh ? connectionSummary(uiTranslator(), source, status) : undefined;
+  const summary = isSetUp(source) && fresh ? connectionSummary(uiTranslator(), source, status) : undefined;
   const Heading = name === undefined ? "h2" : "h3";
   return (
     <section class="connection" aria-label={name === undefined ? TEXT.region : TEXT.regionOf(name)}>

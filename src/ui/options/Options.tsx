@@ -46,7 +46,9 @@ export function Options({ initial }: { initial: Snapshot }) {
       <h1>{TEXT.title}</h1>
       <p class="muted">{TEXT.intro}</p>
       <Notices notices={notices} names={names} />
-      {entries.map(({ source, stored }, index) => (
+      {entries.map(({ source, stored }, index) =>
+        // A relay source has no form here yet (the next change adds it).
+        source.kind === "relay" ? null : (
         <SourceForm
           key={source.id}
           source={source}
