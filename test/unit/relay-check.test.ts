@@ -168,3 +168,13 @@ describe("healthy apps and links", () => {
     expect(relayLinkTarget(EMPTY_STATUS, "acme-corp", "hubspot")).toBeUndefined();
   });
 });
+
+describe("a relay source without a token", () => {
+  it("is not set up, and the badge says what is missing in a relay's words", () => {
+    const bare = newRelaySource("main", { relayUrl: "https://relay.example.com" });
+    expect(shouldCheck("alarm", bare, EMPTY_STATUS, NOW)).toEqual({ run: false, reason: "not set up" });
+    const badge = badgeFor({ sources: [bare] }, { main: EMPTY_STATUS }, NOW, en);
+    expect(badge.text).toBe("SET");
+    expect(badge.title).toContain("Add the team relay's member token in Options to start checking");
+  });
+});
