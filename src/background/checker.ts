@@ -5,14 +5,15 @@ import { resumeAfterStop } from "../core/check/interrupted.ts";
 import { carriedOver } from "../core/check/carried.ts";
 import { runCheck, type Throttled } from "../core/check/run.ts";
 import { nextBackoff, retryAt, shouldCheck, type Trigger } from "../core/schedule.ts";
-import { sourceKey, type Source, type SourceId } from "../core/settings.ts";
+import { fingerprint, isRelay, isSetUp, sourceUrl, type CobaltSource, type RelaySource, type Source, type SourceId } from "../core/settings.ts";
 import { originOf } from "../core/url.ts";
 import { currentError } from "../core/view-state.ts";
-import type { Status } from "../core/status.ts";
+import { EMPTY_STATUS, type Status } from "../core/status.ts";
 import { applyBadge } from "../adapters/badge.ts";
 import { uiTranslator } from "../adapters/i18n.ts";
 import { clearSourceAlarms, nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
 import { hasApiPermission } from "../adapters/permissions.ts";
+import { checkRelay } from "./relay-check.ts";
 import {
   clearPendingBackoff,
   loadPendingBackoff,
@@ -25,6 +26,7 @@ import {
   saveProgress,
   saveStatus,
   type Snapshot,
+  type SourceState,
 } from "../adapters/storage.ts";
 
 /*
@@ -90,9 +92,12 @@ async function checkInEffect(trigger: Trigger, id: SourceId): Promise<void> {
   await saveProgress(id, null);
 }
 
+type Saved = "stored" | "removed" | "replaced";
+
 /** One check of a source, or the decision not to check; "replaced": nothing of it was stored. */
-async function runOnce(trigger: Trigger, id: SourceId): Promise<"stored" | "removed" | "replaced" | "skipped"> {
-  const { source, status, healthy, progress } = await loadSourceState(id);
+async function runOnce(trigger: Trigger, id: SourceId): Promise<Saved | "skipped"> {
+  const state = await loadSourceState(id);
+  const { source, status, progress } = state;
   // Removed (since the event that asked for it, or by a check that ended after the removal):
   // nothing to check, and nothing of it may be left behind.
   if (!source) {
@@ -108,12 +113,16 @@ async function runOnce(trigger: Trigger, id: SourceId): Promise<"stored" | "remo
     return "skipped";
   }
 
-  const [permitted] = await Promise.all([hasApiPermission(source.baseUrl), saveProgress(id, { startedAt: now, done: 0, total: 0, owner: INSTANCE })]);
+  const [permitted] = await Promise.all([hasApiPermission(sourceUrl(source)), saveProgress(id, { startedAt: now, done: 0, total: 0, owner: INSTANCE })]);
   if (!permitted) {
-    const refused = new ApiError("permission", { origin: originOf(source.baseUrl) });
+    const refused = new ApiError("permission", { origin: originOf(sourceUrl(source)) });
     return saveStatus(id, withError(status, source, refused, now));
   }
+  return isRelay(source) ? runRelay(source, status) : runCobalt(trigger, source, state, now);
+}
 
+async function runCobalt(trigger: Trigger, source: CobaltSource, { status, healthy }: SourceState, now: number): Promise<Saved> {
+  const id = source.id;
   const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
   try {
     const result = await runCheck({
@@ -126,11 +135,23 @@ async function runOnce(trigger: Trigger, id: SourceId): Promise<"stored" | "remo
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
       onProgress: (done, total) => saveProgress(id, { startedAt: now, done, total, owner: INSTANCE }),
-      onThrottle: (throttled) => keepBackoff(id, sourceKey(source), throttled),
+      onThrottle: (throttled) => keepBackoff(id, fingerprint(source), throttled),
     });
     const saved = await saveStatus(id, result.status, result.healthy);
     // Not stored: of what it kept, only the backoff goes (the next round checks afresh).
     await (saved === "stored" ? afterCheck(id, result.status) : clearPendingBackoff(id));
+    return saved;
+  } catch (error) {
+    return recordFailure(source, status, toApiError(error));
+  }
+}
+
+/** A relay source: one poll of the relay, whose answer (or failure) is its next status. */
+async function runRelay(source: RelaySource, status: Status): Promise<Saved> {
+  try {
+    const result = await checkRelay(source, status);
+    const saved = await saveStatus(source.id, result.status, result.healthy);
+    await (saved === "stored" ? afterCheck(source.id, result.status) : clearPendingBackoff(source.id));
     return saved;
   } catch (error) {
     return recordFailure(source, status, toApiError(error));
@@ -157,13 +178,13 @@ async function afterCheck(id: SourceId, status: Status): Promise<void> {
  * A failure that is not Cobalt's (a bug, a full storage): it still ends in a consistent state
  * with its own words and a backoff. If storage refuses even that, the badge says it at least.
  */
-async function recordFailure(source: Source, status: Status, failure: ApiError): Promise<"stored" | "removed" | "replaced"> {
+async function recordFailure(source: Source, status: Status, failure: ApiError): Promise<Saved> {
   const at = Date.now();
   const failed = withError(status, source, failure, at);
   const backoff = nextBackoff(status.backoff, failure, source.intervalMinutes, at, Math.random);
   if (backoff) failed.backoff = backoff;
   else delete failed.backoff;
-  let saved: "stored" | "removed" | "replaced" = "stored";
+  let saved: Saved = "stored";
   try {
     saved = await saveStatus(source.id, failed);
   } catch {
@@ -177,7 +198,8 @@ async function recordFailure(source: Source, status: Status, failure: ApiError):
 
 /** The failure, recorded on what of the results belongs to these settings (see carriedOver). */
 function withError(status: Status, source: Source, error: ApiError, at: number): Status {
-  return { ...carriedOver(status, {}, source).previous, source: sourceKey(source), error: error.info(at) };
+  const kept = isRelay(source) ? (status.source === fingerprint(source) ? status : { ...EMPTY_STATUS, ...(status.backoff ? { backoff: status.backoff } : {}) }) : carriedOver(status, {}, source).previous;
+  return { ...kept, source: fingerprint(source), error: error.info(at) };
 }
 
 /**
@@ -197,7 +219,7 @@ async function recoverSource(source: Source, snapshot: Snapshot): Promise<void> 
   const status = snapshot.statuses[id]!;
   const pending = await loadPendingBackoff(id);
   if (pending && pending.owner !== INSTANCE) {
-    const resumed = resumeAfterStop(status, pending, sourceKey(source));
+    const resumed = resumeAfterStop(status, pending, fingerprint(source));
     // saveStatus also ends the progress mark.
     if (resumed) await saveStatus(id, resumed);
     await clearPendingBackoff(id);
@@ -219,7 +241,7 @@ export async function checkIfAccessReturned(): Promise<void> {
   await Promise.all(
     settings.sources.map(async (source) => {
       if (currentError(source, statuses[source.id]!)?.kind !== "permission") return;
-      if (await hasApiPermission(source.baseUrl)) await check("refresh", source.id);
+      if (await hasApiPermission(sourceUrl(source))) await check("refresh", source.id);
     }),
   );
 }
@@ -229,7 +251,7 @@ export async function checkIfAccessLost(): Promise<void> {
   const { sources } = await loadSettings();
   await Promise.all(
     sources.map(async (source) => {
-      if (source.apiKey.trim() !== "" && source.baseUrl !== "" && !(await hasApiPermission(source.baseUrl))) await check("refresh", source.id);
+      if (isSetUp(source) && !(await hasApiPermission(sourceUrl(source)))) await check("refresh", source.id);
     }),
   );
 }

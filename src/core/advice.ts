@@ -17,4 +17,9 @@ export const ADVICE: Record<ErrorKind, MessageKey> = {
   redirected: "errorRedirectedAdvice",
   storage: "errorStorageAdvice",
   unexpected: "errorUnexpectedAdvice",
+  "relay-unreachable": "errorRelayUnreachableAdvice",
+  "relay-token-rejected": "errorRelayTokenRejectedAdvice",
+  "relay-rate-limited": "errorRelayRateLimitedAdvice",
+  "relay-cobalt": "errorRelayCobaltAdvice",
+  "relay-bad-response": "errorRelayBadResponseAdvice",
 };

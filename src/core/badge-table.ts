@@ -42,4 +42,9 @@ export const FAILURE_BADGE: Record<ErrorKind, FailureRow> = {
   redirected: { text: "3XX", color: "#b06000", title: "errorRedirectedTitle", keepsCount: true },
   storage: { text: "FULL", color: "#b06000", title: "errorStorageTitle", keepsCount: true },
   unexpected: { text: "BUG", color: "#8430ce", title: "errorUnexpectedTitle", keepsCount: true },
+  "relay-unreachable": { text: "RLY", color: "#5f6368", title: "errorRelayUnreachableTitle", keepsCount: true },
+  "relay-token-rejected": { text: "TOK", color: "#a50e0e", title: "errorRelayTokenRejectedTitle", keepsCount: false },
+  "relay-rate-limited": { text: "WAIT", color: "#7b5800", title: "errorRelayRateLimitedTitle", keepsCount: true },
+  "relay-cobalt": { text: "CBLT", color: "#b06000", title: "errorRelayCobaltTitle", keepsCount: true },
+  "relay-bad-response": { text: "?", color: "#5f6368", title: "errorRelayBadResponseTitle", keepsCount: true },
 };

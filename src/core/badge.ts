@@ -4,7 +4,7 @@ import { environmentLabel } from "./environment.ts";
 import { errorDetail, errorTitle, errorTitleSentence } from "./error-text.ts";
 import { clockMoment } from "./format.ts";
 import type { Translator } from "./i18n/translator.ts";
-import type { CheckSettings, Settings, Source, SourceId } from "./settings.ts";
+import type { Settings, Source, SourceId, Watched } from "./settings.ts";
 import { sourceNames } from "./sources.ts";
 import { accountsNeedingReauth, EMPTY_STATUS, failedAccounts, reauthCount, type Status } from "./status.ts";
 import { currentError, fromPreviousSettings } from "./view-state.ts";
@@ -76,12 +76,12 @@ function titled(t: Translator, text: string): string {
 }
 
 /** The badge of one source: a pure function of its settings, its stored status and the time. */
-export function sourceBadge(settings: CheckSettings, status: Status, now: number, t: Translator): BadgeState {
+export function sourceBadge(settings: Watched, status: Status, now: number, t: Translator): BadgeState {
   const part = sourcePart(settings, status, now, t);
   return { text: part.text, color: part.color, title: titled(t, part.body) };
 }
 
-function sourcePart(settings: CheckSettings, status: Status, now: number, t: Translator): SourcePart {
+function sourcePart(settings: Watched, status: Status, now: number, t: Translator): SourcePart {
   const error = currentError(settings, status);
   const hasData = status.checkedAt !== undefined && status.source !== "";
   const count = reauthCount(status);

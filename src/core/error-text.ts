@@ -67,6 +67,7 @@ const framed = (text: string): What => ({ text, whole: false });
 function whatHappened(t: Translator, error: ErrorInfo): What | undefined {
   switch (error.kind) {
     case "not-set-up":
+      if (error.cause === "no-token") return whole(t.msg("errorNotSetUpNoToken"));
       if (error.cause === "no-key") return whole(t.msg("errorNotSetUpNoKey"));
       return error.cause === "no-base-url" ? whole(t.msg("errorNotSetUpNoBaseUrl")) : undefined;
     case "unauthorized":
@@ -76,6 +77,7 @@ function whatHappened(t: Translator, error: ErrorInfo): What | undefined {
     case "permission":
       return error.origin === undefined ? undefined : whole(t.msg("errorPermissionDetail", { origin: error.origin }));
     case "not-found":
+      if (error.cause === "relay-not-listed") return whole(t.msg("errorRelayNotListed"));
       if (error.cause === "no-account" && error.accountId !== undefined) return whole(t.msg("errorNotFoundAccount", { id: error.accountId }));
       return framed(t.msg("errorNotFoundDetail"));
     case "rate-limited":
@@ -98,7 +100,36 @@ function whatHappened(t: Translator, error: ErrorInfo): What | undefined {
       return framed(t.msg("errorStorageDetail"));
     case "unexpected":
       return framed(t.msg("errorUnexpectedDetail"));
+    default:
+      return relayHappened(t, error);
   }
+}
+
+/** A relay source's failures (see ERROR_KINDS): the relay's words are never shown, only ours. */
+function relayHappened(t: Translator, error: ErrorInfo): What | undefined {
+  switch (error.kind) {
+    case "relay-unreachable":
+      return error.status === undefined ? whole(t.msg("errorRelayUnreachableDetail")) : framed(t.msg("errorRelayGatewayDetail"));
+    case "relay-token-rejected":
+      return framed(t.msg("errorRelayTokenRejectedDetail"));
+    case "relay-rate-limited":
+      if (error.status === 429) return whole(t.msg("errorRelayTooManyDetail"));
+      if (error.retryAfterMs !== undefined) return whole(t.msg("errorRelayRateLimitedUntil", { time: t.time(error.at + error.retryAfterMs) }));
+      return whole(t.msg("errorRelayRateLimitedDetail"));
+    case "relay-cobalt":
+      return framed(t.msg(upstreamWords(error.upstream)));
+    case "relay-bad-response":
+      if (error.origin !== undefined) return whole(t.msg("errorRelayRedirected", { origin: error.origin }));
+      return framed(t.msg("errorRelayBadResponseDetail"));
+    default:
+      return undefined;
+  }
+}
+
+function upstreamWords(upstream: ErrorKind | undefined): MessageKey {
+  if (upstream === "unauthorized" || upstream === "forbidden") return "errorRelayCobaltKey";
+  if (upstream === "network" || upstream === "timeout" || upstream === "server" || upstream === "redirected") return "errorRelayCobaltDown";
+  return "errorRelayCobaltOther";
 }
 
 const ANSWER: Record<AnswerName, MessageKey> = {

@@ -35,6 +35,8 @@ export const FIELD_LABEL: Record<SettingsField, MessageKey> = {
   linkedAccountIds: "fieldLinkedAccountIds",
   intervalMinutes: "fieldIntervalMinutes",
   requestsPerMinute: "fieldRequestsPerMinute",
+  relayUrl: "fieldRelayUrl",
+  token: "fieldToken",
 };
 
 /** The notice in words; with `names` (sources.ts sourceNames), one about a source names it. */
@@ -50,7 +52,9 @@ function noticeBody(t: Translator, notice: Notice): string {
       return t.msg("noticeSettingsUnreadable");
     case "field-reset": {
       const field = t.msg(FIELD_LABEL[notice.field]);
-      return notice.problem ? t.msg("noticeFieldRejected", { field, reason: problemText(t, notice.problem) }) : t.msg("noticeFieldUnreadable", { field });
+      if (!notice.problem) return t.msg("noticeFieldUnreadable", { field });
+      const problem = notice.field === "relayUrl" ? { code: "relay-url" as const, problem: notice.problem } : notice.problem;
+      return t.msg("noticeFieldRejected", { field, reason: problemText(t, problem) });
     }
     case "source-unreadable":
       return t.msg("noticeSourceUnreadable");

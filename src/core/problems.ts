@@ -17,6 +17,10 @@ export type FormProblem =
   | IdProblem
   | { code: "interval-range"; min: number; max: number }
   | { code: "budget-range"; min: number; max: number }
+  /** The relay URL breaks the base URL's rules; worded for the relay. */
+  | { code: "relay-url"; problem: BaseUrlProblem }
+  | { code: "token-missing" }
+  | { code: "token-characters" }
   /** Save asked for access to the base URL's origin, and the user said no. */
   | { code: "permission-denied"; origin: string };
 
@@ -53,5 +57,28 @@ export function problemText(t: Translator, problem: FormProblem): string {
       return t.msg("formBudgetRange", { min: problem.min, max: problem.max });
     case "permission-denied":
       return t.msg("formPermissionDenied", { origin: problem.origin });
+    case "relay-url":
+      return relayUrlText(t, problem.problem);
+    case "token-missing":
+      return t.msg("formTokenMissing");
+    case "token-characters":
+      return t.msg("formTokenCharacters");
+  }
+}
+
+function relayUrlText(t: Translator, problem: BaseUrlProblem): string {
+  switch (problem.code) {
+    case "url-empty":
+      return t.msg("relayUrlEmpty");
+    case "url-not-url":
+      return t.msg("relayUrlNotUrl", { input: problem.input });
+    case "url-scheme":
+      return t.msg("relayUrlScheme", { scheme: problem.scheme });
+    case "url-http-remote":
+      return t.msg("relayUrlHttpRemote", { host: problem.host });
+    case "url-credentials":
+      return t.msg("relayUrlCredentials");
+    case "url-query":
+      return t.msg("relayUrlQuery");
   }
 }

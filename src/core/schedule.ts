@@ -1,5 +1,5 @@
 import { ApiError, isTransient, type ErrorKind } from "./api/errors.ts";
-import { sourceKey, type CheckSettings } from "./settings.ts";
+import { fingerprint, isSetUp, type CheckSettings, type Watched } from "./settings.ts";
 import type { Backoff, Status } from "./status.ts";
 
 /*
@@ -66,9 +66,9 @@ export type Trigger = "alarm" | "retry" | "refresh" | "settings" | "startup" | "
 export type Decision = { run: true } | { run: false; reason: string };
 
 /** Whether a check should start now. Manual triggers override waiting for the user. */
-export function shouldCheck(trigger: Trigger, settings: CheckSettings, status: Status, now: number): Decision {
-  if (settings.apiKey.trim() === "" || settings.baseUrl.trim() === "") return { run: false, reason: "not set up" };
-  const sameSource = status.source === sourceKey(settings);
+export function shouldCheck(trigger: Trigger, settings: Watched, status: Status, now: number): Decision {
+  if (!isSetUp(settings)) return { run: false, reason: "not set up" };
+  const sameSource = status.source === fingerprint(settings);
   if (trigger === "settings" || !sameSource) return { run: true };
   if (trigger === "refresh") {
     return refreshBlockedUntil(settings, status, now) === undefined ? { run: true } : { run: false, reason: "rate limited" };
@@ -94,9 +94,9 @@ export function shouldCheck(trigger: Trigger, settings: CheckSettings, status: S
  * REFRESH_HOLD_MS after the last throttling answer (the limit has often passed by then, and a
  * user asking again should not wait for a backoff grown to the check interval).
  */
-export function refreshBlockedUntil(settings: CheckSettings, status: Status, now: number): number | undefined {
+export function refreshBlockedUntil(settings: Watched, status: Status, now: number): number | undefined {
   const { backoff, error } = status;
-  if (!backoff || error?.kind !== "rate-limited" || status.source !== sourceKey(settings)) return undefined;
+  if (!backoff || error?.kind !== "rate-limited" || status.source !== fingerprint(settings)) return undefined;
   const until = backoff.retryAfterUntil ?? Math.min(backoff.notBefore, (backoff.throttledAt ?? error.at) + REFRESH_HOLD_MS);
   return now < until ? until : undefined;
 }

@@ -74,18 +74,17 @@ export function validateForm(form: SettingsForm): { ok: true; settings: SourceFi
  * an untouched form follows it; a form with edits keeps them and offers the stored settings,
  * which the user may load (replacing the edits knowingly) or overwrite by saving.
  */
-export interface FormState {
-  form: SettingsForm;
+export interface FormState<F extends object = SettingsForm, S = SourceFields> {
+  form: F;
   /** The stored settings, as form fields, that this form last took or saved. */
-  base: SettingsForm;
+  base: F;
   /** Settings saved elsewhere while this form had edits: offered, not applied. */
-  incoming?: SourceFields;
+  incoming?: S;
 }
 
-const FIELDS: (keyof SettingsForm)[] = ["label", "apiKey", "baseUrl", "linkedAccountIds", "intervalMinutes", "requestsPerMinute"];
-
-function sameForm(a: SettingsForm, b: SettingsForm): boolean {
-  return FIELDS.every((field) => a[field] === b[field]);
+/** Every kind of source's form holds only strings, field by field. */
+function sameForm<F extends object>(a: F, b: F): boolean {
+  return (Object.keys(a) as (keyof F)[]).every((field) => a[field] === b[field]);
 }
 
 /** A form showing `stored`: when the page opens, and after this form saved them (which answers any offer). */
@@ -94,17 +93,22 @@ export function openForm(stored: SourceFields): FormState {
   return { form, base: form };
 }
 
-export function isEdited(state: FormState): boolean {
+export function isEdited<F extends object, S>(state: FormState<F, S>): boolean {
   return !sameForm(state.form, state.base);
 }
 
-export function editField(state: FormState, field: keyof SettingsForm, value: string): FormState {
+export function editField<F extends object, S>(state: FormState<F, S>, field: keyof F, value: string): FormState<F, S> {
   return { ...state, form: { ...state.form, [field]: value } };
 }
 
 /** What the form does when the stored settings change (another tab saved, or this one did). */
 export function storedSettingsChanged(state: FormState, stored: SourceFields): FormState {
-  const storedForm = toForm(stored);
+  return followStored(state, stored, toForm);
+}
+
+/** storedSettingsChanged for any kind of source's form, given how its stored fields read as the form's. */
+export function followStored<F extends object, S>(state: FormState<F, S>, stored: S, toFormOf: (stored: S) => F): FormState<F, S> {
+  const storedForm = toFormOf(stored);
   if (sameForm(storedForm, state.base)) {
     // Nothing this form has not seen: its own save echoed back, or a change undone elsewhere.
     return state.incoming ? { form: state.form, base: state.base } : state;
@@ -115,5 +119,11 @@ export function storedSettingsChanged(state: FormState, stored: SourceFields): F
 
 /** The user chose the settings saved elsewhere over their edits. */
 export function loadIncoming(state: FormState): FormState {
-  return state.incoming ? openForm(state.incoming) : state;
+  return loadIncomingWith(state, toForm);
+}
+
+export function loadIncomingWith<F extends object, S>(state: FormState<F, S>, toFormOf: (stored: S) => F): FormState<F, S> {
+  if (!state.incoming) return state;
+  const form = toFormOf(state.incoming);
+  return { form, base: form };
 }

@@ -1,6 +1,6 @@
 import { z } from "./zod.ts";
 import type { Notice } from "./notices.ts";
-import { normalizeBaseUrl, type BaseUrlProblem } from "./url.ts";
+import { normalizeBaseUrl, normalizeRelayUrl, type BaseUrlProblem } from "./url.ts";
 import { isSourceId, MAIN_SOURCE_ID, replacementId } from "./sources.ts";
 
 export { keyEnvironment, type KeyEnvironment } from "./sources.ts";
@@ -37,8 +37,32 @@ export interface CobaltSource extends CheckSettings {
   label: string;
 }
 
-/** A team relay joins here later (issue 11). */
-export type Source = CobaltSource;
+/**
+ * A team relay (issue 11): a server the org runs holds the Cobalt key and serves its status; this
+ * browser holds only a member token, sent to the relay's origin alone.
+ */
+export interface RelaySource {
+  id: SourceId;
+  kind: "relay";
+  label: string;
+  /** https, or plain http on this computer (url.ts normalizeRelayUrl); "" until set. */
+  relayUrl: string;
+  token: string;
+  intervalMinutes: number;
+}
+
+export type Source = CobaltSource | RelaySource;
+
+/** What a check, the schedule and the views are given: a Cobalt key's settings (the relay
+ * server's own too) or a relay source. */
+export type Watched = CheckSettings | RelaySource;
+
+export function isRelay(source: Watched): source is RelaySource {
+  return (source as { kind?: unknown }).kind === "relay";
+}
+
+/** Polling the relay is cheap (a 304 of a few bytes), so it is asked every minute by default. */
+export const RELAY_INTERVAL = { min: INTERVAL.min, max: INTERVAL.max, default: 1 } as const;
 
 export interface Settings {
   /** At least one. The first is the one a single-source user has always had. */
@@ -55,6 +79,10 @@ export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
 
 export function newSource(id: SourceId, fields: Partial<Omit<CobaltSource, "id" | "kind">> = {}): CobaltSource {
   return { id, kind: "cobalt", label: "", ...DEFAULT_CHECK_SETTINGS, linkedAccountIds: [], ...fields };
+}
+
+export function newRelaySource(id: SourceId, fields: Partial<Omit<RelaySource, "id" | "kind">> = {}): RelaySource {
+  return { id, kind: "relay", label: "", relayUrl: "", token: "", intervalMinutes: RELAY_INTERVAL.default, ...fields };
 }
 
 export const DEFAULT_SETTINGS: Settings = { sources: [newSource(MAIN_SOURCE_ID)] };
@@ -92,10 +120,13 @@ const clampInt = (min: number, max: number) =>
   z.pipe(z.number(), z.transform((n) => Math.min(max, Math.max(min, Math.round(n)))));
 
 type SourceFields = Omit<CobaltSource, "id" | "kind">;
+type RelayFields = Omit<RelaySource, "id" | "kind">;
+
+const label = z.pipe(z.string(), z.transform((text) => text.trim().slice(0, MAX_LABEL_LENGTH)));
 
 /** One validator per field, so a damaged value costs that value alone. */
 const fields = {
-  label: z.pipe(z.string(), z.transform((label) => label.trim().slice(0, MAX_LABEL_LENGTH))),
+  label,
   apiKey: z.string(),
   baseUrl: z.string(),
   linkedAccountIds: z.array(z.string()),
@@ -103,8 +134,15 @@ const fields = {
   requestsPerMinute: clampInt(BUDGET.min, BUDGET.max),
 } satisfies { [K in keyof SourceFields]: z.ZodMiniType<SourceFields[K], unknown> };
 
-/** A source's settings fields, in the order the options page shows them. */
-export type SettingsField = keyof SourceFields;
+const relayFields = {
+  label,
+  relayUrl: z.string(),
+  token: z.string(),
+  intervalMinutes: clampInt(RELAY_INTERVAL.min, RELAY_INTERVAL.max),
+} satisfies { [K in keyof RelayFields]: z.ZodMiniType<RelayFields[K], unknown> };
+
+/** A source's settings fields (of either kind), in the order the options page shows them. */
+export type SettingsField = keyof SourceFields | keyof RelayFields;
 
 const UNREADABLE: Notice = { code: "settings-unreadable" };
 
@@ -133,7 +171,7 @@ function migrateToSources(raw: unknown): { sources: RawObject[]; notices: Notice
   const notices: Notice[] = [];
   for (const entry of raw.sources as unknown[]) {
     if (!isObject(entry)) notices.push({ code: "source-unreadable" });
-    else if (entry.kind !== undefined && entry.kind !== "cobalt") notices.push({ code: "source-unknown-kind", kind: String(entry.kind).slice(0, 40) });
+    else if (entry.kind !== undefined && entry.kind !== "cobalt" && entry.kind !== "relay") notices.push({ code: "source-unknown-kind", kind: String(entry.kind).slice(0, 40) });
     else sources.push(entry);
   }
   return { sources, notices };
@@ -167,7 +205,7 @@ export function parseStoredSettings(raw: unknown): ParsedSettings {
   for (const entry of migrated.sources) {
     const id = typeof entry.id === "string" && isSourceId(entry.id) && !taken.has(entry.id) ? entry.id : replacementId(sources.length, taken);
     taken.add(id);
-    const parsed = parseSource(id, entry);
+    const parsed = entry.kind === "relay" ? parseRelaySource(id, entry) : parseSource(id, entry);
     sources.push(parsed.source);
     damage.push(parsed.damage);
   }
@@ -180,10 +218,10 @@ export function parseStoredSettings(raw: unknown): ParsedSettings {
   return { settings: { sources }, notices };
 }
 
-function parseSource(id: SourceId, raw: Record<string, unknown>): { source: CobaltSource; damage: Damage[] } {
+function parseSource(id: SourceId, raw: RawObject): { source: CobaltSource; damage: Damage[] } {
   const source = newSource(id);
   const damage: Damage[] = [];
-  for (const key of Object.keys(fields) as SettingsField[]) {
+  for (const key of Object.keys(fields) as (keyof SourceFields)[]) {
     if (!(key in raw)) continue;
     const result = fields[key].safeParse(raw[key]);
     if (!result.success) {
@@ -198,14 +236,33 @@ function parseSource(id: SourceId, raw: Record<string, unknown>): { source: Coba
     if (base && !base.ok) {
       damage.push({ field: key, problem: base.problem });
       source.baseUrl = "";
+    } else (source as Record<keyof SourceFields, unknown>)[key] = base ? base.value : result.data;
+  }
+  return { source, damage };
+}
+
+/** A relay source's fields, each on its own like a Cobalt source's (parseSource). */
+function parseRelaySource(id: SourceId, raw: RawObject): { source: RelaySource; damage: Damage[] } {
+  const source = newRelaySource(id);
+  const damage: Damage[] = [];
+  for (const key of Object.keys(relayFields) as (keyof RelayFields)[]) {
+    if (!(key in raw)) continue;
+    const result = relayFields[key].safeParse(raw[key]);
+    if (!result.success) {
+      damage.push({ field: key });
+      continue;
     }
-    else (source as Record<SettingsField, unknown>)[key] = base ? base.value : result.data;
+    // "" is an unfinished source, not damage; anything else must be a usable relay address.
+    const url = key === "relayUrl" && result.data !== "" ? normalizeRelayUrl(result.data as string) : undefined;
+    if (url && !url.ok) damage.push({ field: key, problem: url.problem });
+    else (source as Record<keyof RelayFields, unknown>)[key] = url ? url.value : result.data;
   }
   return { source, damage };
 }
 
 export function serializeSettings(settings: Settings): Record<string, unknown> {
-  return { schemaVersion: SETTINGS_VERSION, sources: settings.sources.map((source) => ({ ...source, linkedAccountIds: [...source.linkedAccountIds] })) };
+  const copy = (source: Source) => (isRelay(source) ? { ...source } : { ...source, linkedAccountIds: [...source.linkedAccountIds] });
+  return { schemaVersion: SETTINGS_VERSION, sources: settings.sources.map(copy) };
 }
 
 export function findSource(settings: Settings, id: SourceId): Source | undefined {
@@ -215,6 +272,23 @@ export function findSource(settings: Settings, id: SourceId): Source | undefined
 /** A settings change that alters which data is fetched; interval or budget changes do not. */
 export function sourceKey(settings: CheckSettings): string {
   return fnv1a(JSON.stringify([settings.baseUrl, settings.apiKey, settings.linkedAccountIds]));
+}
+
+/** Whether the source can be checked at all: it has its key, or its member token. */
+export function isSetUp(source: Watched): boolean {
+  if (isRelay(source)) return source.token.trim() !== "" && source.relayUrl.trim() !== "";
+  // An empty base URL is one that was saved unusable (parseSource): never Cobalt's by default.
+  return source.apiKey.trim() !== "" && source.baseUrl.trim() !== "";
+}
+
+/** sourceKey for either kind: a relay source fetches what its URL and token give. */
+export function fingerprint(source: Watched): string {
+  return isRelay(source) ? fnv1a(JSON.stringify(["relay", source.relayUrl, source.token])) : sourceKey(source);
+}
+
+/** The address this source's requests go to (and whose origin it needs permission for). */
+export function sourceUrl(source: Source): string {
+  return isRelay(source) ? source.relayUrl : source.baseUrl;
 }
 
 /** A short fingerprint (not a secret-keeping hash: it only tells "same settings or not"). */

@@ -1,5 +1,5 @@
 import type { Translator } from "./i18n/translator.ts";
-import type { CobaltSource, SourceId } from "./settings.ts";
+import type { CobaltSource, RelaySource, SourceId } from "./settings.ts";
 import { DEFAULT_SOURCE } from "./store/keys.ts";
 
 /*
@@ -47,7 +47,7 @@ export function keyEnvironment(apiKey: string): KeyEnvironment {
 /** Cobalt's own API hosts (settings.ts SUGGESTED_BASE_URLS): a name made from them leaves the host out. */
 const COBALT_HOSTS = ["api.gocobalt.io", "app.refold.ai"];
 
-type Named = Pick<CobaltSource, "id" | "label" | "apiKey" | "baseUrl">;
+type Named = Pick<CobaltSource, "id" | "kind" | "label" | "apiKey" | "baseUrl"> | Pick<RelaySource, "id" | "kind" | "label" | "relayUrl">;
 
 function hostOf(baseUrl: string): string {
   try {
@@ -61,6 +61,7 @@ function hostOf(baseUrl: string): string {
 function ownName(t: Translator, source: Named): string {
   const label = source.label.trim();
   if (label !== "") return label;
+  if (source.kind === "relay") return t.msg("sourceNameRelay", { host: hostOf(source.relayUrl) });
   const host = hostOf(source.baseUrl);
   const env = keyEnvironment(source.apiKey);
   if (env === "unknown") return host;

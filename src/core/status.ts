@@ -59,6 +59,16 @@ export interface Status {
   notes?: CheckNote[];
   /** How long the last complete check took and how many requests it made. */
   lastRun?: { ms: number; requests: number };
+  /** A relay source's results only (core/relay-check.ts). */
+  relay?: RelayMeta;
+}
+
+/** What a relay source keeps beside its results: the status's ETag (for If-None-Match) and the
+ * relay's own source ids, in its order (a reconnect link names one). */
+export interface RelayMeta {
+  /** Absent after a failed poll: the next answer is then read whole. */
+  etag?: string;
+  sources: string[];
 }
 
 export type HealthyApps = Record<string, AppRecord[]>;
@@ -109,6 +119,7 @@ export const ErrorInfoSchema = z.object({
   accountId: z.optional(z.string()),
   answer: tolerant(z.enum(ANSWERS)),
   path: z.optional(z.string()),
+  upstream: tolerant(ErrorKindSchema),
 }) satisfies z.ZodMiniType<ErrorInfo, unknown>;
 
 const CheckNoteSchema = z.union([
@@ -135,6 +146,8 @@ export const STATUS_FIELDS = {
   lastRun: z.optional(z.object({ ms: z.number(), requests: z.number() })),
   // Notes a later version adds are dropped, not a reason to set the whole status aside.
   notes: z.catch(z.optional(z.array(CheckNoteSchema)), undefined),
+  // Damaged, it costs the ETag alone: the next poll reads the relay's status whole and writes it again.
+  relay: z.catch(z.optional(z.object({ etag: z.optional(z.string()), sources: z.array(z.string()) })), undefined),
 };
 
 // Strict about what we own: keys written by an older version are dropped on the next write.

@@ -1,12 +1,12 @@
 import { environmentLabel } from "./environment.ts";
 import { errorSummary } from "./error-text.ts";
 import type { Translator } from "./i18n/translator.ts";
-import type { CheckSettings } from "./settings.ts";
+import type { Watched } from "./settings.ts";
 import { accountsNeedingReauth, failedAccounts, reauthCount, type Status } from "./status.ts";
 import { currentError } from "./view-state.ts";
 
 /** The one sentence the options page says after a check: "Connected (test environment): …". */
-export function connectionSummary(t: Translator, settings: CheckSettings, status: Status): { ok: boolean; text: string } {
+export function connectionSummary(t: Translator, settings: Watched, status: Status): { ok: boolean; text: string } {
   const error = currentError(settings, status);
   if (error) return { ok: false, text: errorSummary(t, error) };
   const watched = status.accountsTotal ?? status.accounts.length;

@@ -90,3 +90,14 @@ export function originPattern(baseUrl: string): string {
 export function originOf(url: string): string {
   return new URL(url).origin;
 }
+
+/**
+ * The team relay's address, by the API base URL's rules (https, or plain http on this computer
+ * only: the member token is sent with every request). A pasted API path (`/v1/status`) is cut,
+ * so `${relayUrl}/v1/...` is always well formed; any other path stays (a relay behind a proxy's path).
+ */
+export function normalizeRelayUrl(input: string): BaseUrlResult {
+  const base = normalizeBaseUrl(input);
+  if (!base.ok) return base;
+  return { ok: true, value: base.value.replace(/\/v1(\/.*)?$/, "") };
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { ALARM_NOW, configureThroughOptions, inExtensionPage, waitForDecision } from "./support/setup.ts";
-import { parseStoredSettings, sourceKey } from "../../src/core/settings.ts";
+import { parseStoredSettings, sourceKey, type CobaltSource } from "../../src/core/settings.ts";
 import { MAIN_KEYS, storedSource, storedStatus, storedWithStatus } from "./support/stored.ts";
 
 // The background may be stopped at any moment, and the browser restarted: the extension comes
@@ -152,7 +152,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     // Checked with the settings now stored, and no check running.
     const settled = await waitFor(async () => {
       const { items, status } = await storedWithStatus(ext!);
-      const source = parseStoredSettings(items.settings).settings.sources[0]!;
+      const source = parseStoredSettings(items.settings).settings.sources[0] as CobaltSource;
       const current = source.baseUrl === other!.altOrigin && status.source === sourceKey(source);
       return current && status.checkedAt !== undefined && (items[MAIN_KEYS.progress] ?? null) === null;
     }, 30_000);

@@ -36,7 +36,7 @@ const STORED: CobaltSource = {
   requestsPerMinute: 60,
 };
 const PRODUCTION: CobaltSource = { ...STORED, id: "s0a1b2c3d", label: "Production", apiKey: "pk_live_key_5678", linkedAccountIds: [] };
-const DEFAULT_SOURCE = DEFAULT_SETTINGS.sources[0]!;
+const DEFAULT_SOURCE = DEFAULT_SETTINGS.sources[0] as CobaltSource;
 
 /** The notices as the pages show them, in English, sources named as the pages name them. */
 function words({ settings, notices }: ParsedSettings): string[] {
@@ -183,7 +183,7 @@ describe("parseStoredSettings", () => {
 
   it("normalizes a stored base URL", () => {
     const parsed = parseStoredSettings(withField("baseUrl", "app.refold.ai/api/v2/public/application/"));
-    expect(parsed.settings.sources[0]!.baseUrl).toBe("https://app.refold.ai");
+    expect((parsed.settings.sources[0] as CobaltSource).baseUrl).toBe("https://app.refold.ai");
     expect(parsed.notices).toEqual([]);
   });
 
@@ -203,7 +203,7 @@ describe("parseStoredSettings", () => {
     [1e308, 60],
   ])("clamps intervalMinutes %d to %d", (stored, expected) => {
     const parsed = parseStoredSettings(withField("intervalMinutes", stored));
-    expect(parsed.settings.sources[0]!.intervalMinutes).toBe(expected);
+    expect((parsed.settings.sources[0] as CobaltSource).intervalMinutes).toBe(expected);
     expect(parsed.notices).toEqual([]);
   });
 
@@ -216,7 +216,7 @@ describe("parseStoredSettings", () => {
     [5000, 1200],
   ])("clamps requestsPerMinute %d to %d", (stored, expected) => {
     const parsed = parseStoredSettings(withField("requestsPerMinute", stored));
-    expect(parsed.settings.sources[0]!.requestsPerMinute).toBe(expected);
+    expect((parsed.settings.sources[0] as CobaltSource).requestsPerMinute).toBe(expected);
     expect(parsed.notices).toEqual([]);
   });
 
@@ -247,7 +247,7 @@ describe("parseStoredSettings", () => {
   });
 
   it("migrates an empty id text to 'every account'", () => {
-    expect(parseStoredSettings({ apiKey: "tk_old", linkedAccountIds: "  " }).settings.sources[0]!.linkedAccountIds).toEqual([]);
+    expect((parseStoredSettings({ apiKey: "tk_old", linkedAccountIds: "  " }).settings.sources[0] as CobaltSource).linkedAccountIds).toEqual([]);
   });
 
   it("migrates a v2 user's settings into the first source, \"main\", losing nothing", () => {
@@ -258,7 +258,7 @@ describe("parseStoredSettings", () => {
 
   it("does not reinterpret a string in v2: that is damage", () => {
     const parsed = parseStoredSettings({ ...V2, linkedAccountIds: "acct-1" });
-    expect(parsed.settings.sources[0]!.linkedAccountIds).toEqual([]);
+    expect((parsed.settings.sources[0] as CobaltSource).linkedAccountIds).toEqual([]);
     expect(words(parsed)).toEqual([notice("Linked account IDs")]);
   });
 
@@ -269,11 +269,11 @@ describe("parseStoredSettings", () => {
   });
 
   it("leaves out an unreadable source and one of an unknown kind, with a notice each, and keeps the others", () => {
-    const parsed = parseStoredSettings({ schemaVersion: 3, sources: [STORED, "junk", { ...PRODUCTION, id: "relay1", kind: "relay" }, PRODUCTION] });
+    const parsed = parseStoredSettings({ schemaVersion: 3, sources: [STORED, "junk", { ...PRODUCTION, id: "pigeon1", kind: "carrier-pigeon" }, PRODUCTION] });
     expect(parsed.settings).toEqual({ sources: [STORED, PRODUCTION] });
     expect(words(parsed)).toEqual([
       "A saved source could not be read and was left out. Add it again in Options.",
-      'A saved source of a kind this version does not know ("relay") was left out.',
+      'A saved source of a kind this version does not know ("carrier-pigeon") was left out.',
     ]);
   });
 

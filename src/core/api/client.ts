@@ -184,7 +184,7 @@ function tooLarge(status: number): ApiError {
 }
 
 /** The body as text, read as a stream and given up past MAX_BODY_BYTES. */
-async function readCapped(response: Response): Promise<string> {
+export async function readCapped(response: Response): Promise<string> {
   const declared = Number(response.headers.get("content-length"));
   if (declared > MAX_BODY_BYTES) {
     await response.body?.cancel().catch(() => undefined);

@@ -21,6 +21,17 @@ export const ERROR_KINDS = [
   "storage",
   /** The API base URL answered with a redirect, which is never followed (the key would go along). */
   "redirected",
+  /*
+   * A team relay source's own failures (issue 11): the relay cannot be reached, refuses the
+   * member token, is rate limited (by Cobalt, as its status says, or it asks this browser to slow
+   * down: 429), cannot check Cobalt itself (`upstream`: how its check failed), or gave an answer
+   * this version cannot read.
+   */
+  "relay-unreachable",
+  "relay-token-rejected",
+  "relay-rate-limited",
+  "relay-cobalt",
+  "relay-bad-response",
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -31,6 +42,10 @@ export const ERROR_CAUSES = [
   "no-key",
   /** not-set-up: the saved API base URL could not be used, and none replaces it. */
   "no-base-url",
+  /** not-set-up: a relay source has no member token. */
+  "no-token",
+  /** not-found: the relay no longer lists the app (or account) a link was asked for. */
+  "relay-not-listed",
   /** not-found: Cobalt does not know the linked account (`accountId`). */
   "no-account",
   /** bad-response: the list of applications was not a list. */
@@ -81,6 +96,8 @@ export interface ErrorParams {
   answer?: AnswerName;
   /** Where in the answer the shape was wrong ("auth_url"). */
   path?: string;
+  /** relay-cobalt: how the relay's own request to Cobalt failed. */
+  upstream?: ErrorKind;
 }
 
 /** A failure as stored: its kind, when it happened, and its parameters. Never a sentence. */
@@ -129,6 +146,11 @@ const TRANSIENT: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   "unexpected",
   "storage",
   "redirected",
+  // A relay that is down, limited or failing recovers on its own side; polling it is cheap.
+  "relay-unreachable",
+  "relay-rate-limited",
+  "relay-cobalt",
+  "relay-bad-response",
 ]);
 
 /** Failures that may clear by themselves, so they are retried with backoff; the rest wait for the user. */
@@ -138,7 +160,7 @@ export function isTransient(kind: ErrorKind): boolean {
 
 /** Failures that make every other request with the same key pointless. */
 export function stopsWholeCheck(kind: ErrorKind): boolean {
-  return kind === "unauthorized" || kind === "forbidden" || kind === "permission" || kind === "not-set-up";
+  return kind === "unauthorized" || kind === "forbidden" || kind === "permission" || kind === "not-set-up" || kind === "relay-token-rejected";
 }
 
 /**

@@ -1,6 +1,6 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { duration } from "../../core/format.ts";
-import type { Source } from "../../core/settings.ts";
+import { isSetUp, type Source } from "../../core/settings.ts";
 import type { Progress, Status } from "../../core/status.ts";
 import { connectionSummary } from "../../core/summary.ts";
 import { currentError, isCurrent } from "../../core/view-state.ts";
@@ -22,7 +22,7 @@ export function Connection({ source, status, progress, now, name, idPrefix }: Pr
   const error = currentError(source, status);
   const fresh = isCurrent(source, status) && progress === null && status.checkedAt !== undefined;
   const t = uiTranslator();
-  const summary = source.apiKey !== "" && fresh ? connectionSummary(t, source, status) : undefined;
+  const summary = isSetUp(source) && fresh ? connectionSummary(t, source, status) : undefined;
   const Heading = name === undefined ? "h2" : "h3";
   return (
     <section class="connection" aria-label={name === undefined ? t.msg("optionsConnectionRegion") : t.msg("optionsConnectionRegionOf", { name })}>

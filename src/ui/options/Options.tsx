@@ -1,12 +1,42 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { useState } from "preact/hooks";
 import type { Snapshot } from "../../adapters/storage.ts";
-import { newSource, type CobaltSource } from "../../core/settings.ts";
+import { isSetUp, newRelaySource, newSource, type Source, type SourceId } from "../../core/settings.ts";
 import { newSourceId, sourceNames } from "../../core/sources.ts";
-import { EMPTY_STATUS } from "../../core/status.ts";
+import { EMPTY_STATUS, type Progress, type Status } from "../../core/status.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
+import { KindChoice, type SourceKind } from "./KindChoice.tsx";
+import { RelaySourceForm } from "./RelaySourceForm.tsx";
 import { SourceForm } from "./SourceForm.tsx";
+
+interface EntryProps {
+  source: Source;
+  /** The kind the user chose on this page, if any. */
+  kind: SourceKind | undefined;
+  onChoose(kind: SourceKind): void;
+  stored: boolean;
+  first: boolean;
+  name: string | undefined;
+  status: Status;
+  progress: Progress | null;
+  now: number;
+  removable: boolean;
+  onDiscard(): void;
+}
+
+/** One source's form, of its kind. Only a new source, or one not set up, may still change kind: nothing of it is lost. */
+function SourceEntry({ source, kind, onChoose, ...props }: EntryProps) {
+  const shown = withKind(source, kind);
+  const choice = !props.stored || !isSetUp(source) ? <KindChoice kind={shown.kind} idPrefix={props.first ? "" : `${source.id}-`} onChoose={onChoose} /> : undefined;
+  return shown.kind === "relay" ? <RelaySourceForm source={shown} choice={choice} {...props} /> : <SourceForm source={shown} choice={choice} {...props} />;
+}
+
+/** The source as the kind the user chose for it, keeping its id and label. */
+function withKind(source: Source, kind: SourceKind | undefined): Source {
+  if (kind === undefined || kind === source.kind) return source;
+  return kind === "relay" ? newRelaySource(source.id, { label: source.label }) : newSource(source.id, { label: source.label });
+}
 
 /**
  * The frame: one form per source (SourceForm), each with its own Save, and a button to add one.
@@ -17,7 +47,9 @@ export function Options({ initial }: { initial: Snapshot }) {
   const snapshot = useSnapshot(initial);
   const now = useNow();
   // Sources added on this page and not saved yet; once saved they are stored like the others.
-  const [drafts, setDrafts] = useState<CobaltSource[]>([]);
+  const [drafts, setDrafts] = useState<Source[]>([]);
+  // The kind chosen for a source that holds nothing worth keeping yet, until it is saved as that kind.
+  const [kinds, setKinds] = useState<Record<SourceId, SourceKind>>({});
   const { settings, statuses, progress, notices } = snapshot;
   const storedIds = new Set(settings.sources.map((source) => source.id));
   const unsaved = drafts.filter((draft) => !storedIds.has(draft.id));
@@ -39,9 +71,11 @@ export function Options({ initial }: { initial: Snapshot }) {
       <p class="muted">{t.msg("optionsIntro")}</p>
       <Notices notices={notices} names={names} />
       {entries.map(({ source, stored }, index) => (
-        <SourceForm
+        <SourceEntry
           key={source.id}
           source={source}
+          kind={kinds[source.id]}
+          onChoose={(kind) => setKinds({ ...kinds, [source.id]: kind })}
           stored={stored}
           first={index === 0}
           name={several ? (stored ? names.get(source.id)! : draftName(unsaved.indexOf(source))) : undefined}

@@ -1,3 +1,4 @@
+import type { ComponentChild } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { requestCheck } from "../../adapters/messages.ts";
@@ -32,10 +33,12 @@ interface Props {
   removable: boolean;
   /** Drops a source not saved yet. */
   onDiscard(): void;
+  /** The choice of kind (Cobalt key or team relay), while the source holds nothing worth keeping. */
+  choice?: ComponentChild;
 }
 
 /** One source's settings, with its own live key check, its own Save and its own connection status. */
-export function SourceForm({ source, stored, first, name, status, progress, now, removable, onDiscard }: Props) {
+export function SourceForm({ source, stored, first, name, status, progress, now, removable, onDiscard, choice }: Props) {
   // The form starts from what is stored. Settings saved elsewhere (another tab) replace it while
   // it is untouched; with edits, they are offered and never overwrite typing (settings-form.ts).
   const [formState, setFormState] = useState<FormState>(() => openForm(source));
@@ -93,6 +96,7 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
   const env = keyEnvironment(form.apiKey.trim());
   const fields = (
     <form onSubmit={onSubmit} noValidate>
+      {choice}
       {(name !== undefined || form.label !== "") && (
         <Field id={id("label")} label={t.msg("fieldLabel")} error={errors.label} hint={t.msg("optionsLabelHint", { max: MAX_LABEL_LENGTH })}>
           <input id={id("label")} type="text" autocomplete="off" value={form.label} onInput={set("label")} aria-invalid={errors.label ? "true" : undefined} aria-describedby={`${id("label")}-hint ${id("label")}-error`} />

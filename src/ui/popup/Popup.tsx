@@ -4,7 +4,7 @@ import { requestCheck } from "../../adapters/messages.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { environmentLabel } from "../../core/environment.ts";
 import { refreshBlockedUntil } from "../../core/schedule.ts";
-import type { Source, SourceId } from "../../core/settings.ts";
+import { isSetUp, type Source, type SourceId } from "../../core/settings.ts";
 import { sourceNames } from "../../core/sources.ts";
 import { EMPTY_STATUS, reauthCount, type Status } from "../../core/status.ts";
 import type { Snapshot } from "../../adapters/storage.ts";
@@ -33,7 +33,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
   const { sources } = settings;
   const statusOf = (source: Source): Status => statuses[source.id] ?? EMPTY_STATUS;
   const blocks = useRefreshBlocks(sources, statusOf);
-  const keyed = sources.filter((source) => source.apiKey !== "");
+  const keyed = sources.filter(isSetUp);
   const busy = (source: Source) => (progress[source.id] ?? null) !== null || refreshing.has(source.id);
   const ready = keyed.filter((source) => !busy(source) && !blocks.has(source.id));
   const heldUntil = keyed.length > 0 && keyed.every((source) => blocks.has(source.id)) ? Math.min(...blocks.values()) : undefined;
@@ -67,7 +67,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
     <main>
       <header>
         <h1>{t.msg("popupTitle")}</h1>
-        {single && sources[0]!.apiKey !== "" && <span class="env">{environmentLabel(t, sources[0]!)}</span>}
+        {single && isSetUp(sources[0]!) && <span class="env">{environmentLabel(t, sources[0]!)}</span>}
         {/* While a rate limit holds Refresh back, the button says until when (its text is its name). */}
         <button type="button" onClick={refresh} disabled={ready.length === 0}>
           {heldUntil === undefined ? t.msg("popupRefresh") : t.msg("popupRefreshAt", { time: t.time(heldUntil) })}

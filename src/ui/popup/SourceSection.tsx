@@ -3,7 +3,7 @@ import type { Translator } from "../../core/i18n/translator.ts";
 import { useMemo } from "preact/hooks";
 import { appKey } from "../../core/ids.ts";
 import { buildListModel, type ListModel } from "../../core/list-model.ts";
-import type { Source } from "../../core/settings.ts";
+import { isSetUp, type Source } from "../../core/settings.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { notesText } from "../../core/check/notes.ts";
 import { environmentLabel } from "../../core/environment.ts";
@@ -64,7 +64,7 @@ export function SourceSection({ source, name, status, progress, refreshing, quer
     <section class="source" aria-label={name}>
       <h2 class="source-name">
         {name}
-        {source.apiKey !== "" && <span class="env">{environmentLabel(t, source)}</span>}
+        {isSetUp(source) && <span class="env">{environmentLabel(t, source)}</span>}
       </h2>
       {body}
     </section>

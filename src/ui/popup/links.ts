@@ -5,16 +5,29 @@ import { ApiError, toApiError } from "../../core/api/errors.ts";
 import { errorMessage } from "../../core/error-text.ts";
 import type { AppRecord } from "../../core/records.ts";
 import { reconnectLink } from "../../core/reconnect.ts";
-import type { CheckSettings } from "../../core/settings.ts";
+import { relayLinkTarget } from "../../core/relay-check.ts";
+import { isRelay, type CheckSettings, type RelaySource, type Source } from "../../core/settings.ts";
+import { relayClient } from "../../adapters/relay.ts";
+import { loadSourceState } from "../../adapters/storage.ts";
 import { isHttpUrl } from "../../core/url.ts";
 
 export { copiedNote, failedNote, manualCopyNote } from "./row-notes.tsx";
 
-/** A fresh reconnect link for one app, with its own source's key and base URL, asked for when the
- * user clicks, never cached. */
-export async function fetchLink(settings: Pick<CheckSettings, "apiKey" | "baseUrl">, app: AppRecord, linkedAccountId: string): Promise<string> {
+/** A fresh reconnect link for one app, with its own source's key and base URL (or made by its team
+ * relay), asked for when the user clicks, never cached. */
+export async function fetchLink(source: Source, app: AppRecord, linkedAccountId: string): Promise<string> {
+  if (isRelay(source)) return relayLink(source, app, linkedAccountId);
+  const settings: CheckSettings = source;
   const client = new CobaltClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, fetch: (url, init) => fetch(url, init) });
   return (await reconnectLink(client, app, linkedAccountId)).url;
+}
+
+/** The relay makes the link with its key (POST /v1/links); it names its own source of the row, as stored. */
+async function relayLink(source: RelaySource, app: AppRecord, accountId: string): Promise<string> {
+  const { status } = await loadSourceState(source.id);
+  const target = relayLinkTarget(status, accountId, app.slug);
+  if (!target) throw new ApiError("not-found", { cause: "relay-not-listed" });
+  return (await relayClient(source).link(target)).url;
 }
 
 export async function openLink(url: string): Promise<void> {

@@ -3,7 +3,7 @@ import { requestApiPermission } from "../../adapters/permissions.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import type { ErrorKind } from "../../core/api/errors.ts";
 import type { MessageKey } from "../../core/i18n/keys.ts";
-import type { Source } from "../../core/settings.ts";
+import { sourceUrl, type Source } from "../../core/settings.ts";
 
 export interface BannerAction {
   /** The button's text, worded where it is shown. */
@@ -18,7 +18,7 @@ export function actionFor(kind: ErrorKind, source: Source, onOptionsPage: boolea
       return {
         label: "actionGrantAccess",
         // Straight from the click: the permission prompt needs the user's gesture.
-        run: () => void requestApiPermission(source.baseUrl).then((granted) => (granted ? requestCheck("refresh", source.id) : undefined)),
+        run: () => void requestApiPermission(sourceUrl(source)).then((granted) => (granted ? requestCheck("refresh", source.id) : undefined)),
       };
     case "not-set-up":
     case "unauthorized":
@@ -27,14 +27,20 @@ export function actionFor(kind: ErrorKind, source: Source, onOptionsPage: boolea
     case "bad-request":
     case "redirected":
     case "storage":
+    case "relay-token-rejected":
       return onOptionsPage ? undefined : { label: "actionOpenOptions", run: () => void api().runtime.openOptionsPage() };
     case "server":
     case "bad-response":
     case "timeout":
     case "network":
     case "unexpected":
+    case "relay-unreachable":
+    case "relay-bad-response":
       return { label: "actionRetryNow", run: () => void requestCheck("refresh", source.id) };
     case "rate-limited":
+    // The relay catches up by itself; asking it again changes nothing meanwhile.
+    case "relay-rate-limited":
+    case "relay-cobalt":
       return undefined;
   }
 }
