@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { axeViolations, describeViolations } from "./support/axe.ts";
-import { browserUnderTest, launchExtension, type ExtensionSession } from "./support/browsers.ts";
+import { parseStoredSettings, sourceKey, type CobaltSource, type Settings } from "../../src/core/settings.ts";
+import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions } from "./support/setup.ts";
-import { MAIN_KEYS } from "./support/stored.ts";
+import { MAIN_KEYS, storedStatus } from "./support/stored.ts";
 
 // Settings change while Cobalt is slow: until the new settings are checked, the results on hand
 // belong to the previous settings. They must not be offered as current (a reconnect link would be
@@ -89,4 +90,69 @@ describe(`a settings change while Cobalt is slow, in ${browserUnderTest()}`, () 
     await ext.waitForBadge((b) => b.text === "2" || b.text === "3");
     await options.close();
   }, 60_000);
+
+  // Settings replaced in storage with no check asked for (by hand, by a test restoring a snapshot)
+  // while a check of the settings before them waits on Cobalt. That check's results describe
+  // settings no longer in effect: stored, they would stand for the current ones' (the badge stuck
+  // on "checking the new settings") and nothing would check the current ones until the alarm.
+
+  it("a check whose settings were replaced, with their results, before it ended leaves the replacing ones", async () => {
+    const before = await ext.storageGet();
+    const current = await storedStatus(ext);
+    const popup = await holdCheckOf(withIds(before, ["globex"]));
+    await ext.storageSet(before);
+    await endHeldCheck(popup);
+    expect((await storedStatus(ext)).source).toBe(current.source);
+    const badge = await ext.waitForBadge((b) => b.text !== "…");
+    expect(badge.title).not.toContain("checking the new settings");
+    await popup.close();
+  });
+
+  it("a check whose settings were replaced before it ended checks the settings in effect for those waiting on it", async () => {
+    const before = await ext.storageGet();
+    const popup = await holdCheckOf(withIds(before, ["initech"]));
+    const replacing = withIds(before, ["acme-corp"]);
+    await ext.storageSet({ settings: { schemaVersion: 3, ...replacing } });
+    // The popup's wait for a check: it joins the one held, and hears when it is over.
+    await endHeldCheck(popup);
+    expect((await storedStatus(ext)).source).toBe(sourceKey(replacing.sources[0] as CobaltSource));
+    await ext.waitForBadge((b) => b.text === "2");
+    await popup.close();
+  });
 });
+
+let release: (() => void) | undefined;
+
+/** The stored settings with the first source's linked account IDs replaced. */
+function withIds(stored: Record<string, unknown>, ids: string[]): Settings {
+  const { sources } = parseStoredSettings(stored.settings).settings;
+  return { sources: [{ ...(sources[0] as CobaltSource), linkedAccountIds: ids }, ...sources.slice(1)] };
+}
+
+/** Stores `settings` (no check asked for), opens the popup, whose opening checks them, and holds
+ * that check at its first request to Cobalt. */
+async function holdCheckOf(settings: Settings): Promise<ExtPage> {
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const stop = fake.fault({ path: APPLICATIONS }, { kind: "hold", until: held });
+  fake.clearRequests();
+  await ext.storageSet({ settings: { schemaVersion: 3, ...settings } });
+  const popup = await ext.openPage(ext.popupPath);
+  const first = (settings.sources[0] as CobaltSource).linkedAccountIds[0];
+  await expect.poll(() => fake.requests.some((r) => r.path === APPLICATIONS && r.linkedAccountId === first), { timeout: 10_000 }).toBe(true);
+  stop();
+  return popup;
+}
+
+/** Lets the held check go on, and resolves when it (and whatever it leads to) is over. */
+async function endHeldCheck(popup: ExtPage): Promise<void> {
+  // Asks for a check from the popup, as its opening does: it joins the check held. The background
+  // handles messages in the order sent and answers an unknown one at once, so that answer says
+  // the first message has joined before the hold is let go.
+  await popup.evaluate(`(async () => {
+    const api = globalThis.browser ?? chrome;
+    globalThis.joined = api.runtime.sendMessage({ type: "check", trigger: "open", source: "main" });
+    await api.runtime.sendMessage({ type: "ping" });
+  })()`);
+  release?.();
+  expect(await popup.evaluate("globalThis.joined")).toEqual({ ok: true });
+}

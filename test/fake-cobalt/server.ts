@@ -57,6 +57,9 @@ export type Fault =
   | { kind: "reset" }
   /** Answer normally after ms. */
   | { kind: "delay"; ms: number }
+  /** Answer normally once `until` resolves (or not at all if the server closes first): holds a
+   * check at a known point for as long as the test needs, with no guess at how long that is. */
+  | { kind: "hold"; until: Promise<void> }
   /**
    * Redirect, as a misconfigured proxy or a moved host would. `location` is sent as the Location
    * header; a bare origin ("http://127.0.0.1:1234") gets the request's path and query appended, so
@@ -901,6 +904,10 @@ class FakeCobaltServer implements FakeCobalt {
           return;
         case "delay":
           await this.wait(fault.ms);
+          if (this.closed) return;
+          break;
+        case "hold":
+          await fault.until;
           if (this.closed) return;
           break;
         case "redirect":
