@@ -106,16 +106,23 @@ export async function saveSettings(settings: Settings): Promise<void> {
  * others meanwhile): in place if it is stored, else added after the others.
  */
 export async function saveSource(source: Source): Promise<void> {
-  const { sources } = await loadSettings();
+  const settings = await loadSettings();
+  const { sources } = settings;
   const stored = sources.some((each) => each.id === source.id);
-  await saveSettings({ sources: stored ? sources.map((each) => (each.id === source.id ? source : each)) : [...sources, source] });
+  // The other top-level preferences (notifications) are kept as they are.
+  await saveSettings({ ...settings, sources: stored ? sources.map((each) => (each.id === source.id ? source : each)) : [...sources, source] });
 }
 
 /** Removes a source from the settings (never the last one); the background then removes its data and alarms. */
 export async function removeSource(id: SourceId): Promise<void> {
-  const { sources } = await loadSettings();
-  const kept = sources.filter((source) => source.id !== id);
-  if (kept.length > 0 && kept.length < sources.length) await saveSettings({ sources: kept });
+  const settings = await loadSettings();
+  const kept = settings.sources.filter((source) => source.id !== id);
+  if (kept.length > 0 && kept.length < settings.sources.length) await saveSettings({ ...settings, sources: kept });
+}
+
+/** Turns desktop notifications on or off in the latest stored settings, the sources untouched. */
+export async function saveNotificationsPreference(on: boolean): Promise<void> {
+  await saveSettings({ ...(await loadSettings()), notifications: on });
 }
 
 /**

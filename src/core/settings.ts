@@ -43,6 +43,8 @@ export type Source = CobaltSource;
 export interface Settings {
   /** At least one. The first is the one a single-source user has always had. */
   sources: Source[];
+  /** Desktop notifications (issue 9): on only once the user turned them on in Options. */
+  notifications?: boolean;
 }
 
 export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
@@ -172,12 +174,24 @@ export function parseStoredSettings(raw: unknown): ParsedSettings {
     damage.push(parsed.damage);
   }
   if (sources.length === 0) return { settings: defaultSettings(), notices: notices.length > 0 ? notices : [UNREADABLE] };
+  const preferences = parsePreferences(raw as RawObject);
   sources.forEach((source, index) => {
     // With several sources, the notice names the source (the pages word its name).
     const of = sources.length > 1 ? { sourceId: source.id } : {};
     for (const { field, problem } of damage[index]!) notices.push({ code: "field-reset", field, ...(problem ? { problem } : {}), ...of });
   });
-  return { settings: { sources }, notices };
+  return { settings: { sources, ...preferences.values }, notices: [...notices, ...preferences.notices] };
+}
+
+/**
+ * The top-level preferences beside the sources (version 3 on; older layouts had none), each read
+ * on its own: a damaged one falls back to its default alone, with a notice.
+ */
+function parsePreferences(raw: RawObject): { values: Pick<Settings, "notifications">; notices: Notice[] } {
+  const version = typeof raw.schemaVersion === "number" ? raw.schemaVersion : 1;
+  if (version < 3 || !("notifications" in raw)) return { values: {}, notices: [] };
+  const notifications = z.boolean().safeParse(raw.notifications);
+  return notifications.success ? { values: { notifications: notifications.data }, notices: [] } : { values: {}, notices: [{ code: "notifications-reset" }] };
 }
 
 function parseSource(id: SourceId, raw: Record<string, unknown>): { source: CobaltSource; damage: Damage[] } {
@@ -200,7 +214,9 @@ function parseSource(id: SourceId, raw: Record<string, unknown>): { source: Coba
 }
 
 export function serializeSettings(settings: Settings): Record<string, unknown> {
-  return { schemaVersion: SETTINGS_VERSION, sources: settings.sources.map((source) => ({ ...source, linkedAccountIds: [...source.linkedAccountIds] })) };
+  const stored: Record<string, unknown> = { schemaVersion: SETTINGS_VERSION, sources: settings.sources.map((source) => ({ ...source, linkedAccountIds: [...source.linkedAccountIds] })) };
+  if (settings.notifications !== undefined) stored.notifications = settings.notifications;
+  return stored;
 }
 
 export function findSource(settings: Settings, id: SourceId): Source | undefined {
