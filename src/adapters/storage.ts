@@ -1,4 +1,6 @@
 import { api } from "./browser.ts";
+import { parseFollowUps, type FollowUp } from "../core/alerts/followups.ts";
+import { parseMutes, type Mute } from "../core/alerts/mutes.ts";
 import type { Notice } from "../core/notices.ts";
 import { findSource, parseStoredSettings, serializeSettings, type Settings, type Source, type SourceId } from "../core/settings.ts";
 import { parseStoredProgress, type HealthyApps, type Progress, type Status } from "../core/status.ts";
@@ -27,7 +29,7 @@ import type { Trigger } from "../core/schedule.ts";
 
 /** The names change listeners are told: any part of any source's results is "status", any
  * source's progress is "progress". */
-export const KEYS = { settings: "settings", status: "status", progress: "progress" } as const;
+export const KEYS = { settings: "settings", status: "status", progress: "progress", mutes: "mutes", followups: "followups" } as const;
 
 export interface Snapshot {
   settings: Settings;
@@ -37,11 +39,15 @@ export interface Snapshot {
   progress: Record<SourceId, Progress | null>;
   /** Stored values that could not be read (worded by core/notices.ts). */
   notices: Notice[];
+  /** What the user muted (issue 9; adapters/alerts-store.ts). */
+  mutes: Mute[];
+  /** Re-checks after Reconnect or Copy link, and how they ended. */
+  followUps: FollowUp[];
 }
 
 function toSnapshot(raw: Record<string, unknown>): Snapshot {
   const { settings, notices } = parseStoredSettings(raw[KEYS.settings]);
-  const snapshot: Snapshot = { settings, statuses: {}, progress: {}, notices: [...notices] };
+  const snapshot: Snapshot = { settings, statuses: {}, progress: {}, notices: [...notices], mutes: parseMutes(raw[KEYS.mutes]), followUps: parseFollowUps(raw[KEYS.followups]) };
   for (const { id } of settings.sources) {
     const results = decodeResults(raw, id);
     snapshot.statuses[id] = results.status;

@@ -1,6 +1,8 @@
 import { CobaltClient } from "../core/api/client.ts";
 import { ApiError, toApiError } from "../core/api/errors.ts";
 import { badgeFor } from "../core/badge.ts";
+import { checkAccounts } from "../core/check/accounts.ts";
+import type { CheckContext } from "../core/check/context.ts";
 import { resumeAfterStop } from "../core/check/interrupted.ts";
 import { runCheck, type Throttled } from "../core/check/run.ts";
 import { nextBackoff, retryAt, shouldCheck, type Trigger } from "../core/schedule.ts";
@@ -25,6 +27,7 @@ import {
   saveStatus,
   type Snapshot,
 } from "../adapters/storage.ts";
+import { afterSourceCheck } from "./alerts.ts";
 
 /*
  * One check at a time per source, in a background the browser may stop at any moment (a service
@@ -113,9 +116,39 @@ async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
     });
     await saveStatus(id, result.status, result.healthy);
     await afterCheck(id, result.status);
+    await afterSourceCheck(id, status, result.status);
   } catch (error) {
     await recordFailure(source, status, toApiError(error));
   }
+}
+
+/**
+ * Re-checks a few linked accounts of a source (a follow-up after Reconnect or Copy link), in turn
+ * with its checks. Whatever happens, the follow-ups hear that these accounts were asked about.
+ */
+export function recheck(id: SourceId, accountIds: readonly string[]): Promise<void> {
+  return inTurn(id, async () => {
+    const { source, status, healthy } = await loadSourceState(id);
+    if (!source) return;
+    let next = status;
+    try {
+      if (source.apiKey.trim() !== "" && (await hasApiPermission(source.baseUrl))) {
+        const result = await checkAccounts(contextFor(source, status, healthy), accountIds);
+        if (result.requests > 0) {
+          await saveStatus(id, result.status, result.healthy);
+          await afterCheck(id, result.status);
+          next = result.status;
+        }
+      }
+    } finally {
+      await afterSourceCheck(id, status, next, accountIds);
+    }
+  });
+}
+
+function contextFor(source: Source, previous: Status, previousHealthy: CheckContext["previousHealthy"]): CheckContext {
+  const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
+  return { client, settings: source, previous, previousHealthy, manual: false, now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), random: Math.random };
 }
 
 /**
@@ -149,7 +182,7 @@ async function recordFailure(source: Source, status: Status, failure: ApiError):
   } catch {
     await saveProgress(source.id, null).catch(() => undefined);
     const snapshot = await loadSnapshot();
-    await applyBadge(badgeFor(snapshot.settings, { ...snapshot.statuses, [source.id]: failed }, at, uiTranslator()));
+    await applyBadge(badgeFor(snapshot.settings, { ...snapshot.statuses, [source.id]: failed }, at, uiTranslator(), snapshot.mutes));
   }
   await afterCheck(source.id, failed).catch(() => undefined);
 }
@@ -213,7 +246,7 @@ export async function checkIfAccessLost(): Promise<void> {
 }
 
 export async function renderBadge(snapshot?: Snapshot): Promise<void> {
-  const { settings, statuses } = snapshot ?? (await loadSnapshot());
+  const { settings, statuses, mutes } = snapshot ?? (await loadSnapshot());
   // The tooltip is worded in the browser's language each time it is set: nothing stored is words.
-  await applyBadge(badgeFor(settings, statuses, Date.now(), uiTranslator()));
+  await applyBadge(badgeFor(settings, statuses, Date.now(), uiTranslator(), mutes));
 }

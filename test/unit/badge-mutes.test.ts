@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mute, type Mute } from "../../src/core/alerts/mutes.ts";
+import { mute, nextExpiry, type Mute } from "../../src/core/alerts/mutes.ts";
 import { badgeFor } from "../../src/core/badge.ts";
 import { newSource, type Settings } from "../../src/core/settings.ts";
 import type { Status } from "../../src/core/status.ts";
@@ -54,5 +54,15 @@ describe("the badge with mutes", () => {
     const badge = badgeFor(both, { main: status, s12345678: otherStatus }, NOW, en, mutes);
     expect(badge.text).toBe("3");
     expect(badge.title).toContain("1 muted app is not counted.");
+  });
+});
+
+describe("when the next mute ends", () => {
+  it("is the earliest end of a timed mute still running; until-fixed mutes never end by time", () => {
+    const fixed = mute([], { sourceId: "main", account: acme }, "fixed", NOW);
+    expect(nextExpiry(fixed, NOW)).toBeUndefined();
+    const timed = mute(mute(fixed, { sourceId: "main", account: globex }, "week", NOW), { sourceId: "main", account: acme, slug: "slack" }, "hour", NOW - 2 * HOUR);
+    expect(nextExpiry(timed, NOW)).toBe(NOW + 604_800_000);
+    expect(nextExpiry(mute(timed, { sourceId: "main", account: acme, slug: "hubspot" }, "day", NOW), NOW)).toBe(NOW + 86_400_000);
   });
 });

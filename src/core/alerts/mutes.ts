@@ -87,6 +87,12 @@ export function muteOf(mutes: readonly Mute[], app: AppRef, now: number): Mute |
   return found;
 }
 
+/** When the first timed mute still running ends (the badge must count its apps again then). */
+export function nextExpiry(mutes: readonly Mute[], now: number): number | undefined {
+  const ends = mutes.flatMap((m) => (m.until !== undefined && m.until > now ? [m.until] : []));
+  return ends.length === 0 ? undefined : Math.min(...ends);
+}
+
 export function isMuted(mutes: readonly Mute[], app: AppRef, now: number): boolean {
   return muteOf(mutes, app, now) !== undefined;
 }

@@ -7,6 +7,7 @@ import { EMPTY_STATUS } from "../../core/status.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { SourceForm } from "./SourceForm.tsx";
+import { NotificationsToggle } from "./NotificationsToggle.tsx";
 
 /** This component's words, in one place. */
 const TEXT = {
@@ -68,6 +69,7 @@ export function Options({ initial }: { initial: Snapshot }) {
           {TEXT.addHint}
         </span>
       </div>
+      <NotificationsToggle on={settings.notifications === true} />
     </main>
   );
 }
