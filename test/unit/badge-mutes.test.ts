@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mute, nextExpiry, type Mute } from "../../src/core/alerts/mutes.ts";
+import { mute, nextExpiry, splitMuted, type Mute } from "../../src/core/alerts/mutes.ts";
 import { badgeFor } from "../../src/core/badge.ts";
 import { newSource, type Settings } from "../../src/core/settings.ts";
 import type { Status } from "../../src/core/status.ts";
@@ -64,5 +64,13 @@ describe("when the next mute ends", () => {
     const timed = mute(mute(fixed, { sourceId: "main", account: globex }, "week", NOW), { sourceId: "main", account: acme, slug: "slack" }, "hour", NOW - 2 * HOUR);
     expect(nextExpiry(timed, NOW)).toBe(NOW + 604_800_000);
     expect(nextExpiry(mute(timed, { sourceId: "main", account: acme, slug: "hubspot" }, "day", NOW), NOW)).toBe(NOW + 86_400_000);
+  });
+});
+
+describe("the time a mute has left", () => {
+  it("is never more than its length, even at a moment read before it was set (a page renders with the time of its last tick)", () => {
+    const mutes = mute([], { sourceId: "main", account: acme, slug: "hubspot" }, "day", NOW);
+    expect(splitMuted("main", status, mutes, NOW - 20_000).muted[0]!.leftMs).toBe(86_400_000);
+    expect(splitMuted("main", status, mutes, NOW + HOUR).muted[0]!.leftMs).toBe(86_400_000 - HOUR);
   });
 });

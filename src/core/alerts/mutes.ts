@@ -152,7 +152,8 @@ export function splitMuted(sourceId: string, status: Status, mutes: readonly Mut
       const m = muteOf(mutes, { sourceId, accountId: account.id, slug: app.slug, since: app.since }, now);
       if (!m) return true;
       const entry: MutedApp = { accountId: account.id, account: accountLabel(account), app, mute: m };
-      if (m.until !== undefined) entry.leftMs = m.until - now;
+      // Never more than the mute's length: a page may render with a moment from before it was set.
+      if (m.until !== undefined) entry.leftMs = m.until - Math.max(now, m.at);
       muted.push(entry);
       return false;
     });
