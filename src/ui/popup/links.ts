@@ -1,4 +1,4 @@
-import { api } from "../../adapters/browser.ts";
+import { reportCopied, requestReconnect } from "../../adapters/alert-messages.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { CobaltClient } from "../../core/api/client.ts";
 import { ApiError, toApiError } from "../../core/api/errors.ts";
@@ -7,6 +7,7 @@ import type { AppRecord } from "../../core/records.ts";
 import { reconnectLink } from "../../core/reconnect.ts";
 import type { CheckSettings } from "../../core/settings.ts";
 import { isHttpUrl } from "../../core/url.ts";
+import type { FollowedApp } from "../../core/alerts/followups.ts";
 
 export { copiedNote, failedNote, manualCopyNote } from "./row-notes.tsx";
 
@@ -17,9 +18,15 @@ export async function fetchLink(settings: Pick<CheckSettings, "apiKey" | "baseUr
   return (await reconnectLink(client, app, linkedAccountId)).url;
 }
 
-export async function openLink(url: string): Promise<void> {
+/** Has the background open the link in a tab and follow the app up (issue 9). */
+export async function openLink(url: string, app: FollowedApp): Promise<void> {
   if (!isHttpUrl(url)) throw new ApiError("bad-response", { cause: "not-web-link" });
-  await api().tabs.create({ url });
+  await requestReconnect(url, app);
+}
+
+/** A copied link is followed up too, over a longer window: the customer may act later. */
+export async function followCopy(app: FollowedApp): Promise<void> {
+  await reportCopied(app).catch(() => undefined);
 }
 
 /** Copy needs the click's user activation, which lasts a few seconds; false when it ran out. */
