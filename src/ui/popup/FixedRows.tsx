@@ -24,7 +24,7 @@ export function FixedRows({ sourceId, status, followUps, now }: { sourceId: stri
   return (
     <ul class="fixed-apps" aria-label={t.msg("followUpFixedList")}>
       {fixed.map(({ f, at }) => (
-        <li key={appKey(sourceId, f.accountId, f.slug)} class="app fixed-app">
+        <li key={appKey(sourceId, f.accountId, f.slug)} class="fixed-app">
           <span class="icon ok" aria-hidden="true">
             ✓
           </span>

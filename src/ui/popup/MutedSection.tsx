@@ -26,7 +26,7 @@ export function MutedSection({ sourceId, muted }: { sourceId: string; muted: rea
           const whole = entry.mute.slug === undefined;
           const left = entry.leftMs === undefined ? t.msg("mutedUntilFixed") : timeLeftText(t, entry.leftMs);
           return (
-            <li key={appKey(sourceId, entry.accountId, entry.app.slug)} class="app muted-app">
+            <li key={appKey(sourceId, entry.accountId, entry.app.slug)} class="muted-app">
               {appIcon(entry.app)}
               <span class="names">
                 <span class="app-name">{entry.app.name}</span>
