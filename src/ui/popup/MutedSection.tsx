@@ -31,7 +31,7 @@ export function MutedSection({ sourceId, muted }: { sourceId: string; muted: rea
               <span class="names">
                 <span class="app-name">{entry.app.name}</span>
                 <span class="account-line muted">{entry.account}</span>
-                <span class="muted">{whole ? `${left} · ${t.msg("mutedWholeAccount")}` : left}</span>
+                <span class="muted">{whole ? t.msg("mutedWholeAccount", { left }) : left}</span>
               </span>
               <button type="button" onClick={() => unmute(entry)} aria-label={t.msg("rowUnmuteName", { what: whole ? entry.account : entry.app.name })}>
                 {t.msg("rowUnmute")}
