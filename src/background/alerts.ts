@@ -78,7 +78,7 @@ async function notify(settings: Settings, source: Source, previous: Status, next
     failures: true,
     ...(sourceLabel !== undefined && { sourceLabel }),
   });
-  await saveNotified(plan.notified);
+  if (JSON.stringify(plan.notified) !== JSON.stringify(notified)) await saveNotified(plan.notified);
   await Promise.all(plan.clear.map(clearNotification));
   for (const shown of plan.show) await showNotification(shown.id, alertText(t, shown.title), alertText(t, shown.message));
 }

@@ -3,6 +3,7 @@ import { findSource, type Settings, type SourceId } from "../core/settings.ts";
 import type { Status } from "../core/status.ts";
 import { api } from "../adapters/browser.ts";
 import { loadSnapshot } from "../adapters/storage.ts";
+import { loadFollowUps } from "../adapters/alerts-store.ts";
 
 /*
  * The follow-ups' alarm (issue 9): one alarm, set for the next re-check any follow-up is waiting
@@ -35,6 +36,11 @@ function lastRequestAt(status: Status): number | undefined {
 
 /** Sets the alarm for the next re-check due, or clears it when no follow-up waits. */
 export async function scheduleFollowUps(): Promise<void> {
+  // Most checks have no follow-up to schedule: then the results (large for a large org) stay unread.
+  if ((await loadFollowUps()).every((f) => f.outcome !== undefined)) {
+    await api().alarms.clear(FOLLOW_UP_ALARM);
+    return;
+  }
   const { settings, statuses, followUps } = await loadSnapshot();
   const { nextAt } = dueRechecks(followUps, budgetsOf(settings, statuses), Date.now());
   if (nextAt === undefined) await api().alarms.clear(FOLLOW_UP_ALARM);

@@ -72,6 +72,8 @@ browser.permissions.onAdded.addListener(() => {
 // Issue 9: a click on a notification, the closing of a reconnect tab.
 onNotificationClicked((id) => void notificationClicked(id));
 
+// Any tab's closing wakes the background for one small read: a listener added only while a
+// reconnect tab is open would miss its closing whenever the browser had stopped the background.
 browser.tabs.onRemoved.addListener((tabId) => {
   void tabRemoved(tabId);
 });

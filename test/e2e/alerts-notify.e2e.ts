@@ -74,8 +74,8 @@ describe(`notifications in ${browserUnderTest()}`, () => {
 
   it("the first check after setup notifies nothing: the popup shows what is already broken", async () => {
     await configureThroughOptions(ext, fake, { key: KEY, ids: "acme-corp globex initech", expect: "3 apps need re-authentication" });
+    // Resolves once that check, its notifications included, is over.
     await checkNow();
-    expect(await ext.storageGet("notified")).toHaveProperty("notified");
     expect(await shownNotifications(ext)).toEqual([]);
     if (firefox) expect(await firefoxNotificationLog(ext)).toEqual([]);
   });
