@@ -201,6 +201,23 @@ describe(`alerts in the popup, ${browserUnderTest()}`, () => {
     await popup.close();
   });
 
+  it("a timed mute ends by itself: the alarm at its end wakes a stopped background, and the app counts again", async () => {
+    popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Slack");
+    await popup.clickByRole("button", "Mute Slack");
+    await popup.clickByRole("button", "1 hour", { within: "Mute Slack for" });
+    await ext.waitForBadge((b) => b.text === "1");
+    await popup.close();
+    // The hour is over in a few seconds: its end moved forward in storage, as time would.
+    const { mutes } = (await ext.storageGet("mutes")) as { mutes: { slug?: string; until?: number }[] };
+    const until = Date.now() + 3000;
+    await ext.storageSet({ mutes: mutes.map((m) => (m.slug === "slack" ? { ...m, until } : m)) });
+    await expect.poll(() => inExtensionPage<{ scheduledTime: number } | undefined>(ext, `(globalThis.browser ?? chrome).alarms.get("mutes")`).then((a) => a?.scheduledTime)).toBe(until);
+    await ext.stopBackground();
+    await ext.waitForBadge((b) => b.text === "2", 15_000);
+    expect(((await ext.storageGet("mutes")) as { mutes: { slug?: string }[] }).mutes.map((m) => m.slug)).toEqual(["salesforce"]);
+  });
+
   // The README's picture is Chromium's, like docs/popup.png (journey.e2e.ts).
   if (browserUnderTest() === "chromium") {
     it("pictures the popup for the README: since when, a reconnected app, the Muted section", async () => {
