@@ -1,4 +1,6 @@
 import { api } from "./browser.ts";
+import { parseFollowUps, type FollowUp } from "../core/alerts/followups.ts";
+import { parseMutes, type Mute } from "../core/alerts/mutes.ts";
 import type { Notice } from "../core/notices.ts";
 import { findSource, parseStoredSettings, serializeSettings, type Settings, type Source, type SourceId } from "../core/settings.ts";
 import { parseStoredProgress, type HealthyApps, type Progress, type Status } from "../core/status.ts";
@@ -28,7 +30,7 @@ import type { Trigger } from "../core/schedule.ts";
 
 /** The names change listeners are told: any part of any source's results is "status", any
  * source's progress is "progress". */
-export const KEYS = { settings: "settings", status: "status", progress: "progress" } as const;
+export const KEYS = { settings: "settings", status: "status", progress: "progress", mutes: "mutes", followups: "followups" } as const;
 
 export interface Snapshot {
   settings: Settings;
@@ -38,11 +40,15 @@ export interface Snapshot {
   progress: Record<SourceId, Progress | null>;
   /** Stored values that could not be read (worded by core/notices.ts). */
   notices: Notice[];
+  /** What the user muted (issue 9; adapters/alerts-store.ts). */
+  mutes: Mute[];
+  /** Re-checks after Reconnect or Copy link, and how they ended. */
+  followUps: FollowUp[];
 }
 
 function toSnapshot(raw: Record<string, unknown>): Snapshot {
   const { settings, notices } = parseStoredSettings(raw[KEYS.settings]);
-  const snapshot: Snapshot = { settings, statuses: {}, progress: {}, notices: [...notices] };
+  const snapshot: Snapshot = { settings, statuses: {}, progress: {}, notices: [...notices], mutes: parseMutes(raw[KEYS.mutes]), followUps: parseFollowUps(raw[KEYS.followups]) };
   for (const { id } of settings.sources) {
     const results = decodeResults(raw, id);
     snapshot.statuses[id] = results.status;
@@ -107,16 +113,23 @@ export async function saveSettings(settings: Settings): Promise<void> {
  * others meanwhile): in place if it is stored, else added after the others.
  */
 export async function saveSource(source: Source): Promise<void> {
-  const { sources } = await loadSettings();
+  const settings = await loadSettings();
+  const { sources } = settings;
   const stored = sources.some((each) => each.id === source.id);
-  await saveSettings({ sources: stored ? sources.map((each) => (each.id === source.id ? source : each)) : [...sources, source] });
+  // The other top-level preferences (notifications) are kept as they are.
+  await saveSettings({ ...settings, sources: stored ? sources.map((each) => (each.id === source.id ? source : each)) : [...sources, source] });
 }
 
 /** Removes a source from the settings (never the last one); the background then removes its data and alarms. */
 export async function removeSource(id: SourceId): Promise<void> {
-  const { sources } = await loadSettings();
-  const kept = sources.filter((source) => source.id !== id);
-  if (kept.length > 0 && kept.length < sources.length) await saveSettings({ sources: kept });
+  const settings = await loadSettings();
+  const kept = settings.sources.filter((source) => source.id !== id);
+  if (kept.length > 0 && kept.length < settings.sources.length) await saveSettings({ ...settings, sources: kept });
+}
+
+/** Turns desktop notifications on or off in the latest stored settings, the sources untouched. */
+export async function saveNotificationsPreference(on: boolean): Promise<void> {
+  await saveSettings({ ...(await loadSettings()), notifications: on });
 }
 
 /**

@@ -1,6 +1,8 @@
 import { CobaltClient } from "../core/api/client.ts";
 import { ApiError, toApiError } from "../core/api/errors.ts";
 import { badgeFor } from "../core/badge.ts";
+import { checkAccounts } from "../core/check/accounts.ts";
+import type { CheckContext } from "../core/check/context.ts";
 import { resumeAfterStop } from "../core/check/interrupted.ts";
 import { carriedOver } from "../core/check/carried.ts";
 import { runCheck, type Throttled } from "../core/check/run.ts";
@@ -28,6 +30,7 @@ import {
   type Snapshot,
   type SourceState,
 } from "../adapters/storage.ts";
+import { afterSourceCheck } from "./alerts.ts";
 
 /*
  * One check at a time per source, in a background the browser may stop at any moment (a service
@@ -140,6 +143,7 @@ async function runCobalt(trigger: Trigger, source: CobaltSource, { status, healt
     const saved = await saveStatus(id, result.status, result.healthy);
     // Not stored: of what it kept, only the backoff goes (the next round checks afresh).
     await (saved === "stored" ? afterCheck(id, result.status) : clearPendingBackoff(id));
+    if (saved === "stored") await afterSourceCheck(id, status, result.status);
     return saved;
   } catch (error) {
     return recordFailure(source, status, toApiError(error));
@@ -152,10 +156,40 @@ async function runRelay(source: RelaySource, status: Status): Promise<Saved> {
     const result = await checkRelay(source, status);
     const saved = await saveStatus(source.id, result.status, result.healthy);
     await (saved === "stored" ? afterCheck(source.id, result.status) : clearPendingBackoff(source.id));
+    if (saved === "stored") await afterSourceCheck(source.id, status, result.status);
     return saved;
   } catch (error) {
     return recordFailure(source, status, toApiError(error));
   }
+}
+
+/**
+ * Re-checks a few linked accounts of a source (a follow-up after Reconnect or Copy link), in turn
+ * with its checks. Whatever happens, the follow-ups hear that these accounts were asked about.
+ */
+export function recheck(id: SourceId, accountIds: readonly string[]): Promise<void> {
+  return inTurn(id, async () => {
+    const { source, status, healthy } = await loadSourceState(id);
+    if (!source) return;
+    let next = status;
+    try {
+      if (isSetUp(source) && (await hasApiPermission(sourceUrl(source)))) {
+        // A relay re-checks on its own (webhooks, its schedule): a poll of it is the follow-up.
+        const result = isRelay(source) ? { ...(await checkRelay(source, status)), requests: 1 } : await checkAccounts(contextFor(source, status, healthy), accountIds);
+        if (result.requests > 0 && (await saveStatus(id, result.status, result.healthy)) === "stored") {
+          await afterCheck(id, result.status);
+          next = result.status;
+        }
+      }
+    } finally {
+      await afterSourceCheck(id, status, next, accountIds);
+    }
+  });
+}
+
+function contextFor(source: CobaltSource, previous: Status, previousHealthy: CheckContext["previousHealthy"]): CheckContext {
+  const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
+  return { client, settings: source, previous, previousHealthy, manual: false, now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), random: Math.random };
 }
 
 /**
@@ -190,7 +224,7 @@ async function recordFailure(source: Source, status: Status, failure: ApiError):
   } catch {
     await saveProgress(source.id, null).catch(() => undefined);
     const snapshot = await loadSnapshot();
-    await applyBadge(badgeFor(snapshot.settings, { ...snapshot.statuses, [source.id]: failed }, at, uiTranslator()));
+    await applyBadge(badgeFor(snapshot.settings, { ...snapshot.statuses, [source.id]: failed }, at, uiTranslator(), snapshot.mutes));
   }
   await (saved === "stored" ? afterCheck(source.id, failed) : clearPendingBackoff(source.id)).catch(() => undefined);
   return saved;
@@ -257,7 +291,7 @@ export async function checkIfAccessLost(): Promise<void> {
 }
 
 export async function renderBadge(snapshot?: Snapshot): Promise<void> {
-  const { settings, statuses } = snapshot ?? (await loadSnapshot());
+  const { settings, statuses, mutes } = snapshot ?? (await loadSnapshot());
   // The tooltip is worded in the browser's language each time it is set: nothing stored is words.
-  await applyBadge(badgeFor(settings, statuses, Date.now(), uiTranslator()));
+  await applyBadge(badgeFor(settings, statuses, Date.now(), uiTranslator(), mutes));
 }

@@ -2,10 +2,15 @@ import polyfill from "webextension-polyfill";
 import { installApi } from "../adapters/browser.ts";
 import { ensureCheckAlarms } from "../adapters/alarms.ts";
 import { CheckMessageSchema } from "../adapters/messages.ts";
+import { AlertMessageSchema, type AlertMessage } from "../adapters/alert-messages.ts";
+import { listenAgain, onNotificationClicked } from "../adapters/notifications.ts";
 import { KEYS, loadSnapshot, onStoredChange, removeRemovedSources } from "../adapters/storage.ts";
 import { parseAlarmName } from "../core/schedule.ts";
 import type { Settings } from "../core/settings.ts";
 import { check, checkIfAccessLost, checkIfAccessReturned, recoverFromStop, renderBadge } from "./checker.ts";
+import { afterSettingsChange, expireMutes, MUTE_ALARM, pruneOldFollowUps, scheduleMuteExpiry } from "./alerts.ts";
+import { FOLLOW_UP_ALARM, scheduleFollowUps } from "./follow-up-alarm.ts";
+import { notificationClicked, openReconnect, runFollowUps, startFollowingUp, tabRemoved } from "./follow-up.ts";
 
 /*
  * Wiring only. Every listener is registered synchronously at the top level, so an event that
@@ -21,6 +26,8 @@ browser.alarms.onAlarm.addListener((alarm) => {
   // Rendered after every tick, checked or not, so the title's words stay true.
   if (parsed?.kind === "check") void check("alarm", parsed.sourceId).then(() => renderBadge());
   else if (parsed?.kind === "retry") void check("retry", parsed.sourceId);
+  else if (alarm.name === FOLLOW_UP_ALARM) void runFollowUps();
+  else if (alarm.name === MUTE_ALARM) void expireMutes();
 });
 
 browser.runtime.onStartup.addListener(() => {
@@ -34,6 +41,14 @@ browser.runtime.onInstalled.addListener((details) => {
 });
 
 browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: (response: unknown) => void): true => {
+  const alert = AlertMessageSchema.safeParse(message);
+  if (alert.success) {
+    void handleAlertMessage(alert.data).then(
+      () => sendResponse({ ok: true }),
+      () => sendResponse({ ok: false }),
+    );
+    return true;
+  }
   const parsed = CheckMessageSchema.safeParse(message);
   if (!parsed.success) {
     sendResponse({ ok: false, error: "unknown message" });
@@ -49,7 +64,18 @@ browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: 
 });
 
 browser.permissions.onAdded.addListener(() => {
+  // The notifications API appears with its permission: listen to its clicks from now on.
+  listenAgain();
   void checkIfAccessReturned();
+});
+
+// Issue 9: a click on a notification, the closing of a reconnect tab.
+onNotificationClicked((id) => void notificationClicked(id));
+
+// Any tab's closing wakes the background for one small read: a listener added only while a
+// reconnect tab is open would miss its closing whenever the browser had stopped the background.
+browser.tabs.onRemoved.addListener((tabId) => {
+  void tabRemoved(tabId);
 });
 
 browser.permissions.onRemoved.addListener(() => {
@@ -57,12 +83,18 @@ browser.permissions.onRemoved.addListener(() => {
 });
 
 onStoredChange((changed) => {
-  if (!changed.has(KEYS.settings) && !changed.has(KEYS.status)) return;
+  if (!changed.has(KEYS.settings) && !changed.has(KEYS.status) && !changed.has(KEYS.mutes)) return;
   void loadSnapshot().then(async (snapshot) => {
-    if (changed.has(KEYS.settings)) await followSources(snapshot.settings);
+    if (changed.has(KEYS.settings)) await Promise.all([followSources(snapshot.settings), afterSettingsChange(snapshot.settings)]);
+    if (changed.has(KEYS.mutes)) await scheduleMuteExpiry(snapshot.mutes);
     await renderBadge(snapshot);
   });
 });
+
+async function handleAlertMessage(message: AlertMessage): Promise<void> {
+  if (message.type === "reconnect") await openReconnect(message.app, message.url);
+  else await startFollowingUp(message.app, "copy");
+}
 
 /** Every source has its alarm at its interval; a removed source has no alarm and no data left. */
 async function followSources(settings: Settings): Promise<void> {
@@ -75,6 +107,8 @@ async function start(): Promise<void> {
   const snapshot = await loadSnapshot();
   await followSources(snapshot.settings);
   await renderBadge(snapshot);
+  // The alerts' alarms, in case the browser lost them; follow-ups that ended long ago go.
+  await Promise.all([scheduleMuteExpiry(snapshot.mutes), pruneOldFollowUps().then(scheduleFollowUps)]);
 }
 
 void start();

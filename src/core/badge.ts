@@ -1,3 +1,4 @@
+import { splitMuted, type Mute } from "./alerts/mutes.ts";
 import { COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR, type Rgb } from "./badge-table.ts";
 import type { ErrorKind } from "./api/errors.ts";
 import { environmentLabel } from "./environment.ts";
@@ -38,13 +39,21 @@ interface SourcePart {
  * The badge, worded in `t`'s language. With several sources: the count across all of them; a
  * failing source neither hides the others' count nor goes unsaid: the count takes the failure's
  * colour, and the tooltip says which source failed, with a line per source. With one source it
- * is that source's badge.
+ * is that source's badge. Muted apps (issue 9) are not counted; the tooltip says how many.
  */
-export function badgeFor(settings: Settings, statuses: Readonly<Record<SourceId, Status>>, now: number, t: Translator): BadgeState {
+export function badgeFor(settings: Settings, statuses: Readonly<Record<SourceId, Status>>, now: number, t: Translator, mutes: readonly Mute[] = []): BadgeState {
   const { sources } = settings;
-  if (sources.length === 1) return sourceBadge(sources[0]!, statuses[sources[0]!.id] ?? EMPTY_STATUS, now, t);
+  const unmuted = (source: Source) => withoutMuted(source.id, statuses[source.id] ?? EMPTY_STATUS, mutes, now);
+  if (sources.length === 1) {
+    const { status, muted } = unmuted(sources[0]!);
+    const part = sourcePart(sources[0]!, status, now, t, muted);
+    return { text: part.text, color: part.color, title: titled(t, part.body) };
+  }
   const names = sourceNames(t, sources);
-  const parts = sources.map((source) => ({ source, name: names.get(source.id)!, part: sourcePart(source, statuses[source.id] ?? EMPTY_STATUS, now, t) }));
+  const parts = sources.map((source) => {
+    const { status, muted } = unmuted(source);
+    return { source, name: names.get(source.id)!, part: sourcePart(source, status, now, t, muted) };
+  });
   const total = parts.reduce((sum, { part }) => sum + part.count, 0);
   const failing = parts.filter(({ part }) => part.failure !== undefined);
   const pending = parts.some(({ part }) => part.pending);
@@ -81,7 +90,20 @@ export function sourceBadge(settings: Watched, status: Status, now: number, t: T
   return { text: part.text, color: part.color, title: titled(t, part.body) };
 }
 
-function sourcePart(settings: Watched, status: Status, now: number, t: Translator): SourcePart {
+/** A source's results as the badge counts them: without its muted apps, and how many those are. */
+function withoutMuted(sourceId: SourceId, status: Status, mutes: readonly Mute[], now: number): { status: Status; muted: number } {
+  if (mutes.length === 0) return { status, muted: 0 };
+  const { counted, muted } = splitMuted(sourceId, status, mutes, now);
+  return { status: muted.length === 0 ? status : { ...status, accounts: counted }, muted: muted.length };
+}
+
+/** One source's part, with a word on the muted apps it leaves out. */
+function sourcePart(settings: Watched, status: Status, now: number, t: Translator, muted = 0): SourcePart {
+  const part = unmutedPart(settings, status, now, t);
+  return muted === 0 ? part : { ...part, body: t.msg("joinSentences", { first: part.body, second: t.plural("badgeMuted", muted) }) };
+}
+
+function unmutedPart(settings: Watched, status: Status, now: number, t: Translator): SourcePart {
   const error = currentError(settings, status);
   const hasData = status.checkedAt !== undefined && status.source !== "";
   const count = reauthCount(status);

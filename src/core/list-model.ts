@@ -1,4 +1,4 @@
-import type { AppRecord } from "./records.ts";
+import { byOldestBreak, type AppRecord } from "./records.ts";
 import type { AccountStatus, ErrorInfo, Status } from "./status.ts";
 import { canonicalJson } from "./store/slots.ts";
 
@@ -26,6 +26,11 @@ export function accountLabel(account: Pick<AccountStatus, "id" | "name">): strin
   return account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
 }
 
+/** When the group's oldest break began (its apps are sorted); Infinity without one. */
+function oldestBreak(group: AccountGroup): number {
+  return group.apps[0]?.since ?? Infinity;
+}
+
 /** Same failure, same words: what the banner already says (when it happened aside). */
 function sameFailure(a: ErrorInfo, b: ErrorInfo | undefined): boolean {
   return b !== undefined && canonicalJson({ ...a, at: 0 }) === canonicalJson({ ...b, at: 0 });
@@ -33,6 +38,8 @@ function sameFailure(a: ErrorInfo, b: ErrorInfo | undefined): boolean {
 
 /**
  * Groups and filters in one pass; the query matches app names, slugs, account names and IDs.
+ * Oldest break first (issue 9): in each account, and the account with the oldest break first;
+ * equals keep the stored order, and apps or accounts without a since come after the others.
  * `banner` is the failure the page already shows for the whole check: an account that failed in
  * exactly that way gets no note of its own (it would repeat the banner under every account).
  */
@@ -51,9 +58,10 @@ export function buildListModel(status: Status, query: string, banner?: ErrorInfo
     if (account.reauth.length === 0 && !error) continue;
     const label = accountLabel(account);
     const accountMatches = needle === "" || label.toLowerCase().includes(needle);
-    const apps = accountMatches
+    const matching = accountMatches
       ? account.reauth
       : account.reauth.filter((app) => app.name.toLowerCase().includes(needle) || app.slug.toLowerCase().includes(needle));
+    const apps = [...matching].sort(byOldestBreak);
     if (apps.length === 0 && !(accountMatches && error)) continue;
     const group: AccountGroup = { id: account.id, label, apps };
     if (error) group.error = error;
@@ -62,7 +70,7 @@ export function buildListModel(status: Status, query: string, banner?: ErrorInfo
     shownApps += apps.length;
   }
   return {
-    groups,
+    groups: groups.sort((a, b) => oldestBreak(a) - oldestBreak(b) || 0),
     appCount,
     accountsWithApps,
     accountsWatched: status.accountsTotal ?? status.accounts.length,

@@ -25,7 +25,9 @@ type NoticeOf =
   | { code: "healthy-unreadable" }
   | { code: "accounts-unreadable"; count: number }
   /** Some check results were lost, how many is not known. */
-  | { code: "part-unreadable" };
+  | { code: "part-unreadable" }
+  /** The notifications preference could not be read: they are off. */
+  | { code: "notifications-reset" };
 
 /** The label of each settings field, as the options page shows it. */
 export const FIELD_LABEL: Record<SettingsField, MessageKey> = {
@@ -68,5 +70,7 @@ function noticeBody(t: Translator, notice: Notice): string {
       return t.plural("noticeAccountsUnreadable", notice.count);
     case "part-unreadable":
       return t.msg("noticePartUnreadable");
+    case "notifications-reset":
+      return t.msg("noticeNotificationsUnreadable");
   }
 }

@@ -67,6 +67,8 @@ export const RELAY_INTERVAL = { min: INTERVAL.min, max: INTERVAL.max, default: 1
 export interface Settings {
   /** At least one. The first is the one a single-source user has always had. */
   sources: Source[];
+  /** Desktop notifications (issue 9): on only once the user turned them on in Options. */
+  notifications?: boolean;
 }
 
 export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
@@ -210,12 +212,24 @@ export function parseStoredSettings(raw: unknown): ParsedSettings {
     damage.push(parsed.damage);
   }
   if (sources.length === 0) return { settings: defaultSettings(), notices: notices.length > 0 ? notices : [UNREADABLE] };
+  const preferences = parsePreferences(raw as RawObject);
   sources.forEach((source, index) => {
     // With several sources, the notice names the source (the pages word its name).
     const of = sources.length > 1 ? { sourceId: source.id } : {};
     for (const { field, problem } of damage[index]!) notices.push({ code: "field-reset", field, ...(problem ? { problem } : {}), ...of });
   });
-  return { settings: { sources }, notices };
+  return { settings: { sources, ...preferences.values }, notices: [...notices, ...preferences.notices] };
+}
+
+/**
+ * The top-level preferences beside the sources (version 3 on; older layouts had none), each read
+ * on its own: a damaged one falls back to its default alone, with a notice.
+ */
+function parsePreferences(raw: RawObject): { values: Pick<Settings, "notifications">; notices: Notice[] } {
+  const version = typeof raw.schemaVersion === "number" ? raw.schemaVersion : 1;
+  if (version < 3 || !("notifications" in raw)) return { values: {}, notices: [] };
+  const notifications = z.boolean().safeParse(raw.notifications);
+  return notifications.success ? { values: { notifications: notifications.data }, notices: [] } : { values: {}, notices: [{ code: "notifications-reset" }] };
 }
 
 function parseSource(id: SourceId, raw: RawObject): { source: CobaltSource; damage: Damage[] } {
@@ -262,7 +276,9 @@ function parseRelaySource(id: SourceId, raw: RawObject): { source: RelaySource; 
 
 export function serializeSettings(settings: Settings): Record<string, unknown> {
   const copy = (source: Source) => (isRelay(source) ? { ...source } : { ...source, linkedAccountIds: [...source.linkedAccountIds] });
-  return { schemaVersion: SETTINGS_VERSION, sources: settings.sources.map(copy) };
+  const stored: Record<string, unknown> = { schemaVersion: SETTINGS_VERSION, sources: settings.sources.map(copy) };
+  if (settings.notifications !== undefined) stored.notifications = settings.notifications;
+  return stored;
 }
 
 export function findSource(settings: Settings, id: SourceId): Source | undefined {

@@ -45,7 +45,8 @@ describe(`a settings change while Cobalt is slow, in ${browserUnderTest()}`, () 
     await popup.waitForText("This list is from the previous settings");
     await popup.waitForText("Checking…");
     expect(await popup.count("li.app")).toBe(3);
-    expect(await popup.count("button[data-action]")).toBe(6);
+    // Reconnect, Copy link and Mute of each row, all off.
+    expect(await popup.count("button[data-action]")).toBe(9);
     expect(await popup.count("button[data-action]:not(:disabled)")).toBe(0);
     expect(await popup.text()).not.toMatch(/apps? needs? re-authentication across/);
     expect(describeViolations(await axeViolations(popup))).toEqual([]);
@@ -58,7 +59,7 @@ describe(`a settings change while Cobalt is slow, in ${browserUnderTest()}`, () 
     await popup.waitForNoText("from the previous settings");
     await popup.waitForText("Last checked");
     expect(await popup.count("li.app")).toBe(2);
-    expect(await popup.count("button[data-action]:not(:disabled)")).toBe(4);
+    expect(await popup.count("button[data-action]:not(:disabled)")).toBe(6);
     const after = await ext.waitForBadge((b) => b.text === "2");
     expect(after.title).toContain("1 linked account could not be checked");
 

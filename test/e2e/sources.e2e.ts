@@ -121,7 +121,8 @@ describe(`several sources in ${browserUnderTest()}`, () => {
     const test = await section(popup, testName);
     expect(test).not.toContain("API key rejected");
     expect(test).toMatch(/Last checked (just now|1 minute ago)/);
-    expect(await popup.count(`section.source[aria-label="${testName}"] button[data-action]:not(:disabled)`)).toBe(6);
+    // Reconnect, Copy link and Mute of each of its three apps.
+    expect(await popup.count(`section.source[aria-label="${testName}"] button[data-action]:not(:disabled)`)).toBe(9);
     // The production source keeps its last good data, marked.
     expect(await section(popup, "Production")).toContain("Showing the last good data");
 

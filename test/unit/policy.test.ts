@@ -44,9 +44,9 @@ describe("source policy", () => {
 describe("manifest policy", () => {
   const manifest = JSON.parse(readFileSync("manifest.json", "utf8")) as Record<string, unknown>;
 
-  it("asks only for alarms and storage", () => {
+  it("asks only for alarms and storage; for notifications only when the user turns them on (issue 9)", () => {
     expect(manifest.permissions).toEqual(["alarms", "storage"]);
-    expect(manifest.optional_permissions).toBeUndefined();
+    expect(manifest.optional_permissions).toEqual(["notifications"]);
   });
 
   it("reaches only the documented API origins without asking; any other origin, and plain http only on this computer, on request", () => {

@@ -41,6 +41,8 @@ export interface FollowUp extends FollowedApp {
   due: number[];
   /** Set when decided: seen fixed (at the check that saw it), or still broken after the last re-check. */
   outcome?: { fixed: boolean; at: number };
+  /** The tab Reconnect opened, whose closing means the user is probably done. */
+  tabId?: number;
 }
 
 export interface RecheckBudget {
@@ -54,10 +56,16 @@ export interface RecheckBudget {
 const sameApp = (a: FollowedApp, b: FollowedApp) => a.sourceId === b.sourceId && a.accountId === b.accountId && a.slug === b.slug;
 
 /** Starts following `app` up, replacing a follow-up of the same app (its schedule restarts). */
-export function startFollowUp(list: readonly FollowUp[], app: FollowedApp, kind: FollowUpKind, now: number): FollowUp[] {
+export function startFollowUp(list: readonly FollowUp[], app: FollowedApp, kind: FollowUpKind, now: number, tabId?: number): FollowUp[] {
   const { sourceId, accountId, slug, name } = app;
   const followUp: FollowUp = { sourceId, accountId, slug, name, kind, startedAt: now, due: FOLLOW_UP_AFTER_MS[kind].map((after) => now + after) };
+  if (tabId !== undefined) followUp.tabId = tabId;
   return [...list.filter((f) => !sameApp(f, app)), followUp];
+}
+
+/** The follow-up whose reconnect tab this is. */
+export function followUpOfTab(list: readonly FollowUp[], tabId: number): FollowUp | undefined {
+  return list.find((f) => f.tabId === tabId);
 }
 
 /** The reconnect tab of `app` was closed: the user is probably done, so re-check now. */
@@ -165,6 +173,7 @@ const FollowUpSchema = z.object({
   startedAt: z.number(),
   due: z.array(z.number()),
   outcome: z.optional(z.object({ fixed: z.boolean(), at: z.number() })),
+  tabId: z.optional(z.number()),
 });
 
 /** Stored follow-ups, entry by entry: a damaged entry is dropped alone, unknown fields ignored. */
@@ -173,7 +182,7 @@ export function parseFollowUps(raw: unknown): FollowUp[] {
   return raw.flatMap((item) => {
     const parsed = FollowUpSchema.safeParse(item);
     if (!parsed.success) return [];
-    const { outcome, ...rest } = parsed.data;
-    return [outcome ? { ...rest, outcome } : rest];
+    const { outcome, tabId, ...rest } = parsed.data;
+    return [{ ...rest, ...(outcome && { outcome }), ...(tabId !== undefined && { tabId }) }];
   });
 }

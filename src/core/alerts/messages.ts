@@ -1,37 +1,58 @@
+import type { MessageKey, PluralKey } from "../i18n/keys.ts";
+import type { Translator } from "../i18n/translator.ts";
+
 /*
- * What the alerts say, as data for the i18n layer: a catalog key and its parameters, never a
- * sentence. The keys below are to be added to public/_locales/<lang>/messages.json by the round
- * that wires notifications up; the English text each is meant to say is given beside it
- * ($NAME$ is the parameter `name`).
+ * What the alerts say, as data: a catalog key and its parameters, never a sentence. notify.ts
+ * plans with these; the background words them with alertText in the browser's language when it
+ * shows a notification. The texts are in public/_locales/<lang>/messages.json.
  */
 
-export type AlertMessageKey =
-  /** "$APP$ needs re-authentication" */
+/** A compile error for a name the English catalog does not have. */
+type InCatalog<K extends MessageKey> = K;
+
+/** Messages with one form. */
+type PlainAlertKey = InCatalog<
   | "notifyBreakTitle"
-  /** "Linked account: $ACCOUNT$" */
   | "notifyBreakMessage"
-  /** "Linked account: $ACCOUNT$ ($SOURCE$)" — when the user has several sources. */
   | "notifyBreakMessageInSource"
-  /** "$COUNT$ apps need re-authentication" (plural by count) */
-  | "notifySummaryTitle"
-  /** "In $ACCOUNTS$ linked accounts. Open the list to reconnect them." (plural by accounts) */
-  | "notifySummaryMessage"
-  /** "In $ACCOUNTS$ linked accounts of $SOURCE$. Open the list to reconnect them." */
-  | "notifySummaryMessageInSource"
-  /** "Cobalt rejected the API key" */
   | "notifyKeyRejectedTitle"
-  /** "Checks are paused until a valid key is saved in Options." */
   | "notifyKeyRejectedMessage"
-  /** "Checks of $SOURCE$ are paused until a valid key is saved in Options." */
   | "notifyKeyRejectedMessageInSource"
-  /** "Cobalt refused access" */
   | "notifyAccessRefusedTitle"
-  /** "This API key may not read the linked accounts. Checks are paused until that is fixed." */
   | "notifyAccessRefusedMessage"
-  /** "The API key of $SOURCE$ may not read the linked accounts. Checks are paused until that is fixed." */
-  | "notifyAccessRefusedMessageInSource";
+  | "notifyAccessRefusedMessageInSource"
+>;
+
+/** Messages with plural forms, and the parameter whose number chooses the form. */
+const PLURAL_BY = {
+  notifySummaryTitle: "count",
+  notifySummaryMessage: "accounts",
+  notifySummaryMessageInSource: "accounts",
+} as const satisfies Partial<Record<PluralKey, string>>;
+
+type PluralAlertKey = keyof typeof PLURAL_BY;
+
+export type AlertMessageKey = PlainAlertKey | PluralAlertKey;
 
 export interface Message {
   key: AlertMessageKey;
   params?: Record<string, string | number>;
+}
+
+function isPlural(key: AlertMessageKey): key is PluralAlertKey {
+  return key in PLURAL_BY;
+}
+
+/**
+ * The message in `t`'s language. A plural message takes its form from the number its PLURAL_BY
+ * parameter holds, which fills its $count$; the other parameters fill their own placeholders.
+ * The parameters are data made by notify.ts, so they are passed as they are (the catalogs' test
+ * holds every message to the placeholders it declares).
+ */
+export function alertText(t: Translator, message: Message): string {
+  const params = message.params ?? {};
+  if (!isPlural(message.key)) return (t.msg as (key: string, params: object) => string)(message.key, params);
+  const by = PLURAL_BY[message.key];
+  const { [by]: count, ...rest } = params;
+  return (t.plural as (key: string, count: number, params: object) => string)(message.key, Number(count ?? 0), rest);
 }

@@ -87,6 +87,12 @@ export function muteOf(mutes: readonly Mute[], app: AppRef, now: number): Mute |
   return found;
 }
 
+/** When the first timed mute still running ends (the badge must count its apps again then). */
+export function nextExpiry(mutes: readonly Mute[], now: number): number | undefined {
+  const ends = mutes.flatMap((m) => (m.until !== undefined && m.until > now ? [m.until] : []));
+  return ends.length === 0 ? undefined : Math.min(...ends);
+}
+
 export function isMuted(mutes: readonly Mute[], app: AppRef, now: number): boolean {
   return muteOf(mutes, app, now) !== undefined;
 }
@@ -146,7 +152,8 @@ export function splitMuted(sourceId: string, status: Status, mutes: readonly Mut
       const m = muteOf(mutes, { sourceId, accountId: account.id, slug: app.slug, since: app.since }, now);
       if (!m) return true;
       const entry: MutedApp = { accountId: account.id, account: accountLabel(account), app, mute: m };
-      if (m.until !== undefined) entry.leftMs = m.until - now;
+      // Never more than the mute's length: a page may render with a moment from before it was set.
+      if (m.until !== undefined) entry.leftMs = m.until - Math.max(now, m.at);
       muted.push(entry);
       return false;
     });

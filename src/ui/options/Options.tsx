@@ -9,6 +9,7 @@ import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { KindChoice, type SourceKind } from "./KindChoice.tsx";
 import { RelaySourceForm } from "./RelaySourceForm.tsx";
 import { SourceForm } from "./SourceForm.tsx";
+import { NotificationsToggle } from "./NotificationsToggle.tsx";
 
 interface EntryProps {
   source: Source;
@@ -94,6 +95,7 @@ export function Options({ initial }: { initial: Snapshot }) {
           {t.msg("optionsAddSourceHint")}
         </span>
       </div>
+      <NotificationsToggle on={settings.notifications === true} />
     </main>
   );
 }

@@ -11,6 +11,7 @@ import type { Snapshot } from "../../adapters/storage.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { SourceSection } from "./SourceSection.tsx";
+import { CopySummary } from "./CopySummary.tsx";
 
 /** A filter box is clutter for a handful of apps, and essential for hundreds. */
 const FILTER_FROM = 5;
@@ -29,7 +30,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
   // Opening the popup wakes the background: it clears check marks left by a stopped background
   // and checks at once every source whose data is older than its schedule promises (after sleep, say).
   useEffect(() => void requestCheck("open").catch(() => undefined), []);
-  const { settings, statuses, progress, notices } = snapshot;
+  const { settings, statuses, progress, notices, mutes, followUps } = snapshot;
   const { sources } = settings;
   const statusOf = (source: Source): Status => statuses[source.id] ?? EMPTY_STATUS;
   const blocks = useRefreshBlocks(sources, statusOf);
@@ -84,10 +85,13 @@ export function Popup({ initial }: { initial: Snapshot }) {
           refreshing={refreshing.has(source.id)}
           query={query}
           now={now}
+          mutes={mutes}
+          followUps={followUps}
           {...(single ? { filter, notices } : { name: names.get(source.id)! })}
         />
       ))}
       <footer>
+        <CopySummary sources={sources} statuses={statuses} mutes={mutes} />
         <button type="button" class="link" onClick={() => void api().runtime.openOptionsPage()}>
           {t.msg("popupOptions")}
         </button>

@@ -1,6 +1,8 @@
 import type { ComponentChild } from "preact";
 import type { Translator } from "../../core/i18n/translator.ts";
 import { useMemo } from "preact/hooks";
+import { followUpRow, type FollowUp } from "../../core/alerts/followups.ts";
+import { splitMuted, type Mute } from "../../core/alerts/mutes.ts";
 import { appKey } from "../../core/ids.ts";
 import { buildListModel, type ListModel } from "../../core/list-model.ts";
 import { isSetUp, type Source } from "../../core/settings.ts";
@@ -15,6 +17,8 @@ import { currentError, fromPreviousSettings, isCurrent } from "../../core/view-s
 import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
 import { appRow } from "./app-row.tsx";
 import { HealthySection } from "./HealthySection.tsx";
+import { FixedRows } from "./FixedRows.tsx";
+import { MutedSection } from "./MutedSection.tsx";
 import { useRowActions } from "./use-row-actions.ts";
 
 interface Props {
@@ -30,13 +34,18 @@ interface Props {
   /** With one source, the popup's filter box and notices go where they always were, in its part. */
   filter?: ComponentChild;
   notices?: Notice[];
+  /** Issue 9: what the user muted (listed apart, not counted) and the follow-ups under way. */
+  mutes: readonly Mute[];
+  followUps: readonly FollowUp[];
 }
 
 /** One source's part of the popup: when it was checked, its failure, its list and its healthy apps. */
-export function SourceSection({ source, name, status, progress, refreshing, query, now, filter, notices }: Props) {
+export function SourceSection({ source, name, status, progress, refreshing, query, now, filter, notices, mutes, followUps }: Props) {
   const error = currentError(source, status);
+  // Muted apps are listed apart, in their own section, and counted nowhere else.
+  const split = useMemo(() => splitMuted(source.id, status, mutes, now), [source, status, mutes, now]);
   // The banner says a whole-check failure once; the list does not repeat it under each account.
-  const model = useMemo(() => buildListModel(status, query, error), [source, status, query]);
+  const model = useMemo(() => buildListModel({ ...status, accounts: split.counted }, query, error), [source, status, query, split]);
   // Shown while the results on hand are from before a settings change (see fromPreviousSettings).
   const previous = fromPreviousSettings(source, status);
   const t = uiTranslator();
@@ -55,7 +64,9 @@ export function SourceSection({ source, name, status, progress, refreshing, quer
       )}
       {status.checkedAt !== undefined && !previous && <Summary model={model} />}
       {filter}
-      <List source={source} model={model} query={query} now={now} locked={previous} sourceName={name} />
+      <List source={source} status={status} model={model} query={query} now={now} locked={previous} sourceName={name} followUps={followUps} />
+      {!previous && <FixedRows sourceId={source.id} status={status} followUps={followUps} now={now} />}
+      {!previous && <MutedSection sourceId={source.id} muted={split.muted} />}
       {!previous && <HealthySection sourceId={source.id} status={status} count={model.healthyCount} />}
     </>
   );
@@ -96,6 +107,7 @@ function Summary({ model }: { model: ListModel }) {
 
 interface ListProps {
   source: Source;
+  status: Status;
   model: ListModel;
   query: string;
   now: number;
@@ -103,17 +115,18 @@ interface ListProps {
   /** Set under a source's heading: the accounts' headings are one level down, and their regions
    * name the source too (two sources may watch accounts of the same name). */
   sourceName: string | undefined;
+  followUps: readonly FollowUp[];
 }
 
-function List({ source, model, query, now, locked, sourceName }: ListProps) {
-  const { states, onClick } = useRowActions(source, model);
+function List({ source, status, model, query, now, locked, sourceName, followUps }: ListProps) {
+  const { states, menu, onClick, onKeyDown } = useRowActions(source, model, status);
   if (model.groups.length === 0) {
     return query.trim() !== "" ? <p class="muted">{uiTranslator().msg("popupNothingMatches", { query })}</p> : null;
   }
   const t = uiTranslator();
   const Heading = sourceName === undefined ? "h2" : "h3";
   return (
-    <div class="groups" onClick={onClick}>
+    <div class="groups" onClick={onClick} onKeyDown={onKeyDown}>
       {model.groups.map((group) => (
         <section class="group" key={group.id} aria-label={sourceName === undefined ? group.label : t.msg("popupAccountOfSource", { account: group.label, source: sourceName })}>
           <Heading>{group.label}</Heading>
@@ -122,7 +135,15 @@ function List({ source, model, query, now, locked, sourceName }: ListProps) {
               {accountFailure(t, group.error, group.checkedAt, now)}
             </p>
           )}
-          {group.apps.length > 0 && <ul>{group.apps.map((app) => appRow(app, group, source.id, states[appKey(source.id, group.id, app.slug)], locked))}</ul>}
+          {group.apps.length > 0 && (
+            <ul>
+              {group.apps.map((app) => {
+                const key = appKey(source.id, group.id, app.slug);
+                const followUp = followUps.length === 0 ? undefined : followUpRow(followUps, { sourceId: source.id, accountId: group.id, slug: app.slug, name: app.name }, now);
+                return appRow(app, group, source.id, states[key], locked, { now, followUp, muting: menu === key });
+              })}
+            </ul>
+          )}
         </section>
       ))}
     </div>

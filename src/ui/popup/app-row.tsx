@@ -1,5 +1,7 @@
 import type { ComponentChild } from "preact";
 import { uiTranslator } from "../../adapters/i18n.ts";
+import type { FollowUpRow } from "../../core/alerts/followups.ts";
+import { sinceText, sinceTitle } from "../../core/alerts/words.ts";
 import { appKey } from "../../core/ids.ts";
 import type { AccountGroup } from "../../core/list-model.ts";
 import type { AppRecord } from "../../core/records.ts";
@@ -18,6 +20,14 @@ import { isIconUrl } from "../../core/url.ts";
 export type RowState = { kind: "busy"; what: "open" | "copy" } | { kind: "copied" | "manual-copy" | "failed"; note: ComponentChild };
 
 export type RowAction = "reconnect" | "copy";
+
+/** What else a row shows (issue 9): since when, its follow-up, and its mute choices when open. */
+export interface RowExtras {
+  now: number;
+  followUp?: FollowUpRow | undefined;
+  /** The mute choices are open under this row. */
+  muting: boolean;
+}
 
 /**
  * The app's initial, with its icon laid over it when there is one. Icons load only from https:
@@ -53,7 +63,8 @@ function buttonText(action: RowAction, app: string, state: RowState | undefined)
 }
 
 /** `locked`: the row is from before a settings change, and its links must not be made now. */
-export function appRow(app: AppRecord, group: AccountGroup, sourceId: string, state: RowState | undefined, locked: boolean) {
+export function appRow(app: AppRecord, group: AccountGroup, sourceId: string, state: RowState | undefined, locked: boolean, extras: RowExtras) {
+  const t = uiTranslator();
   const key = appKey(sourceId, group.id, app.slug);
   const disabled = locked || state?.kind === "busy";
   const [reconnect, reconnectName] = buttonText("reconnect", app.name, state);
@@ -61,15 +72,72 @@ export function appRow(app: AppRecord, group: AccountGroup, sourceId: string, st
   return (
     <li class="app" key={key}>
       {appIcon(app)}
-      <span class="app-name">{app.name}</span>
-      <span class="account">{group.label}</span>
+      <span class="names">
+        <span class="app-name">{app.name}</span>
+        <span class="account">{group.label}</span>
+        {app.since !== undefined && (
+          <span class="since muted" title={sinceTitle(t, app.since)}>
+            {sinceText(t, app.since, extras.now)}
+          </span>
+        )}
+      </span>
       <button type="button" class="primary" data-action="reconnect" data-row={key} aria-label={reconnectName} disabled={disabled}>
         {reconnect}
       </button>
       <button type="button" data-action="copy" data-row={key} aria-label={copyName} disabled={disabled}>
         {copy}
       </button>
+      <button type="button" data-action="mute-menu" data-row={key} aria-label={t.msg("rowMuteName", { app: app.name })} aria-expanded={extras.muting} disabled={locked}>
+        {t.msg("rowMute")}
+      </button>
       {state?.kind !== "busy" && state?.note}
+      {extras.followUp && followUpNote(extras.followUp)}
+      {extras.muting && muteChoices(key, app.name, group.label)}
     </li>
+  );
+}
+
+/** While a follow-up runs, and when it found the app still broken after the last re-check. */
+function followUpNote(row: FollowUpRow) {
+  const t = uiTranslator();
+  if (row.state === "fixed") return null;
+  const text = row.state === "following" ? t.msg("followUpWaiting") : t.msg("followUpStillBroken", { time: t.time(row.at) });
+  return (
+    <p class="row-note follow-up muted" role="status">
+      {text}
+    </p>
+  );
+}
+
+const LENGTHS = [
+  ["hour", "muteHour"],
+  ["day", "muteDay"],
+  ["week", "muteWeek"],
+  ["fixed", "muteFixed"],
+] as const;
+
+/**
+ * The mute choices under a row: this app, or its whole linked account, for a while or until fixed.
+ * Plain buttons in two labelled groups: Tab reaches each, Escape closes them (use-row-actions.ts).
+ */
+function muteChoices(key: string, app: string, account: string) {
+  const t = uiTranslator();
+  const group = (scope: "app" | "account", label: string) => (
+    <div role="group" aria-label={label} class="mute-group">
+      <span class="mute-label" aria-hidden="true">
+        {label}
+      </span>
+      {LENGTHS.map(([length, text]) => (
+        <button type="button" data-action="mute" data-scope={scope} data-length={length} data-row={key}>
+          {t.msg(text)}
+        </button>
+      ))}
+    </div>
+  );
+  return (
+    <div class="mute-menu" data-menu-for={key}>
+      {group("app", t.msg("muteAppFor", { app }))}
+      {group("account", t.msg("muteAccountFor", { account }))}
+    </div>
   );
 }

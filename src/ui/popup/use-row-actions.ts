@@ -2,19 +2,25 @@ import { useState } from "preact/hooks";
 import { appKey } from "../../core/ids.ts";
 import type { ListModel } from "../../core/list-model.ts";
 import type { Source } from "../../core/settings.ts";
+import type { Status } from "../../core/status.ts";
 import type { RowAction, RowState } from "./app-row.tsx";
 
 // The API client and reconnect logic load on the first click: the list paints without them.
 const links = () => import("./links.ts");
+const muting = () => import("./mute-actions.ts");
+
+type Length = "hour" | "day" | "week" | "fixed";
 
 /**
- * Reconnect and Copy for every row of one source's list, from one click handler on it, with that
- * source's key and base URL. Row states live here, keyed by source, linked account and slug, so
+ * Reconnect, Copy and Mute for every row of one source's list, from one click handler on it, with
+ * that source's key and base URL. Row states live here, keyed by source, linked account and slug, so
  * rows stay plain markup. A disabled button does nothing:
  * that is how a list from before a settings change is kept from acting (appRow's `locked`).
  */
-export function useRowActions(source: Source, model: ListModel) {
+export function useRowActions(source: Source, model: ListModel, status: Status) {
   const [states, setStates] = useState<Record<string, RowState>>({});
+  /** The row whose mute choices are open, if any (one at a time). */
+  const [menu, setMenu] = useState<string>();
   const set = (key: string, state: RowState | undefined) =>
     setStates((previous) => {
       const next = { ...previous };
@@ -23,30 +29,69 @@ export function useRowActions(source: Source, model: ListModel) {
       return next;
     });
 
+  const find = (key: string) =>
+    model.groups.flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id }))).find(({ app, accountId }) => appKey(source.id, accountId, app.slug) === key);
+
   const run = async (action: RowAction, key: string) => {
-    const found = model.groups.flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id }))).find(({ app, accountId }) => appKey(source.id, accountId, app.slug) === key);
+    const found = find(key);
     if (!found) return;
     set(key, { kind: "busy", what: action === "reconnect" ? "open" : "copy" });
-    const { fetchLink, openLink, copyText, failureText, copiedNote, manualCopyNote, failedNote } = await links();
+    const { fetchLink, openLink, copyText, followCopy, failureText, copiedNote, manualCopyNote, failedNote } = await links();
+    const followed = { sourceId: source.id, accountId: found.accountId, slug: found.app.slug, name: found.app.name };
     try {
       const url = await fetchLink(source, found.app, found.accountId);
       if (action === "reconnect") {
-        await openLink(url);
+        // The background opens the tab and follows the app up: this popup closes when the tab opens.
+        await openLink(url, followed);
         set(key, undefined);
       } else {
         set(key, (await copyText(url)) ? { kind: "copied", note: copiedNote(found.app) } : { kind: "manual-copy", note: manualCopyNote(url) });
+        await followCopy(followed);
       }
     } catch (error) {
       set(key, { kind: "failed", note: failedNote(failureText(error)) });
     }
   };
 
-  const onClick = (event: MouseEvent) => {
-    const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
-    const action = button?.dataset.action;
-    const key = button?.dataset.row;
-    if (button && !button.disabled && key && (action === "reconnect" || action === "copy")) void run(action, key);
+  const mute = async (key: string, scope: "app" | "account", length: Length, list: Element) => {
+    const found = find(key);
+    const account = status.accounts.find((candidate) => candidate.id === found?.accountId);
+    if (!found || !account) return;
+    setMenu(undefined);
+    const { muteApp, focusAfterMute } = await muting();
+    await muteApp(source.id, account, scope === "app" ? found.app.slug : undefined, length);
+    focusAfterMute(list, source.id);
   };
 
-  return { states, onClick };
+  const onClick = (event: MouseEvent) => {
+    const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
+    const { action, row: key, scope, length } = button?.dataset ?? {};
+    if (!button || button.disabled || !key) return;
+    if (action === "reconnect" || action === "copy") void run(action, key);
+    else if (action === "mute-menu") toggleMenu(key, event.currentTarget as Element);
+    else if (action === "mute" && (scope === "app" || scope === "account") && isLength(length)) void mute(key, scope, length, event.currentTarget as Element);
+  };
+
+  const toggleMenu = (key: string, list: Element) => {
+    const opening = menu !== key;
+    setMenu(opening ? key : undefined);
+    // Into the choices when they open, so the keyboard goes on from there.
+    if (opening) requestAnimationFrame(() => list.querySelector(`[data-menu-for="${CSS.escape(key)}"]`)?.querySelector<HTMLButtonElement>("button")?.focus());
+  };
+
+  /** Escape closes the mute choices and gives the focus back to the row's Mute button. */
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || menu === undefined) return;
+    event.preventDefault();
+    const list = event.currentTarget as Element;
+    const key = menu;
+    setMenu(undefined);
+    requestAnimationFrame(() => list.querySelector<HTMLButtonElement>(`button[data-action="mute-menu"][data-row="${CSS.escape(key)}"]`)?.focus());
+  };
+
+  return { states, menu, onClick, onKeyDown };
+}
+
+function isLength(value: string | undefined): value is Length {
+  return value === "hour" || value === "day" || value === "week" || value === "fixed";
 }

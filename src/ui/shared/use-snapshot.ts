@@ -19,7 +19,7 @@ export function useSnapshot(initial: Snapshot): Snapshot {
         void loadProgress(settings.sources.map((source) => source.id)).then(
           (progress) => alive && setSnapshot((current) => (current.settings === settings ? { ...current, progress } : current)),
         );
-      } else if (changed.has(KEYS.settings) || changed.has(KEYS.status) || changed.has(KEYS.progress)) {
+      } else if ([KEYS.settings, KEYS.status, KEYS.progress, KEYS.mutes, KEYS.followups].some((key) => changed.has(key))) {
         void loadSnapshot().then((next) => alive && setSnapshot(next));
       }
     });

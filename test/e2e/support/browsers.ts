@@ -180,6 +180,12 @@ export interface ExtensionSession {
   waitForTab(pred: (url: string) => boolean, timeoutMs?: number): Promise<string>;
   /** navigator.clipboard.readText() in that page (Chromium: clipboard-read is granted to the page's origin first). */
   readClipboard(page: ExtPage): Promise<string>;
+  /**
+   * Firefox only (Chromium throws): runs privileged code in the browser's own chrome scope, for
+   * what no extension page can reach (standing in for the desktop's notification service, say).
+   * The expression must evaluate to a string, a number or a promise of one.
+   */
+  privilegedEval(expression: string): Promise<unknown>;
   /** State of the background (Chromium service worker / Firefox event page). */
   backgroundStatus(): Promise<BackgroundStatus>;
   /** Puts the background to sleep as the browser would when idle (Chromium: CDP ServiceWorker.stopWorker; Firefox: the add-on manager's terminateBackground). Events the extension listens to wake it again. */
@@ -710,6 +716,10 @@ class ChromiumSession implements ExtensionSession {
     return withTimeout(page.evaluate<string>("navigator.clipboard.readText()"), 5_000, "readClipboard: navigator.clipboard.readText() did not answer in 5 s");
   }
 
+  privilegedEval(): Promise<unknown> {
+    return Promise.reject(new Error("privilegedEval: Firefox only (Chromium has no chrome scope to reach)"));
+  }
+
   async backgroundStatus(): Promise<BackgroundStatus> {
     return this.currentVersion()?.runningStatus ?? "stopped";
   }
@@ -1068,6 +1078,10 @@ class FirefoxSession implements ExtensionSession {
       5_000,
       "readClipboard: navigator.clipboard.readText() did not answer in 5 s (Firefox may be showing its paste prompt: read from an extension page)",
     );
+  }
+
+  privilegedEval(expression: string): Promise<unknown> {
+    return this.chromeEval(expression);
   }
 
   async backgroundStatus(): Promise<BackgroundStatus> {

@@ -1,0 +1,24 @@
+import { CobaltClient } from "../core/api/client.ts";
+import { ApiError } from "../core/api/errors.ts";
+import type { AppRecord } from "../core/records.ts";
+import { reconnectLink } from "../core/reconnect.ts";
+import { relayLinkTarget } from "../core/relay-check.ts";
+import { isRelay, type RelaySource, type Source } from "../core/settings.ts";
+import { relayClient } from "./relay.ts";
+import { loadSourceState } from "./storage.ts";
+
+/** A fresh reconnect link for one app, with its own source's key and base URL (or made by its team
+ * relay), asked for when the user clicks, never cached. Used by the popup and by a notification's click. */
+export async function fetchLink(source: Source, app: AppRecord, linkedAccountId: string): Promise<string> {
+  if (isRelay(source)) return relayLink(source, app, linkedAccountId);
+  const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
+  return (await reconnectLink(client, app, linkedAccountId)).url;
+}
+
+/** The relay makes the link with its key (POST /v1/links); it names its own source of the row, as stored. */
+async function relayLink(source: RelaySource, app: AppRecord, accountId: string): Promise<string> {
+  const { status } = await loadSourceState(source.id);
+  const target = relayLinkTarget(status, accountId, app.slug);
+  if (!target) throw new ApiError("not-found", { cause: "relay-not-listed" });
+  return (await relayClient(source).link(target)).url;
+}

@@ -1,0 +1,45 @@
+import { uiTranslator } from "../../adapters/i18n.ts";
+import type { MutedApp } from "../../core/alerts/mutes.ts";
+import { timeLeftText } from "../../core/alerts/words.ts";
+import { appKey } from "../../core/ids.ts";
+import { appIcon } from "./app-row.tsx";
+
+const muting = () => import("./mute-actions.ts");
+
+/**
+ * A source's muted apps (issue 9), collapsed: each with its linked account, the time its mute has
+ * left (or "until fixed"), and Unmute. An app muted with its whole linked account says so, and its
+ * Unmute ends the account's mute.
+ */
+export function MutedSection({ sourceId, muted }: { sourceId: string; muted: readonly MutedApp[] }) {
+  if (muted.length === 0) return null;
+  const t = uiTranslator();
+  const unmute = (entry: MutedApp) => {
+    const { sourceId: source, accountId, slug } = entry.mute;
+    void muting().then(({ unmuteScope }) => unmuteScope(slug === undefined ? { sourceId: source, accountId } : { sourceId: source, accountId, slug }));
+  };
+  return (
+    <details class="muted-apps" data-source={sourceId}>
+      <summary>{t.msg("mutedSection", { count: muted.length })}</summary>
+      <ul>
+        {muted.map((entry) => {
+          const whole = entry.mute.slug === undefined;
+          const left = entry.leftMs === undefined ? t.msg("mutedUntilFixed") : timeLeftText(t, entry.leftMs);
+          return (
+            <li key={appKey(sourceId, entry.accountId, entry.app.slug)} class="muted-app">
+              {appIcon(entry.app)}
+              <span class="names">
+                <span class="app-name">{entry.app.name}</span>
+                <span class="account-line muted">{entry.account}</span>
+                <span class="muted">{whole ? t.msg("mutedWholeAccount", { left }) : left}</span>
+              </span>
+              <button type="button" onClick={() => unmute(entry)} aria-label={t.msg("rowUnmuteName", { what: whole ? entry.account : entry.app.name })}>
+                {t.msg("rowUnmute")}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}

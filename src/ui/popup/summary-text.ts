@@ -1,0 +1,14 @@
+import { buildSummary, renderSummary } from "../../core/alerts/copy-summary.ts";
+import type { Mute } from "../../core/alerts/mutes.ts";
+import { summaryFormat } from "../../core/alerts/words.ts";
+import type { Translator } from "../../core/i18n/translator.ts";
+import type { Source, SourceId } from "../../core/settings.ts";
+import { sourceNames } from "../../core/sources.ts";
+import { EMPTY_STATUS, type Status } from "../../core/status.ts";
+
+/** The copied summary's text in `t`'s language; "" when nothing needs re-authentication. */
+export function summaryText(t: Translator, sources: readonly Source[], statuses: Readonly<Record<SourceId, Status>>, mutes: readonly Mute[], now: number): string {
+  const names = sourceNames(t, sources);
+  const parts = sources.map((source) => ({ id: source.id, label: names.get(source.id)!, status: statuses[source.id] ?? EMPTY_STATUS }));
+  return renderSummary(buildSummary(parts, mutes, now), summaryFormat(t));
+}
