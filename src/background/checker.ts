@@ -8,7 +8,9 @@ import { sourceKey, type Source, type SourceId } from "../core/settings.ts";
 import { originOf } from "../core/url.ts";
 import { currentError } from "../core/view-state.ts";
 import type { Status } from "../core/status.ts";
+import { markSampleBadge } from "../core/preview/explain.ts";
 import { applyBadge } from "../adapters/badge.ts";
+import { sampleView } from "../adapters/preview.ts";
 import { uiTranslator } from "../adapters/i18n.ts";
 import { clearSourceAlarms, nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
 import { hasApiPermission } from "../adapters/permissions.ts";
@@ -73,8 +75,18 @@ function checkSource(trigger: Trigger, source: SourceId): Promise<void> {
   return run;
 }
 
+/** What the background decides on every event while the sample-data preview is on. */
+const PREVIEW_DECISION = { run: false, reason: "sample data preview" } as const;
+
 async function runOnce(trigger: Trigger, id: SourceId): Promise<void> {
-  const { source, status, healthy, progress } = await loadSourceState(id);
+  const { source, status, healthy, progress, preview } = await loadSourceState(id);
+  // The sample data is on show: no request of any kind, whatever asked (an alarm, the popup, a
+  // Refresh, a Save). The alarms stay and simply do nothing until it ends. Only a real source's
+  // decision is written (a page may ask for the demo org's, which has no keys of its own).
+  if (preview) {
+    if (source) await saveLastDecision(id, { trigger, at: Date.now(), ...PREVIEW_DECISION });
+    return;
+  }
   // Removed (since the event that asked for it, or by a check that ended after the removal):
   // nothing to check, and nothing of it may be left behind.
   if (!source) {
@@ -213,7 +225,13 @@ export async function checkIfAccessLost(): Promise<void> {
 }
 
 export async function renderBadge(snapshot?: Snapshot): Promise<void> {
-  const { settings, statuses } = snapshot ?? (await loadSnapshot());
+  const stored = snapshot ?? (await loadSnapshot());
+  const t = uiTranslator();
   // The tooltip is worded in the browser's language each time it is set: nothing stored is words.
-  await applyBadge(badgeFor(settings, statuses, Date.now(), uiTranslator()));
+  if (stored.preview) {
+    const { settings, statuses } = sampleView({ ...stored, preview: stored.preview });
+    await applyBadge(markSampleBadge(badgeFor(settings, statuses, Date.now(), t), t));
+    return;
+  }
+  await applyBadge(badgeFor(stored.settings, stored.statuses, Date.now(), t));
 }

@@ -57,10 +57,13 @@ browser.permissions.onRemoved.addListener(() => {
 });
 
 onStoredChange((changed) => {
-  if (!changed.has(KEYS.settings) && !changed.has(KEYS.status)) return;
+  if (!changed.has(KEYS.settings) && !changed.has(KEYS.status) && !changed.has(KEYS.preview)) return;
   void loadSnapshot().then(async (snapshot) => {
     if (changed.has(KEYS.settings)) await followSources(snapshot.settings);
     await renderBadge(snapshot);
+    // The preview ended: checks resume, at once for a source whose data is older than its
+    // schedule promises (as when the popup opens), else at its next alarm.
+    if (changed.has(KEYS.preview) && !snapshot.preview) await check("open");
   });
 });
 

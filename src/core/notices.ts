@@ -25,7 +25,9 @@ type NoticeOf =
   | { code: "healthy-unreadable" }
   | { code: "accounts-unreadable"; count: number }
   /** Some check results were lost, how many is not known. */
-  | { code: "part-unreadable" };
+  | { code: "part-unreadable" }
+  /** The stored sample-data preview choice could not be read: the preview is off. */
+  | { code: "preview-unreadable" };
 
 /** The label of each settings field, as the options page shows it. */
 export const FIELD_LABEL: Record<SettingsField, MessageKey> = {
@@ -64,5 +66,7 @@ function noticeBody(t: Translator, notice: Notice): string {
       return t.plural("noticeAccountsUnreadable", notice.count);
     case "part-unreadable":
       return t.msg("noticePartUnreadable");
+    case "preview-unreadable":
+      return t.msg("noticePreviewUnreadable");
   }
 }

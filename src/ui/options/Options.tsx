@@ -5,6 +5,7 @@ import { newSource, type CobaltSource } from "../../core/settings.ts";
 import { newSourceId, sourceNames } from "../../core/sources.ts";
 import { EMPTY_STATUS } from "../../core/status.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
+import { PreviewBanner, PreviewOffer } from "../shared/Preview.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { SourceForm } from "./SourceForm.tsx";
 
@@ -45,6 +46,7 @@ export function Options({ initial }: { initial: Snapshot }) {
     <main>
       <h1>{TEXT.title}</h1>
       <p class="muted">{TEXT.intro}</p>
+      {snapshot.preview ? <PreviewBanner page="options" /> : <PreviewOffer />}
       <Notices notices={notices} names={names} />
       {entries.map(({ source, stored }, index) => (
         <SourceForm
@@ -61,7 +63,8 @@ export function Options({ initial }: { initial: Snapshot }) {
         />
       ))}
       <div class="add-row">
-        <button type="button" onClick={add} aria-describedby="add-hint">
+        {/* The demo org's page adds nothing to the user's own settings. */}
+        <button type="button" onClick={add} aria-describedby="add-hint" disabled={snapshot.preview !== undefined}>
           {TEXT.add}
         </button>
         <span id="add-hint" class="hint muted">

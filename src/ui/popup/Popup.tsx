@@ -9,6 +9,7 @@ import { sourceNames } from "../../core/sources.ts";
 import { EMPTY_STATUS, reauthCount, type Status } from "../../core/status.ts";
 import type { Snapshot } from "../../adapters/storage.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
+import { PreviewBanner } from "../shared/Preview.tsx";
 import { clockTime } from "../shared/interim-format.ts";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { SourceSection } from "./SourceSection.tsx";
@@ -82,6 +83,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
           {heldUntil === undefined ? TEXT.refresh : TEXT.refreshAt(heldUntil)}
         </button>
       </header>
+      {snapshot.preview && <PreviewBanner page="popup" />}
       {single ? null : <Notices notices={notices} names={names} />}
       {!single && filter}
       {sources.map((source) => (

@@ -8,7 +8,7 @@ import { reconnectLink } from "../../core/reconnect.ts";
 import type { CheckSettings } from "../../core/settings.ts";
 import { isHttpUrl } from "../../core/url.ts";
 
-export { copiedNote, failedNote, manualCopyNote } from "./row-notes.tsx";
+export { copiedNote, failedNote, manualCopyNote, sampleNote } from "./row-notes.tsx";
 
 /** A fresh reconnect link for one app, with its own source's key and base URL, asked for when the
  * user clicks, never cached. */

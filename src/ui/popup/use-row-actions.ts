@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { appKey } from "../../core/ids.ts";
 import type { ListModel } from "../../core/list-model.ts";
 import type { Source } from "../../core/settings.ts";
+import { isSampleSource } from "../../core/preview/state.ts";
 import type { RowAction, RowState } from "./app-row.tsx";
 
 // The API client and reconnect logic load on the first click: the list paints without them.
@@ -24,10 +25,17 @@ export function useRowActions(source: Source, model: ListModel) {
     });
 
   const run = async (action: RowAction, key: string) => {
-    const found = model.groups.flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id }))).find(({ app, accountId }) => appKey(source.id, accountId, app.slug) === key);
+    const found = model.groups
+      .flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id, account: group.label })))
+      .find(({ app, accountId }) => appKey(source.id, accountId, app.slug) === key);
     if (!found) return;
     set(key, { kind: "busy", what: action === "reconnect" ? "open" : "copy" });
-    const { fetchLink, openLink, copyText, failureText, copiedNote, manualCopyNote, failedNote } = await links();
+    const { fetchLink, openLink, copyText, failureText, copiedNote, manualCopyNote, failedNote, sampleNote } = await links();
+    // Sample data: say what the button does in the user's own org; nothing is asked, opened or copied.
+    if (isSampleSource(source)) {
+      set(key, { kind: "explained", note: sampleNote(action, found.app, found.account) });
+      return;
+    }
     try {
       const url = await fetchLink(source, found.app, found.accountId);
       if (action === "reconnect") {

@@ -3,15 +3,18 @@ import { ensureApi } from "../../adapters/browser.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { loadSnapshot, type Snapshot } from "../../adapters/storage.ts";
 import type { MessageKey } from "../../core/i18n/keys.ts";
+import { shown } from "./shown.ts";
 
 /**
  * Reads storage first and renders once, with the data: no empty first frame, no spinner. The
  * page's title and language come from the catalog the browser chose: `lang` lets screen readers
- * pronounce the text and the browser hyphenate it.
+ * pronounce the text and the browser hyphenate it. While the sample-data preview is on, the data
+ * is the demo org's (shown.ts).
  */
 export function mount(Page: FunctionComponent<{ initial: Snapshot }>, title: MessageKey): void {
   void ensureApi()
     .then(loadSnapshot)
+    .then(shown)
     .then((initial) => {
       const t = uiTranslator();
       document.documentElement.lang = t.language;
