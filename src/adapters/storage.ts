@@ -9,6 +9,8 @@ import { isCurrent } from "../core/view-state.ts";
 import { isResultsKey, keysOfRemovedSources, sourceKeys } from "../core/store/keys.ts";
 import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
 import type { Trigger } from "../core/schedule.ts";
+import { parseStoredPreview } from "../core/preview/parse.ts";
+import { PREVIEW_KEY, type PreviewState } from "../core/preview/state.ts";
 
 /*
  * Typed access to storage.local, the single source of truth. Everything read is parsed: a value
@@ -23,6 +25,7 @@ import type { Trigger } from "../core/schedule.ts";
  *   status.<id>.acc.<n>      its accounts whose id hashes to n, ~32 per shard, apps as indices
  *   pendingBackoff.<id>      a throttling answer's backoff, kept while its check waits
  *   lastDecision.<id>        what the background last decided for that source, and why
+ *   preview                  the sample-data preview, while it is on (core/preview/state.ts)
  * The first source is "main". A check writes only the keys whose value changed. The older layout
  * (`status` + `healthy`) is read until the first write of "main" replaces it; removing a source
  * removes all its keys.
@@ -30,7 +33,7 @@ import type { Trigger } from "../core/schedule.ts";
 
 /** The names change listeners are told: any part of any source's results is "status", any
  * source's progress is "progress". */
-export const KEYS = { settings: "settings", status: "status", progress: "progress", mutes: "mutes", followups: "followups" } as const;
+export const KEYS = { settings: "settings", status: "status", progress: "progress", mutes: "mutes", followups: "followups", preview: PREVIEW_KEY } as const;
 
 export interface Snapshot {
   settings: Settings;
@@ -44,11 +47,17 @@ export interface Snapshot {
   mutes: Mute[];
   /** Re-checks after Reconnect or Copy link, and how they ended. */
   followUps: FollowUp[];
+  /** Set while the sample-data preview is on: the pages and the badge then show the demo org
+   * (adapters/preview.ts sampleView) and the rest of the snapshot is the user's own, kept. */
+  preview?: PreviewState;
 }
 
 function toSnapshot(raw: Record<string, unknown>): Snapshot {
   const { settings, notices } = parseStoredSettings(raw[KEYS.settings]);
   const snapshot: Snapshot = { settings, statuses: {}, progress: {}, notices: [...notices], mutes: parseMutes(raw[KEYS.mutes]), followUps: parseFollowUps(raw[KEYS.followups]) };
+  const preview = parseStoredPreview(raw[KEYS.preview]);
+  if (preview.preview) snapshot.preview = preview.preview;
+  if (preview.notice) snapshot.notices.push(preview.notice);
   for (const { id } of settings.sources) {
     const results = decodeResults(raw, id);
     snapshot.statuses[id] = results.status;
@@ -80,13 +89,20 @@ export async function loadSourceState(id: SourceId): Promise<SourceState> {
   const raw = await loadAll();
   const source = findSource(parseStoredSettings(raw[KEYS.settings]).settings, id);
   const results = decodeResults(raw, id);
-  const state: SourceState = { status: results.status, healthy: results.healthy, progress: parseStoredProgress(raw[sourceKeys(id).progress]) };
+  const state: SourceState = {
+    status: results.status,
+    healthy: results.healthy,
+    progress: parseStoredProgress(raw[sourceKeys(id).progress]),
+    preview: parseStoredPreview(raw[KEYS.preview]).preview !== undefined,
+  };
   if (source) state.source = source;
   return state;
 }
 
 export interface SourceState {
   source?: Source;
+  /** The sample-data preview is on: nothing may be checked. */
+  preview: boolean;
   status: Status;
   healthy: HealthyApps;
   progress: Progress | null;

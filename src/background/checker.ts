@@ -11,7 +11,9 @@ import { fingerprint, isRelay, isSetUp, sourceUrl, type CobaltSource, type Relay
 import { originOf } from "../core/url.ts";
 import { currentError } from "../core/view-state.ts";
 import { EMPTY_STATUS, type Status } from "../core/status.ts";
+import { markSampleBadge } from "../core/preview/explain.ts";
 import { applyBadge } from "../adapters/badge.ts";
+import { sampleView } from "../adapters/preview.ts";
 import { uiTranslator } from "../adapters/i18n.ts";
 import { clearSourceAlarms, nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
 import { hasApiPermission } from "../adapters/permissions.ts";
@@ -79,6 +81,9 @@ function checkSource(trigger: Trigger, source: SourceId): Promise<void> {
   return run;
 }
 
+/** What the background decides on every event while the sample-data preview is on. */
+const PREVIEW_DECISION = { run: false, reason: "sample data preview" } as const;
+
 /** Rounds of a check whose settings keep being replaced while it runs, before it gives up for now. */
 const MAX_ROUNDS = 3;
 
@@ -100,7 +105,14 @@ type Saved = "stored" | "removed" | "replaced";
 /** One check of a source, or the decision not to check; "replaced": nothing of it was stored. */
 async function runOnce(trigger: Trigger, id: SourceId): Promise<Saved | "skipped"> {
   const state = await loadSourceState(id);
-  const { source, status, progress } = state;
+  const { source, status, progress, preview } = state;
+  // The sample data is on show: no request of any kind, whatever asked (an alarm, the popup, a
+  // Refresh, a Save). The alarms stay and simply do nothing until it ends. Only a real source's
+  // decision is written (a page may ask for the demo org's, which has no keys of its own).
+  if (preview) {
+    if (source) await saveLastDecision(id, { trigger, at: Date.now(), ...PREVIEW_DECISION });
+    return "skipped";
+  }
   // Removed (since the event that asked for it, or by a check that ended after the removal):
   // nothing to check, and nothing of it may be left behind.
   if (!source) {
@@ -169,8 +181,9 @@ async function runRelay(source: RelaySource, status: Status): Promise<Saved> {
  */
 export function recheck(id: SourceId, accountIds: readonly string[]): Promise<void> {
   return inTurn(id, async () => {
-    const { source, status, healthy } = await loadSourceState(id);
-    if (!source) return;
+    const { source, status, healthy, preview } = await loadSourceState(id);
+    // A follow-up begun before the sample-data preview asks nothing while it is on.
+    if (!source || preview) return;
     let next = status;
     try {
       if (isSetUp(source) && (await hasApiPermission(sourceUrl(source)))) {
@@ -291,7 +304,13 @@ export async function checkIfAccessLost(): Promise<void> {
 }
 
 export async function renderBadge(snapshot?: Snapshot): Promise<void> {
-  const { settings, statuses, mutes } = snapshot ?? (await loadSnapshot());
+  const stored = snapshot ?? (await loadSnapshot());
+  const t = uiTranslator();
   // The tooltip is worded in the browser's language each time it is set: nothing stored is words.
-  await applyBadge(badgeFor(settings, statuses, Date.now(), uiTranslator(), mutes));
+  if (stored.preview) {
+    const { settings, statuses, mutes } = sampleView({ ...stored, preview: stored.preview });
+    await applyBadge(markSampleBadge(badgeFor(settings, statuses, Date.now(), t, mutes), t));
+    return;
+  }
+  await applyBadge(badgeFor(stored.settings, stored.statuses, Date.now(), t, stored.mutes));
 }

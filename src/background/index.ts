@@ -83,11 +83,14 @@ browser.permissions.onRemoved.addListener(() => {
 });
 
 onStoredChange((changed) => {
-  if (!changed.has(KEYS.settings) && !changed.has(KEYS.status) && !changed.has(KEYS.mutes)) return;
+  if (![KEYS.settings, KEYS.status, KEYS.mutes, KEYS.preview].some((key) => changed.has(key))) return;
   void loadSnapshot().then(async (snapshot) => {
     if (changed.has(KEYS.settings)) await Promise.all([followSources(snapshot.settings), afterSettingsChange(snapshot.settings)]);
     if (changed.has(KEYS.mutes)) await scheduleMuteExpiry(snapshot.mutes);
     await renderBadge(snapshot);
+    // The preview ended: checks resume, at once for a source whose data is older than its
+    // schedule promises (as when the popup opens), else at its next alarm.
+    if (changed.has(KEYS.preview) && !snapshot.preview) await check("open");
   });
 });
 

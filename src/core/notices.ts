@@ -27,7 +27,9 @@ type NoticeOf =
   /** Some check results were lost, how many is not known. */
   | { code: "part-unreadable" }
   /** The notifications preference could not be read: they are off. */
-  | { code: "notifications-reset" };
+  | { code: "notifications-reset" }
+  /** The stored sample-data preview choice could not be read: the preview is off. */
+  | { code: "preview-unreadable" };
 
 /** The label of each settings field, as the options page shows it. */
 export const FIELD_LABEL: Record<SettingsField, MessageKey> = {
@@ -72,5 +74,7 @@ function noticeBody(t: Translator, notice: Notice): string {
       return t.msg("noticePartUnreadable");
     case "notifications-reset":
       return t.msg("noticeNotificationsUnreadable");
+    case "preview-unreadable":
+      return t.msg("noticePreviewUnreadable");
   }
 }

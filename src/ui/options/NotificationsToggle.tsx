@@ -9,7 +9,7 @@ import { saveNotificationsPreference } from "../../adapters/storage.ts";
  * granted; turning them off saves that first, then gives the permission back. `on` is the stored
  * preference: the checkbox follows storage like the rest of the page.
  */
-export function NotificationsToggle({ on }: { on: boolean }) {
+export function NotificationsToggle({ on, locked = false }: { on: boolean; locked?: boolean }) {
   const t = uiTranslator();
   const [refused, setRefused] = useState(false);
   const [permitted, setPermitted] = useState<boolean>();
@@ -42,7 +42,7 @@ export function NotificationsToggle({ on }: { on: boolean }) {
     <section class="notifications" aria-labelledby="notifications-heading">
       <h2 id="notifications-heading">{t.msg("optionsNotificationsHeading")}</h2>
       <label class="toggle">
-        <input type="checkbox" checked={on} onClick={onClick} aria-describedby="notifications-hint" />
+        <input type="checkbox" checked={on} onClick={onClick} disabled={locked} aria-describedby="notifications-hint" />
         {t.msg("optionsNotificationsToggle")}
       </label>
       <p id="notifications-hint" class="hint muted">

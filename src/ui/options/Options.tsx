@@ -5,6 +5,7 @@ import { isSetUp, newRelaySource, newSource, type Source, type SourceId } from "
 import { newSourceId, sourceNames } from "../../core/sources.ts";
 import { EMPTY_STATUS, type Progress, type Status } from "../../core/status.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
+import { PreviewBanner, PreviewOffer } from "../shared/Preview.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { KindChoice, type SourceKind } from "./KindChoice.tsx";
 import { RelaySourceForm } from "./RelaySourceForm.tsx";
@@ -70,6 +71,7 @@ export function Options({ initial }: { initial: Snapshot }) {
     <main>
       <h1>{t.msg("appName")}</h1>
       <p class="muted">{t.msg("optionsIntro")}</p>
+      {snapshot.preview ? <PreviewBanner page="options" /> : <PreviewOffer />}
       <Notices notices={notices} names={names} />
       {entries.map(({ source, stored }, index) => (
         <SourceEntry
@@ -88,14 +90,16 @@ export function Options({ initial }: { initial: Snapshot }) {
         />
       ))}
       <div class="add-row">
-        <button type="button" onClick={add} aria-describedby="add-hint">
+        {/* The demo org's page adds nothing to the user's own settings. */}
+        <button type="button" onClick={add} aria-describedby="add-hint" disabled={snapshot.preview !== undefined}>
           {t.msg("optionsAddSource")}
         </button>
         <span id="add-hint" class="hint muted">
           {t.msg("optionsAddSourceHint")}
         </span>
       </div>
-      <NotificationsToggle on={settings.notifications === true} />
+      {/* Shown as on the user's page, but the demo org's page changes none of the user's settings. */}
+      <NotificationsToggle on={settings.notifications === true} locked={snapshot.preview !== undefined} />
     </main>
   );
 }

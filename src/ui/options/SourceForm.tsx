@@ -11,6 +11,7 @@ import { BUDGET, INTERVAL, keyEnvironment, MAX_LABEL_LENGTH, SUGGESTED_BASE_URLS
 import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings-form.ts";
 import type { Progress, Status } from "../../core/status.ts";
 import { originOf } from "../../core/url.ts";
+import { isSampleSource } from "../../core/preview/state.ts";
 import { Connection } from "./Connection.tsx";
 import { budgetHint, Field, keyHint } from "./field.tsx";
 import { keyCheckText, useKeyCheck } from "./key-check.ts";
@@ -46,7 +47,9 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
   const [errors, setErrors] = useState<FormErrors>({});
   const [revealed, setRevealed] = useState(false);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
-  const keyCheck = useKeyCheck(form.apiKey, form.baseUrl);
+  // The demo org's settings are shown as they are, and its key is never checked (or sent anywhere).
+  const sample = isSampleSource(source);
+  const keyCheck = useKeyCheck(sample ? "" : form.apiKey, form.baseUrl);
   useEffect(() => setFormState((state) => storedSettingsChanged(state, source)), [source]);
   const t = uiTranslator();
   const id = (field: string) => `${first ? "" : `${source.id}-`}${field}`;
@@ -160,11 +163,13 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
       {removable && <RemoveSource id={source.id} name={name ?? ""} stored={stored} onDiscard={onDiscard} />}
     </form>
   );
+  // A disabled fieldset turns off every field and button of the demo org's form at once.
+  const shownFields = sample ? <fieldset class="locked" disabled>{fields}</fieldset> : fields;
   const connection = stored && <Connection source={source} status={status} progress={progress} now={now} name={name} idPrefix={id("")} />;
   if (name === undefined) {
     return (
       <>
-        {fields}
+        {shownFields}
         {connection}
       </>
     );
@@ -172,7 +177,7 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
   return (
     <section class="source" aria-labelledby={id("source-name")}>
       <h2 id={id("source-name")}>{name}</h2>
-      {fields}
+      {shownFields}
       {connection}
     </section>
   );

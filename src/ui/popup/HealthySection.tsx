@@ -1,9 +1,9 @@
 import { useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { loadHealthy } from "../../adapters/storage.ts";
 import { accountLabel } from "../../core/list-model.ts";
 import { noticeText, type Notice } from "../../core/notices.ts";
 import type { HealthyApps, Status } from "../../core/status.ts";
+import { loadShownHealthy } from "../shared/shown.ts";
 import { appIcon } from "./app-row.tsx";
 
 /** Collapsed by default; the (possibly large) list is read from storage only when opened. */
@@ -12,7 +12,7 @@ export function HealthySection({ sourceId, status, count }: { sourceId: string; 
   const [notice, setNotice] = useState<Notice>();
   const onToggle = (event: Event) => {
     if (!(event.currentTarget as HTMLDetailsElement).open || healthy) return;
-    void loadHealthy(sourceId).then((loaded) => {
+    void loadShownHealthy(sourceId).then((loaded) => {
       setHealthy(loaded.healthy);
       setNotice(loaded.notice);
     });

@@ -9,6 +9,7 @@ import { sourceNames } from "../../core/sources.ts";
 import { EMPTY_STATUS, reauthCount, type Status } from "../../core/status.ts";
 import type { Snapshot } from "../../adapters/storage.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
+import { PreviewBanner } from "../shared/Preview.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { SourceSection } from "./SourceSection.tsx";
 import { CopySummary } from "./CopySummary.tsx";
@@ -74,6 +75,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
           {heldUntil === undefined ? t.msg("popupRefresh") : t.msg("popupRefreshAt", { time: t.time(heldUntil) })}
         </button>
       </header>
+      {snapshot.preview && <PreviewBanner page="popup" />}
       {single ? null : <Notices notices={notices} names={names} />}
       {!single && filter}
       {sources.map((source) => (

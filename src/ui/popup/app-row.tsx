@@ -6,6 +6,7 @@ import { appKey } from "../../core/ids.ts";
 import type { AccountGroup } from "../../core/list-model.ts";
 import type { AppRecord } from "../../core/records.ts";
 import { isIconUrl } from "../../core/url.ts";
+import { SAMPLE_ICON_DIR } from "../../core/preview/state.ts";
 
 /*
  * One app to fix, as plain functions rather than components: a popup may list a thousand, and
@@ -17,7 +18,7 @@ import { isIconUrl } from "../../core/url.ts";
  * What a row is doing after a click. The note under the row is made by row-notes.tsx, which
  * loads with the first click (links.ts): its words cost nothing before then.
  */
-export type RowState = { kind: "busy"; what: "open" | "copy" } | { kind: "copied" | "manual-copy" | "failed"; note: ComponentChild };
+export type RowState = { kind: "busy"; what: "open" | "copy" } | { kind: "copied" | "manual-copy" | "failed" | "explained"; note: ComponentChild };
 
 export type RowAction = "reconnect" | "copy";
 
@@ -31,17 +32,27 @@ export interface RowExtras {
 
 /**
  * The app's initial, with its icon laid over it when there is one. Icons load only from https:
- * URLs, or plain http from this computer (checked again here: storage is not trusted), without a referrer; one that fails to load is hidden.
+ * URLs, or plain http from this computer (checked again here: storage is not trusted), without a
+ * referrer, or from the extension's own package (the sample data's); one that fails to load is hidden.
  */
 export function appIcon(app: AppRecord) {
   return (
     <span class="icon" aria-hidden="true">
       {(app.name.trim()[0] ?? "?").toUpperCase()}
-      {app.icon && isIconUrl(app.icon) && (
+      {app.icon && (isIconUrl(app.icon) || isPackagedIcon(app.icon)) && (
         <img src={app.icon} alt="" width={24} height={24} loading="lazy" referrerpolicy="no-referrer" onError={hideBroken} />
       )}
     </span>
   );
+}
+
+/** An icon file of the extension itself (the sample data's): nothing leaves the computer. */
+function isPackagedIcon(url: string): boolean {
+  try {
+    return new URL(url).href.startsWith(new URL(`/${SAMPLE_ICON_DIR}/`, location.href).href);
+  } catch {
+    return false;
+  }
 }
 
 function hideBroken(event: Event): void {

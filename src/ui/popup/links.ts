@@ -6,7 +6,7 @@ import type { AppRecord } from "../../core/records.ts";
 import { isHttpUrl } from "../../core/url.ts";
 import type { FollowedApp } from "../../core/alerts/followups.ts";
 
-export { copiedNote, failedNote, manualCopyNote } from "./row-notes.tsx";
+export { copiedNote, failedNote, manualCopyNote, sampleNote } from "./row-notes.tsx";
 
 export { fetchLink } from "../../adapters/reconnect-link.ts";
 

@@ -1,5 +1,6 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import type { AppRecord } from "../../core/records.ts";
+import { sampleLinkText, type RowAction } from "../../core/preview/explain.ts";
 
 /* The notes under a row after Reconnect or Copy link; loaded with the first click (links.ts). */
 
@@ -26,6 +27,15 @@ export function copiedNote(app: AppRecord) {
   return (
     <p class="visually-hidden" role="status">
       {uiTranslator().msg("rowCopiedNote", { app: app.name })}
+    </p>
+  );
+}
+
+/** Sample data: what Reconnect or Copy link would have done in the user's own org. */
+export function sampleNote(action: RowAction, app: AppRecord, account: string) {
+  return (
+    <p class="row-note sample" role="status">
+      {sampleLinkText(uiTranslator(), action, app, account)}
     </p>
   );
 }

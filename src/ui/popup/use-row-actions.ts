@@ -3,6 +3,7 @@ import { appKey } from "../../core/ids.ts";
 import type { ListModel } from "../../core/list-model.ts";
 import type { Source } from "../../core/settings.ts";
 import type { Status } from "../../core/status.ts";
+import { isSampleSource } from "../../core/preview/state.ts";
 import type { RowAction, RowState } from "./app-row.tsx";
 
 // The API client and reconnect logic load on the first click: the list paints without them.
@@ -30,13 +31,20 @@ export function useRowActions(source: Source, model: ListModel, status: Status) 
     });
 
   const find = (key: string) =>
-    model.groups.flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id }))).find(({ app, accountId }) => appKey(source.id, accountId, app.slug) === key);
+    model.groups
+      .flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id, account: group.label })))
+      .find(({ app, accountId }) => appKey(source.id, accountId, app.slug) === key);
 
   const run = async (action: RowAction, key: string) => {
     const found = find(key);
     if (!found) return;
     set(key, { kind: "busy", what: action === "reconnect" ? "open" : "copy" });
-    const { fetchLink, openLink, copyText, followCopy, failureText, copiedNote, manualCopyNote, failedNote } = await links();
+    const { fetchLink, openLink, copyText, followCopy, failureText, copiedNote, manualCopyNote, failedNote, sampleNote } = await links();
+    // Sample data: say what the button does in the user's own org; nothing is asked, opened or copied.
+    if (isSampleSource(source)) {
+      set(key, { kind: "explained", note: sampleNote(action, found.app, found.account) });
+      return;
+    }
     const followed = { sourceId: source.id, accountId: found.accountId, slug: found.app.slug, name: found.app.name };
     try {
       const url = await fetchLink(source, found.app, found.accountId);

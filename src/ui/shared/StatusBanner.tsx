@@ -5,6 +5,7 @@ import { noticeText, type Notice } from "../../core/notices.ts";
 import type { Source, SourceId } from "../../core/settings.ts";
 import type { ErrorInfo, Status } from "../../core/status.ts";
 import { actionFor } from "./actions.ts";
+import { ShowSampleButton } from "./Preview.tsx";
 
 interface Props {
   error: ErrorInfo;
@@ -43,6 +44,8 @@ export function StatusBanner({ error, source, status, now, onOptionsPage = false
           {t.msg(action.label)}
         </button>
       )}
+      {/* Before any setup the popup offers the sample data too (the options page has it in its intro). */}
+      {error.kind === "not-set-up" && !onOptionsPage && <ShowSampleButton />}
     </div>
   );
 }

@@ -1,9 +1,12 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { KEYS, loadProgress, loadSnapshot, onStoredChange, type Snapshot } from "../../adapters/storage.ts";
+import { shown } from "./shown.ts";
 
 /**
  * The pages are views of storage: they render what was stored when they opened (read before the
  * first render, so the first paint already shows it) and re-render when the background writes.
+ * While the sample-data preview is on they show the demo org instead (shown.ts), and the user's
+ * own data again once it ends.
  */
 export function useSnapshot(initial: Snapshot): Snapshot {
   const [snapshot, setSnapshot] = useState<Snapshot>(initial);
@@ -19,8 +22,10 @@ export function useSnapshot(initial: Snapshot): Snapshot {
         void loadProgress(settings.sources.map((source) => source.id)).then(
           (progress) => alive && setSnapshot((current) => (current.settings === settings ? { ...current, progress } : current)),
         );
-      } else if ([KEYS.settings, KEYS.status, KEYS.progress, KEYS.mutes, KEYS.followups].some((key) => changed.has(key))) {
-        void loadSnapshot().then((next) => alive && setSnapshot(next));
+      } else if ([KEYS.settings, KEYS.status, KEYS.progress, KEYS.mutes, KEYS.followups, KEYS.preview].some((key) => changed.has(key))) {
+        void loadSnapshot()
+          .then(shown)
+          .then((next) => alive && setSnapshot(next));
       }
     });
     return () => {
