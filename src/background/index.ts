@@ -1,7 +1,7 @@
 import polyfill from "webextension-polyfill";
 import { installApi } from "../adapters/browser.ts";
 import { ensureCheckAlarms } from "../adapters/alarms.ts";
-import { CheckMessageSchema } from "../adapters/messages.ts";
+import { CheckMessageSchema } from "../adapters/check-message.ts";
 import { KEYS, loadSnapshot, onStoredChange, removeRemovedSources } from "../adapters/storage.ts";
 import { parseAlarmName } from "../core/schedule.ts";
 import type { Settings } from "../core/settings.ts";

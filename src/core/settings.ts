@@ -1,5 +1,5 @@
-import { z } from "./zod.ts";
 import type { Notice } from "./notices.ts";
+import { arrayOf, num, str, type Guard } from "./store/guards.ts";
 import { normalizeBaseUrl, type BaseUrlProblem } from "./url.ts";
 import { isSourceId, MAIN_SOURCE_ID, replacementId } from "./sources.ts";
 
@@ -88,20 +88,26 @@ export function linkedAccountIdProblem(id: string): IdProblem | undefined {
   return undefined;
 }
 
-const clampInt = (min: number, max: number) =>
-  z.pipe(z.number(), z.transform((n) => Math.min(max, Math.max(min, Math.round(n)))));
+/** A whole number within bounds: stored values out of range are brought into it, not refused. */
+const clampInt = (min: number, max: number): Guard<number> => (value) => {
+  const n = num(value);
+  return n === undefined ? undefined : Math.min(max, Math.max(min, Math.round(n)));
+};
 
 type SourceFields = Omit<CobaltSource, "id" | "kind">;
 
-/** One validator per field, so a damaged value costs that value alone. */
-const fields = {
-  label: z.pipe(z.string(), z.transform((label) => label.trim().slice(0, MAX_LABEL_LENGTH))),
-  apiKey: z.string(),
-  baseUrl: z.string(),
-  linkedAccountIds: z.array(z.string()),
+/**
+ * One check per field, so a damaged value costs that value alone: hand-written guards (the popup
+ * loads no zod), twins of the zod schemas in store/schemas.ts (test/unit/guards.test.ts).
+ */
+export const FIELD_GUARDS = {
+  label: (value) => str(value)?.trim().slice(0, MAX_LABEL_LENGTH),
+  apiKey: str,
+  baseUrl: str,
+  linkedAccountIds: arrayOf(str),
   intervalMinutes: clampInt(INTERVAL.min, INTERVAL.max),
   requestsPerMinute: clampInt(BUDGET.min, BUDGET.max),
-} satisfies { [K in keyof SourceFields]: z.ZodMiniType<SourceFields[K], unknown> };
+} satisfies { [K in keyof SourceFields]: Guard<SourceFields[K]> };
 
 /** A source's settings fields, in the order the options page shows them. */
 export type SettingsField = keyof SourceFields;
@@ -183,18 +189,18 @@ export function parseStoredSettings(raw: unknown): ParsedSettings {
 function parseSource(id: SourceId, raw: Record<string, unknown>): { source: CobaltSource; damage: Damage[] } {
   const source = newSource(id);
   const damage: Damage[] = [];
-  for (const key of Object.keys(fields) as SettingsField[]) {
+  for (const key of Object.keys(FIELD_GUARDS) as SettingsField[]) {
     if (!(key in raw)) continue;
-    const result = fields[key].safeParse(raw[key]);
-    if (!result.success) {
+    const value = FIELD_GUARDS[key](raw[key]);
+    if (value === undefined) {
       damage.push({ field: key });
       continue;
     }
     // A base URL that reads fine but may not be used (plain http to another computer, say)
     // carries its reason, so the user knows what to enter instead.
-    const base = key === "baseUrl" ? normalizeBaseUrl(result.data as string) : undefined;
+    const base = key === "baseUrl" ? normalizeBaseUrl(value as string) : undefined;
     if (base && !base.ok) damage.push({ field: key, problem: base.problem });
-    else (source as Record<SettingsField, unknown>)[key] = base ? base.value : result.data;
+    else (source as Record<SettingsField, unknown>)[key] = base ? base.value : value;
   }
   return { source, damage };
 }
