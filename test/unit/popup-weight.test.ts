@@ -42,4 +42,9 @@ describe("the popup's first load", () => {
   it("carries no zod: what it reads from storage is checked by the hand-written guards", () => {
     expect([...graph].filter((module) => module === "src/core/zod.ts" || module.startsWith("zod"))).toEqual([]);
   });
+
+  it("leaves out what it shows only now and then: failures, notices, the sample data, the API client", () => {
+    const rare = ["src/core/error-text.ts", "src/core/notices.ts", "src/ui/shared/StatusBanner.tsx", "src/core/preview/sample.ts", "src/core/api/client.ts"];
+    expect(rare.filter((module) => graph.has(module))).toEqual([]);
+  });
 });

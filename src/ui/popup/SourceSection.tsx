@@ -4,13 +4,11 @@ import { appKey } from "../../core/ids.ts";
 import { buildListModel, type ListModel } from "../../core/list-model.ts";
 import type { Source } from "../../core/settings.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { notesText } from "../../core/check/notes.ts";
 import { environmentLabel } from "../../core/environment.ts";
-import { errorMessage } from "../../core/error-text.ts";
 import type { Notice } from "../../core/notices.ts";
 import type { Progress, Status } from "../../core/status.ts";
 import { currentError, fromPreviousSettings, isCurrent } from "../../core/view-state.ts";
-import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
+import { ErrorText, NotesBanner, Notices, StatusBanner } from "./lazy.tsx";
 import { ago, plural } from "../shared/interim-format.ts";
 import { appRow } from "./app-row.tsx";
 import { HealthySection } from "./HealthySection.tsx";
@@ -57,7 +55,7 @@ export function SourceSection({ source, name, status, progress, refreshing, quer
       </p>
       {notices && <Notices notices={notices} />}
       {error && <StatusBanner error={error} source={source} status={status} now={now} />}
-      {status.notes && status.notes.length > 0 && isCurrent(source, status) && <p class="banner warn">{notesText(uiTranslator(), status.notes)}</p>}
+      {status.notes && status.notes.length > 0 && isCurrent(source, status) && <NotesBanner notes={status.notes} />}
       {previous && <p class="banner warn" role="status">{TEXT.previousSettings}</p>}
       {status.checkedAt !== undefined && !previous && <Summary model={model} />}
       {filter}
@@ -119,7 +117,7 @@ function List({ source, model, query, now, locked, sourceName }: ListProps) {
           <Heading>{group.label}</Heading>
           {group.error && (
             <p class="account-error" role="note">
-              {TEXT.accountFailed} {errorMessage(uiTranslator(), group.error)}
+              {TEXT.accountFailed} <ErrorText error={group.error} />
               {group.checkedAt !== undefined ? TEXT.dataFrom(ago(group.checkedAt, now)) : ""}
             </p>
           )}

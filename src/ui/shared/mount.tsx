@@ -9,13 +9,15 @@ import { shown } from "./shown.ts";
  * Reads storage first and renders once, with the data: no empty first frame, no spinner. The
  * page's title and language come from the catalog the browser chose: `lang` lets screen readers
  * pronounce the text and the browser hyphenate it. While the sample-data preview is on, the data
- * is the demo org's (shown.ts).
+ * is the demo org's (shown.ts). `prepare` loads what the first render of that data will need
+ * (the popup's rarely shown parts), so it is in the first paint.
  */
-export function mount(Page: FunctionComponent<{ initial: Snapshot }>, title: MessageKey): void {
+export function mount(Page: FunctionComponent<{ initial: Snapshot }>, title: MessageKey, prepare?: (initial: Snapshot) => Promise<void>): void {
   void ensureApi()
     .then(loadSnapshot)
     .then(shown)
-    .then((initial) => {
+    .then(async (initial) => {
+      await prepare?.(initial);
       const t = uiTranslator();
       document.documentElement.lang = t.language;
       document.title = t.msg(title);
