@@ -13,6 +13,7 @@ import { ago, plural } from "../shared/interim-format.ts";
 import { appRow } from "./app-row.tsx";
 import { HealthySection } from "./HealthySection.tsx";
 import { useRowActions } from "./use-row-actions.ts";
+import { useFirstPaintSlice } from "./first-paint.ts";
 
 /** This component's words, in one place. */
 const TEXT = {
@@ -106,13 +107,14 @@ interface ListProps {
 
 function List({ source, model, query, now, locked, sourceName }: ListProps) {
   const { states, onClick } = useRowActions(source, model);
+  const groups = useFirstPaintSlice(model.groups);
   if (model.groups.length === 0) {
     return query.trim() !== "" ? <p class="muted">{TEXT.nothingMatches(query)}</p> : null;
   }
   const Heading = sourceName === undefined ? "h2" : "h3";
   return (
     <div class="groups" onClick={onClick}>
-      {model.groups.map((group) => (
+      {groups.map((group) => (
         <section class="group" key={group.id} aria-label={sourceName === undefined ? group.label : `${group.label} (${sourceName})`}>
           <Heading>{group.label}</Heading>
           {group.error && (
