@@ -1,7 +1,30 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { defineConfig } from "vite";
 import preact from "@preact/preset-vite";
 import webExtension from "vite-plugin-web-extension";
+
+/**
+ * Names the chunk of the modules the popup loads as it opens (its entry and everything that
+ * imports statically): "popup-core", one file and one gzip stream instead of several shared
+ * chunks, fewer files to fetch before its first paint (issue 10). What it loads on use stays apart.
+ */
+function popupCore(entry: string) {
+  let graph: Set<string> | undefined;
+  return (id: string, ctx: { getModuleInfo(id: string): { importedIds: readonly string[] } | null }): string | null => {
+    if (!graph) {
+      graph = new Set();
+      for (const stack = [entry]; stack.length > 0; ) {
+        const module = stack.pop()!;
+        if (graph.has(module)) continue;
+        graph.add(module);
+        stack.push(...(ctx.getModuleInfo(module)?.importedIds ?? []));
+      }
+    }
+    // The entry itself stays the popup's own: it mounts the popup, and the options page loads this chunk too.
+    return id !== entry && graph.has(id) ? "popup-core" : null;
+  };
+}
 
 // `vite build --mode chrome|firefox`: the plugin builds for one browser per run.
 export default defineConfig(({ mode }) => {
@@ -27,6 +50,7 @@ export default defineConfig(({ mode }) => {
       sourcemap: false,
       // Extension pages load from the package; no browser here lacks modulepreload.
       modulePreload: { polyfill: false },
+      rolldownOptions: { output: { codeSplitting: { groups: [{ name: popupCore(resolve("src/ui/popup/main.tsx")) }] } } },
     },
   };
 });

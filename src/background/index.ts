@@ -1,7 +1,7 @@
 import polyfill from "webextension-polyfill";
 import { installApi } from "../adapters/browser.ts";
 import { ensureCheckAlarms } from "../adapters/alarms.ts";
-import { CheckMessageSchema } from "../adapters/messages.ts";
+import { CheckMessageSchema } from "../adapters/check-message.ts";
 import { AlertMessageSchema, type AlertMessage } from "../adapters/alert-messages.ts";
 import { listenAgain, onNotificationClicked } from "../adapters/notifications.ts";
 import { KEYS, loadSnapshot, onStoredChange, removeRemovedSources } from "../adapters/storage.ts";

@@ -1,5 +1,5 @@
-import { z } from "./zod.ts";
 import type { Notice } from "./notices.ts";
+import { arrayOf, bool, num, str, type Guard } from "./store/guards.ts";
 import { normalizeBaseUrl, normalizeRelayUrl, type BaseUrlProblem } from "./url.ts";
 import { isSourceId, MAIN_SOURCE_ID, replacementId } from "./sources.ts";
 
@@ -118,30 +118,36 @@ export function linkedAccountIdProblem(id: string): IdProblem | undefined {
   return undefined;
 }
 
-const clampInt = (min: number, max: number) =>
-  z.pipe(z.number(), z.transform((n) => Math.min(max, Math.max(min, Math.round(n)))));
+/** A whole number within bounds: stored values out of range are brought into it, not refused. */
+const clampInt = (min: number, max: number): Guard<number> => (value) => {
+  const n = num(value);
+  return n === undefined ? undefined : Math.min(max, Math.max(min, Math.round(n)));
+};
 
 type SourceFields = Omit<CobaltSource, "id" | "kind">;
 type RelayFields = Omit<RelaySource, "id" | "kind">;
 
-const label = z.pipe(z.string(), z.transform((text) => text.trim().slice(0, MAX_LABEL_LENGTH)));
+const label: Guard<string> = (value) => str(value)?.trim().slice(0, MAX_LABEL_LENGTH);
 
-/** One validator per field, so a damaged value costs that value alone. */
-const fields = {
+/**
+ * One check per field, so a damaged value costs that value alone: hand-written guards (the popup
+ * loads no zod), twins of the zod schemas in store/schemas.ts (test/unit/guards.test.ts).
+ */
+export const FIELD_GUARDS = {
   label,
-  apiKey: z.string(),
-  baseUrl: z.string(),
-  linkedAccountIds: z.array(z.string()),
+  apiKey: str,
+  baseUrl: str,
+  linkedAccountIds: arrayOf(str),
   intervalMinutes: clampInt(INTERVAL.min, INTERVAL.max),
   requestsPerMinute: clampInt(BUDGET.min, BUDGET.max),
-} satisfies { [K in keyof SourceFields]: z.ZodMiniType<SourceFields[K], unknown> };
+} satisfies { [K in keyof SourceFields]: Guard<SourceFields[K]> };
 
-const relayFields = {
+export const RELAY_FIELD_GUARDS = {
   label,
-  relayUrl: z.string(),
-  token: z.string(),
+  relayUrl: str,
+  token: str,
   intervalMinutes: clampInt(RELAY_INTERVAL.min, RELAY_INTERVAL.max),
-} satisfies { [K in keyof RelayFields]: z.ZodMiniType<RelayFields[K], unknown> };
+} satisfies { [K in keyof RelayFields]: Guard<RelayFields[K]> };
 
 /** A source's settings fields (of either kind), in the order the options page shows them. */
 export type SettingsField = keyof SourceFields | keyof RelayFields;
@@ -228,29 +234,29 @@ export function parseStoredSettings(raw: unknown): ParsedSettings {
 function parsePreferences(raw: RawObject): { values: Pick<Settings, "notifications">; notices: Notice[] } {
   const version = typeof raw.schemaVersion === "number" ? raw.schemaVersion : 1;
   if (version < 3 || !("notifications" in raw)) return { values: {}, notices: [] };
-  const notifications = z.boolean().safeParse(raw.notifications);
-  return notifications.success ? { values: { notifications: notifications.data }, notices: [] } : { values: {}, notices: [{ code: "notifications-reset" }] };
+  const notifications = bool(raw.notifications);
+  return notifications !== undefined ? { values: { notifications }, notices: [] } : { values: {}, notices: [{ code: "notifications-reset" }] };
 }
 
 function parseSource(id: SourceId, raw: RawObject): { source: CobaltSource; damage: Damage[] } {
   const source = newSource(id);
   const damage: Damage[] = [];
-  for (const key of Object.keys(fields) as (keyof SourceFields)[]) {
+  for (const key of Object.keys(FIELD_GUARDS) as (keyof SourceFields)[]) {
     if (!(key in raw)) continue;
-    const result = fields[key].safeParse(raw[key]);
-    if (!result.success) {
+    const value = FIELD_GUARDS[key](raw[key]);
+    if (value === undefined) {
       damage.push({ field: key });
       continue;
     }
     // A base URL that reads fine but may not be used (plain http to another computer, say)
     // carries its reason, so the user knows what to enter instead.
-    const base = key === "baseUrl" ? normalizeBaseUrl(result.data as string) : undefined;
+    const base = key === "baseUrl" ? normalizeBaseUrl(value as string) : undefined;
     // Left empty, not replaced by the default: a self-hosted org's key must never go to Cobalt's
     // own API. An empty base URL means "not set up" until the user enters it again.
     if (base && !base.ok) {
       damage.push({ field: key, problem: base.problem });
       source.baseUrl = "";
-    } else (source as Record<keyof SourceFields, unknown>)[key] = base ? base.value : result.data;
+    } else (source as Record<keyof SourceFields, unknown>)[key] = base ? base.value : value;
   }
   return { source, damage };
 }
@@ -259,17 +265,17 @@ function parseSource(id: SourceId, raw: RawObject): { source: CobaltSource; dama
 function parseRelaySource(id: SourceId, raw: RawObject): { source: RelaySource; damage: Damage[] } {
   const source = newRelaySource(id);
   const damage: Damage[] = [];
-  for (const key of Object.keys(relayFields) as (keyof RelayFields)[]) {
+  for (const key of Object.keys(RELAY_FIELD_GUARDS) as (keyof RelayFields)[]) {
     if (!(key in raw)) continue;
-    const result = relayFields[key].safeParse(raw[key]);
-    if (!result.success) {
+    const value = RELAY_FIELD_GUARDS[key](raw[key]);
+    if (value === undefined) {
       damage.push({ field: key });
       continue;
     }
     // "" is an unfinished source, not damage; anything else must be a usable relay address.
-    const url = key === "relayUrl" && result.data !== "" ? normalizeRelayUrl(result.data as string) : undefined;
+    const url = key === "relayUrl" && value !== "" ? normalizeRelayUrl(value as string) : undefined;
     if (url && !url.ok) damage.push({ field: key, problem: url.problem });
-    else (source as Record<keyof RelayFields, unknown>)[key] = url ? url.value : result.data;
+    else (source as Record<keyof RelayFields, unknown>)[key] = url ? url.value : value;
   }
   return { source, damage };
 }

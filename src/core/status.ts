@@ -1,7 +1,7 @@
-import { z } from "./zod.ts";
-import { ANSWERS, ERROR_CAUSES, ERROR_KINDS, type ErrorInfo } from "./api/errors.ts";
+import type { ErrorInfo } from "./api/errors.ts";
 import type { Notice } from "./notices.ts";
 import type { AppRecord } from "./records.ts";
+import { readAppList, readLegacyStatus, readProgress } from "./store/guards.ts";
 
 /*
  * The result of checking: the single source of truth that the badge, the popup and the options
@@ -89,92 +89,9 @@ export interface Progress {
 
 export const EMPTY_STATUS: Status = { schemaVersion: STATUS_VERSION, source: "", accounts: [] };
 
-export const AppRecordSchema = z.object({
-  slug: z.string(),
-  name: z.string(),
-  icon: z.optional(z.string()),
-  authType: z.optional(z.string()),
-});
-
-const ErrorKindSchema = z.enum(ERROR_KINDS);
-
-/** A cause or answer a later version adds is dropped, not a reason to set the whole entry aside. */
-const tolerant = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
-
-/**
- * Kind, time and parameters (see ErrorParams). Older versions also stored an English `message`:
- * it is dropped when read (unknown keys are), and the kind and time still read.
- */
-export const ErrorInfoSchema = z.object({
-  kind: ErrorKindSchema,
-  at: z.number(),
-  cause: tolerant(z.enum(ERROR_CAUSES)),
-  status: z.optional(z.number()),
-  detail: z.optional(z.string()),
-  retryAfterMs: z.optional(z.number()),
-  origin: z.optional(z.string()),
-  seconds: z.optional(z.number()),
-  pages: z.optional(z.number()),
-  megabytes: z.optional(z.number()),
-  accountId: z.optional(z.string()),
-  answer: tolerant(z.enum(ANSWERS)),
-  path: z.optional(z.string()),
-  upstream: tolerant(ErrorKindSchema),
-}) satisfies z.ZodMiniType<ErrorInfo, unknown>;
-
-const CheckNoteSchema = z.union([
-  z.object({ code: z.literal("listing-changed") }),
-  z.object({ code: z.literal("accounts-skipped"), count: z.number() }),
-  z.object({ code: z.literal("no-accounts") }),
-]);
-
-/**
- * Every field of Status but its schema version and accounts, as stored: one list for every
- * layout (the legacy `status` key and the header of the sharded one). A field added to Status
- * is added here, and both layouts keep it.
- */
-export const STATUS_FIELDS = {
-  source: z.string(),
-  checkedAt: z.optional(z.number()),
-  error: z.optional(ErrorInfoSchema),
-  accountsTotal: z.optional(z.number()),
-  backoff: z.optional(
-    z.object({ failures: z.number(), notBefore: z.number(), retryAfterUntil: z.optional(z.number()), throttledAt: z.optional(z.number()) }),
-  ),
-  fullCheckCursor: z.optional(z.number()),
-  cycle: z.optional(z.number()),
-  lastRun: z.optional(z.object({ ms: z.number(), requests: z.number() })),
-  // Notes a later version adds are dropped, not a reason to set the whole status aside.
-  notes: z.catch(z.optional(z.array(CheckNoteSchema)), undefined),
-  // Damaged, it costs the ETag alone: the next poll reads the relay's status whole and writes it again.
-  relay: z.catch(z.optional(z.object({ etag: z.optional(z.string()), sources: z.array(z.string()) })), undefined),
-};
-
-// Strict about what we own: keys written by an older version are dropped on the next write.
-const StatusSchema = z.object({
-  schemaVersion: z.number(),
-  ...STATUS_FIELDS,
-  accounts: z.array(
-    z.object({
-      id: z.string(),
-      name: z.optional(z.string()),
-      checkedAt: z.optional(z.number()),
-      reauth: z.array(AppRecordSchema),
-      healthyCount: z.number(),
-      error: z.optional(ErrorInfoSchema),
-      skipped: z.optional(z.number()),
-    }),
-  ),
-});
-
-const AppListSchema = z.array(AppRecordSchema);
-
-const ProgressSchema = z.nullable(z.object({ startedAt: z.number(), done: z.number(), total: z.number(), owner: z.optional(z.string()) }));
-
 /** Unreadable progress means no check is known to run: the next check writes it afresh. */
 export function parseStoredProgress(raw: unknown): Progress | null {
-  const result = ProgressSchema.safeParse(raw ?? null);
-  return result.success ? result.data : null;
+  return readProgress(raw ?? null) ?? null;
 }
 
 export interface Parsed<T> {
@@ -188,8 +105,8 @@ export const HEALTHY_NOTICE: Notice = { code: "healthy-unreadable" };
 /** The legacy layout's `status` key (see core/store/codec.ts for today's layout). */
 export function parseStoredStatus(raw: unknown): Parsed<Status> {
   if (raw === undefined) return { value: EMPTY_STATUS };
-  const result = StatusSchema.safeParse(raw);
-  if (result.success && result.data.schemaVersion <= STATUS_VERSION) return { value: result.data as Status };
+  const status = readLegacyStatus(raw);
+  if (status && status.schemaVersion <= STATUS_VERSION) return { value: status };
   return { value: EMPTY_STATUS, notice: STATUS_NOTICE };
 }
 
@@ -197,13 +114,13 @@ export function parseStoredStatus(raw: unknown): Parsed<Status> {
 export function parseStoredHealthy(raw: unknown): Parsed<HealthyApps> {
   if (raw === undefined) return { value: {} };
   const damaged = { value: {}, notice: HEALTHY_NOTICE };
-  // One list per account, parsed in turn: z.record would add its weight to the popup for this alone.
+  // One list per account, read in turn.
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return damaged;
   const value: HealthyApps = {};
   for (const [id, apps] of Object.entries(raw)) {
-    const result = AppListSchema.safeParse(apps);
-    if (!result.success) return damaged;
-    value[id] = result.data;
+    const list = readAppList(apps);
+    if (!list) return damaged;
+    value[id] = list;
   }
   return { value };
 }

@@ -1,5 +1,5 @@
 import type { Status } from "../status.ts";
-import { z } from "../zod.ts";
+import { readFollowUp } from "../store/guards.ts";
 
 /*
  * Follow-up after Reconnect or Copy link (issue 9): the linked account is re-checked (with
@@ -164,25 +164,14 @@ export function followUpRow(list: readonly FollowUp[], app: FollowedApp, now: nu
   return f.outcome.fixed ? { state: "fixed", at: f.outcome.at } : { state: "still-broken", at: f.outcome.at };
 }
 
-const FollowUpSchema = z.object({
-  sourceId: z.string(),
-  accountId: z.string(),
-  slug: z.string(),
-  name: z.string(),
-  kind: z.enum(["reconnect", "copy"]),
-  startedAt: z.number(),
-  due: z.array(z.number()),
-  outcome: z.optional(z.object({ fixed: z.boolean(), at: z.number() })),
-  tabId: z.optional(z.number()),
-});
-
 /** Stored follow-ups, entry by entry: a damaged entry is dropped alone, unknown fields ignored. */
 export function parseFollowUps(raw: unknown): FollowUp[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((item) => {
-    const parsed = FollowUpSchema.safeParse(item);
-    if (!parsed.success) return [];
-    const { outcome, tabId, ...rest } = parsed.data;
+    // A hand-written guard (the popup loads no zod), twin of store/schemas.ts FollowUpSchema.
+    const read = readFollowUp(item);
+    if (!read) return [];
+    const { outcome, tabId, ...rest } = read;
     return [{ ...rest, ...(outcome && { outcome }), ...(tabId !== undefined && { tabId }) }];
   });
 }

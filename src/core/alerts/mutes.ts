@@ -1,7 +1,7 @@
 import { accountLabel } from "../list-model.ts";
 import type { AppRecord } from "../records.ts";
 import type { AccountStatus, Status } from "../status.ts";
-import { z } from "../zod.ts";
+import { readMute } from "../store/guards.ts";
 
 /*
  * Mutes (issue 9): the user sets aside an app, or a whole linked account, of one source, for an
@@ -171,24 +171,16 @@ export function countUnmuted(sourceId: string, status: Status, mutes: readonly M
   return count;
 }
 
-const MuteSchema = z.object({
-  sourceId: z.string(),
-  accountId: z.string(),
-  slug: z.optional(z.string()),
-  at: z.number(),
-  until: z.optional(z.number()),
-  breaks: z.optional(z.array(z.object({ slug: z.string(), since: z.optional(z.number()) }))),
-});
-
 /** Stored mutes, entry by entry: a damaged entry (or one neither timed nor until fixed) is
  * dropped alone; fields a later version adds are ignored. */
 export function parseMutes(raw: unknown): Mute[] {
   if (!Array.isArray(raw)) return [];
   const mutes: Mute[] = [];
   for (const item of raw) {
-    const parsed = MuteSchema.safeParse(item);
-    if (!parsed.success || (parsed.data.until === undefined) === (parsed.data.breaks === undefined)) continue;
-    mutes.push(withoutUndefined(parsed.data));
+    // A hand-written guard (the popup loads no zod), twin of store/schemas.ts MuteSchema.
+    const mute = readMute(item);
+    if (!mute || (mute.until === undefined) === (mute.breaks === undefined)) continue;
+    mutes.push(withoutUndefined(mute));
   }
   return mutes;
 }

@@ -1,5 +1,5 @@
-import { z } from "../zod.ts";
-import { ErrorInfoSchema, STATUS_VERSION, type Backoff, type ErrorInfo, type Status } from "../status.ts";
+import { STATUS_VERSION, type Backoff, type ErrorInfo, type Status } from "../status.ts";
+import { readPendingBackoff } from "../store/guards.ts";
 
 /**
  * A throttling answer's backoff, kept in storage by the background the moment it arrives, before
@@ -15,18 +15,11 @@ export interface PendingBackoff {
   error: ErrorInfo;
 }
 
-export const PendingBackoffSchema = z.object({
-  owner: z.string(),
-  source: z.string(),
-  backoff: z.object({ failures: z.number(), notBefore: z.number(), retryAfterUntil: z.optional(z.number()), throttledAt: z.optional(z.number()) }),
-  // An older version's English `message` is dropped when read, like any unknown key.
-  error: z.extend(ErrorInfoSchema, { kind: z.literal("rate-limited") }),
-});
-
 /** Unreadable means nothing to honour: the next throttling answer writes it afresh. */
 export function parsePendingBackoff(raw: unknown): PendingBackoff | undefined {
-  const result = PendingBackoffSchema.safeParse(raw);
-  return result.success ? result.data : undefined;
+  // Read by its guard (its zod twin is in store/schemas.ts); an older version's English `message`
+  // is dropped, like any unknown key.
+  return readPendingBackoff(raw);
 }
 
 /**

@@ -1,15 +1,14 @@
-import { z } from "../zod.ts";
 import type { Notice } from "../notices.ts";
+import { readPreview } from "../store/guards.ts";
 import type { PreviewState } from "./state.ts";
-
-const PreviewSchema = z.object({ startedAt: z.number() });
 
 /**
  * The stored `preview` value. Absent: off. Unreadable: off as well (the user's own data is the
- * safe thing to show), with a notice. Unknown fields are accepted (a later version's).
+ * safe thing to show), with a notice. Unknown fields are accepted (a later version's). Read by its
+ * guard, whose zod twin is in store/schemas.ts.
  */
 export function parseStoredPreview(raw: unknown): { preview?: PreviewState; notice?: Notice } {
   if (raw === undefined) return {};
-  const result = PreviewSchema.safeParse(raw);
-  return result.success ? { preview: { startedAt: result.data.startedAt } } : { notice: { code: "preview-unreadable" } };
+  const preview = readPreview(raw);
+  return preview ? { preview } : { notice: { code: "preview-unreadable" } };
 }

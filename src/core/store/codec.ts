@@ -1,11 +1,7 @@
-import { z } from "../zod.ts";
 import type { AppRecord } from "../records.ts";
 import {
-  AppRecordSchema,
   EMPTY_STATUS,
-  ErrorInfoSchema,
   HEALTHY_NOTICE,
-  STATUS_FIELDS,
   STATUS_NOTICE,
   STATUS_VERSION,
   parseStoredHealthy,
@@ -15,6 +11,7 @@ import {
   type HealthyApps,
   type Status,
 } from "../status.ts";
+import { readAppFields, readCatalog, readHeader, readShard, type Catalog, type Header, type Row, type StoredStatusFields } from "./guards.ts";
 import type { Notice } from "../notices.ts";
 import { DEFAULT_SOURCE, LEGACY_KEYS, resultKeys, type ResultKeys } from "./keys.ts";
 import { chooseShardCount, decodeOrder, encodeOrder, isValidShardCount, shardOf } from "./shards.ts";
@@ -57,24 +54,8 @@ export const FORMAT_VERSION = 2;
 
 export type StoredItems = Record<string, unknown>;
 
-const HeaderSchema = z.object({ v: z.number(), shards: z.number(), ...STATUS_FIELDS });
-const CatalogSchema = z.object({ apps: z.array(z.nullable(AppRecordSchema)), errors: z.array(z.nullable(ErrorInfoSchema)) });
-const AppRefsSchema = z.optional(z.array(z.number()));
-const RowSchema = z.object({
-  i: z.string(),
-  n: z.optional(z.string()),
-  h: AppRefsSchema,
-  r: AppRefsSchema,
-  t: z.optional(z.nullable(z.number())),
-  e: z.optional(z.number()),
-  s: z.optional(z.number()),
-  c: z.optional(z.number()),
-  // Read entry by entry in appFields: a damaged one costs its since, not the shard.
-  f: z.optional(z.unknown()),
-});
-/** One entry of a row's f. */
-const AppFieldsSchema = z.object({ since: z.optional(z.number()) });
-const ShardSchema = z.array(RowSchema);
+// What is read back is checked by the hand-written guards of guards.ts (their zod twins, which
+// state the same shapes, are in schemas.ts).
 
 /*
  * Compile-time guard: a field added to Status, AccountStatus or AppRecord must be given a place
@@ -83,14 +64,10 @@ const ShardSchema = z.array(RowSchema);
 type Unhandled<T, Handled extends keyof T> = [Exclude<keyof T, Handled>] extends [never] ? true : Exclude<keyof T, Handled>;
 type Assert<T extends true> = T;
 export type EveryFieldStored = [
-  Assert<Unhandled<Status, "schemaVersion" | "accounts" | keyof typeof STATUS_FIELDS>>,
+  Assert<Unhandled<Status, "schemaVersion" | "accounts" | keyof StoredStatusFields>>,
   Assert<Unhandled<AccountStatus, "id" | "name" | "checkedAt" | "reauth" | "healthyCount" | "error" | "skipped">>,
   Assert<Unhandled<AppRecord, "slug" | "name" | "icon" | "authType" | "since">>,
 ];
-
-type Header = z.infer<typeof HeaderSchema>;
-type Catalog = z.infer<typeof CatalogSchema>;
-type Row = z.infer<typeof RowSchema>;
 
 export interface DecodedResults {
   status: Status;
@@ -172,10 +149,10 @@ function decodeLegacy(raw: StoredItems): DecodedResults {
 }
 
 function readTables(raw: StoredItems, keys: ResultKeys): { header: Header; catalog: Catalog } | undefined {
-  const header = HeaderSchema.safeParse(raw[keys.header]);
-  if (!header.success || header.data.v !== FORMAT_VERSION || !isValidShardCount(header.data.shards)) return undefined;
-  const catalog = CatalogSchema.safeParse(raw[keys.catalog] ?? { apps: [], errors: [] });
-  return catalog.success ? { header: header.data, catalog: catalog.data } : undefined;
+  const header = readHeader(raw[keys.header]);
+  if (!header || header.v !== FORMAT_VERSION || !isValidShardCount(header.shards)) return undefined;
+  const catalog = readCatalog(raw[keys.catalog] ?? { apps: [], errors: [] });
+  return catalog ? { header, catalog } : undefined;
 }
 
 interface Entry {
@@ -185,10 +162,10 @@ interface Entry {
 
 /** One shard's accounts, or undefined if any part of it cannot be read. */
 function decodeShard(value: unknown, catalog: Catalog, checkedAt: number | undefined): Entry[] | undefined {
-  const parsed = ShardSchema.safeParse(value);
-  if (!parsed.success) return undefined;
+  const rows = readShard(value);
+  if (!rows) return undefined;
   const entries: Entry[] = [];
-  for (const row of parsed.data) {
+  for (const row of rows) {
     const reauth = resolveApps(row.r, catalog.apps, appFields(row.f));
     const apps = resolveApps(row.h, catalog.apps);
     if (!reauth || !apps) return undefined;
@@ -227,8 +204,8 @@ function appFields(raw: unknown): Map<string, { since?: number }> | undefined {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
   const fields = new Map<string, { since?: number }>();
   for (const [index, value] of Object.entries(raw)) {
-    const parsed = AppFieldsSchema.safeParse(value);
-    if (parsed.success) fields.set(index, parsed.data);
+    const parsed = readAppFields(value);
+    if (parsed) fields.set(index, parsed);
   }
   return fields;
 }

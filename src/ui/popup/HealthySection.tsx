@@ -1,10 +1,11 @@
 import { useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { accountLabel } from "../../core/list-model.ts";
-import { noticeText, type Notice } from "../../core/notices.ts";
+import type { Notice } from "../../core/notices.ts";
 import type { HealthyApps, Status } from "../../core/status.ts";
 import { loadShownHealthy } from "../shared/shown.ts";
 import { appIcon } from "./app-row.tsx";
+import { Notices } from "./lazy.tsx";
 
 /** Collapsed by default; the (possibly large) list is read from storage only when opened. */
 export function HealthySection({ sourceId, status, count }: { sourceId: string; status: Status; count: number }) {
@@ -22,7 +23,7 @@ export function HealthySection({ sourceId, status, count }: { sourceId: string; 
   return (
     <details class="healthy" onToggle={onToggle}>
       <summary>{t.msg("healthyApps", { count })}</summary>
-      {notice && <p class="banner warn">{noticeText(t, notice)}</p>}
+      {notice && <Notices notices={[notice]} />}
       {healthy === undefined ? (
         <p class="muted">{t.msg("loading")}</p>
       ) : (

@@ -7,19 +7,18 @@ import { appKey } from "../../core/ids.ts";
 import { buildListModel, type ListModel } from "../../core/list-model.ts";
 import { isSetUp, type Source } from "../../core/settings.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { notesText } from "../../core/check/notes.ts";
 import { environmentLabel } from "../../core/environment.ts";
-import { errorMessage } from "../../core/error-text.ts";
 import { ago } from "../../core/format.ts";
 import type { Notice } from "../../core/notices.ts";
-import type { ErrorInfo, Progress, Status } from "../../core/status.ts";
+import type { Progress, Status } from "../../core/status.ts";
 import { currentError, fromPreviousSettings, isCurrent } from "../../core/view-state.ts";
-import { Notices, StatusBanner } from "../shared/StatusBanner.tsx";
+import { AccountFailure, NotesBanner, Notices, StatusBanner } from "./lazy.tsx";
 import { appRow } from "./app-row.tsx";
 import { HealthySection } from "./HealthySection.tsx";
 import { FixedRows } from "./FixedRows.tsx";
 import { MutedSection } from "./MutedSection.tsx";
 import { useRowActions } from "./use-row-actions.ts";
+import { useFirstPaintSlice } from "./first-paint.ts";
 
 interface Props {
   source: Source;
@@ -56,7 +55,7 @@ export function SourceSection({ source, name, status, progress, refreshing, quer
       </p>
       {notices && <Notices notices={notices} />}
       {error && <StatusBanner error={error} source={source} status={status} now={now} />}
-      {status.notes && status.notes.length > 0 && isCurrent(source, status) && <p class="banner warn">{notesText(t, status.notes)}</p>}
+      {status.notes && status.notes.length > 0 && isCurrent(source, status) && <NotesBanner notes={status.notes} />}
       {previous && (
         <p class="banner warn" role="status">
           {t.msg("popupPreviousSettings")}
@@ -120,6 +119,7 @@ interface ListProps {
 
 function List({ source, status, model, query, now, locked, sourceName, followUps }: ListProps) {
   const { states, menu, onClick, onKeyDown } = useRowActions(source, model, status);
+  const groups = useFirstPaintSlice(model.groups);
   if (model.groups.length === 0) {
     return query.trim() !== "" ? <p class="muted">{uiTranslator().msg("popupNothingMatches", { query })}</p> : null;
   }
@@ -127,12 +127,12 @@ function List({ source, status, model, query, now, locked, sourceName, followUps
   const Heading = sourceName === undefined ? "h2" : "h3";
   return (
     <div class="groups" onClick={onClick} onKeyDown={onKeyDown}>
-      {model.groups.map((group) => (
+      {groups.map((group) => (
         <section class="group" key={group.id} aria-label={sourceName === undefined ? group.label : t.msg("popupAccountOfSource", { account: group.label, source: sourceName })}>
           <Heading>{group.label}</Heading>
           {group.error && (
             <p class="account-error" role="note">
-              {accountFailure(t, group.error, group.checkedAt, now)}
+              <AccountFailure error={group.error} checkedAt={group.checkedAt} now={now} />
             </p>
           )}
           {group.apps.length > 0 && (
@@ -150,9 +150,3 @@ function List({ source, status, model, query, now, locked, sourceName, followUps
   );
 }
 
-/** Why one linked account could not be checked, and how old its apps still listed are. */
-function accountFailure(t: Translator, error: ErrorInfo, checkedAt: number | undefined, now: number): string {
-  const failed = t.msg("popupAccountFailed", { error: errorMessage(t, error) });
-  if (checkedAt === undefined) return failed;
-  return t.msg("joinSentences", { first: failed, second: t.msg("popupAccountDataFrom", { when: ago(t, checkedAt, now) }) });
-}

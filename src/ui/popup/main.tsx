@@ -1,4 +1,5 @@
 import { mount } from "../shared/mount.tsx";
+import { prepareRare } from "./lazy.tsx";
 import { Popup } from "./Popup.tsx";
 
-mount(Popup, "appName");
+mount(Popup, "appName", prepareRare);

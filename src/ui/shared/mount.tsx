@@ -10,9 +10,10 @@ import { shown } from "./shown.ts";
  * page's title, language and direction come from the catalog the browser chose, set before
  * storage is read: `lang` lets screen readers pronounce the text and the browser hyphenate long
  * German words, `dir` lays the page out right to left for a language written that way. While the
- * sample-data preview is on, the data is the demo org's (shown.ts).
+ * sample-data preview is on, the data is the demo org's (shown.ts). `prepare` loads what the first
+ * render of that data will need (the popup's rarely shown parts), so it is in the first paint.
  */
-export function mount(Page: FunctionComponent<{ initial: Snapshot }>, title: MessageKey): void {
+export function mount(Page: FunctionComponent<{ initial: Snapshot }>, title: MessageKey, prepare?: (initial: Snapshot) => Promise<void>): void {
   void ensureApi()
     .then(() => {
       const t = uiTranslator();
@@ -21,5 +22,8 @@ export function mount(Page: FunctionComponent<{ initial: Snapshot }>, title: Mes
       document.title = t.msg(title);
       return loadSnapshot().then(shown);
     })
-    .then((initial) => render(<Page initial={initial} />, document.getElementById("app")!));
+    .then(async (initial) => {
+      await prepare?.(initial);
+      render(<Page initial={initial} />, document.getElementById("app")!);
+    });
 }
