@@ -1,20 +1,15 @@
 import type { ComponentChild } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { requestCheck } from "../../adapters/messages.ts";
-import { requestApiPermission } from "../../adapters/permissions.ts";
-import { saveSource } from "../../adapters/storage.ts";
 import { loadRelayIncoming, openRelayForm, relayStoredChanged, validateRelayForm, type RelayForm, type RelayFormErrors, type RelayFormState } from "../../core/relay-form.ts";
 import { editField } from "../../core/settings-form.ts";
 import { maskKey, MAX_LABEL_LENGTH, RELAY_INTERVAL, type RelaySource } from "../../core/settings.ts";
 import type { Progress, Status } from "../../core/status.ts";
-import { originOf } from "../../core/url.ts";
 import { Connection } from "./Connection.tsx";
 import { Field } from "./field.tsx";
 import { RemoveSource } from "./RemoveSource.tsx";
+import { saveFromForm, SourceFrame, type SaveState } from "./save-flow.tsx";
 import { tokenCheckText, useTokenCheck } from "./token-check.ts";
-
-type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
 
 interface Props {
   source: RelaySource;
@@ -58,24 +53,15 @@ export function RelaySourceForm(props: Props) {
     </form>
   );
   const connection = stored && <Connection source={source} status={props.status} progress={props.progress} now={props.now} name={name} idPrefix={id("")} />;
-  if (name === undefined) {
-    return (
-      <>
-        {fields}
-        {connection}
-      </>
-    );
-  }
   return (
-    <section class="source" aria-labelledby={id("source-name")}>
-      <h2 id={id("source-name")}>{name}</h2>
+    <SourceFrame name={name} headingId={id("source-name")}>
       {fields}
       {connection}
-    </section>
+    </SourceFrame>
   );
 }
 
-/** Save: validate, ask for the relay origin straight from the click, store, then check. */
+/** Save: validate, then store and check (save-flow.tsx). */
 function useRelaySave(
   source: RelaySource,
   formState: RelayFormState,
@@ -93,27 +79,21 @@ function useRelaySave(
       return;
     }
     setErrors({});
-    setSave({ state: "saving" });
-    // Asked first and synchronously: the permission prompt only appears during the click.
-    requestApiPermission(result.settings.relayUrl)
-      .catch(() => false)
-      .then(async (granted) => {
-        if (!granted) {
-          setErrors({ relayUrl: { code: "permission-denied", origin: originOf(result.settings.relayUrl) } });
-          setSave({ state: "failed", message: t.msg("relayPermissionRefused") });
-          return;
-        }
-        const next: RelaySource = { ...source, ...result.settings };
-        const before = formState;
-        setFormState(openRelayForm(next));
-        await saveSource(next).catch((error: unknown) => {
-          setFormState(before);
-          throw error;
-        });
-        setSave({ state: "saved" });
-        await requestCheck("settings", source.id);
-      })
-      .catch((error: unknown) => setSave({ state: "failed", message: t.msg("relaySaveFailed", { why: error instanceof Error ? error.message : String(error) }) }));
+    const next: RelaySource = { ...source, ...result.settings };
+    saveFromForm(
+      {
+        next,
+        url: next.relayUrl,
+        refused: (origin) => setErrors({ relayUrl: { code: "permission-denied", origin } }),
+        showSaved: () => {
+          const before = formState;
+          setFormState(openRelayForm(next));
+          return () => setFormState(before);
+        },
+        words: { refused: "relayPermissionRefused", failed: "relaySaveFailed" },
+      },
+      setSave,
+    );
   };
 }
 

@@ -1,23 +1,16 @@
 import type { ComponentChild } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { requestCheck } from "../../adapters/messages.ts";
-import { requestApiPermission } from "../../adapters/permissions.ts";
-import { saveSource } from "../../adapters/storage.ts";
-import { toApiError } from "../../core/api/errors.ts";
-import { errorMessage } from "../../core/error-text.ts";
 import { expectedRequests } from "../../core/estimate.ts";
 import { BUDGET, INTERVAL, keyEnvironment, MAX_LABEL_LENGTH, SUGGESTED_BASE_URLS, type CobaltSource } from "../../core/settings.ts";
 import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings-form.ts";
 import type { Progress, Status } from "../../core/status.ts";
-import { originOf } from "../../core/url.ts";
 import { isSampleSource } from "../../core/preview/state.ts";
 import { Connection } from "./Connection.tsx";
 import { budgetHint, Field, keyHint } from "./field.tsx";
 import { keyCheckText, useKeyCheck } from "./key-check.ts";
 import { RemoveSource } from "./RemoveSource.tsx";
-
-type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
+import { saveFromForm, SourceFrame, type SaveState } from "./save-flow.tsx";
 
 interface Props {
   /** As stored, or a new source not saved yet (`stored` false). */
@@ -70,30 +63,21 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
       return;
     }
     setErrors({});
-    setSave({ state: "saving" });
-    // Asked first and synchronously: the prompt (for an address the extension may not reach yet)
-    // only appears during the click. Already-granted addresses resolve at once without a prompt.
-    requestApiPermission(result.settings.baseUrl)
-      .catch(() => false)
-      .then(async (granted) => {
-        if (!granted) {
-          setErrors({ baseUrl: { code: "permission-denied", origin: originOf(result.settings.baseUrl) } });
-          setSave({ state: "failed", message: t.msg("optionsPermissionRefused") });
-          return;
-        }
-        const next: CobaltSource = { ...source, ...result.settings };
-        // Shown as saved first, so storage echoing this save back is not taken for a change made elsewhere.
-        const before = formState;
-        setFormState(openForm(next));
-        await saveSource(next).catch((error: unknown) => {
-          setFormState(before);
-          throw error;
-        });
-        setSave({ state: "saved" });
-        await requestCheck("settings", source.id);
-      })
-      // Said as the failure it is (a full storage, say), in the user's language.
-      .catch((error: unknown) => setSave({ state: "failed", message: t.msg("optionsSaveFailed", { why: errorMessage(t, toApiError(error).info(Date.now())) }) }));
+    const next: CobaltSource = { ...source, ...result.settings };
+    saveFromForm(
+      {
+        next,
+        url: next.baseUrl,
+        refused: (origin) => setErrors({ baseUrl: { code: "permission-denied", origin } }),
+        showSaved: () => {
+          const before = formState;
+          setFormState(openForm(next));
+          return () => setFormState(before);
+        },
+        words: { refused: "optionsPermissionRefused", failed: "optionsSaveFailed" },
+      },
+      setSave,
+    );
   };
 
   const env = keyEnvironment(form.apiKey.trim());
@@ -166,19 +150,10 @@ export function SourceForm({ source, stored, first, name, status, progress, now,
   // A disabled fieldset turns off every field and button of the demo org's form at once.
   const shownFields = sample ? <fieldset class="locked" disabled>{fields}</fieldset> : fields;
   const connection = stored && <Connection source={source} status={status} progress={progress} now={now} name={name} idPrefix={id("")} />;
-  if (name === undefined) {
-    return (
-      <>
-        {shownFields}
-        {connection}
-      </>
-    );
-  }
   return (
-    <section class="source" aria-labelledby={id("source-name")}>
-      <h2 id={id("source-name")}>{name}</h2>
+    <SourceFrame name={name} headingId={id("source-name")}>
       {shownFields}
       {connection}
-    </section>
+    </SourceFrame>
   );
 }

@@ -1,50 +1,32 @@
-import { useEffect, useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { CobaltClient } from "../../core/api/client.ts";
-import { toApiError, type ErrorInfo } from "../../core/api/errors.ts";
 import { errorMessage } from "../../core/error-text.ts";
 import { environmentLabel } from "../../core/environment.ts";
 import { keyEnvironment } from "../../core/settings.ts";
 import { normalizeBaseUrl } from "../../core/url.ts";
-import { hasApiPermission } from "../../adapters/permissions.ts";
+import { useLiveCheck, type LiveCheck } from "./live-check.ts";
 
-/** The live check's result as data; keyCheckText words it. */
-export type KeyCheck = { state: "idle" } | { state: "checking" } | { state: "ok"; apiKey: string; accounts: number } | { state: "bad"; error: ErrorInfo };
+/** The live key check's result as data; keyCheckText words it. */
+export type KeyCheck = LiveCheck<{ apiKey: string; accounts: number }>;
 
 /**
- * Checks the key as it is typed (after a pause), against the base URL in the form, and says in
- * words whether it works. Only origins the extension may already reach are asked.
+ * Checks the key as it is typed, against the base URL in the form (one linked account asked
+ * for), and says in words whether it works.
  */
 export function useKeyCheck(apiKey: string, baseUrl: string): KeyCheck {
-  const [result, setResult] = useState<KeyCheck>({ state: "idle" });
-  useEffect(() => {
+  return useLiveCheck([apiKey, baseUrl], () => {
     const key = apiKey.trim();
     const base = normalizeBaseUrl(baseUrl);
-    if (key === "" || !base.ok || /\s/.test(key) || !/^[\x21-\x7e]+$/.test(key)) {
-      setResult({ state: "idle" });
-      return;
-    }
-    let cancelled = false;
-    const timer = setTimeout(async () => {
-      if (!(await hasApiPermission(base.value))) {
-        if (!cancelled) setResult({ state: "idle" });
-        return;
-      }
-      setResult({ state: "checking" });
-      const client = new CobaltClient({ baseUrl: base.value, apiKey: key, fetch: (url, init) => fetch(url, init) });
-      try {
+    if (key === "" || !base.ok || /\s/.test(key) || !/^[\x21-\x7e]+$/.test(key)) return undefined;
+    return {
+      url: base.value,
+      ask: async () => {
+        const client = new CobaltClient({ baseUrl: base.value, apiKey: key, fetch: (url, init) => fetch(url, init) });
         const page = await client.listLinkedAccounts(1, 1);
-        if (!cancelled) setResult({ state: "ok", apiKey: key, accounts: page.totalDocs ?? page.accounts.length });
-      } catch (error) {
-        if (!cancelled) setResult({ state: "bad", error: toApiError(error).info(Date.now()) });
-      }
-    }, 600);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
+        return { apiKey: key, accounts: page.totalDocs ?? page.accounts.length };
+      },
     };
-  }, [apiKey, baseUrl]);
-  return result;
+  });
 }
 
 /** What the check found, in words ("" while there is nothing to say). */

@@ -1,0 +1,53 @@
+import { useEffect, useState } from "preact/hooks";
+import { hasApiPermission } from "../../adapters/permissions.ts";
+import { toApiError, type ErrorInfo } from "../../core/api/errors.ts";
+
+/** A live check's result as data: the forms word it (key-check.ts, token-check.ts). */
+export type LiveCheck<Found extends object> = { state: "idle" } | { state: "checking" } | ({ state: "ok" } & Found) | { state: "bad"; error: ErrorInfo };
+
+/** What to ask, once the typed values can be checked at all: the URL whose origin answers, and the question. */
+export interface LiveQuestion<Found extends object> {
+  url: string;
+  ask(): Promise<Found>;
+}
+
+/** Long enough not to ask at every keystroke, short enough to answer while the user looks. */
+const PAUSE_MS = 600;
+
+const IDLE = { state: "idle" } as const;
+
+/**
+ * Checks what is typed, after a pause, and keeps the latest answer: a newer value cancels the
+ * question about an older one. Only origins the extension may already reach are asked (a check
+ * never prompts for a permission; Save does). `question` runs on every change of `inputs` and
+ * returns undefined while the values cannot be checked (empty, malformed).
+ */
+export function useLiveCheck<Found extends object>(inputs: readonly string[], question: () => LiveQuestion<Found> | undefined): LiveCheck<Found> {
+  const [result, setResult] = useState<LiveCheck<Found>>(IDLE);
+  useEffect(() => {
+    const asked = question();
+    if (!asked) {
+      setResult(IDLE);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      if (!(await hasApiPermission(asked.url))) {
+        if (!cancelled) setResult(IDLE);
+        return;
+      }
+      setResult({ state: "checking" });
+      try {
+        const found = await asked.ask();
+        if (!cancelled) setResult({ state: "ok", ...found });
+      } catch (error) {
+        if (!cancelled) setResult({ state: "bad", error: toApiError(error).info(Date.now()) });
+      }
+    }, PAUSE_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, inputs);
+  return result;
+}

@@ -1,0 +1,63 @@
+import type { ComponentChildren } from "preact";
+import { uiTranslator } from "../../adapters/i18n.ts";
+import { requestCheck } from "../../adapters/messages.ts";
+import { requestApiPermission } from "../../adapters/permissions.ts";
+import { saveSource } from "../../adapters/storage.ts";
+import { toApiError } from "../../core/api/errors.ts";
+import { errorMessage } from "../../core/error-text.ts";
+import type { Source } from "../../core/settings.ts";
+import { originOf } from "../../core/url.ts";
+
+/** A source form's Save, as its status line says it. */
+export type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };
+
+/** One valid source to store, and what its form does around the save. */
+export interface SaveSteps {
+  next: Source;
+  /** Where the source is checked: its origin is asked for in the click. */
+  url: string;
+  /** The origin was refused: the form marks its address field. */
+  refused(origin: string): void;
+  /** The form shows the values as saved before storage echoes them back (so the echo is not
+   * taken for a change made elsewhere); the function returned undoes that when the save fails. */
+  showSaved(): () => void;
+  words: { refused: "optionsPermissionRefused" | "relayPermissionRefused"; failed: "optionsSaveFailed" | "relaySaveFailed" };
+}
+
+/**
+ * Save for a source of either kind: asks for the origin first and synchronously (the browser's
+ * prompt only appears during the click; origins already granted resolve at once), stores the
+ * source, then has it checked. A failure (a full storage, say) is said in the user's language.
+ */
+export function saveFromForm(steps: SaveSteps, setSave: (state: SaveState) => void): void {
+  const t = uiTranslator();
+  setSave({ state: "saving" });
+  requestApiPermission(steps.url)
+    .catch(() => false)
+    .then(async (granted) => {
+      if (!granted) {
+        steps.refused(originOf(steps.url));
+        setSave({ state: "failed", message: t.msg(steps.words.refused) });
+        return;
+      }
+      const undo = steps.showSaved();
+      await saveSource(steps.next).catch((error: unknown) => {
+        undo();
+        throw error;
+      });
+      setSave({ state: "saved" });
+      await requestCheck("settings", steps.next.id);
+    })
+    .catch((error: unknown) => setSave({ state: "failed", message: t.msg(steps.words.failed, { why: errorMessage(t, toApiError(error).info(Date.now())) }) }));
+}
+
+/** A source's form and connection status: under its own heading when the page shows several. */
+export function SourceFrame({ name, headingId, children }: { name: string | undefined; headingId: string; children: ComponentChildren }) {
+  if (name === undefined) return <>{children}</>;
+  return (
+    <section class="source" aria-labelledby={headingId}>
+      <h2 id={headingId}>{name}</h2>
+      {children}
+    </section>
+  );
+}
