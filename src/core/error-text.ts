@@ -18,7 +18,9 @@ export function errorTitleSentence(t: Translator, kind: ErrorKind): string {
   return t.msg("errorTitleSentence", { title: errorTitle(t, kind) });
 }
 
-export function errorAdvice(t: Translator, kind: ErrorKind): string {
+/** What the user can do; a relay source not set up needs its URL and token, not a Cobalt key. */
+export function errorAdvice(t: Translator, kind: ErrorKind, cause?: ErrorInfo["cause"]): string {
+  if (kind === "not-set-up" && (cause === "no-token" || cause === "no-relay-url")) return t.msg("errorNotSetUpRelayAdvice");
   return t.msg(ADVICE[kind]);
 }
 
@@ -68,6 +70,7 @@ function whatHappened(t: Translator, error: ErrorInfo): What | undefined {
   switch (error.kind) {
     case "not-set-up":
       if (error.cause === "no-token") return whole(t.msg("errorNotSetUpNoToken"));
+      if (error.cause === "no-relay-url") return whole(t.msg("errorNotSetUpNoRelayUrl"));
       if (error.cause === "no-key") return whole(t.msg("errorNotSetUpNoKey"));
       return error.cause === "no-base-url" ? whole(t.msg("errorNotSetUpNoBaseUrl")) : undefined;
     case "unauthorized":

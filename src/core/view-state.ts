@@ -7,7 +7,7 @@ import type { ErrorInfo, Status } from "./status.ts";
  */
 export function currentError(settings: Watched, status: Status): ErrorInfo | undefined {
   if (!isSetUp(settings)) {
-    const cause = isRelay(settings) ? "no-token" : settings.apiKey.trim() === "" ? "no-key" : "no-base-url";
+    const cause = isRelay(settings) ? (settings.relayUrl.trim() === "" ? "no-relay-url" : "no-token") : settings.apiKey.trim() === "" ? "no-key" : "no-base-url";
     return { kind: "not-set-up", cause, at: 0 };
   }
   if (status.error && status.source === fingerprint(settings)) return status.error;

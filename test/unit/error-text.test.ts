@@ -23,6 +23,16 @@ describe("every kind of failure", () => {
   });
 });
 
+describe("errorAdvice", () => {
+  it("tells a team relay source's user what to enter, not to paste a Cobalt API key", () => {
+    for (const cause of ["no-token", "no-relay-url"] as const) {
+      expect(errorAdvice(en, "not-set-up", cause)).toBe("Open Options and enter the team relay's URL and your member token (your team's relay admin gives you both).");
+      expect(errorAdvice(de, "not-set-up", cause)).not.toBe(errorAdvice(en, "not-set-up", cause));
+    }
+    expect(errorAdvice(en, "not-set-up", "no-key")).toContain("paste an API key");
+  });
+});
+
 describe("errorDetail", () => {
   const cases: [string, ErrorInfo, string, string][] = [
     [
@@ -84,6 +94,12 @@ describe("errorDetail", () => {
       { kind: "storage", at, detail: "QUOTA_BYTES quota exceeded" },
       'The browser refused to store the results: "QUOTA_BYTES quota exceeded".',
       "Der Browser hat das Speichern der Ergebnisse verweigert: „QUOTA_BYTES quota exceeded“.",
+    ],
+    [
+      "a team relay source without its URL",
+      { kind: "not-set-up", at: 0, cause: "no-relay-url" },
+      "Enter the team relay's URL in Options to start checking.",
+      "Geben Sie in den Optionen die URL des Team-Relays ein, damit die Prüfungen beginnen.",
     ],
     [
       "a missing key",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { newRelaySource } from "../../src/core/settings.ts";
 import { EMPTY_STATUS } from "../../src/core/status.ts";
 import { currentError, fromPreviousSettings, isCurrent } from "../../src/core/view-state.ts";
 import { makeSettings, makeStatus } from "./support/fixtures.ts";
@@ -10,6 +11,12 @@ describe("currentError", () => {
   it("is not-set-up without a key, whatever the status", () => {
     const noKey = makeSettings({ apiKey: " " });
     expect(currentError(noKey, makeStatus(noKey, { error: failure }))).toEqual({ kind: "not-set-up", cause: "no-key", at: 0 });
+  });
+
+  it("names what a team relay source still lacks: its URL first, then its token", () => {
+    expect(currentError(newRelaySource("r1", { token: "rly_1" }), EMPTY_STATUS)).toEqual({ kind: "not-set-up", cause: "no-relay-url", at: 0 });
+    expect(currentError(newRelaySource("r1"), EMPTY_STATUS)).toEqual({ kind: "not-set-up", cause: "no-relay-url", at: 0 });
+    expect(currentError(newRelaySource("r1", { relayUrl: "https://relay.example.com" }), EMPTY_STATUS)).toEqual({ kind: "not-set-up", cause: "no-token", at: 0 });
   });
 
   it("is the stored error for the same settings", () => {

@@ -44,6 +44,8 @@ export const ERROR_CAUSES = [
   "no-base-url",
   /** not-set-up: a relay source has no member token. */
   "no-token",
+  /** not-set-up: a relay source has no relay URL (none entered, or the saved one could not be used). */
+  "no-relay-url",
   /** not-found: the relay no longer lists the app (or account) a link was asked for. */
   "relay-not-listed",
   /** not-found: Cobalt does not know the linked account (`accountId`). */

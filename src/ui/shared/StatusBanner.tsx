@@ -33,7 +33,7 @@ export function StatusBanner({ error, source, status, now, onOptionsPage = false
           {gap}
           {detail}
         </p>
-        <p>{errorAdvice(t, error.kind)}</p>
+        <p>{errorAdvice(t, error.kind, error.cause)}</p>
         {waitUntil !== undefined && <p>{t.msg("bannerNextTry", { time: t.time(waitUntil) })}</p>}
         {status.checkedAt !== undefined && error.kind !== "not-set-up" && (
           <p class="stale">{t.msg("bannerShowingLastGood", { when: ago(t, status.checkedAt, now) })}</p>
