@@ -173,6 +173,14 @@ function staticPage(renderedBody: string, head: string): string {
   return `<!doctype html><html lang="en"><head>${head.replace(/<script[^>]*><\/script>|<link rel="modulepreload"[^>]*>/g, "")}</head><body>${renderedBody}</body></html>`;
 }
 
+/**
+ * The same DOM again, drawn by a module script that carries it whole (no storage read, no
+ * framework, nothing to compute): the earliest any popup whose list is drawn by script can paint.
+ */
+function scriptedPage(head: string): string {
+  return `<!doctype html><html lang="en"><head>${head.replace(/<script[^>]*><\/script>|<link rel="modulepreload"[^>]*>/g, "")}<script type="module" src="bench-scripted.js"></script></head><body></body></html>`;
+}
+
 async function firstContentfulPaint(page: Page, url: string, ready: string): Promise<number> {
   await page.goto(url);
   await page.waitForFunction((selector) => document.querySelectorAll(selector).length > 0, ready);
@@ -209,7 +217,7 @@ async function wholeListBuilt(ctx: BrowserContext, url: string, items: number, r
   return median(times);
 }
 
-interface PaintRow { items: number; popup: number; staticPage: number; wholeList: number }
+interface PaintRow { items: number; popup: number; staticPage: number; scripted: number; wholeList: number }
 
 async function measurePaint(items: number): Promise<PaintRow> {
   const fake = await startFakeCobalt();
@@ -232,6 +240,8 @@ async function measurePaint(items: number): Promise<PaintRow> {
       await page.waitForFunction((count) => document.querySelectorAll("li.app").length === count, items);
       const [head, body] = await page.evaluate(() => [document.head.innerHTML, document.body.innerHTML]);
       writeFileSync(join(copy, "src/ui/popup/bench-static.html"), staticPage(body, head));
+      writeFileSync(join(copy, "src/ui/popup/bench-scripted.html"), scriptedPage(head));
+      writeFileSync(join(copy, "src/ui/popup/bench-scripted.js"), `document.body.insertAdjacentHTML("beforeend", ${JSON.stringify(body)});\n`);
     } finally {
       await ctx.close();
     }
@@ -244,14 +254,16 @@ async function measurePaint(items: number): Promise<PaintRow> {
     await page.setViewportSize({ width: 400, height: 600 });
     const popup: number[] = [];
     const statics: number[] = [];
+    const scripted: number[] = [];
     for (let run = 0; run < PAINT_RUNS; run++) {
       popup.push(await firstContentfulPaint(page, `chrome-extension://${id}/src/ui/popup/popup.html`, "li.app"));
       statics.push(await firstContentfulPaint(page, `chrome-extension://${id}/src/ui/popup/bench-static.html`, "li.app"));
+      scripted.push(await firstContentfulPaint(page, `chrome-extension://${id}/src/ui/popup/bench-scripted.html`, "li.app"));
     }
     const listed = await page.locator("li.app").count();
     if (listed !== items) throw new Error(`the static page lists ${listed} apps, expected ${items}`);
     const wholeList = await wholeListBuilt(ctx, `chrome-extension://${id}/src/ui/popup/popup.html`, items, PAINT_RUNS);
-    return { items, popup: median(popup), staticPage: median(statics), wholeList };
+    return { items, popup: median(popup), staticPage: median(statics), scripted: median(scripted), wholeList };
   } finally {
     await ctx.close();
     await fake.close();
@@ -279,10 +291,10 @@ const lines = [
   "",
   "| measure | value | reference | ratio or target |",
   "|---|---:|---:|---:|",
-  ...paints.map(
-    (paint) =>
-      `| popup first paint, ${paint.items.toLocaleString("en-US")} apps from storage (median of ${PAINT_RUNS}; whole list in the DOM at ${paint.wholeList.toFixed(0)} ms) | ${paint.popup.toFixed(0)} ms | the same DOM as static HTML: ${paint.staticPage.toFixed(0)} ms | ${ratio(paint.popup, paint.staticPage)} (target ≤ ${paint.items > 100 ? "1.20" : "1.10"}) |`,
-  ),
+  ...paints.flatMap((paint) => [
+    `| popup first paint, ${paint.items.toLocaleString("en-US")} apps from storage (median of ${PAINT_RUNS}; whole list in the DOM at ${paint.wholeList.toFixed(0)} ms) | ${paint.popup.toFixed(0)} ms | the same DOM as static HTML: ${paint.staticPage.toFixed(0)} ms | ${ratio(paint.popup, paint.staticPage)} (target ≤ ${paint.items > 100 ? "1.20" : "1.10"}) |`,
+    `| … the floor for a list drawn by script: the same DOM inserted by a module script that carries it whole | ${paint.scripted.toFixed(0)} ms | static: ${paint.staticPage.toFixed(0)} ms | ${ratio(paint.scripted, paint.staticPage)} |`,
+  ]),
   `| popup JavaScript at open, gzip (${popupJs.initial.length} files) | ${kb(gzipBytes(DIST, popupJs.initial))} | | target ≤ 10 KB |`,
   `| popup JavaScript loaded on use (Reconnect/Copy, a failure's words, the sample data), gzip | ${kb(gzipBytes(DIST, popupJs.lazy))} | | |`,
   `| options page JavaScript, gzip | ${kb(gzipBytes(DIST, [...optionsJs.initial, ...optionsJs.lazy]))} | | |`,
