@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveDataDir, type ConfigInput, type RelayConfig } from "./config.ts";
 import { scrub } from "./log.ts";
+import { FileLockedError } from "./files.ts";
 import { MemberStore, MembersFileError } from "./members.ts";
 import { registerWebhook } from "./register-webhook.ts";
 import { dataFiles, startRelay } from "./server.ts";
@@ -152,7 +153,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof ConfigError || error instanceof MembersFileError) complain(message);
+    if (error instanceof ConfigError || error instanceof MembersFileError || error instanceof FileLockedError) complain(message);
     else if (error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) complain(`${message}\n\n${USAGE}`);
     else complain(`The relay stopped: ${scrub(message, secrets)}`);
     process.exit(1);

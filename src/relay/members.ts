@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { MEMBER_TOKEN_PREFIX } from "../core/relay-protocol.ts";
 import { z } from "../core/zod.ts";
-import { writeFileAtomic } from "./files.ts";
+import { withFileLock, writeFileAtomic } from "./files.ts";
 
 /*
  * Team members and their tokens. A token is 32 random bytes, shown once when the member is added;
@@ -93,23 +93,27 @@ export class MemberStore {
   async add(name: string, now = new Date()): Promise<string> {
     const problem = memberNameProblem(name);
     if (problem) throw new MembersFileError(problem);
-    const file = await this.#readStrict();
-    if (file.members.some((member) => member.name === name)) {
-      throw new MembersFileError(`There is already a member named "${name}". Remove it first to issue a new token.`);
-    }
-    const token = generateToken();
-    file.members.push({ name, tokenSha256: hashToken(token), createdAt: now.toISOString() });
-    await this.#write(file);
-    return token;
+    return withFileLock(this.#path, async () => {
+      const file = await this.#readStrict();
+      if (file.members.some((member) => member.name === name)) {
+        throw new MembersFileError(`There is already a member named "${name}". Remove it first to issue a new token.`);
+      }
+      const token = generateToken();
+      file.members.push({ name, tokenSha256: hashToken(token), createdAt: now.toISOString() });
+      await this.#write(file);
+      return token;
+    });
   }
 
   /** Returns false when there was no such member. */
   async remove(name: string): Promise<boolean> {
-    const file = await this.#readStrict();
-    const kept = file.members.filter((member) => member.name !== name);
-    if (kept.length === file.members.length) return false;
-    await this.#write({ ...file, members: kept });
-    return true;
+    return withFileLock(this.#path, async () => {
+      const file = await this.#readStrict();
+      const kept = file.members.filter((member) => member.name !== name);
+      if (kept.length === file.members.length) return false;
+      await this.#write({ ...file, members: kept });
+      return true;
+    });
   }
 
   async #refresh(): Promise<void> {

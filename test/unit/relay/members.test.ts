@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MEMBER_TOKEN_PREFIX } from "../../../src/core/relay-protocol.ts";
@@ -93,6 +93,27 @@ describe("the members file", () => {
     expect(problems[0]).toMatch(/not valid JSON/);
     await expect(members.add("bob")).rejects.toThrow(/not valid JSON/);
     expect(readFileSync(path, "utf8")).toBe("{ not json");
+  });
+
+  it("keeps every member when several commands add and remove at the same moment", async () => {
+    const { path, dir } = store();
+    const names = ["alice", "bob", "carol", "dave", "erin"];
+    const tokens = await Promise.all(names.map((name) => new MemberStore(path).add(name)));
+    const running = new MemberStore(path);
+    expect((await running.list()).map((member) => member.name).sort()).toEqual(names);
+    for (const [index, token] of tokens.entries()) expect(await running.verify(token)).toBe(names[index]);
+    await Promise.all([new MemberStore(path).remove("alice"), new MemberStore(path).add("frank"), new MemberStore(path).remove("bob")]);
+    expect((await running.list()).map((member) => member.name).sort()).toEqual(["carol", "dave", "erin", "frank"]);
+    expect(readdirSync(dir)).toEqual(["members.json"]);
+  });
+
+  it("breaks a lock left behind by a command that died holding it", async () => {
+    const { store: members, path } = store();
+    writeFileSync(`${path}.lock`, "");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.lock`, old, old);
+    await members.add("alice");
+    expect((await members.list()).map((member) => member.name)).toEqual(["alice"]);
   });
 
   it("without a file has no members", async () => {
