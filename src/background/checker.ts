@@ -9,7 +9,7 @@ import { runCheck, type Throttled } from "../core/check/run.ts";
 import { nextBackoff, retryAt, shouldCheck, type Trigger } from "../core/schedule.ts";
 import { fingerprint, isRelay, isSetUp, sourceUrl, type CobaltSource, type RelaySource, type Source, type SourceId } from "../core/settings.ts";
 import { originOf } from "../core/url.ts";
-import { currentError } from "../core/view-state.ts";
+import { currentError, isCurrent } from "../core/view-state.ts";
 import { EMPTY_STATUS, type Status } from "../core/status.ts";
 import { markSampleBadge } from "../core/preview/explain.ts";
 import { applyBadge } from "../adapters/badge.ts";
@@ -70,15 +70,27 @@ export async function check(trigger: Trigger, source?: SourceId): Promise<void> 
 function checkSource(trigger: Trigger, source: SourceId): Promise<void> {
   const running = inFlight.get(source);
   if (running) {
-    // New settings must be checked with the new settings, so they queue behind the running check;
-    // anything else simply joins it.
-    return trigger === "settings" ? running.then(() => checkSource("settings", source)) : running;
+    // Anything but new settings simply joins the running check. New settings must be checked
+    // with the new settings, so they queue behind it, unless it checked them itself: a check
+    // whose settings were replaced while it ran starts over with the ones in effect.
+    if (trigger !== "settings") return running;
+    const asked = Date.now();
+    return running.then(async () => {
+      if (!(await checkedSince(source, asked))) await checkSource("settings", source);
+    });
   }
   const run = inTurn(source, () => checkInEffect(trigger, source)).finally(() => {
     if (inFlight.get(source) === run) inFlight.delete(source);
   });
   inFlight.set(source, run);
   return run;
+}
+
+/** Whether the stored results are of the source's settings in effect, from a check that wrote them at `since` or later. */
+async function checkedSince(id: SourceId, since: number): Promise<boolean> {
+  const { source, status } = await loadSourceState(id);
+  if (!source || !isCurrent(source, status)) return false;
+  return Math.max(status.checkedAt ?? -Infinity, status.error?.at ?? -Infinity) >= since;
 }
 
 /** What the background decides on every event while the sample-data preview is on. */

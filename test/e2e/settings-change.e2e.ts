@@ -120,6 +120,26 @@ describe(`a settings change while Cobalt is slow, in ${browserUnderTest()}`, () 
     await ext.waitForBadge((b) => b.text === "2");
     await popup.close();
   });
+
+  it("a Save while a check runs has the saved settings checked once, not once more after", async () => {
+    const before = await ext.storageGet();
+    const popup = await holdCheckOf(withIds(before, ["initech"]));
+    // As a Save does: the settings stored, then a check of them asked for.
+    await ext.storageSet({ settings: { schemaVersion: 3, ...withIds(before, ["globex"]) } });
+    fake.clearRequests();
+    await popup.evaluate(`(async () => {
+      const api = globalThis.browser ?? chrome;
+      globalThis.saved = api.runtime.sendMessage({ type: "check", trigger: "settings", source: "main" });
+      await api.runtime.sendMessage({ type: "ping" });
+    })()`);
+    release?.();
+    // The held check finds its settings replaced and starts over with the saved ones: that is
+    // the saved settings' check, and the Save's wait ends with it.
+    expect(await popup.evaluate("globalThis.saved")).toEqual({ ok: true });
+    expect(fake.requests.filter((r) => r.path === APPLICATIONS && r.linkedAccountId === "globex")).toHaveLength(1);
+    await ext.waitForBadge((b) => b.text !== "…");
+    await popup.close();
+  });
 });
 
 let release: (() => void) | undefined;
