@@ -40,6 +40,8 @@ export default defineConfig(({ mode }) => {
         skipManifestValidation: true,
         disableAutoLaunch: true,
         printSummary: false,
+        // The pages only: the background is one IIFE file, which a code-splitting option does not apply to.
+        htmlViteConfig: { build: { rolldownOptions: { output: { codeSplitting: { groups: [{ name: popupCore(resolve("src/ui/popup/main.tsx")) }] } } } } },
       }),
     ],
     build: {
@@ -50,7 +52,6 @@ export default defineConfig(({ mode }) => {
       sourcemap: false,
       // Extension pages load from the package; no browser here lacks modulepreload.
       modulePreload: { polyfill: false },
-      rolldownOptions: { output: { codeSplitting: { groups: [{ name: popupCore(resolve("src/ui/popup/main.tsx")) }] } } },
     },
   };
 });
