@@ -12,7 +12,7 @@ import {
   waitForNotifications,
   type NotificationsProfile,
 } from "./support/notifications.ts";
-import { configureThroughOptions, inExtensionPage } from "./support/setup.ts";
+import { checkNow, configureThroughOptions, inExtensionPage, setBroken } from "./support/setup.ts";
 
 // Issue 9, notifications, in the real browser: off until turned on in Options (which asks for the
 // optional permission in the click), then one per app that newly needs re-authentication, never
@@ -38,16 +38,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-/** Sets whether an app of the fake org needs re-authentication. */
-function setBroken(accountId: string, slug: string, broken: boolean): void {
-  const app = fake.accounts().find((a) => a.account_id === accountId)!.apps.find((a) => a.slug === slug)!;
-  app.reauth_required = broken;
-}
 
-/** A check of every source, as Refresh asks for it: resolves once the background is done with it, alerts included. */
-async function checkNow(): Promise<void> {
-  await inExtensionPage(ext, `(globalThis.browser ?? chrome).runtime.sendMessage({ type: "check", trigger: "refresh" })`);
-}
 
 async function permissionHeld(): Promise<boolean> {
   return ext.evalInBackground<boolean>(`(globalThis.browser ?? chrome).permissions.contains({ permissions: ["notifications"] })`);
@@ -75,14 +66,14 @@ describe(`notifications in ${browserUnderTest()}`, () => {
   it("the first check after setup notifies nothing: the popup shows what is already broken", async () => {
     await configureThroughOptions(ext, fake, { key: KEY, ids: "acme-corp globex initech", expect: "3 apps need re-authentication" });
     // Resolves once that check, its notifications included, is over.
-    await checkNow();
+    await checkNow(ext);
     expect(await shownNotifications(ext)).toEqual([]);
     if (firefox) expect(await firefoxNotificationLog(ext)).toEqual([]);
   });
 
   it("a new break gives one notification, naming the app and its linked account", async () => {
-    setBroken("initech", "jira", true);
-    await checkNow();
+    setBroken(fake, "initech", "jira", true);
+    await checkNow(ext);
     const id = appNotificationId("main", "initech", "jira");
     const shown = await waitForNotifications(ext, (all) => all.length > 0);
     expect(shown.map((n) => n.id)).toEqual([id]);
@@ -96,37 +87,37 @@ describe(`notifications in ${browserUnderTest()}`, () => {
   it("never twice for the same break: not at the next checks, nor after the background was stopped or restarted", async () => {
     // The user closes it: nothing may bring it back while the app stays broken.
     await dismissNotification(ext, appNotificationId("main", "initech", "jira"));
-    await checkNow();
+    await checkNow(ext);
     await ext.stopBackground();
-    await checkNow();
+    await checkNow(ext);
     await ext.restartBackground();
-    await checkNow();
+    await checkNow(ext);
     expect(await shownNotifications(ext)).toEqual([]);
     if (firefox) expect(await firefoxNotificationLog(ext)).toHaveLength(1);
   });
 
   it("clears a notification when its app is fixed", async () => {
-    setBroken("initech", "twilio", true);
-    await checkNow();
+    setBroken(fake, "initech", "twilio", true);
+    await checkNow(ext);
     const id = appNotificationId("main", "initech", "twilio");
     await waitForNotifications(ext, (all) => all.some((n) => n.id === id));
-    setBroken("initech", "twilio", false);
-    await checkNow();
+    setBroken(fake, "initech", "twilio", false);
+    await checkNow(ext);
     await waitForNotifications(ext, (all) => !all.some((n) => n.id === id));
   });
 
   it("more than three at once give one summary, cleared when all of them are fixed", async () => {
     const four: [string, string][] = [["acme-corp", "slack"], ["globex", "netsuite"], ["initech", "twilio"], ["initech", "jira"]];
-    setBroken("initech", "jira", false);
-    await checkNow();
-    for (const [account, slug] of four) setBroken(account, slug, true);
-    await checkNow();
+    setBroken(fake, "initech", "jira", false);
+    await checkNow(ext);
+    for (const [account, slug] of four) setBroken(fake, account, slug, true);
+    await checkNow(ext);
     const shown = await waitForNotifications(ext, (all) => all.length > 0);
     expect(shown).toHaveLength(1);
     expect(JSON.parse(shown[0]!.id)).toEqual(["summary", "main", expect.any(Number)]);
     if (firefox) expect(shown[0]).toMatchObject({ title: "4 apps need re-authentication", message: "In 3 linked accounts. Open the list to reconnect them." });
-    for (const [account, slug] of four) setBroken(account, slug, false);
-    await checkNow();
+    for (const [account, slug] of four) setBroken(fake, account, slug, false);
+    await checkNow(ext);
     await waitForNotifications(ext, (all) => all.length === 0);
   });
 
@@ -134,8 +125,8 @@ describe(`notifications in ${browserUnderTest()}`, () => {
     // Only Firefox lets a test click a notification (through its notification service, see
     // support/notifications.ts); Chromium's are out of reach of automation.
     it("a click on an app's notification opens its reconnect flow, and follows the app up", async () => {
-      setBroken("acme-corp", "slack", true);
-      await checkNow();
+      setBroken(fake, "acme-corp", "slack", true);
+      await checkNow(ext);
       const id = appNotificationId("main", "acme-corp", "slack");
       await waitForNotifications(ext, (all) => all.some((n) => n.id === id));
       const opened = ext.waitForTab((url) => url.includes("/oauth/authorize/slack"));
@@ -143,19 +134,19 @@ describe(`notifications in ${browserUnderTest()}`, () => {
       expect(new URL(await opened).searchParams.get("linked_account_id")).toBe("acme-corp");
       const { followups } = (await ext.storageGet("followups")) as { followups?: { slug: string; kind: string; tabId?: number }[] };
       expect(followups).toEqual([expect.objectContaining({ slug: "slack", kind: "reconnect", tabId: expect.any(Number) })]);
-      setBroken("acme-corp", "slack", false);
-      await checkNow();
+      setBroken(fake, "acme-corp", "slack", false);
+      await checkNow(ext);
     });
   }
 
   it("a browser restart gives none", async () => {
-    setBroken("initech", "jira", true);
-    await checkNow();
+    setBroken(fake, "initech", "jira", true);
+    await checkNow(ext);
     await waitForNotifications(ext, (all) => all.some((n) => n.id === appNotificationId("main", "initech", "jira")));
     await ext.close();
     ext = await launchForNotifications(profile);
     await ext.waitForBadge((b) => b.text === "4");
-    await checkNow();
+    await checkNow(ext);
     expect(await shownNotifications(ext)).toEqual([]);
     if (firefox) expect(await firefoxNotificationLog(ext)).toEqual([]);
   });
@@ -170,8 +161,8 @@ describe(`notifications in ${browserUnderTest()}`, () => {
     await expect.poll(storedNotificationsPreference).toBe(false);
     await expect.poll(permissionHeld).toBe(false);
     await options.close();
-    setBroken("globex", "netsuite", true);
-    await checkNow();
+    setBroken(fake, "globex", "netsuite", true);
+    await checkNow(ext);
     await ext.waitForBadge((b) => b.text === "5");
     expect(await shownNotifications(ext)).toEqual([]);
     if (firefox) expect(await firefoxNotificationLog(ext)).toEqual([]);

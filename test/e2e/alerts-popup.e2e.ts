@@ -6,7 +6,7 @@ import { seedDemoOrg, startFakeCobalt, v3App, type FakeCobalt } from "../fake-co
 import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, defaultExtensionDir, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { screenshotPath } from "./support/screenshots.ts";
-import { configureThroughOptions, inExtensionPage } from "./support/setup.ts";
+import { checkNow, configureThroughOptions, inExtensionPage, setBroken } from "./support/setup.ts";
 import { encodedResults, storedResults } from "./support/stored.ts";
 
 // Issue 9 in the popup, in the real browser: since when each app is broken (kept over a browser
@@ -33,15 +33,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function setBroken(accountId: string, slug: string, broken: boolean): void {
-  const app = fake.accounts().find((a) => a.account_id === accountId)!.apps.find((a) => a.slug === slug)!;
-  app.reauth_required = broken;
-}
 
-/** A check as Refresh asks for it; resolves once the background is done with it. */
-async function checkNow(): Promise<void> {
-  await inExtensionPage(ext, `(globalThis.browser ?? chrome).runtime.sendMessage({ type: "check", trigger: "refresh" })`);
-}
 
 /** The since-when line of an app's row: its text and its tooltip. */
 async function sinceOf(page: ExtPage, app: string): Promise<{ text: string; title: string } | null> {
@@ -73,8 +65,8 @@ async function restartBrowser(): Promise<void> {
 
 describe(`alerts in the popup, ${browserUnderTest()}`, () => {
   it("says since when each app needs re-authentication, with the full moment in its tooltip, oldest first", async () => {
-    setBroken("acme-corp", "slack", true);
-    await checkNow();
+    setBroken(fake, "acme-corp", "slack", true);
+    await checkNow(ext);
     popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Slack");
     const hubspot = await sinceOf(popup, "Hubspot");
@@ -93,7 +85,7 @@ describe(`alerts in the popup, ${browserUnderTest()}`, () => {
     await popup.close();
     await restartBrowser();
     await ext.waitForBadge((b) => b.text === "4");
-    await checkNow();
+    await checkNow(ext);
     popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Hubspot");
     expect((await sinceOf(popup, "Hubspot"))?.title).toBe(before?.title);

@@ -127,15 +127,9 @@ describe(`a settings change while Cobalt is slow, in ${browserUnderTest()}`, () 
     // As a Save does: the settings stored, then a check of them asked for.
     await ext.storageSet({ settings: { schemaVersion: 3, ...withIds(before, ["globex"]) } });
     fake.clearRequests();
-    await popup.evaluate(`(async () => {
-      const api = globalThis.browser ?? chrome;
-      globalThis.saved = api.runtime.sendMessage({ type: "check", trigger: "settings", source: "main" });
-      await api.runtime.sendMessage({ type: "ping" });
-    })()`);
-    release?.();
     // The held check finds its settings replaced and starts over with the saved ones: that is
     // the saved settings' check, and the Save's wait ends with it.
-    expect(await popup.evaluate("globalThis.saved")).toEqual({ ok: true });
+    await endHeldCheck(popup, "settings");
     expect(fake.requests.filter((r) => r.path === APPLICATIONS && r.linkedAccountId === "globex")).toHaveLength(1);
     await ext.waitForBadge((b) => b.text !== "…");
     await popup.close();
@@ -164,14 +158,17 @@ async function holdCheckOf(settings: Settings): Promise<ExtPage> {
   return popup;
 }
 
-/** Lets the held check go on, and resolves when it (and whatever it leads to) is over. */
-async function endHeldCheck(popup: ExtPage): Promise<void> {
-  // Asks for a check from the popup, as its opening does: it joins the check held. The background
-  // handles messages in the order sent and answers an unknown one at once, so that answer says
-  // the first message has joined before the hold is let go.
+/**
+ * Lets the held check go on, and resolves when it (and whatever it leads to) is over. The check
+ * is asked for from the popup, as its opening ("open": it joins the check held) or a Save
+ * ("settings": it queues behind it) does.
+ */
+async function endHeldCheck(popup: ExtPage, trigger: "open" | "settings" = "open"): Promise<void> {
+  // The background handles messages in the order sent and answers an unknown one at once, so
+  // that answer says the first message has reached the check before the hold is let go.
   await popup.evaluate(`(async () => {
     const api = globalThis.browser ?? chrome;
-    globalThis.joined = api.runtime.sendMessage({ type: "check", trigger: "open", source: "main" });
+    globalThis.joined = api.runtime.sendMessage({ type: "check", trigger: ${JSON.stringify(trigger)}, source: "main" });
     await api.runtime.sendMessage({ type: "ping" });
   })()`);
   release?.();

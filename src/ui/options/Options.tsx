@@ -3,28 +3,20 @@ import { useState } from "preact/hooks";
 import type { Snapshot } from "../../adapters/storage.ts";
 import { isSetUp, newRelaySource, newSource, type Source, type SourceId } from "../../core/settings.ts";
 import { newSourceId, sourceNames } from "../../core/sources.ts";
-import { EMPTY_STATUS, type Progress, type Status } from "../../core/status.ts";
+import { EMPTY_STATUS } from "../../core/status.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
 import { PreviewBanner, PreviewOffer } from "../shared/Preview.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";
 import { KindChoice, type SourceKind } from "./KindChoice.tsx";
 import { RelaySourceForm } from "./RelaySourceForm.tsx";
 import { SourceForm } from "./SourceForm.tsx";
+import type { SourceFormProps } from "./save-flow.tsx";
 import { NotificationsToggle } from "./NotificationsToggle.tsx";
 
-interface EntryProps {
-  source: Source;
+interface EntryProps extends Omit<SourceFormProps, "choice"> {
   /** The kind the user chose on this page, if any. */
   kind: SourceKind | undefined;
   onChoose(kind: SourceKind): void;
-  stored: boolean;
-  first: boolean;
-  name: string | undefined;
-  status: Status;
-  progress: Progress | null;
-  now: number;
-  removable: boolean;
-  onDiscard(): void;
 }
 
 /** One source's form, of its kind. Only a new source, or one not set up, may still change kind: nothing of it is lost. */

@@ -1,29 +1,15 @@
-import type { ComponentChild } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { loadRelayIncoming, openRelayForm, relayStoredChanged, validateRelayForm, type RelayForm, type RelayFormErrors, type RelayFormState } from "../../core/relay-form.ts";
 import { editField } from "../../core/settings-form.ts";
 import { maskKey, MAX_LABEL_LENGTH, RELAY_INTERVAL, type RelaySource } from "../../core/settings.ts";
-import type { Progress, Status } from "../../core/status.ts";
 import { Connection } from "./Connection.tsx";
 import { Field } from "./field.tsx";
 import { RemoveSource } from "./RemoveSource.tsx";
-import { saveFromForm, SourceFrame, type SaveState } from "./save-flow.tsx";
+import { saveFromForm, SourceFrame, type SaveState, type SourceFormProps } from "./save-flow.tsx";
 import { tokenCheckText, useTokenCheck } from "./token-check.ts";
 
-interface Props {
-  source: RelaySource;
-  stored: boolean;
-  first: boolean;
-  name: string | undefined;
-  status: Status;
-  progress: Progress | null;
-  now: number;
-  removable: boolean;
-  onDiscard(): void;
-  /** The choice of kind, while the source holds nothing worth keeping (KindChoice). */
-  choice?: ComponentChild;
-}
+type Props = SourceFormProps<RelaySource>;
 
 /**
  * A team relay source's settings (issue 11): its URL, the member token (masked, with its own live

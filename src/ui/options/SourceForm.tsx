@@ -1,35 +1,16 @@
-import type { ComponentChild } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { expectedRequests } from "../../core/estimate.ts";
 import { BUDGET, INTERVAL, keyEnvironment, MAX_LABEL_LENGTH, SUGGESTED_BASE_URLS, type CobaltSource } from "../../core/settings.ts";
 import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings-form.ts";
-import type { Progress, Status } from "../../core/status.ts";
 import { isSampleSource } from "../../core/preview/state.ts";
 import { Connection } from "./Connection.tsx";
 import { budgetHint, Field, keyHint } from "./field.tsx";
 import { keyCheckText, useKeyCheck } from "./key-check.ts";
 import { RemoveSource } from "./RemoveSource.tsx";
-import { saveFromForm, SourceFrame, type SaveState } from "./save-flow.tsx";
+import { saveFromForm, SourceFrame, type SaveState, type SourceFormProps } from "./save-flow.tsx";
 
-interface Props {
-  /** As stored, or a new source not saved yet (`stored` false). */
-  source: CobaltSource;
-  stored: boolean;
-  /** The first source keeps the page's historical element ids. */
-  first: boolean;
-  /** Set when the page shows several sources: this one's heading and region name. */
-  name: string | undefined;
-  status: Status;
-  progress: Progress | null;
-  now: number;
-  /** Whether this source may be removed (never the last one). */
-  removable: boolean;
-  /** Drops a source not saved yet. */
-  onDiscard(): void;
-  /** The choice of kind (Cobalt key or team relay), while the source holds nothing worth keeping. */
-  choice?: ComponentChild;
-}
+type Props = SourceFormProps<CobaltSource>;
 
 /** One source's settings, with its own live key check, its own Save and its own connection status. */
 export function SourceForm({ source, stored, first, name, status, progress, now, removable, onDiscard, choice }: Props) {

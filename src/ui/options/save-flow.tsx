@@ -1,4 +1,4 @@
-import type { ComponentChildren } from "preact";
+import type { ComponentChild, ComponentChildren } from "preact";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
@@ -6,7 +6,28 @@ import { saveSource } from "../../adapters/storage.ts";
 import { toApiError } from "../../core/api/errors.ts";
 import { errorMessage } from "../../core/error-text.ts";
 import type { Source } from "../../core/settings.ts";
+import type { Progress, Status } from "../../core/status.ts";
 import { originOf } from "../../core/url.ts";
+
+/** What the page gives each source's form, of either kind. */
+export interface SourceFormProps<S extends Source = Source> {
+  /** As stored, or a new source not saved yet (`stored` false). */
+  source: S;
+  stored: boolean;
+  /** The first source keeps the page's historical element ids. */
+  first: boolean;
+  /** Set when the page shows several sources: this one's heading and region name. */
+  name: string | undefined;
+  status: Status;
+  progress: Progress | null;
+  now: number;
+  /** Whether this source may be removed (never the last one). */
+  removable: boolean;
+  /** Drops a source not saved yet. */
+  onDiscard(): void;
+  /** The choice of kind (Cobalt key or team relay), while the source holds nothing worth keeping (KindChoice). */
+  choice?: ComponentChild;
+}
 
 /** A source form's Save, as its status line says it. */
 export type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved" } | { state: "failed"; message: string };

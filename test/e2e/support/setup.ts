@@ -84,3 +84,14 @@ export async function inExtensionPage<T>(ext: ExtensionSession, code: string): P
     await page.close();
   }
 }
+
+/** Sets whether an app of the fake org needs re-authentication (the org seeded by seedDemoOrg). */
+export function setBroken(fake: FakeCobalt, accountId: string, slug: string, broken: boolean): void {
+  const app = fake.accounts().find((a) => a.account_id === accountId)!.apps.find((a) => a.slug === slug)!;
+  app.reauth_required = broken;
+}
+
+/** A check of every source, as Refresh asks for it: resolves once the background is done with it, alerts included. */
+export async function checkNow(ext: ExtensionSession): Promise<void> {
+  await inExtensionPage(ext, `(globalThis.browser ?? chrome).runtime.sendMessage({ type: "check", trigger: "refresh" })`);
+}
