@@ -1,6 +1,6 @@
 # The team relay (README: "Team mode"). Build:  docker build -t cobalt-relay .
 #
-# Stage 1 bundles src/relay/main.ts and everything it imports (hono, zod, the core) into one
+# Stage 1 bundles src/relay/server/node/main.ts and everything it imports (hono, zod, the core) into one
 # ES module with vite; stage 2 runs that file on plain Node 20 as the unprivileged `node` user,
 # with no node_modules, no TypeScript loader and no build tools in the image.
 FROM node:20-slim AS build

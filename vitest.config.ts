@@ -13,6 +13,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: "policy",
+          environment: "node",
+          include: ["test/policy/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
           name: "e2e-chromium",
           environment: "node",
           include: ["test/e2e/**/*.e2e.ts"],

@@ -1,6 +1,7 @@
 import { api } from "./browser.ts";
-import { alarmName, planAlarms } from "../core/schedule.ts";
-import type { Source, SourceId } from "../core/settings.ts";
+import { alarmName, planAlarms } from "../core/check/schedule.ts";
+import type { Source } from "../core/settings/model.ts";
+import type { SourceId } from "../core/settings/source-ids.ts";
 
 /**
  * Makes the alarms match the sources: each source's repeating check alarm at its interval, none

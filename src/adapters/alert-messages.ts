@@ -1,6 +1,6 @@
 import { api } from "./browser.ts";
 import type { FollowedApp } from "../core/alerts/followups.ts";
-import { z } from "../core/zod.ts";
+import { z } from "../core/kit/zod.ts";
 
 /*
  * Messages from the popup to the background about one app (issue 9). The background opens the

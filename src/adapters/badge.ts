@@ -1,5 +1,5 @@
 import { api } from "./browser.ts";
-import type { BadgeState } from "../core/badge.ts";
+import type { BadgeState } from "../core/badge/badge.ts";
 
 export async function applyBadge(badge: BadgeState): Promise<void> {
   const action = api().action;

@@ -1,4 +1,4 @@
-import { z } from "../core/zod.ts";
+import { z } from "../core/kit/zod.ts";
 import type { CheckMessage } from "./messages.ts";
 
 /** What the background accepts as a page's request for a check (messages.ts sends it). */

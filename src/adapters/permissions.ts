@@ -1,5 +1,5 @@
 import { api } from "./browser.ts";
-import { originPattern } from "../core/url.ts";
+import { originPattern } from "../core/kit/url.ts";
 
 export async function hasApiPermission(baseUrl: string): Promise<boolean> {
   try {

@@ -1,6 +1,6 @@
 import { api } from "./browser.ts";
 import type { Snapshot } from "./storage.ts";
-import type { HealthyApps } from "../core/status.ts";
+import type { HealthyApps } from "../core/status/model.ts";
 import { sampleOrg, type SampleOrg } from "../core/preview/sample.ts";
 import type { PreviewState } from "../core/preview/state.ts";
 

@@ -1,10 +1,10 @@
 import { CobaltClient } from "../core/api/client.ts";
 import { ApiError } from "../core/api/errors.ts";
-import type { AppRecord } from "../core/records.ts";
-import { reconnectLink } from "../core/reconnect.ts";
-import { relayLinkTarget } from "../core/relay-check.ts";
-import { isRelay, type RelaySource, type Source } from "../core/settings.ts";
-import { relayClient } from "./relay.ts";
+import type { AppRecord } from "../core/api/records.ts";
+import { reconnectLink } from "../core/api/reconnect.ts";
+import { relayLinkTarget } from "../relay/client/check.ts";
+import { isRelay, type RelaySource, type Source } from "../core/settings/model.ts";
+import { relayClient } from "../relay/client/for-source.ts";
 import { loadSourceState } from "./storage.ts";
 
 /** A fresh reconnect link for one app, with its own source's key and base URL (or made by its team

@@ -1,14 +1,17 @@
 import { api } from "./browser.ts";
 import { parseFollowUps, type FollowUp } from "../core/alerts/followups.ts";
 import { parseMutes, type Mute } from "../core/alerts/mutes.ts";
-import type { Notice } from "../core/notices.ts";
-import { findSource, parseStoredSettings, serializeSettings, type Settings, type Source, type SourceId } from "../core/settings.ts";
-import { parseStoredProgress, type HealthyApps, type Progress, type Status } from "../core/status.ts";
+import type { Notice } from "../core/settings/notices.ts";
+import { findSource, type Settings, type Source } from "../core/settings/model.ts";
+import { type SourceId } from "../core/settings/source-ids.ts";
+import { parseStoredSettings, serializeSettings } from "../core/settings/parse.ts";
+import { parseStoredProgress } from "../core/status/stored.ts";
+import { type HealthyApps, type Progress, type Status } from "../core/status/model.ts";
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
-import { isCurrent } from "../core/view-state.ts";
+import { isCurrent } from "../core/status/view-state.ts";
 import { isResultsKey, keysOfRemovedSources, sourceKeys } from "../core/store/keys.ts";
 import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
-import type { Trigger } from "../core/schedule.ts";
+import type { Trigger } from "../core/check/schedule.ts";
 import { parseStoredPreview } from "../core/preview/parse.ts";
 import { PREVIEW_KEY, type PreviewState } from "../core/preview/state.ts";
 

@@ -1,11 +1,13 @@
 import { EMPTY_NOTIFIED, hasBaseline, pruneNotified } from "../core/alerts/breaks.ts";
 import { pruneFollowUps, settleFollowUps } from "../core/alerts/followups.ts";
-import { alertText } from "../core/alerts/messages.ts";
+import { alertText } from "../core/words/alerts.ts";
 import { nextExpiry, pruneMutes, type Mute } from "../core/alerts/mutes.ts";
 import { planNotifications } from "../core/alerts/notify.ts";
-import { findSource, fingerprint, type Settings, type Source, type SourceId } from "../core/settings.ts";
-import { sourceNames } from "../core/sources.ts";
-import type { Status } from "../core/status.ts";
+import { findSource, type Settings, type Source } from "../core/settings/model.ts";
+import { type SourceId } from "../core/settings/source-ids.ts";
+import { fingerprint } from "../core/settings/fingerprint.ts";
+import { sourceNames } from "../core/words/names.ts";
+import type { Status } from "../core/status/model.ts";
 import { api } from "../adapters/browser.ts";
 import { uiTranslator } from "../adapters/i18n.ts";
 import { loadFollowUps, loadNotified, saveNotified, updateFollowUps, updateMutes } from "../adapters/alerts-store.ts";

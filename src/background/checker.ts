@@ -1,23 +1,25 @@
 import { CobaltClient } from "../core/api/client.ts";
 import { ApiError, toApiError } from "../core/api/errors.ts";
-import { badgeFor } from "../core/badge.ts";
+import { badgeFor } from "../core/badge/badge.ts";
 import { checkAccounts } from "../core/check/accounts.ts";
 import type { CheckContext } from "../core/check/context.ts";
 import { resumeAfterStop } from "../core/check/interrupted.ts";
 import { carriedOver } from "../core/check/carried.ts";
 import { runCheck, type Throttled } from "../core/check/run.ts";
-import { nextBackoff, retryAt, shouldCheck, type Trigger } from "../core/schedule.ts";
-import { fingerprint, isRelay, isSetUp, sourceUrl, type CobaltSource, type RelaySource, type Source, type SourceId } from "../core/settings.ts";
-import { originOf } from "../core/url.ts";
-import { currentError, isCurrent } from "../core/view-state.ts";
-import { EMPTY_STATUS, type Status } from "../core/status.ts";
+import { nextBackoff, retryAt, shouldCheck, type Trigger } from "../core/check/schedule.ts";
+import { fingerprint } from "../core/settings/fingerprint.ts";
+import { isRelay, isSetUp, sourceUrl, type CobaltSource, type RelaySource, type Source } from "../core/settings/model.ts";
+import { type SourceId } from "../core/settings/source-ids.ts";
+import { originOf } from "../core/kit/url.ts";
+import { currentError, isCurrent } from "../core/status/view-state.ts";
+import { EMPTY_STATUS, type Status } from "../core/status/model.ts";
 import { markSampleBadge } from "../core/preview/explain.ts";
 import { applyBadge } from "../adapters/badge.ts";
 import { sampleView } from "../adapters/preview.ts";
 import { uiTranslator } from "../adapters/i18n.ts";
 import { clearSourceAlarms, nextCheckAt, scheduleRetry } from "../adapters/alarms.ts";
 import { hasApiPermission } from "../adapters/permissions.ts";
-import { checkRelay } from "./relay-check.ts";
+import { checkRelay } from "../relay/client/poll.ts";
 import {
   clearPendingBackoff,
   loadPendingBackoff,

@@ -1,9 +1,10 @@
 import { dueRechecks, type RecheckBudget } from "../core/alerts/followups.ts";
-import { findSource, isRelay, type Settings, type SourceId } from "../core/settings.ts";
+import { findSource, isRelay, type Settings } from "../core/settings/model.ts";
+import { type SourceId } from "../core/settings/source-ids.ts";
 
 /** A follow-up of a relay source is a poll of the relay (cheap, it asks Cobalt on its own): at most this often. */
 const RELAY_POLLS_PER_MINUTE = 60;
-import type { Status } from "../core/status.ts";
+import type { Status } from "../core/status/model.ts";
 import { api } from "../adapters/browser.ts";
 import { loadSnapshot } from "../adapters/storage.ts";
 import { loadFollowUps } from "../adapters/alerts-store.ts";

@@ -1,7 +1,7 @@
 import { dueRechecks, followUpOfTab, startFollowUp, tabClosed, type FollowedApp, type FollowUpKind } from "../core/alerts/followups.ts";
 import { parseNotificationId } from "../core/alerts/notify.ts";
 import { fetchLink } from "../adapters/reconnect-link.ts";
-import { isHttpUrl } from "../core/url.ts";
+import { isHttpUrl } from "../core/kit/url.ts";
 import { api } from "../adapters/browser.ts";
 import { loadFollowUps, updateFollowUps } from "../adapters/alerts-store.ts";
 import { clearNotification } from "../adapters/notifications.ts";

@@ -9,10 +9,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { RelayStatusSchema } from "../../src/core/relay-protocol.ts";
-import type { RelayConfig } from "../../src/relay/config.ts";
-import { registerWebhook } from "../../src/relay/register-webhook.ts";
-import { startRelay, type RunningRelay } from "../../src/relay/server.ts";
+import { RelayStatusSchema } from "../../src/relay/protocol/v1.ts";
+import type { RelayConfig } from "../../src/relay/server/base/config.ts";
+import { registerWebhook } from "../../src/relay/server/node/register-webhook.ts";
+import { startRelay, type RunningRelay } from "../../src/relay/server/node/server.ts";
 import { startFakeCobalt, v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { seedOrg } from "./org.ts";
 

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
-import type { Status } from "../../src/core/status.ts";
+import type { Status } from "../../src/core/status/model.ts";
 import { decodeResults } from "../../src/core/store/codec.ts";
 
 /*

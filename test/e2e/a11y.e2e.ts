@@ -4,7 +4,7 @@ import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, launchExtension, type ColorScheme, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions, letBackoffExpire } from "./support/setup.ts";
 import { storedStatus } from "./support/stored.ts";
-import { errorDetail } from "../../src/core/error-text.ts";
+import { errorDetail } from "../../src/core/words/error-text.ts";
 import { en } from "../unit/support/i18n.ts";
 
 // axe-core on every state of the popup and the options page, in light and dark colour schemes:

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { ALARM_NOW, configureThroughOptions, inExtensionPage, waitForDecision } from "./support/setup.ts";
-import { parseStoredSettings, sourceKey, type CobaltSource } from "../../src/core/settings.ts";
+import { parseStoredSettings } from "../../src/core/settings/parse.ts";
+import { sourceKey } from "../../src/core/settings/fingerprint.ts";
+import { type CobaltSource } from "../../src/core/settings/model.ts";
 import { MAIN_KEYS, storedSource, storedStatus, storedWithStatus } from "./support/stored.ts";
 
 // The background may be stopped at any moment, and the browser restarted: the extension comes

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newSource, serializeSettings, sourceKey } from "../../src/core/settings.ts";
-import { STATUS_VERSION, type Status } from "../../src/core/status.ts";
+import { newSource } from "../../src/core/settings/model.ts";
+import { serializeSettings } from "../../src/core/settings/parse.ts";
+import { sourceKey } from "../../src/core/settings/fingerprint.ts";
+import { STATUS_VERSION, type Status } from "../../src/core/status/model.ts";
 import { startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession } from "./support/browsers.ts";
 import { encodedResults } from "./support/stored.ts";

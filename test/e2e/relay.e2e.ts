@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
-import { registerWebhook } from "../../src/relay/register-webhook.ts";
+import { registerWebhook } from "../../src/relay/server/node/register-webhook.ts";
 import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { startRelayStack, type RelayStack } from "./support/relay-stack.ts";
 import { ALARM_NOW, fireCheckAlarm } from "./support/setup.ts";
 import { storedSource, storedStatus } from "./support/stored.ts";
-import type { Status } from "../../src/core/status.ts";
+import type { Status } from "../../src/core/status/model.ts";
 
 // Issue 11, team mode from the extension's side: the browser → the real relay → the fake Cobalt.
 // The Cobalt key lives in the relay alone; the browser holds a member token. The journey works as

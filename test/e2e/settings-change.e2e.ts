@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { axeViolations, describeViolations } from "./support/axe.ts";
-import { parseStoredSettings, sourceKey, type CobaltSource, type Settings } from "../../src/core/settings.ts";
+import { parseStoredSettings } from "../../src/core/settings/parse.ts";
+import { sourceKey } from "../../src/core/settings/fingerprint.ts";
+import { type CobaltSource, type Settings } from "../../src/core/settings/model.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { configureThroughOptions } from "./support/setup.ts";
 import { MAIN_KEYS, storedStatus } from "./support/stored.ts";

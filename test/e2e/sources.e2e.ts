@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/server.ts";
-import { FAILURE_BADGE } from "../../src/core/badge-table.ts";
+import { FAILURE_BADGE } from "../../src/core/badge/table.ts";
 import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 import { alarmNow, configureThroughOptions } from "./support/setup.ts";

@@ -1,7 +1,7 @@
 import { ERROR_KINDS, type ErrorKind } from "../api/errors.ts";
-import { accountLabel } from "../list-model.ts";
-import type { Status } from "../status.ts";
-import { z } from "../zod.ts";
+import { accountLabel } from "../status/list-model.ts";
+import type { Status } from "../status/model.ts";
+import { z } from "../kit/zod.ts";
 
 /*
  * Which apps NEWLY need re-authentication after a check of one source, for notifications.

@@ -1,6 +1,6 @@
-import { accountLabel } from "../list-model.ts";
-import { byOldestBreak } from "../records.ts";
-import type { Status } from "../status.ts";
+import { accountLabel } from "../status/list-model.ts";
+import { byOldestBreak } from "../api/records.ts";
+import type { Status } from "../status/model.ts";
 import { isMuted, type Mute } from "./mutes.ts";
 
 /*

@@ -1,5 +1,5 @@
-import type { Status } from "../status.ts";
-import { readFollowUp } from "../store/guards.ts";
+import type { Status } from "../status/model.ts";
+import { arrayOf, bool, num, object, oneOf, optional, str, type Guard } from "../kit/guards.ts";
 
 /*
  * Follow-up after Reconnect or Copy link (issue 9): the linked account is re-checked (with
@@ -175,3 +175,16 @@ export function parseFollowUps(raw: unknown): FollowUp[] {
     return [{ ...rest, ...(outcome && { outcome }), ...(tabId !== undefined && { tabId }) }];
   });
 }
+
+/** One stored follow-up (core/alerts/followups.ts). */
+export const readFollowUp: Guard<FollowUp> = object({
+  sourceId: str,
+  accountId: str,
+  slug: str,
+  name: str,
+  kind: oneOf(["reconnect", "copy"] as const),
+  startedAt: num,
+  due: arrayOf(num),
+  outcome: optional(object({ fixed: bool, at: num })),
+  tabId: optional(num),
+});

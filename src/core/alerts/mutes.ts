@@ -1,7 +1,7 @@
-import { accountLabel } from "../list-model.ts";
-import type { AppRecord } from "../records.ts";
-import type { AccountStatus, Status } from "../status.ts";
-import { readMute } from "../store/guards.ts";
+import { accountLabel } from "../status/list-model.ts";
+import type { AppRecord } from "../api/records.ts";
+import type { AccountStatus, Status } from "../status/model.ts";
+import { arrayOf, num, object, optional, str, type Guard } from "../kit/guards.ts";
 
 /*
  * Mutes (issue 9): the user sets aside an app, or a whole linked account, of one source, for an
@@ -188,3 +188,13 @@ export function parseMutes(raw: unknown): Mute[] {
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
 }
+
+/** One stored mute (core/alerts/mutes.ts checks that it is timed or until fixed). */
+export const readMute: Guard<Mute> = object({
+  sourceId: str,
+  accountId: str,
+  slug: optional(str),
+  at: num,
+  until: optional(num),
+  breaks: optional(arrayOf(object({ slug: str, since: optional(num) }))),
+});

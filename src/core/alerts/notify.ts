@@ -1,5 +1,5 @@
 import type { ErrorKind } from "../api/errors.ts";
-import type { Status } from "../status.ts";
+import type { Status } from "../status/model.ts";
 import { newBreaks, orphanedIds, type AnnouncedBreak, type AnnouncedFailure, type BreakInput, type BrokenApp, type Notified } from "./breaks.ts";
 import type { AlertMessageKey, Message } from "./messages.ts";
 import { isMuted, type Mute } from "./mutes.ts";

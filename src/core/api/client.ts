@@ -10,7 +10,7 @@ import {
   type Application,
   type LinkedAccount,
 } from "./schemas.ts";
-import type { z } from "../zod.ts";
+import type { z } from "../kit/zod.ts";
 
 export const REQUEST_TIMEOUT_MS = 20_000;
 /** Twice the largest answer worth reading (10,000 apps of one account, in the v3 field set,

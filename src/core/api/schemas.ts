@@ -1,4 +1,4 @@
-import { z } from "../zod.ts";
+import { z } from "../kit/zod.ts";
 
 /*
  * Shapes of Cobalt's answers. Loose objects everywhere: Cobalt adds fields between API versions

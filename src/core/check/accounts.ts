@@ -1,5 +1,5 @@
-import { sourceKey } from "../settings.ts";
-import type { AccountStatus, HealthyApps, Status } from "../status.ts";
+import { sourceKey } from "../settings/fingerprint.ts";
+import type { AccountStatus, HealthyApps, Status } from "../status/model.ts";
 import { accountAfter } from "./assemble.ts";
 import type { CheckContext, CheckResult, Target } from "./context.ts";
 import { fetchAccounts } from "./fetch.ts";

@@ -1,6 +1,6 @@
 import { ApiError, isTransient, stopsWholeCheck } from "../api/errors.ts";
-import { sourceKey } from "../settings.ts";
-import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } from "../status.ts";
+import { sourceKey } from "../settings/fingerprint.ts";
+import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } from "../status/model.ts";
 import type { CheckContext, CheckResult, Fetched, Planned, Target } from "./context.ts";
 import { backoffAfter, info, type Requests } from "./requests.ts";
 import { sameConnection, withSince } from "./since.ts";

@@ -1,5 +1,6 @@
-import { sourceKey, type CheckSettings } from "../settings.ts";
-import { STATUS_VERSION, type HealthyApps, type Status } from "../status.ts";
+import { sourceKey } from "../settings/fingerprint.ts";
+import { type CheckSettings } from "../settings/model.ts";
+import { STATUS_VERSION, type HealthyApps, type Status } from "../status/model.ts";
 import { sameConnection } from "./since.ts";
 
 export interface Carried {

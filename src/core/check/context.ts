@@ -1,8 +1,8 @@
 import type { ApiError } from "../api/errors.ts";
 import type { CobaltClient } from "../api/client.ts";
-import type { AppRecord } from "../records.ts";
-import type { CheckSettings } from "../settings.ts";
-import type { Backoff, CheckNote, ErrorInfo, HealthyApps, Status } from "../status.ts";
+import type { AppRecord } from "../api/records.ts";
+import type { CheckSettings } from "../settings/model.ts";
+import type { Backoff, CheckNote, ErrorInfo, HealthyApps, Status } from "../status/model.ts";
 
 /*
  * What the steps of a check share: its inputs (CheckContext), its result, and the plan and

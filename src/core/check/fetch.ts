@@ -1,5 +1,5 @@
 import { stopsWholeCheck, toApiError } from "../api/errors.ts";
-import { classifyApplications } from "../records.ts";
+import { classifyApplications } from "../api/records.ts";
 import type { CheckContext, Fetched, Outcome, Target } from "./context.ts";
 import type { Requests } from "./requests.ts";
 

@@ -1,5 +1,5 @@
-import { STATUS_VERSION, type Backoff, type ErrorInfo, type Status } from "../status.ts";
-import { readPendingBackoff } from "../store/guards.ts";
+import { STATUS_VERSION, type Backoff, type ErrorInfo, type Status } from "../status/model.ts";
+import { readPendingBackoff } from "../store/rows.ts";
 
 /**
  * A throttling answer's backoff, kept in storage by the background the moment it arrives, before

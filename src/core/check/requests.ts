@@ -1,6 +1,6 @@
 import { ApiError, toApiError } from "../api/errors.ts";
-import { nextBackoff } from "../schedule.ts";
-import type { Backoff, ErrorInfo } from "../status.ts";
+import { nextBackoff } from "./schedule.ts";
+import type { Backoff, ErrorInfo } from "../status/model.ts";
 import type { CheckContext } from "./context.ts";
 import { MAX_INLINE_WAIT_MS, Pacer } from "./pacer.ts";
 

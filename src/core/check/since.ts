@@ -1,6 +1,7 @@
-import type { AppRecord } from "../records.ts";
-import { sourceKey, type CheckSettings } from "../settings.ts";
-import type { AccountStatus, Status } from "../status.ts";
+import type { AppRecord } from "../api/records.ts";
+import { sourceKey } from "../settings/fingerprint.ts";
+import { type CheckSettings } from "../settings/model.ts";
+import type { AccountStatus, Status } from "../status/model.ts";
 
 /*
  * Since when each app needs re-authentication: the time of the check that first saw it broken,

@@ -1,6 +1,6 @@
-import { integrationsSay, type AppRecord } from "../records.ts";
-import { sourceKey } from "../settings.ts";
-import type { AccountStatus, CheckNote } from "../status.ts";
+import { integrationsSay, type AppRecord } from "../api/records.ts";
+import { sourceKey } from "../settings/fingerprint.ts";
+import type { AccountStatus, CheckNote } from "../status/model.ts";
 import type { CheckContext, Planned, Target } from "./context.ts";
 import type { Listing } from "./listing.ts";
 import { planFullChecks } from "./plan.ts";

@@ -1,7 +1,7 @@
-import type { BadgeState } from "../badge.ts";
-import type { Rgb } from "../badge-table.ts";
+import type { BadgeState } from "../badge/badge.ts";
+import type { Rgb } from "../badge/table.ts";
 import type { Translator } from "../i18n/translator.ts";
-import type { AppRecord } from "../records.ts";
+import type { AppRecord } from "../api/records.ts";
 
 /*
  * What the sample data says in place of doing: Reconnect and Copy link explain what they would

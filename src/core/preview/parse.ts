@@ -1,6 +1,6 @@
-import type { Notice } from "../notices.ts";
-import { readPreview } from "../store/guards.ts";
+import type { Notice } from "../settings/notices.ts";
 import type { PreviewState } from "./state.ts";
+import { num, object, type Guard } from "../kit/guards.ts";
 
 /**
  * The stored `preview` value. Absent: off. Unreadable: off as well (the user's own data is the
@@ -12,3 +12,6 @@ export function parseStoredPreview(raw: unknown): { preview?: PreviewState; noti
   const preview = readPreview(raw);
   return preview ? { preview } : { notice: { code: "preview-unreadable" } };
 }
+
+/** The sample-data preview, while it is on (core/preview/state.ts). */
+export const readPreview: Guard<PreviewState> = object({ startedAt: num });

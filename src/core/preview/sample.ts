@@ -1,6 +1,7 @@
-import type { AppRecord } from "../records.ts";
-import { BUDGET, DEFAULT_BASE_URL, INTERVAL, sourceKey, type CobaltSource } from "../settings.ts";
-import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } from "../status.ts";
+import type { AppRecord } from "../api/records.ts";
+import { BUDGET, DEFAULT_BASE_URL, INTERVAL, type CobaltSource } from "../settings/model.ts";
+import { sourceKey } from "../settings/fingerprint.ts";
+import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } from "../status/model.ts";
 import { SAMPLE_ICON_DIR, SAMPLE_SOURCE_ID } from "./state.ts";
 
 /*

@@ -1,21 +1,12 @@
-import type { AppRecord } from "../records.ts";
-import {
-  EMPTY_STATUS,
-  HEALTHY_NOTICE,
-  STATUS_NOTICE,
-  STATUS_VERSION,
-  parseStoredHealthy,
-  parseStoredStatus,
-  type AccountStatus,
-  type ErrorInfo,
-  type HealthyApps,
-  type Status,
-} from "../status.ts";
-import { readAppFields, readCatalog, readHeader, readShard, type Catalog, type Header, type Row, type StoredStatusFields } from "./guards.ts";
-import type { Notice } from "../notices.ts";
+import type { AppRecord } from "../api/records.ts";
+import { EMPTY_STATUS, STATUS_VERSION, type AccountStatus, type ErrorInfo, type HealthyApps, type Status } from "../status/model.ts";
+import { HEALTHY_NOTICE, STATUS_NOTICE, parseStoredHealthy, parseStoredStatus } from "../status/stored.ts";
+import { readAppFields, readCatalog, readHeader, readShard, type Catalog, type Header, type Row } from "./rows.ts";
+import { type StoredStatusFields } from "../status/stored.ts";
+import type { Notice } from "../settings/notices.ts";
 import { DEFAULT_SOURCE, LEGACY_KEYS, resultKeys, type ResultKeys } from "./keys.ts";
 import { chooseShardCount, decodeOrder, encodeOrder, isValidShardCount, shardOf } from "./shards.ts";
-import { canonicalJson, stableSlots } from "./slots.ts";
+import { canonicalJson, stableSlots } from "../kit/slots.ts";
 
 /*
  * How a source's check results are stored (format 2; format 1 was the single `status` key plus

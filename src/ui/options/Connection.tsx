@@ -1,9 +1,9 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { duration } from "../../core/format.ts";
-import { isSetUp, type Source } from "../../core/settings.ts";
-import type { Progress, Status } from "../../core/status.ts";
-import { connectionSummary } from "../../core/summary.ts";
-import { currentError, isCurrent } from "../../core/view-state.ts";
+import { duration } from "../../core/words/format.ts";
+import { isSetUp, type Source } from "../../core/settings/model.ts";
+import type { Progress, Status } from "../../core/status/model.ts";
+import { connectionSummary } from "../../core/words/summary.ts";
+import { currentError, isCurrent } from "../../core/status/view-state.ts";
 import { StatusBanner } from "../shared/StatusBanner.tsx";
 
 interface Props {

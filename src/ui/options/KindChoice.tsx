@@ -1,5 +1,5 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
-import type { Source } from "../../core/settings.ts";
+import type { Source } from "../../core/settings/model.ts";
 
 export type SourceKind = Source["kind"];
 

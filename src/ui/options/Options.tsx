@@ -1,9 +1,11 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { useState } from "preact/hooks";
 import type { Snapshot } from "../../adapters/storage.ts";
-import { isSetUp, newRelaySource, newSource, type Source, type SourceId } from "../../core/settings.ts";
-import { newSourceId, sourceNames } from "../../core/sources.ts";
-import { EMPTY_STATUS } from "../../core/status.ts";
+import { isSetUp, newRelaySource, newSource, type Source } from "../../core/settings/model.ts";
+import { type SourceId } from "../../core/settings/source-ids.ts";
+import { newSourceId } from "../../core/settings/source-ids.ts";
+import { sourceNames } from "../../core/words/names.ts";
+import { EMPTY_STATUS } from "../../core/status/model.ts";
 import { Notices } from "../shared/StatusBanner.tsx";
 import { PreviewBanner, PreviewOffer } from "../shared/Preview.tsx";
 import { useNow, useSnapshot } from "../shared/use-snapshot.ts";

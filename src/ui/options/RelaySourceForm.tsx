@@ -1,8 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { loadRelayIncoming, openRelayForm, relayStoredChanged, validateRelayForm, type RelayForm, type RelayFormErrors, type RelayFormState } from "../../core/relay-form.ts";
-import { editField } from "../../core/settings-form.ts";
-import { maskKey, MAX_LABEL_LENGTH, RELAY_INTERVAL, type RelaySource } from "../../core/settings.ts";
+import { loadRelayIncoming, openRelayForm, relayStoredChanged, validateRelayForm, type RelayForm, type RelayFormErrors, type RelayFormState } from "../../relay/client/form.ts";
+import { editField } from "../../core/settings/form.ts";
+import { maskKey, MAX_LABEL_LENGTH, RELAY_INTERVAL, type RelaySource } from "../../core/settings/model.ts";
 import { Connection } from "./Connection.tsx";
 import { Field } from "./field.tsx";
 import { RemoveSource } from "./RemoveSource.tsx";

@@ -1,8 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { expectedRequests } from "../../core/estimate.ts";
-import { BUDGET, INTERVAL, keyEnvironment, MAX_LABEL_LENGTH, SUGGESTED_BASE_URLS, type CobaltSource } from "../../core/settings.ts";
-import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings-form.ts";
+import { expectedRequests } from "../../core/check/estimate.ts";
+import { BUDGET, INTERVAL, MAX_LABEL_LENGTH, SUGGESTED_BASE_URLS, type CobaltSource } from "../../core/settings/model.ts";
+import { keyEnvironment } from "../../core/settings/source-ids.ts";
+import { editField, loadIncoming, openForm, storedSettingsChanged, validateForm, type FormErrors, type FormState, type SettingsForm } from "../../core/settings/form.ts";
 import { isSampleSource } from "../../core/preview/state.ts";
 import { Connection } from "./Connection.tsx";
 import { budgetHint, Field, keyHint } from "./field.tsx";

@@ -1,10 +1,12 @@
 import type { ComponentChildren } from "preact";
-import { checkDurationMs } from "../../core/estimate.ts";
+import { checkDurationMs } from "../../core/check/estimate.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { problemText, type FormProblem } from "../../core/problems.ts";
-import { duration } from "../../core/format.ts";
+import { problemText } from "../../core/words/problems.ts";
+import { type FormProblem } from "../../core/settings/form-rules.ts";
+import { duration } from "../../core/words/format.ts";
 import type { Translator } from "../../core/i18n/translator.ts";
-import { maskKey, type KeyEnvironment } from "../../core/settings.ts";
+import { maskKey } from "../../core/settings/model.ts";
+import { type KeyEnvironment } from "../../core/settings/source-ids.ts";
 
 /** One labelled field with its hint and its error; `id` is the control's id. */
 export function Field(props: { id: string; label: string; error: FormProblem | undefined; hint: string; children: ComponentChildren }) {

@@ -1,9 +1,9 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { CobaltClient } from "../../core/api/client.ts";
-import { errorMessage } from "../../core/error-text.ts";
-import { environmentLabel } from "../../core/environment.ts";
-import { keyEnvironment } from "../../core/settings.ts";
-import { normalizeBaseUrl } from "../../core/url.ts";
+import { errorMessage } from "../../core/words/error-text.ts";
+import { environmentLabel } from "../../core/words/environment.ts";
+import { keyEnvironment } from "../../core/settings/source-ids.ts";
+import { normalizeBaseUrl } from "../../core/kit/url.ts";
 import { useLiveCheck, type LiveCheck } from "./live-check.ts";
 
 /** The live key check's result as data; keyCheckText words it. */

@@ -4,10 +4,10 @@ import { requestCheck } from "../../adapters/messages.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
 import { saveSource } from "../../adapters/storage.ts";
 import { toApiError } from "../../core/api/errors.ts";
-import { errorMessage } from "../../core/error-text.ts";
-import type { Source } from "../../core/settings.ts";
-import type { Progress, Status } from "../../core/status.ts";
-import { originOf } from "../../core/url.ts";
+import { errorMessage } from "../../core/words/error-text.ts";
+import type { Source } from "../../core/settings/model.ts";
+import type { Progress, Status } from "../../core/status/model.ts";
+import { originOf } from "../../core/kit/url.ts";
 
 /** What the page gives each source's form, of either kind. */
 export interface SourceFormProps<S extends Source = Source> {

@@ -1,8 +1,8 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { relayClient } from "../../adapters/relay.ts";
+import { relayClient } from "../../relay/client/for-source.ts";
 import { useLiveCheck, type LiveCheck } from "./live-check.ts";
-import { errorMessage } from "../../core/error-text.ts";
-import { normalizeRelayUrl } from "../../core/url.ts";
+import { errorMessage } from "../../core/words/error-text.ts";
+import { normalizeRelayUrl } from "../../core/kit/url.ts";
 
 /** The live token check's result as data; tokenCheckText words it. */
 export type TokenCheck = LiveCheck<object>;

@@ -1,8 +1,9 @@
 import { useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import type { Mute } from "../../core/alerts/mutes.ts";
-import type { Source, SourceId } from "../../core/settings.ts";
-import type { Status } from "../../core/status.ts";
+import type { Source } from "../../core/settings/model.ts";
+import type { SourceId } from "../../core/settings/source-ids.ts";
+import type { Status } from "../../core/status/model.ts";
 
 // The summary's rules and words load on the click: the list paints without them.
 const summary = () => import("./summary-text.ts");

@@ -1,9 +1,9 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import type { FollowUp } from "../../core/alerts/followups.ts";
 import { followUpRow } from "../../core/alerts/followups.ts";
-import { appKey } from "../../core/ids.ts";
-import { accountLabel } from "../../core/list-model.ts";
-import type { Status } from "../../core/status.ts";
+import { appKey } from "../../core/kit/ids.ts";
+import { accountLabel } from "../../core/status/list-model.ts";
+import type { Status } from "../../core/status/model.ts";
 
 /**
  * Apps a follow-up saw fixed after Reconnect or Copy link (issue 9): they have left the list, so

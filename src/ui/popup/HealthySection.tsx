@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { accountLabel } from "../../core/list-model.ts";
-import type { Notice } from "../../core/notices.ts";
-import type { HealthyApps, Status } from "../../core/status.ts";
+import { accountLabel } from "../../core/status/list-model.ts";
+import type { Notice } from "../../core/settings/notices.ts";
+import type { HealthyApps, Status } from "../../core/status/model.ts";
 import { loadShownHealthy } from "../shared/shown.ts";
 import { appIcon } from "./app-row.tsx";
 import { Notices } from "./lazy.tsx";

@@ -1,7 +1,7 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import type { MutedApp } from "../../core/alerts/mutes.ts";
-import { timeLeftText } from "../../core/alerts/words.ts";
-import { appKey } from "../../core/ids.ts";
+import { timeLeftText } from "../../core/words/durations.ts";
+import { appKey } from "../../core/kit/ids.ts";
 import { appIcon } from "./app-row.tsx";
 
 const muting = () => import("./mute-actions.ts");

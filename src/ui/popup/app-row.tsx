@@ -1,11 +1,11 @@
 import type { ComponentChild } from "preact";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import type { FollowUpRow } from "../../core/alerts/followups.ts";
-import { sinceText, sinceTitle } from "../../core/alerts/words.ts";
-import { appKey } from "../../core/ids.ts";
-import type { AccountGroup } from "../../core/list-model.ts";
-import type { AppRecord } from "../../core/records.ts";
-import { isIconUrl } from "../../core/url.ts";
+import { sinceText, sinceTitle } from "../../core/words/durations.ts";
+import { appKey } from "../../core/kit/ids.ts";
+import type { AccountGroup } from "../../core/status/list-model.ts";
+import type { AppRecord } from "../../core/api/records.ts";
+import { isIconUrl } from "../../core/kit/url.ts";
 import { SAMPLE_ICON_DIR } from "../../core/preview/state.ts";
 
 /*

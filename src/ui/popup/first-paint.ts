@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import type { AccountGroup } from "../../core/list-model.ts";
+import type { AccountGroup } from "../../core/status/list-model.ts";
 
 /** More apps than the popup's window shows at once. */
 const FIRST_PAINT_APPS = 40;

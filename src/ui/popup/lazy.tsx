@@ -1,8 +1,8 @@
 import type { ComponentProps } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Snapshot } from "../../adapters/storage.ts";
-import { EMPTY_STATUS } from "../../core/status.ts";
-import { currentError } from "../../core/view-state.ts";
+import { EMPTY_STATUS } from "../../core/status/model.ts";
+import { currentError } from "../../core/status/view-state.ts";
 
 /*
  * Stand-ins for the parts of rare.tsx, with the same names and props: each renders its part once

@@ -1,9 +1,9 @@
 import { reportCopied, requestReconnect } from "../../adapters/alert-messages.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { ApiError, toApiError } from "../../core/api/errors.ts";
-import { errorMessage } from "../../core/error-text.ts";
-import type { AppRecord } from "../../core/records.ts";
-import { isHttpUrl } from "../../core/url.ts";
+import { errorMessage } from "../../core/words/error-text.ts";
+import type { AppRecord } from "../../core/api/records.ts";
+import { isHttpUrl } from "../../core/kit/url.ts";
 import type { FollowedApp } from "../../core/alerts/followups.ts";
 
 export { copiedNote, failedNote, manualCopyNote, sampleNote } from "./row-notes.tsx";

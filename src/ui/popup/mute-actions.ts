@@ -1,6 +1,6 @@
 import { updateMutes } from "../../adapters/alerts-store.ts";
 import { mute, unmute, type MuteLength, type MuteScope } from "../../core/alerts/mutes.ts";
-import type { AccountStatus } from "../../core/status.ts";
+import type { AccountStatus } from "../../core/status/model.ts";
 
 /*
  * Mute and Unmute from the popup (issue 9): the popup writes `mutes` itself, like the options page

@@ -1,8 +1,8 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { notesText } from "../../core/check/notes.ts";
-import { errorMessage } from "../../core/error-text.ts";
-import { ago } from "../../core/format.ts";
-import type { ErrorInfo, Status } from "../../core/status.ts";
+import { notesText } from "../../core/words/notes.ts";
+import { errorMessage } from "../../core/words/error-text.ts";
+import { ago } from "../../core/words/format.ts";
+import type { ErrorInfo, Status } from "../../core/status/model.ts";
 
 /*
  * What the popup shows only now and then: failures, notices about damaged storage, notes on the

@@ -1,5 +1,5 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
-import type { AppRecord } from "../../core/records.ts";
+import type { AppRecord } from "../../core/api/records.ts";
 import { sampleLinkText, type RowAction } from "../../core/preview/explain.ts";
 
 /* The notes under a row after Reconnect or Copy link; loaded with the first click (links.ts). */

@@ -1,10 +1,11 @@
 import { buildSummary, renderSummary } from "../../core/alerts/copy-summary.ts";
 import type { Mute } from "../../core/alerts/mutes.ts";
-import { summaryFormat } from "../../core/alerts/words.ts";
+import { summaryFormat } from "../../core/words/durations.ts";
 import type { Translator } from "../../core/i18n/translator.ts";
-import type { Source, SourceId } from "../../core/settings.ts";
-import { sourceNames } from "../../core/sources.ts";
-import { EMPTY_STATUS, type Status } from "../../core/status.ts";
+import type { Source } from "../../core/settings/model.ts";
+import type { SourceId } from "../../core/settings/source-ids.ts";
+import { sourceNames } from "../../core/words/names.ts";
+import { EMPTY_STATUS, type Status } from "../../core/status/model.ts";
 
 /** The copied summary's text in `t`'s language; "" when nothing needs re-authentication. */
 export function summaryText(t: Translator, sources: readonly Source[], statuses: Readonly<Record<SourceId, Status>>, mutes: readonly Mute[], now: number): string {

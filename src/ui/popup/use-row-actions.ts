@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
-import { appKey } from "../../core/ids.ts";
-import type { ListModel } from "../../core/list-model.ts";
-import type { Source } from "../../core/settings.ts";
-import type { Status } from "../../core/status.ts";
+import { appKey } from "../../core/kit/ids.ts";
+import type { ListModel } from "../../core/status/list-model.ts";
+import type { Source } from "../../core/settings/model.ts";
+import type { Status } from "../../core/status/model.ts";
 import { isSampleSource } from "../../core/preview/state.ts";
 import type { RowAction, RowState } from "./app-row.tsx";
 

@@ -1,9 +1,11 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
-import { errorAdvice, errorDetail, errorTitleSentence } from "../../core/error-text.ts";
-import { ago } from "../../core/format.ts";
-import { noticeText, type Notice } from "../../core/notices.ts";
-import type { Source, SourceId } from "../../core/settings.ts";
-import type { ErrorInfo, Status } from "../../core/status.ts";
+import { errorAdvice, errorDetail, errorTitleSentence } from "../../core/words/error-text.ts";
+import { ago } from "../../core/words/format.ts";
+import { noticeText } from "../../core/words/notices.ts";
+import { type Notice } from "../../core/settings/notices.ts";
+import type { Source } from "../../core/settings/model.ts";
+import type { SourceId } from "../../core/settings/source-ids.ts";
+import type { ErrorInfo, Status } from "../../core/status/model.ts";
 import { actionFor } from "./actions.ts";
 import { ShowSampleButton } from "./Preview.tsx";
 

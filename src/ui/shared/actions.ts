@@ -3,7 +3,7 @@ import { requestApiPermission } from "../../adapters/permissions.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import type { ErrorKind } from "../../core/api/errors.ts";
 import type { MessageKey } from "../../core/i18n/keys.ts";
-import { sourceUrl, type Source } from "../../core/settings.ts";
+import { sourceUrl, type Source } from "../../core/settings/model.ts";
 
 export interface BannerAction {
   /** The button's text, worded where it is shown. */

@@ -1,8 +1,8 @@
 import { loadHealthy, type Snapshot } from "../../adapters/storage.ts";
-import type { Notice } from "../../core/notices.ts";
+import type { Notice } from "../../core/settings/notices.ts";
 import { isSampleSource } from "../../core/preview/state.ts";
-import type { SourceId } from "../../core/settings.ts";
-import type { HealthyApps } from "../../core/status.ts";
+import type { SourceId } from "../../core/settings/source-ids.ts";
+import type { HealthyApps } from "../../core/status/model.ts";
 
 /*
  * What the pages show: the stored snapshot, or the demo org while the sample-data preview is on.

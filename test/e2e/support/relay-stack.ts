@@ -3,9 +3,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../../src/relay/config.ts";
-import { MemberStore } from "../../../src/relay/members.ts";
-import { dataFiles, startRelay, type RunningRelay } from "../../../src/relay/server.ts";
+import { loadConfig } from "../../../src/relay/server/base/config.ts";
+import { MemberStore } from "../../../src/relay/server/store/members.ts";
+import { dataFiles, startRelay, type RunningRelay } from "../../../src/relay/server/node/server.ts";
 import type { FakeCobalt } from "../../fake-cobalt/server.ts";
 
 /*

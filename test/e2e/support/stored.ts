@@ -1,6 +1,6 @@
-import type { HealthyApps, Status } from "../../../src/core/status.ts";
+import type { HealthyApps, Status } from "../../../src/core/status/model.ts";
 import { decodeResults, planResultsWrite } from "../../../src/core/store/codec.ts";
-import type { CobaltSource } from "../../../src/core/settings.ts";
+import type { CobaltSource } from "../../../src/core/settings/model.ts";
 import { resultKeys, sourceKeys } from "../../../src/core/store/keys.ts";
 import { encodeOrder, shardOf } from "../../../src/core/store/shards.ts";
 import type { ExtensionSession } from "./browsers.ts";

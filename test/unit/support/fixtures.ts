@@ -1,8 +1,9 @@
 import type { ApplicationList, LinkedAccountPage } from "../../../src/core/api/client.ts";
 import type { ApiError } from "../../../src/core/api/errors.ts";
 import type { Application, LinkedAccount } from "../../../src/core/api/schemas.ts";
-import { newSource, sourceKey, type CheckSettings, type CobaltSource } from "../../../src/core/settings.ts";
-import { STATUS_VERSION, type AccountStatus, type Status } from "../../../src/core/status.ts";
+import { newSource, type CheckSettings, type CobaltSource } from "../../../src/core/settings/model.ts";
+import { sourceKey } from "../../../src/core/settings/fingerprint.ts";
+import { STATUS_VERSION, type AccountStatus, type Status } from "../../../src/core/status/model.ts";
 
 export const TEST_KEY = "tk_0123456789abcdef";
 

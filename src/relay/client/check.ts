@@ -1,0 +1,108 @@
+import type { ApiError } from "../../core/api/errors.ts";
+import type { AppRecord } from "../../core/api/records.ts";
+import { problemInfo } from "./client.ts";
+import type { LinkRequest, RelayAccount, RelayHealthyApps, RelaySource as RelayServed, RelayStatus } from "../protocol/v1.ts";
+import { nextBackoff } from "../../core/check/schedule.ts";
+import { fingerprint } from "../../core/settings/fingerprint.ts";
+import { type RelaySource } from "../../core/settings/model.ts";
+import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } from "../../core/status/model.ts";
+import { isIconUrl } from "../../core/kit/url.ts";
+
+/*
+ * A relay source's check (issue 11), as pure functions: the relay's answer to GET /v1/status and
+ * the previous status give the next status, the same Status a Cobalt source's check stores, so
+ * the badge, the popup and the options page render it unchanged. The background does the fetch.
+ *
+ * The relay may serve several sources of its own (a test and a production key, say). Their
+ * accounts are listed together; with more than one, each account's id is "<relay source id>/<id>"
+ * so that two sources' accounts of the same id stay apart (relay source ids have no "/").
+ */
+
+export type RelayOutcome = { kind: "not-modified" } | { kind: "ok"; etag?: string; body: RelayStatus } | { kind: "failed"; error: ApiError };
+
+/** The ETag to ask with: only for results of this very relay and token, and never after a failure. */
+export function relayEtag(source: RelaySource, previous: Status): string | undefined {
+  return previous.source === fingerprint(source) ? previous.relay?.etag : undefined;
+}
+
+export function nextRelayStatus(source: RelaySource, previous: Status, outcome: RelayOutcome, now: number, random: () => number): Status {
+  switch (outcome.kind) {
+    case "not-modified":
+      return { ...previous, checkedAt: now };
+    case "ok":
+      return fromRelay(source, outcome.body, outcome.etag, now);
+    case "failed":
+      return failedPoll(source, previous, outcome.error, now, random);
+  }
+}
+
+/** Last good data kept (of this relay and token only), the failure recorded, backoff as for any failure. */
+function failedPoll(source: RelaySource, previous: Status, error: ApiError, now: number, random: () => number): Status {
+  const same = previous.source === fingerprint(source);
+  const base: Status = same ? { ...previous } : { schemaVersion: STATUS_VERSION, source: fingerprint(source), accounts: [] };
+  const status: Status = { ...base, error: error.info(now) };
+  const backoff = nextBackoff(same ? previous.backoff : undefined, error, source.intervalMinutes, now, random);
+  if (backoff) status.backoff = backoff;
+  else delete status.backoff;
+  if (status.relay) status.relay = { sources: status.relay.sources };
+  return status;
+}
+
+function fromRelay(source: RelaySource, body: RelayStatus, etag: string | undefined, now: number): Status {
+  const prefixed = body.sources.length > 1;
+  const status: Status = {
+    schemaVersion: STATUS_VERSION,
+    source: fingerprint(source),
+    checkedAt: now,
+    accounts: body.sources.flatMap((served) => served.accounts.map((account) => toAccount(account, prefixed ? `${served.id}/` : ""))),
+    accountsTotal: body.sources.reduce((sum, served) => sum + (served.accountsTotal ?? served.accounts.length), 0),
+    relay: { ...(etag === undefined ? {} : { etag }), sources: body.sources.map((served) => served.id) },
+  };
+  const failing = body.sources.find((served) => served.error !== undefined);
+  if (failing) status.error = sourceError(failing);
+  return status;
+}
+
+function sourceError(served: RelayServed): Status["error"] {
+  return problemInfo(served.error!, served.retryAt);
+}
+
+const MAX_NAME = 200;
+
+function toAccount(account: RelayAccount, prefix: string): AccountStatus {
+  const out: AccountStatus = { id: prefix + account.id, reauth: account.reauth.map(toApp), healthyCount: account.healthyCount };
+  if (account.name !== undefined) out.name = account.name.slice(0, MAX_NAME);
+  if (account.checkedAt !== undefined) out.checkedAt = account.checkedAt;
+  if (account.error) out.error = problemInfo(account.error);
+  if (account.skipped !== undefined) out.skipped = account.skipped;
+  return out;
+}
+
+/** The same rules as records.ts for Cobalt's apps: a name always, an icon only from where pages may load one. */
+function toApp(app: { slug: string; name: string; icon?: string | undefined; authType?: string | undefined; since?: number | undefined }): AppRecord {
+  const record: AppRecord = { slug: app.slug, name: (app.name.trim() || app.slug).slice(0, MAX_NAME) };
+  if (isIconUrl(app.icon)) record.icon = app.icon;
+  if (app.authType !== undefined) record.authType = app.authType;
+  if (app.since !== undefined) record.since = app.since;
+  return record;
+}
+
+/** The relay's healthy apps for the accounts of `status` (ids as fromRelay made them). */
+export function relayHealthy(body: RelayHealthyApps, status: Status): HealthyApps {
+  const prefixed = (status.relay?.sources.length ?? 0) > 1;
+  const served = new Map<string, RelayHealthyApps["sources"][number]["accounts"][string]>();
+  for (const source of body.sources) {
+    for (const [id, apps] of Object.entries(source.accounts)) served.set(prefixed ? `${source.id}/${id}` : id, apps);
+  }
+  return Object.fromEntries(status.accounts.map((account) => [account.id, (served.get(account.id) ?? []).map(toApp)]));
+}
+
+/** What POST /v1/links needs for one app of one stored account; undefined when the relay did not list it. */
+export function relayLinkTarget(status: Status, accountId: string, slug: string): LinkRequest | undefined {
+  const sources = status.relay?.sources ?? [];
+  if (!status.accounts.some((account) => account.id === accountId)) return undefined;
+  if (sources.length === 1) return { sourceId: sources[0]!, linkedAccountId: accountId, slug };
+  const cut = accountId.indexOf("/");
+  const sourceId = accountId.slice(0, cut);
+  return cut > 0 && sources.includes(sourceId) ? { sourceId, linkedAccountId: accountId.slice(cut + 1), slug } : undefined;
+}

@@ -1,0 +1,43 @@
+import type { HealthyApps, Status, AccountStatus } from "../../../core/status/model.ts";
+
+/** accountId → slug → when the relay first saw that app needing re-authentication. */
+export type Since = Record<string, Record<string, number>>;
+
+/**
+ * Keeps the first-seen time of every app that still needs re-authentication, stamps new ones
+ * with `now`, and forgets the ones that are fixed (so breaking again later starts a new "since").
+ * An account whose latest check failed keeps its last good list, and so its times.
+ */
+export function trackSince(previous: Since, accounts: readonly AccountStatus[], now: number): Since {
+  const next: Since = {};
+  for (const account of accounts) {
+    if (account.reauth.length === 0) continue;
+    const before = previous[account.id] ?? {};
+    const times: Record<string, number> = {};
+    for (const app of account.reauth) times[app.slug] = before[app.slug] ?? now;
+    next[account.id] = times;
+  }
+  return next;
+}
+
+/**
+ * The status after a re-check of a few accounts: those accounts replaced, the rest untouched.
+ * `addUnknown` appends accounts the status does not list yet (a signed "Connection Created" for a
+ * new linked account, when the source watches all of them).
+ */
+export function mergeAccounts(status: Status, updates: readonly AccountStatus[], addUnknown: boolean): Status {
+  const byId = new Map(updates.map((account) => [account.id, account]));
+  const accounts = status.accounts.map((account) => {
+    const update = byId.get(account.id);
+    byId.delete(account.id);
+    return update ?? account;
+  });
+  if (addUnknown) accounts.push(...byId.values());
+  return { ...status, accounts };
+}
+
+export function mergeHealthy(healthy: HealthyApps, updates: HealthyApps, ids: Iterable<string>): HealthyApps {
+  const next = { ...healthy };
+  for (const id of ids) next[id] = updates[id] ?? [];
+  return next;
+}

@@ -1,0 +1,161 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig, resolveDataDir, type ConfigInput, type RelayConfig } from "../base/config.ts";
+import { scrub } from "../base/log.ts";
+import { FileLockedError } from "../base/files.ts";
+import { MemberStore, MembersFileError } from "../store/members.ts";
+import { registerWebhook } from "./register-webhook.ts";
+import { dataFiles, startRelay } from "./server.ts";
+
+/*
+ * `npm run relay -- <command>`:
+ *   (none) | serve [--config file] [--host h] [--port n] [--behind-tls-proxy]
+ *   add-member <name> | remove-member <name> | list-members
+ *   register-webhook <public URL> [--source id]
+ */
+
+const USAGE = `Usage: npm run relay -- [command] [options]
+
+Commands:
+  serve (default)                Check Cobalt and serve the team API
+  add-member <name>              Add a member; prints their token once
+  remove-member <name>           Revoke a member's token at once
+  list-members                   List members (names and when added)
+  register-webhook <public URL>  Register the relay's webhook with Cobalt, per source
+
+Options:
+  --config <file>      JSON config file (or RELAY_CONFIG); without one, COBALT_API_KEY etc.
+  --host <address>     Listen address (default 127.0.0.1, or RELAY_HOST)
+  --port <n>           Listen port (default 8788, or RELAY_PORT)
+  --behind-tls-proxy   A reverse proxy terminates HTTPS in front of the relay (RELAY_BEHIND_TLS_PROXY=1)
+  --source <id>        register-webhook: only this source`;
+
+/** The CLI's output: plain text for a person at a terminal (the relay itself logs JSON lines). */
+const say = (text: string) => void process.stdout.write(`${text}\n`);
+const complain = (text: string) => void process.stderr.write(`${text}\n`);
+
+/** Keys of the loaded configuration: scrubbed from any message this process prints. */
+const secrets: string[] = [];
+
+function load(input: ConfigInput): RelayConfig {
+  const config = loadConfig(input);
+  for (const source of config.sources) secrets.push(source.apiKey, source.webhook.secret);
+  return config;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: "string" },
+      host: { type: "string" },
+      port: { type: "string" },
+      "behind-tls-proxy": { type: "boolean" },
+      source: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    say(USAGE);
+    return 0;
+  }
+  const [command = "serve", ...args] = positionals;
+  const input: ConfigInput = { env: process.env };
+  if (values.config !== undefined) input.configPath = values.config;
+  if (values.host !== undefined) input.host = values.host;
+  if (values.port !== undefined) input.port = portArg(values.port);
+  if (values["behind-tls-proxy"]) input.behindTlsProxy = true;
+
+  switch (command) {
+    case "serve":
+      return serveCommand(input);
+    case "add-member":
+    case "remove-member":
+    case "list-members":
+      return memberCommand(command, args[0], input);
+    case "register-webhook":
+      return registerCommand(args[0], values.source, input);
+    default:
+      complain(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function serveCommand(input: ConfigInput): Promise<number> {
+  const config = load(input);
+  const relay = await startRelay(config);
+  const stop = () => {
+    relay.log.info("stopping", {});
+    void relay.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return new Promise<number>(() => {});
+}
+
+async function memberCommand(command: string, name: string | undefined, input: ConfigInput): Promise<number> {
+  const store = new MemberStore(dataFiles(resolveDataDir(input)).members);
+  if (command === "list-members") {
+    const members = await store.list();
+    if (members.length === 0) say(`No members yet (${store.path}). Add one with: npm run relay -- add-member <name>`);
+    for (const member of members) say(`${member.name}\tadded ${member.createdAt}`);
+    return 0;
+  }
+  if (!name) {
+    complain(`Give the member's name: npm run relay -- ${command} <name>`);
+    return 2;
+  }
+  if (command === "add-member") {
+    const token = await store.add(name);
+    say(`Added "${name}". Their token (shown only now; the relay keeps only its hash):\n\n  ${token}\n`);
+    say("Give it to them over a private channel. They enter it with the relay's URL in the extension's options.");
+    return 0;
+  }
+  if (await store.remove(name)) {
+    say(`Removed "${name}": their token stops working at once, also in a relay that is running.`);
+    return 0;
+  }
+  complain(`There is no member named "${name}" (${store.path}).`);
+  return 1;
+}
+
+async function registerCommand(publicUrl: string | undefined, only: string | undefined, input: ConfigInput): Promise<number> {
+  if (!publicUrl) {
+    complain("Give the relay's public HTTPS address: npm run relay -- register-webhook https://relay.example.com");
+    return 2;
+  }
+  const config = load(input);
+  const sources = only === undefined ? config.sources : config.sources.filter((source) => source.id === only);
+  if (sources.length === 0) {
+    complain(`No source "${only}" in the configuration.`);
+    return 2;
+  }
+  let failures = 0;
+  for (const source of sources) {
+    try {
+      const registration = await registerWebhook(source, publicUrl, fetch);
+      say(`${source.id}: registered ${registration.webhookUrl} for ${registration.events.join(", ")}.`);
+    } catch (error) {
+      failures++;
+      complain(`${source.id}: ${scrub(error instanceof Error ? error.message : String(error), secrets)}`);
+    }
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+function portArg(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError("--port must be a port number (0 to 65535).");
+  return port;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ConfigError || error instanceof MembersFileError || error instanceof FileLockedError) complain(message);
+    else if (error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) complain(`${message}\n\n${USAGE}`);
+    else complain(`The relay stopped: ${scrub(message, secrets)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,216 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { RelayErrorSchema, RelayStatusSchema, LinkResponseSchema, type RelayStatus } from "../../../../src/relay/protocol/v1.ts";
+import { MemberStore } from "../../../../src/relay/server/store/members.ts";
+import { registerWebhook } from "../../../../src/relay/server/node/register-webhook.ts";
+import { dataFiles } from "../../../../src/relay/server/node/server.ts";
+import { sendWebhook, startFakeCobalt, v3App } from "../../../fake-cobalt/server.ts";
+import { DEMO_KEY, sourceConfig, startStack, waitFor, type Stack } from "./support.ts";
+
+/*
+ * The real relay (HTTP server, runners, files) in this process on a free port, against the fake
+ * Cobalt server. Waits are for states, never for fixed times.
+ */
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  if (stack) {
+    // Whatever each test did, the key never reached a member or a log line.
+    assertNoKey(stack);
+    await stack.close();
+  }
+  stack = undefined;
+});
+
+function assertNoKey(s: Stack): void {
+  for (const response of s.responses) {
+    expect(response.body, response.url).not.toContain(DEMO_KEY);
+    expect(response.headers, response.url).not.toContain(DEMO_KEY);
+  }
+  for (const line of s.logs) expect(line).not.toContain(DEMO_KEY);
+}
+
+async function withMember(s: Stack, name = "alice"): Promise<string> {
+  return s.relay.members.add(name);
+}
+
+async function status(s: Stack, token: string): Promise<RelayStatus> {
+  const response = await s.call("/v1/status", { token });
+  expect(response.status).toBe(200);
+  return RelayStatusSchema.parse(JSON.parse(response.body));
+}
+
+const reauthOf = (body: RelayStatus, account: string) => body.sources[0]!.accounts.find((a) => a.id === account)?.reauth.map((app) => app.slug);
+
+describe("the relay against the fake Cobalt server", () => {
+  it("serves the status of its first check to every member", async () => {
+    stack = await startStack();
+    const token = await withMember(stack);
+    await stack.checked();
+    const body = await status(stack, token);
+    expect(body.sources[0]).toMatchObject({ id: "team", label: "Team (test)", environment: "test", accountsTotal: 3 });
+    expect(reauthOf(body, "acme-corp")).toEqual(["hubspot", "copper"]);
+    expect(reauthOf(body, "globex")).toEqual(["salesforce"]);
+    expect(reauthOf(body, "initech")).toEqual([]);
+    expect((await stack.call("/v1/health")).body).toMatch(/"ok":true/);
+  });
+
+  it("re-checks one linked account when Cobalt's signed webhook says it expired, and only that one", async () => {
+    stack = await startStack();
+    const token = await withMember(stack);
+    await stack.checked();
+    const registration = await registerWebhook(stack.relay.runners[0]!.config, stack.relay.url, fetch);
+    expect(registration.webhookUrl).toBe(`${stack.relay.url}/v1/cobalt/webhook/team`);
+    expect(stack.fake.webhooks()).toEqual([{ webhook_url: registration.webhookUrl, webhook_events: ["Connection Created", "Connection Deleted", "Connection Expired"], environment: "test", key: DEMO_KEY }]);
+    const before = await stack.call("/v1/status", { token });
+    const etag = before.headers.get("etag")!;
+
+    const initech = stack.fake.accounts().find((a) => a.account_id === "initech")!;
+    stack.fake.setAccount({ ...initech, apps: [v3App("jira", { status: "expired" }), ...initech.apps.slice(1)] });
+    stack.fake.clearRequests();
+    expect(await stack.fake.emitConnectionEvent({ event: "Connection Expired", linkedAccountId: "initech", slug: "jira" })).toEqual([{ url: registration.webhookUrl, status: 200 }]);
+
+    await waitFor(async () => (await stack!.call("/v1/status", { token, headers: { "if-none-match": etag } })).status === 200);
+    const after = await status(stack, token);
+    expect(reauthOf(after, "initech")).toEqual(["jira"]);
+    expect(reauthOf(after, "acme-corp")).toEqual(["hubspot", "copper"]);
+    const asked = stack.fake.requests.filter((r) => r.path.startsWith("/api/"));
+    expect(asked.map((r) => [r.path, r.linkedAccountId])).toEqual([["/api/v2/public/application", "initech"]]);
+  });
+
+  it("rejects a webhook with a wrong signature or none, and a malformed one", async () => {
+    stack = await startStack();
+    await stack.checked();
+    const url = `${stack.relay.url}/v1/cobalt/webhook`;
+    const event = { event: "Connection Expired", linked_account_id: "initech", environment: "test", slug: "jira" };
+    stack.fake.clearRequests();
+    expect((await sendWebhook(url, event, "pk_wrong_key")).status).toBe(401);
+    expect((await sendWebhook(url, event, undefined)).status).toBe(401);
+    const malformed = await fetch(url, { method: "POST", body: "{", headers: { "x-cobalt-signature": "0".repeat(64) } });
+    expect(malformed.status).toBe(401);
+    const signedGarbage = await sendWebhook(url, ["not", "an", "event"], DEMO_KEY);
+    expect(signedGarbage.status).toBe(400);
+    expect((await sendWebhook(`${url}/nope`, event, DEMO_KEY)).status).toBe(404);
+    expect(stack.fake.requests).toEqual([]);
+  });
+
+  it("with signatures off, takes unsigned events as hints for known accounts only", async () => {
+    stack = await startStack({ source: { webhook: { verify: false, secret: DEMO_KEY } } });
+    const token = await withMember(stack);
+    await stack.checked();
+    stack.fake.clearRequests();
+    const url = `${stack.relay.url}/v1/cobalt/webhook`;
+    const unknown = await sendWebhook(url, { event: "Connection Created", linked_account_id: "stranger", environment: "test" }, undefined);
+    expect(unknown.status).toBe(200);
+    const other = await sendWebhook(url, { event: "Connection Expired", linked_account_id: "globex", environment: "production" }, undefined);
+    expect(other.status).toBe(200);
+    const known = await sendWebhook(url, { event: "Connection Expired", linked_account_id: "globex", environment: "test" }, undefined);
+    expect(await known.json()).toEqual(await unknown.json());
+    await waitFor(() => stack!.fake.requests.length > 0);
+    await waitFor(() => stack!.logs.some((line) => line.includes('"event":"recheck"')));
+    expect(stack.fake.requests.map((r) => r.linkedAccountId)).toEqual(["globex"]);
+    expect((await status(stack, token)).sources[0]!.accounts.map((a) => a.id)).toEqual(["acme-corp", "globex", "initech"]);
+  });
+
+  it("makes a reconnect link with the key, hands it to the member and writes the audit log", async () => {
+    stack = await startStack();
+    const token = await withMember(stack, "bob");
+    await stack.checked();
+    const link = async (slug: string) =>
+      stack!.call("/v1/links", { method: "POST", token, headers: { "content-type": "application/json" }, body: JSON.stringify({ sourceId: "team", linkedAccountId: "acme-corp", slug }) });
+    const oauth = await link("hubspot");
+    expect(oauth.status).toBe(200);
+    expect(oauth.headers.get("cache-control")).toBe("no-store");
+    expect(LinkResponseSchema.parse(JSON.parse(oauth.body))).toMatchObject({ via: "oauth", url: expect.stringContaining("/oauth/authorize/hubspot") });
+    const portal = LinkResponseSchema.parse(JSON.parse((await link("copper")).body));
+    expect(portal).toMatchObject({ via: "portal", url: expect.stringContaining("/connect/") });
+    expect(RelayErrorSchema.parse(JSON.parse((await link("slack")).body)).error.code).toBe("app-not-reauth");
+    const entries = await stack.relay.audit.read();
+    expect(entries.map(({ member, source, linkedAccount, app, outcome }) => ({ member, source, linkedAccount, app, outcome }))).toEqual([
+      { member: "bob", source: "team", linkedAccount: "acme-corp", app: "hubspot", outcome: "oauth" },
+      { member: "bob", source: "team", linkedAccount: "acme-corp", app: "copper", outcome: "portal" },
+      { member: "bob", source: "team", linkedAccount: "acme-corp", app: "slack", outcome: "refused" },
+    ]);
+    for (const entry of entries) expect(Date.parse(entry.time)).not.toBeNaN();
+  });
+
+  it("shuts out a member the moment remove-member runs, and no one else", async () => {
+    stack = await startStack();
+    const alice = await withMember(stack, "alice");
+    const bob = await withMember(stack, "bob");
+    await stack.checked();
+    expect((await stack.call("/v1/status", { token: alice })).status).toBe(200);
+    // What `npm run relay -- remove-member alice` does, from another process's point of view.
+    expect(await new MemberStore(dataFiles(stack.dataDir).members).remove("alice")).toBe(true);
+    const revoked = await stack.call("/v1/status", { token: alice });
+    expect(revoked.status).toBe(401);
+    expect(RelayErrorSchema.parse(JSON.parse(revoked.body)).error.code).toBe("token-rejected");
+    expect((await stack.call("/v1/status", { token: bob })).status).toBe(200);
+  });
+
+  it("after a restart serves the last status at once, before Cobalt has answered", async () => {
+    stack = await startStack();
+    const token = await withMember(stack);
+    await stack.checked();
+    const before = await stack.call("/v1/status", { token });
+    stack.fake.fault({ path: /^\/api\// }, { kind: "hang" });
+    await stack.restart();
+    const after = await stack.call("/v1/status", { token });
+    expect(after.body).toBe(before.body);
+    expect(after.headers.get("etag")).toBe(before.headers.get("etag"));
+  });
+
+  it("after a restart tries again at once when the last check waited for an admin (key rejected)", async () => {
+    const fake = await startFakeCobalt();
+    fake.setAccount({ account_id: "acme-corp", apps: [v3App("hubspot", { status: "expired" })] });
+    stack = await startStack({ fake });
+    const token = await withMember(stack);
+    await stack.checked();
+    expect((await status(stack, token)).sources[0]!.error).toMatchObject({ kind: "unauthorized" });
+    // The admin fixes the key's access in Cobalt and restarts the relay.
+    fake.addKey(DEMO_KEY, "test");
+    await stack.restart();
+    await waitFor(() => stack!.relay.runners[0]!.state.status.checkedAt !== undefined);
+    expect(reauthOf(await status(stack, token), "acme-corp")).toEqual(["hubspot"]);
+    await fake.close();
+  });
+
+  it("keeps the key out of every answer and log line when Cobalt rejects it or echoes it back", async () => {
+    const fake = await startFakeCobalt();
+    fake.addKey(DEMO_KEY, "test");
+    fake.setAccount({ account_id: "acme-corp", apps: [v3App("hubspot", { status: "expired" })] });
+    stack = await startStack({ fake });
+    const token = await withMember(stack);
+    await stack.checked();
+    // A hostile or broken Cobalt that puts the key in its error message.
+    fake.fault({ path: /oauth-url|session-token/ }, { kind: "status", status: 500, body: { message: `bad key ${DEMO_KEY}`, error: DEMO_KEY } });
+    const link = await stack.call("/v1/links", { method: "POST", token, body: JSON.stringify({ sourceId: "team", linkedAccountId: "acme-corp", slug: "hubspot" }) });
+    expect(link.status).toBe(502);
+    expect(RelayErrorSchema.parse(JSON.parse(link.body)).error.problem).toEqual({ kind: "server", status: 500 });
+    fake.clearFaults();
+    fake.fault({ path: /^\/api\// }, { kind: "status", status: 401, body: { message: `Invalid Credentials ${DEMO_KEY}` } });
+    await stack.relay.runners[0]!.checkNow();
+    const body = await status(stack, token);
+    expect(body.sources[0]!.error).toMatchObject({ kind: "unauthorized", status: 401 });
+    expect((await stack.call("/v1/health")).body).toMatch(/"errorKind":"unauthorized"/);
+    await stack.call("/v1/status", { token: "wrong" });
+    await stack.call("/v1/cobalt/webhook", { method: "POST", body: "{}" });
+    await stack.call("/v1/nowhere", { token });
+    expect(stack.responses.length).toBeGreaterThan(5);
+  });
+});
+
+describe("register-webhook", () => {
+  it("falls back to the older event names when Cobalt refuses today's", async () => {
+    const fake = await startFakeCobalt();
+    fake.addKey(DEMO_KEY, "test");
+    try {
+      fake.fault({ path: "/api/v2/public/webhook" }, { kind: "status", status: 400 }, 1);
+      const registration = await registerWebhook(sourceConfig(fake.origin), "http://127.0.0.1:8788/", fetch);
+      expect(registration).toEqual({ webhookUrl: "http://127.0.0.1:8788/v1/cobalt/webhook/team", events: ["connected-created", "connection-deleted", "connection-expired"] });
+      expect(fake.webhooks()[0]).toMatchObject({ webhook_events: ["connected-created", "connection-deleted", "connection-expired"] });
+      await expect(registerWebhook(sourceConfig(fake.origin, { apiKey: "tk_revoked" }), "http://127.0.0.1:8788", fetch)).rejects.toMatchObject({ kind: "unauthorized" });
+    } finally {
+      await fake.close();
+    }
+  });
+});
