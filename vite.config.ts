@@ -7,7 +7,7 @@ import webExtension from "vite-plugin-web-extension";
 /**
  * Names the chunk of the modules the popup loads as it opens (its entry and everything that
  * imports statically): "popup-core", one file and one gzip stream instead of several shared
- * chunks, fewer files to fetch before its first paint (issue 10). What it loads on use stays apart.
+ * chunks, fewer files to fetch before its first paint. What it loads on use stays apart.
  */
 function popupCore(entry: string) {
   let graph: Set<string> | undefined;

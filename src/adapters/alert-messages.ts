@@ -3,7 +3,7 @@ import type { FollowedApp } from "../core/alerts/followups.ts";
 import { z } from "../core/kit/zod.ts";
 
 /*
- * Messages from the popup to the background about one app (issue 9). The background opens the
+ * Messages from the popup to the background about one app. The background opens the
  * reconnect tab itself: a popup closes as soon as a tab takes the focus, and whatever it had still
  * to do (remember the tab, start the follow-up) would be lost with it.
  */

@@ -4,7 +4,7 @@ import { parseFollowUps, type FollowUp } from "../core/alerts/followups.ts";
 import { parseMutes, type Mute } from "../core/alerts/mutes.ts";
 
 /*
- * The alerts' records in storage.local (issue 9), one global key each, parsed entry by entry
+ * The alerts' records in storage.local, one global key each, parsed entry by entry
  * where they enter (a damaged entry is dropped alone):
  *   mutes       what the user muted, and until when (core/alerts/mutes.ts); written by the popup
  *   notified    the breaks and failures a notification announced (core/alerts/breaks.ts)

@@ -1,7 +1,7 @@
 import { api } from "./browser.ts";
 
 /*
- * Desktop notifications (issue 9), behind the optional `notifications` permission: the options
+ * Desktop notifications, behind the optional `notifications` permission: the options
  * page asks for it when the user turns notifications on and gives it back when they turn them
  * off. Without it the browser has no `notifications` API at all, so every call here checks.
  */

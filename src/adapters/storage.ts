@@ -44,9 +44,9 @@ export interface Snapshot {
   statuses: Record<SourceId, Status>;
   /** Each source's check under way, or null. */
   progress: Record<SourceId, Progress | null>;
-  /** Stored values that could not be read (worded by core/notices.ts). */
+  /** Stored values that could not be read (worded by core/words/notices.ts). */
   notices: Notice[];
-  /** What the user muted (issue 9; adapters/alerts-store.ts). */
+  /** What the user muted (adapters/alerts-store.ts). */
   mutes: Mute[];
   /** Re-checks after Reconnect or Copy link, and how they ended. */
   followUps: FollowUp[];
@@ -204,7 +204,7 @@ export function onStoredChange(listener: (changed: ChangedKeys) => void): () => 
 }
 
 /*
- * The background's own small records, per source (issue 7), each under its own key, written
+ * The background's own small records, per source, each under its own key, written
  * apart from the status so that they never make a status write larger or change how it is stored.
  */
 

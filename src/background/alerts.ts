@@ -16,7 +16,7 @@ import { loadSettings } from "../adapters/storage.ts";
 import { scheduleFollowUps } from "./follow-up-alarm.ts";
 
 /*
- * What follows each check or re-check of a source (issue 9): its mutes and follow-ups are brought
+ * What follows each check or re-check of a source: its mutes and follow-ups are brought
  * up to date with its results, and the notification plan (core/alerts/notify.ts) is shown.
  * Everything is read from storage each time: the background may have been stopped in between.
  */

@@ -10,7 +10,7 @@ import { loadSnapshot } from "../adapters/storage.ts";
 import { loadFollowUps } from "../adapters/alerts-store.ts";
 
 /*
- * The follow-ups' alarm (issue 9): one alarm, set for the next re-check any follow-up is waiting
+ * The follow-ups' alarm: one alarm, set for the next re-check any follow-up is waiting
  * for, within each source's request budget (core/alerts/followups.ts dueRechecks). An alarm, not a
  * timer: the browser may stop the background long before the ten minutes are up.
  */

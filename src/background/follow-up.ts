@@ -10,7 +10,7 @@ import { recheck } from "./checker.ts";
 import { budgetsOf, scheduleFollowUps } from "./follow-up-alarm.ts";
 
 /*
- * Follow-up after Reconnect or Copy link (issue 9), and what a click on a notification opens.
+ * Follow-up after Reconnect or Copy link, and what a click on a notification opens.
  * The background opens reconnect tabs itself and keeps each tab's id with its follow-up; the
  * follow-up alarm and the tab's closing (events that wake a stopped background) re-check the
  * app's linked account with checkAccounts, in turn with the source's checks (checker.ts recheck).

@@ -69,7 +69,7 @@ browser.permissions.onAdded.addListener(() => {
   void checkIfAccessReturned();
 });
 
-// Issue 9: a click on a notification, the closing of a reconnect tab.
+// A click on a notification, the closing of a reconnect tab.
 onNotificationClicked((id) => void notificationClicked(id));
 
 // Any tab's closing wakes the background for one small read: a listener added only while a

@@ -25,7 +25,7 @@ const BUDGET = 1200; // requests per minute: the highest the options allow, so t
 const ORGS = (process.env.BENCH_ORGS ?? "100,1000,10000").split(",").filter((n) => n !== "").map(Number);
 /** Orgs whose storage is measured too: two more checks each. */
 const STORAGE_ORGS = new Set([1000, 10000]);
-/** The popup's first paint is measured with a long list and with a short one (issue 10). */
+/** The popup's first paint is measured with a long list and with a short one. */
 const PAINT_SIZES = (process.env.BENCH_PAINT ?? "1000,20").split(",").filter((n) => n !== "").map(Number);
 const PAINT_RUNS = Number(process.env.BENCH_PAINT_RUNS ?? 15);
 

@@ -8,7 +8,7 @@ import { decodeResults } from "../../src/core/store/codec.ts";
  * Bytes are counted as Chrome counts them against the quota: key length plus the JSON of the value.
  */
 
-/** The 100-byte-per-linked-account target of issue 7, item 9. */
+/** The target: at most 100 bytes of storage per linked account. */
 export const BYTES_PER_ACCOUNT_TARGET = 100;
 
 export interface Writes {

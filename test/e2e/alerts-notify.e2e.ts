@@ -14,7 +14,7 @@ import {
 } from "./support/notifications.ts";
 import { checkNow, configureThroughOptions, inExtensionPage, setBroken } from "./support/setup.ts";
 
-// Issue 9, notifications, in the real browser: off until turned on in Options (which asks for the
+// Notifications, in the real browser: off until turned on in Options (which asks for the
 // optional permission in the click), then one per app that newly needs re-authentication, never
 // twice for the same break (not after the background or the browser restarts), a summary above
 // three, cleared when fixed, and a click opens that app's reconnect flow.

@@ -9,7 +9,7 @@ import { screenshotPath } from "./support/screenshots.ts";
 import { checkNow, configureThroughOptions, inExtensionPage, setBroken } from "./support/setup.ts";
 import { encodedResults, storedResults } from "./support/stored.ts";
 
-// Issue 9 in the popup, in the real browser: since when each app is broken (kept over a browser
+// The alerts in the popup, in the real browser: since when each app is broken (kept over a browser
 // restart), oldest first; Mute (an app or a whole linked account, from the keyboard too) takes it
 // off the badge and into a Muted section, over a restart; the follow-up after Reconnect or Copy
 // link, in a background the browser stopped; Copy summary; the keyboard shortcut.

@@ -162,7 +162,7 @@ describe(`failures in ${browserUnderTest()}`, () => {
     await popup.close();
   });
 
-  // Issue 7, item 1: after a minute of 429s without Retry-After the backoff had grown to the
+  // After a minute of 429s without Retry-After the backoff had grown to the
   // check interval, and Refresh stayed refused for 267 s after the limit was gone.
   it("rate limited without Retry-After: the extension's own backoff holds Refresh back for 30 s at most", async () => {
     fake.fault({ path: APPLICATIONS }, { kind: "status", status: 429 });

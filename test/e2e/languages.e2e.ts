@@ -3,7 +3,7 @@ import { seedDemoOrg, startFakeCobalt, type FakeCobalt } from "../fake-cobalt/se
 import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
 
-// Issue 10, languages: the browser's UI in German, the extension in German: the badge's title, the
+// Languages: the browser's UI in German, the extension in German: the badge's title, the
 // options page and the popup (its list, its failure banner), with German numbers and plural
 // forms, on pages whose lang is German and whose layout holds the longer words in the popup's
 // fixed width. Firefox needs its German language pack for this (see LaunchOptions.locale).

@@ -60,7 +60,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     await again.close();
   });
 
-  // Issue 7, item 6: the event that wakes a stopped background starts its check before the
+  // The event that wakes a stopped background starts its check before the
   // background's start-up code runs; when that check decided not to run, the stopped check's
   // mark stayed, with "Checking…" and a disabled Refresh.
   it("a stopped background woken by the popup clears a stopped check's mark, though it decides not to check", async () => {
@@ -96,7 +96,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     await again.close();
   });
 
-  // Issue 7, item 7: a Retry-After waited out inside the check could outlive the background, and
+  // A Retry-After waited out inside the check could outlive the background, and
   // with it the check's result and the Retry-After; the next alarm then asked too early.
   it("a background stopped while it waits out a Retry-After: the wait is kept, honoured, and the retry alarm continues", async () => {
     fake.fault({ path: APPLICATIONS }, { kind: "status", status: 429, headers: { "retry-after": "5" } });
@@ -129,7 +129,7 @@ describe(`background lifecycle in ${browserUnderTest()}`, () => {
     await ext!.waitForBadge((b) => b.text === "3" && !/limiting/.test(b.title));
   }, 60_000);
 
-  // Issue 7, item 12: Save asks for access to a new address first; the grant's event reached the
+  // Item 12: Save asks for access to a new address first; the grant's event reached the
   // background before the new settings were stored, and it checked with the old ones.
   it("Save with a new base URL checks once, with the new settings only", async () => {
     other = await startFakeCobalt({ flavor: "v3" });

@@ -5,7 +5,7 @@ import { browserUnderTest, launchExtension, type Badge, type ColorScheme, type E
 import { fireCheckAlarm, waitForDecision } from "./support/setup.ts";
 import { MAIN_KEYS } from "./support/stored.ts";
 
-// The sample-data preview (issue 8): a demo org built into the extension, for people without a
+// The sample-data preview: a demo org built into the extension, for people without a
 // Cobalt account and for store reviewers. Turned on from the options page, it fills the badge and
 // the popup, says everywhere that it is sample data, explains Reconnect and Copy link instead of
 // doing them, and makes no request at all; leaving it brings the user's own settings and results

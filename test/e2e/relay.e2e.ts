@@ -8,7 +8,7 @@ import { ALARM_NOW, fireCheckAlarm } from "./support/setup.ts";
 import { storedSource, storedStatus } from "./support/stored.ts";
 import type { Status } from "../../src/core/status/model.ts";
 
-// Issue 11, team mode from the extension's side: the browser → the real relay → the fake Cobalt.
+// Team mode from the extension's side: the browser → the real relay → the fake Cobalt.
 // The Cobalt key lives in the relay alone; the browser holds a member token. The journey works as
 // with a key (badge, popup, Reconnect with a link the relay makes), the key is in nothing the
 // browser sends or receives, a webhook reaches the badge at the next poll without the browser

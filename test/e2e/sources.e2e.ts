@@ -7,7 +7,7 @@ import { alarmNow, configureThroughOptions } from "./support/setup.ts";
 import { storedSource, storedStatus } from "./support/stored.ts";
 import { decodeResults } from "../../src/core/store/codec.ts";
 
-// Issue 10, several sources: a test key and a production key, side by side. The fake server's
+// Several sources: a test key and a production key, side by side. The fake server's
 // demo org has three test accounts (three apps to fix in two of them) and one production account
 // (Slack to fix). Each source is checked on its own; the badge adds them up; the popup has a
 // section per source; one source's failure, or its hanging server, never hides or delays the other.

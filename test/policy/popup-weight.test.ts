@@ -3,7 +3,7 @@ import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 
 // What the popup loads when it opens is its entry and everything that imports statically, and it
-// must stay small (issue 10: `npm run bench` prints the size). Dynamic imports load on use.
+// must stay small (`npm run bench` prints the size). Dynamic imports load on use.
 
 /**
  * The modules a source file loads with it: every `import … from` and `export … from` but

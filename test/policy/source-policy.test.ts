@@ -44,7 +44,7 @@ describe("source policy", () => {
 describe("manifest policy", () => {
   const manifest = JSON.parse(readFileSync("manifest.json", "utf8")) as Record<string, unknown>;
 
-  it("asks only for alarms and storage; for notifications only when the user turns them on (issue 9)", () => {
+  it("asks only for alarms and storage; for notifications only when the user turns them on", () => {
     expect(manifest.permissions).toEqual(["alarms", "storage"]);
     expect(manifest.optional_permissions).toEqual(["notifications"]);
   });

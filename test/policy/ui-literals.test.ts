@@ -5,7 +5,7 @@ import { findLiterals, type Finding } from "./support/ui-literals.ts";
 import { catalog } from "../unit/support/i18n.ts";
 
 /*
- * Issue 10: every word the pages show comes from the catalogs (public/_locales), so a German or
+ * Every word the pages show comes from the catalogs (public/_locales), so a German or
  * Japanese browser never meets an English sentence written into a component.
  */
 

@@ -4,7 +4,7 @@ import type { Status } from "../status/model.ts";
 import { isMuted, type Mute } from "./mutes.ts";
 
 /*
- * "Copy summary" (issue 9): a plain-text list of what needs re-authentication, to paste into a
+ * "Copy summary": a plain-text list of what needs re-authentication, to paste into a
  * ticket or a chat. Grouped by linked account, and by source first when there are several; apps
  * oldest break first. Muted apps are listed too, marked: they still need re-authentication, and
  * whoever reads the ticket needs the whole picture. The structure is built here; the words come

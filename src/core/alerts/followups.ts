@@ -2,7 +2,7 @@ import type { Status } from "../status/model.ts";
 import { arrayOf, bool, num, object, oneOf, optional, str, type Guard } from "../kit/guards.ts";
 
 /*
- * Follow-up after Reconnect or Copy link (issue 9): the linked account is re-checked (with
+ * Follow-up after Reconnect or Copy link: the linked account is re-checked (with
  * core/check/accounts.ts, checkAccounts) when the reconnect tab closes and at set times after,
  * over a longer window for a copied link (the customer may act later), until the app is seen
  * fixed. The row then says "Reconnected at <time>", or "still broken" after the last re-check.
@@ -168,7 +168,7 @@ export function followUpRow(list: readonly FollowUp[], app: FollowedApp, now: nu
 export function parseFollowUps(raw: unknown): FollowUp[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((item) => {
-    // A hand-written guard (the popup loads no zod), twin of store/schemas.ts FollowUpSchema.
+    // A hand-written guard (the popup loads no zod), twin of FollowUpSchema in test/unit/support/schemas.ts.
     const read = readFollowUp(item);
     if (!read) return [];
     const { outcome, tabId, ...rest } = read;

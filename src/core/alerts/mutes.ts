@@ -4,7 +4,7 @@ import type { AccountStatus, Status } from "../status/model.ts";
 import { arrayOf, num, object, optional, str, type Guard } from "../kit/guards.ts";
 
 /*
- * Mutes (issue 9): the user sets aside an app, or a whole linked account, of one source, for an
+ * Mutes: the user sets aside an app, or a whole linked account, of one source, for an
  * hour, a day, a week, or until it is fixed. Muted apps stay listed (in a "Muted" section) but do
  * not count on the badge and do not notify. Stored under `mutes` as a list of Mute.
  *
@@ -177,7 +177,7 @@ export function parseMutes(raw: unknown): Mute[] {
   if (!Array.isArray(raw)) return [];
   const mutes: Mute[] = [];
   for (const item of raw) {
-    // A hand-written guard (the popup loads no zod), twin of store/schemas.ts MuteSchema.
+    // A hand-written guard (the popup loads no zod), twin of test/unit/support/schemas.ts MuteSchema.
     const mute = readMute(item);
     if (!mute || (mute.until === undefined) === (mute.breaks === undefined)) continue;
     mutes.push(withoutUndefined(mute));

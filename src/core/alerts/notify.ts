@@ -5,7 +5,7 @@ import type { AlertMessageKey, Message } from "./messages.ts";
 import { isMuted, type Mute } from "./mutes.ts";
 
 /*
- * What to show and clear after a check of one source (issue 9): one notification per app that
+ * What to show and clear after a check of one source: one notification per app that
  * newly needs re-authentication (see breaks.ts), one summary instead when more than SUMMARY_ABOVE
  * break at once, nothing for muted apps; a notification is cleared when its app is fixed (a
  * summary when every app it announced is). Optionally, failures that need the user, once per
@@ -30,17 +30,10 @@ export interface NotifyInput extends BreakInput {
   failures: boolean;
 }
 
-/** What clicking a notification opens. */
-export type Opens =
-  | { kind: "reconnect"; sourceId: string; accountId: string; slug: string }
-  | { kind: "list"; sourceId: string }
-  | { kind: "options"; sourceId: string };
-
 export interface PlannedNotification {
   id: string;
   title: Message;
   message: Message;
-  opens: Opens;
 }
 
 export interface NotificationPlan {
@@ -99,7 +92,6 @@ function breakNotification(input: NotifyInput, b: BrokenApp): PlannedNotificatio
     id: notificationId.app(b.sourceId, b.accountId, b.slug),
     title: { key: "notifyBreakTitle", params: { app: b.name } },
     message,
-    opens: { kind: "reconnect", sourceId: b.sourceId, accountId: b.accountId, slug: b.slug },
   };
 }
 
@@ -114,7 +106,6 @@ function summaryNotification(input: NotifyInput, fresh: BrokenApp[]): PlannedNot
     id: notificationId.summary(input.sourceId, input.now),
     title: { key: "notifySummaryTitle", params: { count } },
     message,
-    opens: { kind: "list", sourceId: input.sourceId },
   };
 }
 
@@ -127,7 +118,7 @@ function failureNotification(input: NotifyInput, settled: Notified): { notificat
   const id = notificationId.failure(input.sourceId);
   const message: Message = input.sourceLabel === undefined ? { key: texts.message } : { key: texts.inSource, params: { source: input.sourceLabel } };
   return {
-    notification: { id, title: { key: texts.title }, message, opens: { kind: "options", sourceId: input.sourceId } },
+    notification: { id, title: { key: texts.title }, message },
     entry: { sourceId: input.sourceId, kind, id },
   };
 }

@@ -22,7 +22,7 @@ export const ERROR_KINDS = [
   /** The API base URL answered with a redirect, which is never followed (the key would go along). */
   "redirected",
   /*
-   * A team relay source's own failures (issue 11): the relay cannot be reached, refuses the
+   * A team relay source's own failures: the relay cannot be reached, refuses the
    * member token, is rate limited (by Cobalt, as its status says, or it asks this browser to slow
    * down: 429), cannot check Cobalt itself (`upstream`: how its check failed), or gave an answer
    * this version cannot read.
@@ -74,7 +74,7 @@ export type AnswerName = (typeof ANSWERS)[number];
 
 /**
  * What is known about a failure besides its kind, as data: the pages word it in the user's
- * language when they show it (core/error-text.ts), so nothing here is a sentence of ours.
+ * language when they show it (core/words/error-text.ts), so nothing here is a sentence of ours.
  */
 export interface ErrorParams {
   cause?: ErrorCause;

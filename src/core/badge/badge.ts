@@ -40,7 +40,7 @@ interface SourcePart {
  * The badge, worded in `t`'s language. With several sources: the count across all of them; a
  * failing source neither hides the others' count nor goes unsaid: the count takes the failure's
  * colour, and the tooltip says which source failed, with a line per source. With one source it
- * is that source's badge. Muted apps (issue 9) are not counted; the tooltip says how many.
+ * is that source's badge. Muted apps are not counted; the tooltip says how many.
  */
 export function badgeFor(settings: Settings, statuses: Readonly<Record<SourceId, Status>>, now: number, t: Translator, mutes: readonly Mute[] = []): BadgeState {
   const { sources } = settings;
@@ -83,12 +83,6 @@ function listOf(t: Translator, items: string[]): string {
 
 function titled(t: Translator, text: string): string {
   return t.msg("badgeTitle", { app: t.msg("appName"), text });
-}
-
-/** The badge of one source: a pure function of its settings, its stored status and the time. */
-export function sourceBadge(settings: Watched, status: Status, now: number, t: Translator): BadgeState {
-  const part = sourcePart(settings, status, now, t);
-  return { text: part.text, color: part.color, title: titled(t, part.body) };
 }
 
 /** A source's results as the badge counts them: without its muted apps, and how many those are. */

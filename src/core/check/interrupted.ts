@@ -17,7 +17,7 @@ export interface PendingBackoff {
 
 /** Unreadable means nothing to honour: the next throttling answer writes it afresh. */
 export function parsePendingBackoff(raw: unknown): PendingBackoff | undefined {
-  // Read by its guard (its zod twin is in store/schemas.ts); an older version's English `message`
+  // Read by its guard (its zod twin is in test/unit/support/schemas.ts); an older version's English `message`
   // is dropped, like any unknown key.
   return readPendingBackoff(raw);
 }

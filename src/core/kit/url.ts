@@ -44,7 +44,7 @@ export function isIconUrl(value: unknown): value is string {
   }
 }
 
-/** Why a base URL cannot be used, as data (worded by settings-form.ts's problemText). */
+/** Why a base URL cannot be used, as data (worded by problemText in core/words/problems.ts). */
 export type BaseUrlProblem =
   | { code: "url-empty" }
   | { code: "url-not-url"; input: string }

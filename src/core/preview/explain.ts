@@ -13,7 +13,7 @@ export type RowAction = "reconnect" | "copy";
 /**
  * In the user's org Reconnect opens (and Copy link copies) a fresh link that Cobalt makes on the
  * click: the app's OAuth consent page for an OAuth app, else Cobalt's hosted portal for that
- * linked account (core/reconnect.ts decides the same way).
+ * linked account (core/api/reconnect.ts decides the same way).
  */
 export function sampleLinkText(t: Translator, action: RowAction, app: Pick<AppRecord, "name" | "authType">, account: string): string {
   const params = { app: app.name, account };

@@ -5,7 +5,7 @@ import { num, object, type Guard } from "../kit/guards.ts";
 /**
  * The stored `preview` value. Absent: off. Unreadable: off as well (the user's own data is the
  * safe thing to show), with a notice. Unknown fields are accepted (a later version's). Read by its
- * guard, whose zod twin is in store/schemas.ts.
+ * guard, whose zod twin is in test/unit/support/schemas.ts.
  */
 export function parseStoredPreview(raw: unknown): { preview?: PreviewState; notice?: Notice } {
   if (raw === undefined) return {};

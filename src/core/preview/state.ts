@@ -1,5 +1,5 @@
 /*
- * The sample-data preview (issue 8): a demo org built into the extension, shown by the popup, the
+ * The sample-data preview: a demo org built into the extension, shown by the popup, the
  * badge and the options page instead of the user's own, for people without a Cobalt account and
  * for store reviewers. It lives under its own storage key, `preview`, and nothing else: the
  * user's settings and results stay stored as they are, untouched, and come back when it ends.
@@ -16,7 +16,7 @@ export interface PreviewState {
 }
 
 /**
- * The demo org's source id. Not a valid stored id (core/sources.ts isSourceId), so no source of
+ * The demo org's source id. Not a valid stored id (isSourceId in core/settings/source-ids.ts), so no source of
  * the user's can ever be taken for it: whatever carries it is sample data, and the pages never
  * ask Cobalt anything for it.
  */

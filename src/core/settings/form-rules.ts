@@ -11,7 +11,7 @@ export function parseLinkedAccountIds(text: string): string[] {
 
 const MAX_ID_LENGTH = 200;
 
-/** Why a linked account ID cannot be used, as data (worded by settings-form.ts's problemText). */
+/** Why a linked account ID cannot be used, as data (worded by problemText in core/words/problems.ts). */
 export type IdProblem = { code: "id-too-long"; start: string; max: number } | { code: "id-control"; id: string };
 
 /** Why an ID cannot be used, or undefined. IDs are sent percent-encoded, so any text is possible;

@@ -36,7 +36,7 @@ export interface CobaltSource extends CheckSettings {
 }
 
 /**
- * A team relay (issue 11): a server the org runs holds the Cobalt key and serves its status; this
+ * A team relay: a server the org runs holds the Cobalt key and serves its status; this
  * browser holds only a member token, sent to the relay's origin alone.
  */
 export interface RelaySource {
@@ -65,7 +65,7 @@ export const RELAY_INTERVAL = { min: INTERVAL.min, max: INTERVAL.max, default: 1
 export interface Settings {
   /** At least one. The first is the one a single-source user has always had. */
   sources: Source[];
-  /** Desktop notifications (issue 9): on only once the user turned them on in Options. */
+  /** Desktop notifications: on only once the user turned them on in Options. */
   notifications?: boolean;
 }
 

@@ -30,7 +30,7 @@ const label: Guard<string> = (value) => str(value)?.trim().slice(0, MAX_LABEL_LE
 
 /**
  * One check per field, so a damaged value costs that value alone: hand-written guards (the popup
- * loads no zod), twins of the zod schemas in store/schemas.ts (test/unit/guards.test.ts).
+ * loads no zod), twins of the zod schemas in test/unit/support/schemas.ts (test/unit/guards.test.ts).
  */
 export const FIELD_GUARDS = {
   label,
@@ -94,7 +94,7 @@ interface Damage {
 }
 
 /**
- * Reads the stored settings of any version (settings-migrate.ts brings older ones to a list of
+ * Reads the stored settings of any version (migrateToSources brings older ones to a list of
  * sources). Each field of each source is read on its own: a damaged one falls back to its
  * default alone, with a notice naming it (and its source, when there are several).
  */

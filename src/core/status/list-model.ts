@@ -38,7 +38,7 @@ function sameFailure(a: ErrorInfo, b: ErrorInfo | undefined): boolean {
 
 /**
  * Groups and filters in one pass; the query matches app names, slugs, account names and IDs.
- * Oldest break first (issue 9): in each account, and the account with the oldest break first;
+ * Oldest break first: in each account, and the account with the oldest break first;
  * equals keep the stored order, and apps or accounts without a since come after the others.
  * `banner` is the failure the page already shows for the whole check: an account that failed in
  * exactly that way gets no note of its own (it would repeat the banner under every account).

@@ -32,7 +32,7 @@ export interface Backoff {
   /** Set when Cobalt's Retry-After asked for the wait: then even a Refresh honours it. */
   retryAfterUntil?: number;
   /** When the last throttling answer came (rate limits only); the extension's own wait holds a
-   * Refresh back for at most 30 s from here (see core/schedule.ts). */
+   * Refresh back for at most 30 s from here (see core/check/schedule.ts). */
   throttledAt?: number;
 }
 
@@ -53,11 +53,11 @@ export interface Status {
   /** Progress of "watch every account" through full re-checks (see core/check/plan.ts). */
   fullCheckCursor?: number;
   cycle?: number;
-  /** Something worth knowing about the last check that is not a failure (worded by check/notes.ts). */
+  /** Something worth knowing about the last check that is not a failure (worded by core/words/notes.ts). */
   notes?: CheckNote[];
   /** How long the last complete check took and how many requests it made. */
   lastRun?: { ms: number; requests: number };
-  /** A relay source's results only (core/relay-check.ts). */
+  /** A relay source's results only (relay/client/check.ts). */
   relay?: RelayMeta;
 }
 

@@ -45,8 +45,8 @@ export const FORMAT_VERSION = 2;
 
 export type StoredItems = Record<string, unknown>;
 
-// What is read back is checked by the hand-written guards of guards.ts (their zod twins, which
-// state the same shapes, are in schemas.ts).
+// What is read back is checked by the hand-written guards of rows.ts and status/stored.ts (their
+// zod twins, which state the same shapes, are in test/unit/support/schemas.ts).
 
 /*
  * Compile-time guard: a field added to Status, AccountStatus or AppRecord must be given a place

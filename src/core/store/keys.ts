@@ -1,9 +1,9 @@
 /*
  * Where each source's check results live in storage.local. Every key of a source starts with
- * `status.<source>`, so a second source (issue 10) lives beside the first without touching it.
+ * `status.<source>`, so a second source lives beside the first without touching it.
  */
 
-/** The first source, migrated from the single-source settings (core/sources.ts MAIN_SOURCE_ID).
+/** The first source, migrated from the single-source settings (MAIN_SOURCE_ID in core/settings/source-ids.ts).
  * Source ids are short [a-z0-9-] words: they are part of key names. */
 export const DEFAULT_SOURCE = "main";
 

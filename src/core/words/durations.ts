@@ -2,7 +2,7 @@ import type { Translator } from "../i18n/translator.ts";
 import type { SummaryFormat } from "../alerts/copy-summary.ts";
 
 /*
- * The alerts' words in the pages (issue 9), from the catalogs in the translator's language:
+ * The alerts' words in the pages, from the catalogs in the translator's language:
  * since when an app is broken, the time a mute has left, and the copied summary's lines.
  */
 

@@ -3,7 +3,7 @@ import type { CobaltSource, RelaySource } from "../settings/model.ts";
 import type { SourceId } from "../settings/source-ids.ts";
 import { keyEnvironment } from "../settings/source-ids.ts";
 
-/** Cobalt's own API hosts (settings.ts SUGGESTED_BASE_URLS): a name made from them leaves the host out. */
+/** Cobalt's own API hosts (SUGGESTED_BASE_URLS in core/settings/model.ts): a name made from them leaves the host out. */
 const COBALT_HOSTS = ["api.gocobalt.io", "app.refold.ai"];
 
 type Named = Pick<CobaltSource, "id" | "kind" | "label" | "apiKey" | "baseUrl"> | Pick<RelaySource, "id" | "kind" | "label" | "relayUrl">;

@@ -3,7 +3,7 @@ import type { FormProblem } from "../settings/form-rules.ts";
 import type { BaseUrlProblem } from "../kit/url.ts";
 
 /*
- * What is wrong with a setting, as data, and in words. Apart from settings-form.ts so that the
+ * What is wrong with a setting, as data, and in words. Apart from core/settings/form.ts so that the
  * popup (which words a stored base URL's problem in a notice) does not load the form's logic.
  */
 

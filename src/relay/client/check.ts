@@ -9,7 +9,7 @@ import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } fro
 import { isIconUrl } from "../../core/kit/url.ts";
 
 /*
- * A relay source's check (issue 11), as pure functions: the relay's answer to GET /v1/status and
+ * A relay source's check, as pure functions: the relay's answer to GET /v1/status and
  * the previous status give the next status, the same Status a Cobalt source's check stores, so
  * the badge, the popup and the options page render it unchanged. The background does the fetch.
  *

@@ -15,7 +15,7 @@ import {
 } from "../protocol/v1.ts";
 
 /*
- * The team relay's API as the extension uses it (issue 11), like CobaltClient for Cobalt's: no
+ * The team relay's API as the extension uses it, like CobaltClient for Cobalt's: no
  * browser APIs (fetch is given), no retries. The member token goes only to the relay URL, as a
  * bearer header; redirects are never followed, so a proxy or a typo cannot bounce it elsewhere.
  * Every failure becomes an ApiError of a relay kind, never the relay's own words.

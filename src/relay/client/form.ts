@@ -40,7 +40,7 @@ export function validateRelayForm(form: RelayForm): { ok: true; settings: RelayF
   return { ok: true, settings: { label, relayUrl: url.value, token, intervalMinutes } };
 }
 
-/** The same tab-following rules as the Cobalt form (settings-form.ts). */
+/** The same tab-following rules as the Cobalt form (core/settings/form.ts). */
 export function openRelayForm(stored: RelayFields): RelayFormState {
   const form = toRelayForm(stored);
   return { form, base: form };

@@ -4,7 +4,7 @@ import { giveBackNotificationsPermission, notificationsAllowed, requestNotificat
 import { saveNotificationsPreference } from "../../adapters/storage.ts";
 
 /**
- * Desktop notifications (issue 9), off by default. Turning them on asks the browser for the
+ * Desktop notifications, off by default. Turning them on asks the browser for the
  * optional `notifications` permission inside the click, and saves the preference only once it is
  * granted; turning them off saves that first, then gives the permission back. `on` is the stored
  * preference: the checkbox follows storage like the rest of the page.

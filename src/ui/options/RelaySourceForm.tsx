@@ -12,7 +12,7 @@ import { tokenCheckText, useTokenCheck } from "./token-check.ts";
 type Props = SourceFormProps<RelaySource>;
 
 /**
- * A team relay source's settings (issue 11): its URL, the member token (masked, with its own live
+ * A team relay source's settings: its URL, the member token (masked, with its own live
  * check against the relay), the polling interval, its own Save (which asks for the relay's origin
  * inside the click) and its connection status. Words come from the catalogs.
  */

@@ -16,7 +16,7 @@ type Props = SourceFormProps<CobaltSource>;
 /** One source's settings, with its own live key check, its own Save and its own connection status. */
 export function SourceForm({ source, stored, first, name, status, progress, now, removable, onDiscard, choice }: Props) {
   // The form starts from what is stored. Settings saved elsewhere (another tab) replace it while
-  // it is untouched; with edits, they are offered and never overwrite typing (settings-form.ts).
+  // it is untouched; with edits, they are offered and never overwrite typing (core/settings/form.ts).
   const [formState, setFormState] = useState<FormState>(() => openForm(source));
   const form = formState.form;
   const [errors, setErrors] = useState<FormErrors>({});

@@ -15,7 +15,7 @@ type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 const OUTCOME_TEXT = { copied: "copySummaryDone", empty: "copySummaryEmpty", failed: "copySummaryFailed" } as const;
 
 /**
- * "Copy summary" (issue 9): what needs re-authentication as plain text, grouped by source and
+ * "Copy summary": what needs re-authentication as plain text, grouped by source and
  * linked account, for a ticket or a chat; a line under the button says how it went.
  */
 export function CopySummary(props: { sources: readonly Source[]; statuses: Readonly<Record<SourceId, Status>>; mutes: readonly Mute[] }) {

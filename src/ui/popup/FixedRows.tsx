@@ -6,7 +6,7 @@ import { accountLabel } from "../../core/status/list-model.ts";
 import type { Status } from "../../core/status/model.ts";
 
 /**
- * Apps a follow-up saw fixed after Reconnect or Copy link (issue 9): they have left the list, so
+ * Apps a follow-up saw fixed after Reconnect or Copy link: they have left the list, so
  * each keeps a row for a while that says when it was reconnected.
  */
 export function FixedRows({ sourceId, status, followUps, now }: { sourceId: string; status: Status; followUps: readonly FollowUp[]; now: number }) {

@@ -7,7 +7,7 @@ import { appIcon } from "./app-row.tsx";
 const muting = () => import("./mute-actions.ts");
 
 /**
- * A source's muted apps (issue 9), collapsed: each with its linked account, the time its mute has
+ * A source's muted apps, collapsed: each with its linked account, the time its mute has
  * left (or "until fixed"), and Unmute. An app muted with its whole linked account says so, and its
  * Unmute ends the account's mute.
  */

@@ -33,7 +33,7 @@ interface Props {
   /** With one source, the popup's filter box and notices go where they always were, in its part. */
   filter?: ComponentChild;
   notices?: Notice[];
-  /** Issue 9: what the user muted (listed apart, not counted) and the follow-ups under way. */
+  /** What the user muted (listed apart, not counted) and the follow-ups under way. */
   mutes: readonly Mute[];
   followUps: readonly FollowUp[];
 }

@@ -22,7 +22,7 @@ export type RowState = { kind: "busy"; what: "open" | "copy" } | { kind: "copied
 
 export type RowAction = "reconnect" | "copy";
 
-/** What else a row shows (issue 9): since when, its follow-up, and its mute choices when open. */
+/** What else a row shows: since when, its follow-up, and its mute choices when open. */
 export interface RowExtras {
   now: number;
   followUp?: FollowUpRow | undefined;

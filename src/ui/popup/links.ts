@@ -10,7 +10,7 @@ export { copiedNote, failedNote, manualCopyNote, sampleNote } from "./row-notes.
 
 export { fetchLink } from "../../adapters/reconnect-link.ts";
 
-/** Has the background open the link in a tab and follow the app up (issue 9). */
+/** Has the background open the link in a tab and follow the app up. */
 export async function openLink(url: string, app: FollowedApp): Promise<void> {
   if (!isHttpUrl(url)) throw new ApiError("bad-response", { cause: "not-web-link" });
   await requestReconnect(url, app);

@@ -3,7 +3,7 @@ import { mute, unmute, type MuteLength, type MuteScope } from "../../core/alerts
 import type { AccountStatus } from "../../core/status/model.ts";
 
 /*
- * Mute and Unmute from the popup (issue 9): the popup writes `mutes` itself, like the options page
+ * Mute and Unmute from the popup: the popup writes `mutes` itself, like the options page
  * writes the settings; the background hears the change and renders the badge. Loaded with the
  * first mute choice, like links.ts.
  */

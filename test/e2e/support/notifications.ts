@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { browserUnderTest, defaultExtensionDir, launchExtension, type ExtensionSession } from "./browsers.ts";
 
 /*
- * Desktop notifications in the end-to-end tests (issue 9).
+ * Desktop notifications in the end-to-end tests.
  *
  * The optional `notifications` permission. Firefox grants permissions.request() without a prompt
  * (the harness's profile pref), so the options page's own click gets it. Chromium shows a prompt

@@ -6,7 +6,7 @@ import type { CobaltSource, RelaySource } from "../../../src/core/settings/model
 /*
  * Everything the extension stores, as zod schemas: the declarative statement of each shape. The
  * extension reads storage with their hand-written twins in guards.ts (so that the popup opens
- * without zod, issue 10); test/unit/guards.test.ts runs both over the same inputs and requires
+ * without zod); test/unit/core/kit/guards.test.ts runs both over the same inputs and requires
  * the same results. A change to a stored shape is made in both places, or that test fails.
  */
 
@@ -116,7 +116,7 @@ export const PendingBackoffSchema = z.object({
   error: z.extend(ErrorInfoSchema, { kind: z.literal("rate-limited") }),
 });
 
-// Settings (settings.ts): one validator per field, so a damaged value costs that value alone.
+// Settings (core/settings/parse.ts): one validator per field, so a damaged value costs that value alone.
 
 const clampInt = (min: number, max: number) => z.pipe(z.number(), z.transform((n) => Math.min(max, Math.max(min, Math.round(n)))));
 

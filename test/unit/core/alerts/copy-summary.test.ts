@@ -5,7 +5,7 @@ import type { AppRecord } from "../../../../src/core/api/records.ts";
 import { makeSettings, makeStatus, account } from "../../support/fixtures.ts";
 import { englishSummary } from "../../support/english-summary.ts";
 
-// Issue 9, "Copy summary": a plain-text list of what needs re-authentication, grouped by linked
+// "Copy summary": a plain-text list of what needs re-authentication, grouped by linked
 // account (and by source when there are several), ready to paste into a ticket.
 
 const T0 = Date.UTC(2025, 5, 16, 14, 2);

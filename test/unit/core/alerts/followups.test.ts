@@ -16,7 +16,7 @@ import {
 import type { Status } from "../../../../src/core/status/model.ts";
 import { account, makeSettings, makeStatus } from "../../support/fixtures.ts";
 
-// Issue 9, follow-up after Reconnect: re-check that linked account when the tab closes and at 1, 3
+// Follow-up after Reconnect: re-check that linked account when the tab closes and at 1, 3
 // and 10 minutes; a copied link over a longer window; never more than the request budget allows.
 
 const T0 = 1_750_000_000_000;

@@ -4,7 +4,7 @@ import type { AppRecord } from "../../../../src/core/api/records.ts";
 import type { AccountStatus, Status } from "../../../../src/core/status/model.ts";
 import { account, makeSettings, makeStatus } from "../../support/fixtures.ts";
 
-// Issue 9, mute: an app or a whole linked account, for 1 hour, 1 day, 1 week, or until fixed
+// Mute: an app or a whole linked account, for 1 hour, 1 day, 1 week, or until fixed
 // (it returns if it breaks again later). Muted apps do not count on the badge or notify.
 
 const T0 = 1_750_000_000_000;

@@ -7,7 +7,7 @@ import { sourceKey } from "../../../../src/core/settings/fingerprint.ts";
 import type { AccountStatus, Status } from "../../../../src/core/status/model.ts";
 import { account, makeSettings, makeStatus } from "../../support/fixtures.ts";
 
-// Issue 9, notifications: one per app that newly needs re-authentication, never twice for the
+// Notifications: one per app that newly needs re-authentication, never twice for the
 // same break, a summary above three, cleared when fixed.
 
 const T0 = 1_750_000_000_000;
@@ -101,7 +101,6 @@ describe("the notification plan", () => {
         id: notificationId.app(SOURCE, "acct-1", "hubspot"),
         title: { key: "notifyBreakTitle", params: { app: "Hubspot" } },
         message: { key: "notifyBreakMessage", params: { account: "Acme (acct-1)" } },
-        opens: { kind: "reconnect", sourceId: SOURCE, accountId: "acct-1", slug: "hubspot" },
       },
     ]);
     expect(plan.clear).toEqual([]);
@@ -122,7 +121,6 @@ describe("the notification plan", () => {
         id: notificationId.summary(SOURCE, T1),
         title: { key: "notifySummaryTitle", params: { count: 4 } },
         message: { key: "notifySummaryMessage", params: { count: 4, accounts: 1 } },
-        opens: { kind: "list", sourceId: SOURCE },
       },
     ]);
     expect(plan.notified.breaks.map((b) => [b.slug, b.id])).toEqual(["a", "b", "c", "d"].map((slug) => [slug, notificationId.summary(SOURCE, T1)]));
@@ -198,7 +196,7 @@ describe("failure notifications (optional)", () => {
   it("once per failure episode that needs the user: key rejected, access refused", () => {
     const plan = planNotifications(input(HEALTHY, rejected, { now: T1 }));
     expect(plan.show).toEqual([
-      { id: notificationId.failure(SOURCE), title: { key: "notifyKeyRejectedTitle" }, message: { key: "notifyKeyRejectedMessage" }, opens: { kind: "options", sourceId: SOURCE } },
+      { id: notificationId.failure(SOURCE), title: { key: "notifyKeyRejectedTitle" }, message: { key: "notifyKeyRejectedMessage" } },
     ]);
     const again = planNotifications(input(rejected, { ...rejected, error: { ...rejected.error, at: T1 + MIN } }, { notified: plan.notified, now: T1 + MIN }));
     expect(again.show).toEqual([]);

@@ -361,7 +361,7 @@ describe("HTTP failures", () => {
   it.each([500, 502, 503])("%i with an HTML body is server, saying the answer was not JSON", async (status) => {
     const error = await kindOf(() => textResponse("<html><head><title>502 Bad Gateway</title></head></html>", status, { "content-type": "text/html" }));
     expect(error.kind).toBe("server");
-    // No words of Cobalt's: what says the answer came from a proxy or gateway (core/error-text.ts).
+    // No words of Cobalt's: what says the answer came from a proxy or gateway (core/words/error-text.ts).
     expect(error.params).toEqual({ status, detail: undefined });
   });
 
@@ -571,7 +571,7 @@ describe("listLinkedAccounts", () => {
     expect(result.totalDocs).toBeUndefined();
   });
 
-  // Issue 7, item 10: an envelope with totalPages but no hasNextPage was read one page deep.
+  // An envelope with totalPages but no hasNextPage was read one page deep.
   it.each<[string, number, Record<string, unknown>, boolean]>([
     ["page 1 of totalPages 3", 1, { totalPages: 3 }, true],
     ["page 3 of totalPages 3", 3, { totalPages: 3 }, false],

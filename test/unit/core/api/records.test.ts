@@ -46,7 +46,7 @@ describe("classifyApplications", () => {
     expect(result.healthy.map((r) => r.name)).toEqual(["a", "b", "x".repeat(200), "Padded"]);
   });
 
-  // Issue 7, item 15: an icon is loaded by the popup, from whatever host the API names; over
+  // An icon is loaded by the popup, from whatever host the API names; over
   // plain http that request can be read and altered on the way. Only this machine is exempt.
   it("keeps only https icon URLs (plain http only from this machine)", () => {
     const result = classifyApplications([

@@ -6,7 +6,7 @@ import type { Status } from "../../../../src/core/status/model.ts";
 import { account, makeSettings, makeStatus } from "../../support/fixtures.ts";
 import { de, en } from "../../support/i18n.ts";
 
-// Issue 9: muted apps do not count on the badge; the tooltip says how many were left out. The
+// Muted apps do not count on the badge; the tooltip says how many were left out. The
 // badge stays a pure function: the mutes are passed in.
 
 const NOW = new Date(2026, 6, 1, 12, 0).getTime();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ErrorKind } from "../../../../src/core/api/errors.ts";
-import { badgeFor as badgeIn, countText, sourceBadge as sourceBadgeIn } from "../../../../src/core/badge/badge.ts";
+import { badgeFor as badgeIn, countText } from "../../../../src/core/badge/badge.ts";
 import { COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR } from "../../../../src/core/badge/table.ts";
 import { FAILURE_TITLE } from "../../../../src/core/words/failures.ts";
 import { isTransient } from "../../../../src/core/api/errors.ts";
@@ -38,6 +38,11 @@ function error(kind: ErrorKind) {
 }
 
 /** One source's badge in English, as most tests below read it. */
+/** The badge of a browser with this one source, worded in `t`'s language. */
+function sourceBadgeIn(s: CheckSettings, status: Status, now: number, t: typeof en) {
+  return badgeIn({ sources: [{ id: "main", kind: "cobalt", label: "", ...s }] }, { main: status }, now, t);
+}
+
 function sourceBadge(s: CheckSettings, status: Status, now: number) {
   return sourceBadgeIn(s, status, now, en);
 }

@@ -7,7 +7,7 @@ import type { HealthyApps, Status } from "../../../../src/core/status/model.ts";
 import { FakeClock } from "../../support/clock.ts";
 import { FakeClient, account, app, appList, makeSettings, makeStatus, reauthApp } from "../../support/fixtures.ts";
 
-// Issue 9 (follow-up after Reconnect) and issue 11 (the relay's webhooks) re-check ONE linked
+// A follow-up after Reconnect and the relay's webhooks re-check ONE linked
 // account of a source; what they find is merged into the stored status without disturbing the
 // rotation or the other accounts.
 

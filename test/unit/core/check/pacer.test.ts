@@ -78,7 +78,7 @@ describe("Pacer", () => {
     expect(clock.now()).toBe(20_000);
   });
 
-  // Issue 7, item 7: doubling after every throttling answer made waits between requests long
+  // Doubling after every throttling answer made waits between requests long
   // enough for the browser to stop the background in the middle of a check.
   it("slows down to at most one request every 5 s, never slower than the budget itself asks", () => {
     const clock = new FakeClock(0);

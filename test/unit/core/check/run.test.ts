@@ -96,7 +96,7 @@ describe("listed linked accounts", () => {
         {
           id: "acct-1",
           checkedAt: end,
-          // First seen needing re-authentication by this check (issue 9, since-when).
+          // First seen needing re-authentication by this check (since-when).
           reauth: [{ slug: "hubspot", name: "Hubspot", icon: "https://logos.test/hubspot.png", authType: "oauth2", since: end }],
           healthyCount: 1,
         },
@@ -294,7 +294,7 @@ describe("listed linked accounts", () => {
     expect(result.status.backoff).toEqual({ failures: 1, notBefore: T0 + 120_000, retryAfterUntil: T0 + 120_000, throttledAt: T0 });
   });
 
-  // Issue 7, item 7: a browser stops an idle background after 30 s; a wait longer than a few
+  // A browser stops an idle background after 30 s; a wait longer than a few
   // seconds inside the check can outlive it, and with it the check's result and the Retry-After.
   it("waits inline only a few seconds: a Retry-After of 6 s ends the check with that backoff", async () => {
     expect(MAX_INLINE_WAIT_MS).toBe(5_000);
@@ -333,7 +333,7 @@ describe("listed linked accounts", () => {
     ]);
   });
 
-  // Issue 7, item 8: a bug is not "offline".
+  // A bug is not "offline".
   it("names an exception while checking as unexpected, keeps the data, and backs off", async () => {
     const bug = () => {
       throw new TypeError("Cannot read properties of undefined (reading 'slug')");
@@ -525,7 +525,7 @@ describe("every linked account", () => {
     expect(result.healthy).toEqual({ x1: [] });
   });
 
-  // Issue 7, item 11: this used to be a "not set up" failure, which waits for the user: the
+  // This used to be a "not set up" failure, which waits for the user: the
   // first linked account created in Cobalt was only seen after a Refresh.
   it("takes an org with no linked accounts yet as a state, not a failure, so the schedule goes on", async () => {
     const client = new FakeClient();
@@ -543,7 +543,7 @@ describe("every linked account", () => {
     expect(shouldCheck("alarm", everyAccount, result.status, nextAlarm)).toEqual({ run: true });
   });
 
-  // Issue 7, item 10: listing edge cases.
+  // Listing edge cases.
   it("reads on past a page whose entries were all unreadable, and says how many were left out", async () => {
     const client = new FakeClient();
     client.pages.push(

@@ -71,7 +71,7 @@ describe("shouldCheck", () => {
     }
   });
 
-  // Issue 7, item 11: versions before this one stored "no linked accounts yet" as a not-set-up
+  // Versions before this one stored "no linked accounts yet" as a not-set-up
   // failure, which stopped the schedule until a Refresh; after the update it must check again.
   it("does not stop the schedule for a stored not-set-up failure (an older version's empty org)", () => {
     expect(decide(errored("not-set-up"))).toEqual({ alarm: true, retry: true, refresh: true, settings: true, startup: true });
@@ -241,7 +241,7 @@ describe("Refresh after a rate limit", () => {
     expect(shouldCheck("refresh", settings, status, NOW + 300_000)).toEqual({ run: true });
   });
 
-  // Issue 7, item 1: a 429 without Retry-After for a minute grew the backoff to the interval, and
+  // A 429 without Retry-After for a minute grew the backoff to the interval, and
   // Refresh stayed refused for 267 s after the limit was gone.
   it("is held by the extension's own backoff for at most 30 s after the last throttling answer", () => {
     const status = limited({ failures: 5, notBefore: NOW + 267_000, throttledAt: NOW });

@@ -6,7 +6,7 @@ import { EMPTY_STATUS, type HealthyApps, type Status } from "../../../../src/cor
 import { FakeClock } from "../../support/clock.ts";
 import { FakeClient, account, app, appList, linkedAccount, makeSettings, makeStatus, page, reauthApp } from "../../support/fixtures.ts";
 
-// Issue 9, "Since when": when each app of each linked account was first seen needing
+// "Since when": when each app of each linked account was first seen needing
 // re-authentication, kept across restarts, transient failures and the rotation.
 
 const T0 = 1_750_000_000_000;

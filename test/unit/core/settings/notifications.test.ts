@@ -4,7 +4,7 @@ import { newSource } from "../../../../src/core/settings/model.ts";
 import { parseStoredSettings, serializeSettings } from "../../../../src/core/settings/parse.ts";
 import { en } from "../../support/i18n.ts";
 
-// Issue 9: desktop notifications are a top-level preference of the settings, off by default,
+// Desktop notifications are a top-level preference of the settings, off by default,
 // read on its own so that damage to it costs it alone (and damage elsewhere never costs it).
 
 const SOURCE = { ...newSource("main"), apiKey: "tk_key" };

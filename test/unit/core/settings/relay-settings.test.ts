@@ -8,7 +8,7 @@ import { parseStoredSettings, serializeSettings, type ParsedSettings } from "../
 import { normalizeRelayUrl } from "../../../../src/core/kit/url.ts";
 import { de, en } from "../../support/i18n.ts";
 
-// Issue 11: a source may be a team relay (relay URL + member token) instead of a Cobalt key.
+// A source may be a team relay (relay URL + member token) instead of a Cobalt key.
 
 const RELAY: RelaySource = {
   id: "s0relay01",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildListModel } from "../../../../src/core/status/list-model.ts";
 import { account, makeSettings, makeStatus } from "../../support/fixtures.ts";
 
-// Issue 9, since when: the popup lists the oldest breaks first, in each linked account and
+// Since when: the popup lists the oldest breaks first, in each linked account and
 // across them; apps stored before since-when existed come after the dated ones.
 
 const T = 1_750_000_000_000;

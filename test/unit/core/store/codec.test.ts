@@ -268,7 +268,7 @@ describe("reading damaged or unfamiliar stored results", () => {
     (raw[KEYS.header] as Record<string, unknown>).mutedUntil = 5;
     (raw[KEYS.catalog] as { apps: Record<string, unknown>[] }).apps[0]!.category = "chat";
     const shard = raw[KEYS.shard(0)] as Record<string, unknown>[];
-    // f (per-app fields) is known since issue 9's since-when; a field inside it and one beside it are not.
+    // f (per-app fields) is known since since-when was stored; a field inside it and one beside it are not.
     shard[0]!.f = { "0": { muted: true } };
     shard[0]!.later = { "0": 1 };
     const decoded = decodeResults(raw);

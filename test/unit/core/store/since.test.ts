@@ -4,7 +4,7 @@ import { STATUS_VERSION, type HealthyApps, type Status } from "../../../../src/c
 import { decodeResults, planResultsWrite, type StoredItems } from "../../../../src/core/store/codec.ts";
 import { resultKeys } from "../../../../src/core/store/keys.ts";
 
-// Since-when in the stored results (issue 9): a row field keyed by catalog index, f: { "<index>":
+// Since-when in the stored results: a row field keyed by catalog index, f: { "<index>":
 // { since } }, beside the row's apps. The catalog is org-wide; since is per linked account.
 
 const T1 = 1_700_000_000_000;
