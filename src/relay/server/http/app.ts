@@ -1,14 +1,16 @@
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { LinkRequestSchema, RELAY_PATHS, type Problem, type RelayError, type RelayErrorCode, type RelayHealth } from "../../protocol/v1.ts";
-import type { AuditLog, AuditEntry } from "../store/audit.ts";
+import { LinkRequestSchema, RELAY_PATHS, type Problem, type RelayHealth } from "../../protocol/v1.ts";
+import type { AuditEntry } from "../store/audit.ts";
 import { detailOf } from "../check/cobalt.ts";
-import { errorName, type Logger } from "../base/log.ts";
+import { errorName } from "../base/log.ts";
 import { TokenBuckets } from "./rate-limit.ts";
 import type { SourceRunner } from "../check/runner.ts";
 import { CachedView, etagMatches, relayHealthyApps, relayStatus } from "./view.ts";
 import { parseWebhook } from "../check/webhook.ts";
+import { requireMember } from "./auth.ts";
+import type { RelayDeps, RelayEnv } from "./deps.ts";
+import { fail } from "./errors.ts";
 
 /*
  * The relay's HTTP API as one web-standards handler: `createRelayApp(deps).fetch(request)` runs
@@ -16,32 +18,17 @@ import { parseWebhook } from "../check/webhook.ts";
  * tied to a runtime (files, sockets, the clock) comes in through `deps`.
  */
 
-export interface RelayDeps {
-  runners: readonly SourceRunner[];
-  members: { verify(token: string): Promise<string | undefined> };
-  audit: AuditLog;
-  /** The address rate limits are kept by: the peer, or what a trusted proxy says it is. */
-  clientAddress(c: Context): string;
-  log: Logger;
-  now?(): number;
-  /** Rejected tokens per address: `capacity` at once, refilled at `perMinute`. */
-  authLimit?: { capacity: number; perMinute: number };
-  /** Reconnect links per member (each costs Cobalt requests). */
-  linkLimit?: { capacity: number; perMinute: number };
-}
-
-type Env = { Variables: { member: string } };
+export type { RelayDeps } from "./deps.ts";
 
 const WEBHOOK_MAX_BYTES = 64 * 1024;
 const LINK_MAX_BYTES = 4 * 1024;
 
-export function createRelayApp(deps: RelayDeps): Hono<Env> {
+export function createRelayApp(deps: RelayDeps): Hono<RelayEnv> {
   const now = deps.now ?? Date.now;
-  const authFailures = new TokenBuckets(deps.authLimit?.capacity ?? 10, deps.authLimit?.perMinute ?? 10, now);
   const links = new TokenBuckets(deps.linkLimit?.capacity ?? 20, deps.linkLimit?.perMinute ?? 20, now);
   const status = new CachedView(deps.runners, relayStatus);
   const healthyApps = new CachedView(deps.runners, relayHealthyApps);
-  const app = new Hono<Env>();
+  const app = new Hono<RelayEnv>();
 
   app.use("*", async (c, next) => {
     await next();
@@ -49,21 +36,7 @@ export function createRelayApp(deps: RelayDeps): Hono<Env> {
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
 
-  const member: MiddlewareHandler<Env> = async (c, next) => {
-    const address = deps.clientAddress(c);
-    const wait = authFailures.waitSeconds(address);
-    if (wait > 0) return fail(c, 429, "too-many-requests", { retryAfterSeconds: wait });
-    const match = /^Bearer +(\S+) *$/i.exec(c.req.header("authorization") ?? "");
-    const name = match ? await deps.members.verify(match[1]!) : undefined;
-    if (!name) {
-      authFailures.take(address);
-      deps.log.warn("token-rejected", { address, presented: match !== null });
-      c.header("WWW-Authenticate", 'Bearer realm="cobalt-relay"');
-      return fail(c, 401, "token-rejected");
-    }
-    c.set("member", name);
-    await next();
-  };
+  const member = requireMember(deps, now);
 
   app.get(RELAY_PATHS.health, (c) => {
     const sources = deps.runners.map((runner) => runner.health());
@@ -109,7 +82,7 @@ export function createRelayApp(deps: RelayDeps): Hono<Env> {
     return fail(c, 502, "cobalt", { problem, ...retry });
   });
 
-  const webhook = async (c: Context<Env>) => {
+  const webhook = async (c: Context<RelayEnv>) => {
     const sourceId = c.req.param("sourceId");
     const candidates = sourceId === undefined ? deps.runners : deps.runners.filter((r) => r.id === sourceId);
     if (candidates.length === 0) return fail(c, 404, "not-found");
@@ -161,12 +134,6 @@ function conditional(c: Context, rendered: { body: string; etag: string }): Resp
   if (etagMatches(c.req.header("if-none-match"), rendered.etag)) return c.body(null, 304);
   c.header("Content-Type", "application/json; charset=utf-8");
   return c.body(rendered.body, 200);
-}
-
-function fail(c: Context, status: ContentfulStatusCode, code: RelayErrorCode, extra: { problem?: Problem; retryAfterSeconds?: number } = {}): Response {
-  const body: RelayError = { error: { code, ...extra } };
-  if (extra.retryAfterSeconds !== undefined) c.header("Retry-After", String(extra.retryAfterSeconds));
-  return c.json(body, status);
 }
 
 async function audit(deps: RelayDeps, entry: AuditEntry): Promise<boolean> {
