@@ -1,16 +1,16 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { LinkRequestSchema, RELAY_PATHS, type Problem, type RelayHealth } from "../../protocol/v1.ts";
+import { LinkRequestSchema, RELAY_PATHS, type Problem } from "../../protocol/v1.ts";
 import type { AuditEntry } from "../store/audit.ts";
 import { detailOf } from "../check/cobalt.ts";
 import { errorName } from "../base/log.ts";
 import { TokenBuckets } from "./rate-limit.ts";
 import type { SourceRunner } from "../check/runner.ts";
-import { CachedView, etagMatches, relayHealthyApps, relayStatus } from "./view.ts";
 import { parseWebhook } from "../check/webhook.ts";
 import { requireMember } from "./auth.ts";
 import type { RelayDeps, RelayEnv } from "./deps.ts";
 import { fail } from "./errors.ts";
+import { addHealthRoute, addStatusRoutes } from "./routes-status.ts";
 
 /*
  * The relay's HTTP API as one web-standards handler: `createRelayApp(deps).fetch(request)` runs
@@ -26,8 +26,6 @@ const LINK_MAX_BYTES = 4 * 1024;
 export function createRelayApp(deps: RelayDeps): Hono<RelayEnv> {
   const now = deps.now ?? Date.now;
   const links = new TokenBuckets(deps.linkLimit?.capacity ?? 20, deps.linkLimit?.perMinute ?? 20, now);
-  const status = new CachedView(deps.runners, relayStatus);
-  const healthyApps = new CachedView(deps.runners, relayHealthyApps);
   const app = new Hono<RelayEnv>();
 
   app.use("*", async (c, next) => {
@@ -38,13 +36,8 @@ export function createRelayApp(deps: RelayDeps): Hono<RelayEnv> {
 
   const member = requireMember(deps, now);
 
-  app.get(RELAY_PATHS.health, (c) => {
-    const sources = deps.runners.map((runner) => runner.health());
-    return c.json({ ok: sources.every((source) => source.ok), sources } satisfies RelayHealth);
-  });
-
-  app.get(RELAY_PATHS.status, member, async (c) => conditional(c, await status.get()));
-  app.get(RELAY_PATHS.healthyApps, member, async (c) => conditional(c, await healthyApps.get()));
+  addHealthRoute(app, deps);
+  addStatusRoutes(app, deps, member);
 
   app.post(RELAY_PATHS.links, member, bodyLimit({ maxSize: LINK_MAX_BYTES, onError: (c) => fail(c, 413, "bad-request") }), async (c) => {
     const who = c.get("member");
@@ -124,16 +117,6 @@ export function createRelayApp(deps: RelayDeps): Hono<RelayEnv> {
     return fail(c, 500, "internal");
   });
   return app;
-}
-
-/** 304 when the member already has this body; otherwise the body with its tag. */
-function conditional(c: Context, rendered: { body: string; etag: string }): Response {
-  c.header("ETag", rendered.etag);
-  c.header("Cache-Control", "private, no-cache");
-  c.header("Vary", "Authorization");
-  if (etagMatches(c.req.header("if-none-match"), rendered.etag)) return c.body(null, 304);
-  c.header("Content-Type", "application/json; charset=utf-8");
-  return c.body(rendered.body, 200);
 }
 
 async function audit(deps: RelayDeps, entry: AuditEntry): Promise<boolean> {
