@@ -1,0 +1,22 @@
+import type { Context } from "hono";
+import type { AuditLog } from "../store/audit.ts";
+import type { Logger } from "../base/log.ts";
+import type { SourceRunner } from "../check/runner.ts";
+
+/** What the HTTP handler is given: everything tied to a runtime (files, sockets, the clock) comes in here. */
+export interface RelayDeps {
+  runners: readonly SourceRunner[];
+  members: { verify(token: string): Promise<string | undefined> };
+  audit: AuditLog;
+  /** The address rate limits are kept by: the peer, or what a trusted proxy says it is. */
+  clientAddress(c: Context): string;
+  log: Logger;
+  now?(): number;
+  /** Rejected tokens per address: `capacity` at once, refilled at `perMinute`. */
+  authLimit?: { capacity: number; perMinute: number };
+  /** Reconnect links per member (each costs Cobalt requests). */
+  linkLimit?: { capacity: number; perMinute: number };
+}
+
+/** What a request carries between handlers: the member its token names, once the token is verified. */
+export type RelayEnv = { Variables: { member: string } };
