@@ -1,4 +1,4 @@
-import type { ComponentChild, ComponentChildren } from "preact";
+import type { ComponentChild } from "preact";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import { requestApiPermission } from "../../adapters/permissions.ts";
@@ -70,15 +70,4 @@ export function saveFromForm(steps: SaveSteps, setSave: (state: SaveState) => vo
       await requestCheck("settings", steps.next.id);
     })
     .catch((error: unknown) => setSave({ state: "failed", message: t.msg(steps.words.failed, { why: errorMessage(t, toApiError(error).info(Date.now())) }) }));
-}
-
-/** A source's form and connection status: under its own heading when the page shows several. */
-export function SourceFrame({ name, headingId, children }: { name: string | undefined; headingId: string; children: ComponentChildren }) {
-  if (name === undefined) return <>{children}</>;
-  return (
-    <section class="source" aria-labelledby={headingId}>
-      <h2 id={headingId}>{name}</h2>
-      {children}
-    </section>
-  );
 }

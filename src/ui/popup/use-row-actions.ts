@@ -19,50 +19,11 @@ type Length = "hour" | "day" | "week" | "fixed";
  * that is how a list from before a settings change is kept from acting (appRow's `locked`).
  */
 export function useRowActions(source: Source, model: ListModel, status: Status) {
-  const [states, setStates] = useState<Record<string, RowState>>({});
-  /** The row whose mute choices are open, if any (one at a time). */
-  const [menu, setMenu] = useState<string>();
-  const set = (key: string, state: RowState | undefined) =>
-    setStates((previous) => {
-      const next = { ...previous };
-      if (state) next[key] = state;
-      else delete next[key];
-      return next;
-    });
-
-  const find = (key: string) =>
-    model.groups
-      .flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id, account: group.label })))
-      .find(({ app, accountId }) => appKey(source.id, accountId, app.slug) === key);
-
-  const run = async (action: RowAction, key: string) => {
-    const found = find(key);
-    if (!found) return;
-    set(key, { kind: "busy", what: action === "reconnect" ? "open" : "copy" });
-    const { fetchLink, openLink, copyText, followCopy, failureText, copiedNote, manualCopyNote, failedNote, sampleNote } = await links();
-    // Sample data: say what the button does in the user's own org; nothing is asked, opened or copied.
-    if (isSampleSource(source)) {
-      set(key, { kind: "explained", note: sampleNote(action, found.app, found.account) });
-      return;
-    }
-    const followed = { sourceId: source.id, accountId: found.accountId, slug: found.app.slug, name: found.app.name };
-    try {
-      const url = await fetchLink(source, found.app, found.accountId);
-      if (action === "reconnect") {
-        // The background opens the tab and follows the app up: this popup closes when the tab opens.
-        await openLink(url, followed);
-        set(key, undefined);
-      } else {
-        set(key, (await copyText(url)) ? { kind: "copied", note: copiedNote(found.app) } : { kind: "manual-copy", note: manualCopyNote(url) });
-        await followCopy(followed);
-      }
-    } catch (error) {
-      set(key, { kind: "failed", note: failedNote(failureText(error)) });
-    }
-  };
+  const [states, set] = useRowStates();
+  const { menu, setMenu, toggleMenu, onKeyDown } = useMuteMenu();
 
   const mute = async (key: string, scope: "app" | "account", length: Length, list: Element) => {
-    const found = find(key);
+    const found = findRow(source, model, key);
     const account = status.accounts.find((candidate) => candidate.id === found?.accountId);
     if (!found || !account) return;
     setMenu(undefined);
@@ -75,10 +36,33 @@ export function useRowActions(source: Source, model: ListModel, status: Status) 
     const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
     const { action, row: key, scope, length } = button?.dataset ?? {};
     if (!button || button.disabled || !key) return;
-    if (action === "reconnect" || action === "copy") void run(action, key);
+    if (action === "reconnect" || action === "copy") void openOrCopy(action, key, source, model, set);
     else if (action === "mute-menu") toggleMenu(key, event.currentTarget as Element);
     else if (action === "mute" && (scope === "app" || scope === "account") && isLength(length)) void mute(key, scope, length, event.currentTarget as Element);
   };
+
+  return { states, menu, onClick, onKeyDown };
+}
+
+/** Sets a row's state, or clears it (the row shows its buttons as they are). */
+type SetRowState = (key: string, state: RowState | undefined) => void;
+
+/** The rows' states, by row key. */
+function useRowStates(): [Record<string, RowState>, SetRowState] {
+  const [states, setStates] = useState<Record<string, RowState>>({});
+  const set = (key: string, state: RowState | undefined) =>
+    setStates((previous) => {
+      const next = { ...previous };
+      if (state) next[key] = state;
+      else delete next[key];
+      return next;
+    });
+  return [states, set];
+}
+
+/** The row whose mute choices are open, if any (one at a time), and the keyboard moving in and out of them. */
+function useMuteMenu() {
+  const [menu, setMenu] = useState<string>();
 
   const toggleMenu = (key: string, list: Element) => {
     const opening = menu !== key;
@@ -97,7 +81,41 @@ export function useRowActions(source: Source, model: ListModel, status: Status) 
     requestAnimationFrame(() => list.querySelector<HTMLButtonElement>(`button[data-action="mute-menu"][data-row="${CSS.escape(key)}"]`)?.focus());
   };
 
-  return { states, menu, onClick, onKeyDown };
+  return { menu, setMenu, toggleMenu, onKeyDown };
+}
+
+/** The row a key names in the list: its app, and its linked account's id and label. */
+function findRow(source: Source, model: ListModel, key: string) {
+  return model.groups
+    .flatMap((group) => group.apps.map((app) => ({ app, accountId: group.id, account: group.label })))
+    .find(({ app, accountId }) => appKey(source.id, accountId, app.slug) === key);
+}
+
+/** Reconnect (opens the app's reconnect link) or Copy link, for one row; the row says how it went. */
+async function openOrCopy(action: RowAction, key: string, source: Source, model: ListModel, set: SetRowState): Promise<void> {
+  const found = findRow(source, model, key);
+  if (!found) return;
+  set(key, { kind: "busy", what: action === "reconnect" ? "open" : "copy" });
+  const { fetchLink, openLink, copyText, followCopy, failureText, copiedNote, manualCopyNote, failedNote, sampleNote } = await links();
+  // Sample data: say what the button does in the user's own org; nothing is asked, opened or copied.
+  if (isSampleSource(source)) {
+    set(key, { kind: "explained", note: sampleNote(action, found.app, found.account) });
+    return;
+  }
+  const followed = { sourceId: source.id, accountId: found.accountId, slug: found.app.slug, name: found.app.name };
+  try {
+    const url = await fetchLink(source, found.app, found.accountId);
+    if (action === "reconnect") {
+      // The background opens the tab and follows the app up: this popup closes when the tab opens.
+      await openLink(url, followed);
+      set(key, undefined);
+    } else {
+      set(key, (await copyText(url)) ? { kind: "copied", note: copiedNote(found.app) } : { kind: "manual-copy", note: manualCopyNote(url) });
+      await followCopy(followed);
+    }
+  } catch (error) {
+    set(key, { kind: "failed", note: failedNote(failureText(error)) });
+  }
 }
 
 function isLength(value: string | undefined): value is Length {
