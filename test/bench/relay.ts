@@ -69,7 +69,7 @@ function member(relay: RunningRelay, token: string) {
 
 async function members(relay: RunningRelay, count: number) {
   const polls = [];
-  for (let i = 0; i < count; i++) polls.push(member(relay, await relay.members.add(`member-${i}`)));
+  for (let i = 0; i < count; i++) polls.push(member(relay, (await relay.members.add(`member-${i}`)).token));
   return polls;
 }
 
@@ -136,7 +136,7 @@ async function latency(): Promise<{ polls: number; fresh: number[]; notModified:
       }),
     );
     await checks;
-    const body = await (await fetch(`${s.relay.url}/v1/status`, { headers: { authorization: `Bearer ${await s.relay.members.add("probe")}` } })).text();
+    const body = await (await fetch(`${s.relay.url}/v1/status`, { headers: { authorization: `Bearer ${(await s.relay.members.add("probe")).token}` } })).text();
     return { polls: fresh.length + notModified.length, fresh, notModified, bodyBytes: Buffer.byteLength(body) };
   } finally {
     await s.close();
@@ -148,7 +148,7 @@ async function webhookToStatus(): Promise<number[]> {
   const s = await stack(100);
   try {
     const [poll] = await members(s.relay, 1);
-    const token = await s.relay.members.add("watcher");
+    const token = (await s.relay.members.add("watcher")).token;
     await registerWebhook(s.relay.runners[0]!.config, s.relay.url, fetch);
     await poll!();
     const times: number[] = [];

@@ -1,14 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RelayErrorSchema, RelayStatusSchema, LinkResponseSchema, type RelayStatus } from "../../../../src/relay/protocol/v1.ts";
-import { MemberStore } from "../../../../src/relay/server/store/members.ts";
 import { registerWebhook } from "../../../../src/relay/server/node/register-webhook.ts";
-import { dataFiles } from "../../../../src/relay/server/node/server.ts";
+import type { Fault } from "../../../fake-cobalt/server.ts";
 import { sendWebhook, startFakeCobalt, v3App } from "../../../fake-cobalt/server.ts";
-import { DEMO_KEY, sourceConfig, startStack, waitFor, type Stack } from "./support.ts";
+import { DEMO_KEY, RUNTIMES, sourceConfig, startStack, tempDir, waitFor, workerBundle, type Runtime, type Stack } from "./support.ts";
 
 /*
- * The real relay (HTTP server, runners, files) in this process on a free port, against the fake
- * Cobalt server. Waits are for states, never for fixed times.
+ * The real relay against the fake Cobalt server, on both runtimes: on Node (HTTP server, runners,
+ * files) in this process, and on Workers (the bundle `wrangler deploy` uploads, in workerd through
+ * Miniflare, with a Durable Object). Waits are for states, never for fixed times.
  */
 
 let stack: Stack | undefined;
@@ -29,10 +31,6 @@ function assertNoKey(s: Stack): void {
   for (const line of s.logs) expect(line).not.toContain(DEMO_KEY);
 }
 
-async function withMember(s: Stack, name = "alice"): Promise<string> {
-  return s.relay.members.add(name);
-}
-
 async function status(s: Stack, token: string): Promise<RelayStatus> {
   const response = await s.call("/v1/status", { token });
   expect(response.status).toBe(200);
@@ -41,10 +39,23 @@ async function status(s: Stack, token: string): Promise<RelayStatus> {
 
 const reauthOf = (body: RelayStatus, account: string) => body.sources[0]!.accounts.find((a) => a.id === account)?.reauth.map((app) => app.slug);
 
-describe("the relay against the fake Cobalt server", () => {
+/** Every file the relay keeps (its data folder: files on Node, the Durable Object's SQLite on Workers), as text. */
+function keptFiles(dir: string): { path: string; text: string }[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => ({ path, text: readFileSync(path).toString("latin1") }));
+}
+
+describe.each(RUNTIMES)("the relay on %s against the fake Cobalt server", { timeout: 30_000 }, (runtime: Runtime) => {
+  // The Worker is bundled once for the file, as `wrangler deploy` would.
+  beforeAll(async () => {
+    if (runtime === "workers") await workerBundle();
+  }, 120_000);
+
   it("serves the status of its first check to every member", async () => {
-    stack = await startStack();
-    const token = await withMember(stack);
+    stack = await startStack({ runtime });
+    const token = await stack.addMember("alice");
     await stack.checked();
     const body = await status(stack, token);
     expect(body.sources[0]).toMatchObject({ id: "team", label: "Team (test)", environment: "test", accountsTotal: 3 });
@@ -55,11 +66,11 @@ describe("the relay against the fake Cobalt server", () => {
   });
 
   it("re-checks one linked account when Cobalt's signed webhook says it expired, and only that one", async () => {
-    stack = await startStack();
-    const token = await withMember(stack);
+    stack = await startStack({ runtime });
+    const token = await stack.addMember("alice");
     await stack.checked();
-    const registration = await registerWebhook(stack.relay.runners[0]!.config, stack.relay.url, fetch);
-    expect(registration.webhookUrl).toBe(`${stack.relay.url}/v1/cobalt/webhook/team`);
+    const registration = await registerWebhook(stack.source, stack.url, fetch);
+    expect(registration.webhookUrl).toBe(`${stack.url}/v1/cobalt/webhook/team`);
     expect(stack.fake.webhooks()).toEqual([{ webhook_url: registration.webhookUrl, webhook_events: ["Connection Created", "Connection Deleted", "Connection Expired"], environment: "test", key: DEMO_KEY }]);
     const before = await stack.call("/v1/status", { token });
     const etag = before.headers.get("etag")!;
@@ -78,9 +89,9 @@ describe("the relay against the fake Cobalt server", () => {
   });
 
   it("rejects a webhook with a wrong signature or none, and a malformed one", async () => {
-    stack = await startStack();
+    stack = await startStack({ runtime });
     await stack.checked();
-    const url = `${stack.relay.url}/v1/cobalt/webhook`;
+    const url = `${stack.url}/v1/cobalt/webhook`;
     const event = { event: "Connection Expired", linked_account_id: "initech", environment: "test", slug: "jira" };
     stack.fake.clearRequests();
     expect((await sendWebhook(url, event, "pk_wrong_key")).status).toBe(401);
@@ -94,11 +105,11 @@ describe("the relay against the fake Cobalt server", () => {
   });
 
   it("with signatures off, takes unsigned events as hints for known accounts only", async () => {
-    stack = await startStack({ source: { webhook: { verify: false, secret: DEMO_KEY } } });
-    const token = await withMember(stack);
+    stack = await startStack({ runtime, source: { webhook: { verify: false, secret: DEMO_KEY } } });
+    const token = await stack.addMember("alice");
     await stack.checked();
     stack.fake.clearRequests();
-    const url = `${stack.relay.url}/v1/cobalt/webhook`;
+    const url = `${stack.url}/v1/cobalt/webhook`;
     const unknown = await sendWebhook(url, { event: "Connection Created", linked_account_id: "stranger", environment: "test" }, undefined);
     expect(unknown.status).toBe(200);
     const other = await sendWebhook(url, { event: "Connection Expired", linked_account_id: "globex", environment: "production" }, undefined);
@@ -112,8 +123,8 @@ describe("the relay against the fake Cobalt server", () => {
   });
 
   it("makes a reconnect link with the key, hands it to the member and writes the audit log", async () => {
-    stack = await startStack();
-    const token = await withMember(stack, "bob");
+    stack = await startStack({ runtime });
+    const token = await stack.addMember("bob");
     await stack.checked();
     const link = async (slug: string) =>
       stack!.call("/v1/links", { method: "POST", token, headers: { "content-type": "application/json" }, body: JSON.stringify({ sourceId: "team", linkedAccountId: "acme-corp", slug }) });
@@ -124,8 +135,8 @@ describe("the relay against the fake Cobalt server", () => {
     const portal = LinkResponseSchema.parse(JSON.parse((await link("copper")).body));
     expect(portal).toMatchObject({ via: "portal", url: expect.stringContaining("/connect/") });
     expect(RelayErrorSchema.parse(JSON.parse((await link("slack")).body)).error.code).toBe("app-not-reauth");
-    const entries = await stack.relay.audit.read();
-    expect(entries.map(({ member, source, linkedAccount, app, outcome }) => ({ member, source, linkedAccount, app, outcome }))).toEqual([
+    const entries = (await stack.auditEntries()).filter((entry) => "linkedAccount" in entry);
+    expect(entries.map((entry) => ("linkedAccount" in entry ? { member: entry.member, source: entry.source, linkedAccount: entry.linkedAccount, app: entry.app, outcome: entry.outcome } : {}))).toEqual([
       { member: "bob", source: "team", linkedAccount: "acme-corp", app: "hubspot", outcome: "oauth" },
       { member: "bob", source: "team", linkedAccount: "acme-corp", app: "copper", outcome: "portal" },
       { member: "bob", source: "team", linkedAccount: "acme-corp", app: "slack", outcome: "refused" },
@@ -134,68 +145,103 @@ describe("the relay against the fake Cobalt server", () => {
   });
 
   it("shuts out a member the moment remove-member runs, and no one else", async () => {
-    stack = await startStack();
-    const alice = await withMember(stack, "alice");
-    const bob = await withMember(stack, "bob");
+    stack = await startStack({ runtime });
+    const alice = await stack.addMember("alice");
+    const bob = await stack.addMember("bob");
     await stack.checked();
     expect((await stack.call("/v1/status", { token: alice })).status).toBe(200);
-    // What `npm run relay -- remove-member alice` does, from another process's point of view.
-    expect(await new MemberStore(dataFiles(stack.dataDir).members).remove("alice")).toBe(true);
+    expect(await stack.removeMember("alice")).toBe(true);
     const revoked = await stack.call("/v1/status", { token: alice });
     expect(revoked.status).toBe(401);
     expect(RelayErrorSchema.parse(JSON.parse(revoked.body)).error.code).toBe("token-rejected");
     expect((await stack.call("/v1/status", { token: bob })).status).toBe(200);
   });
 
-  it("after a restart serves the last status at once, before Cobalt has answered", async () => {
-    stack = await startStack();
-    const token = await withMember(stack);
+  it("after a restart serves the last status at once, before Cobalt has answered, to every member at once", async () => {
+    stack = await startStack({ runtime });
+    const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => stack!.addMember(`member-${i}`)));
     await stack.checked();
-    const before = await stack.call("/v1/status", { token });
+    const before = await stack.call("/v1/status", { token: tokens[0]! });
     stack.fake.fault({ path: /^\/api\// }, { kind: "hang" });
     await stack.restart();
-    const after = await stack.call("/v1/status", { token });
-    expect(after.body).toBe(before.body);
-    expect(after.headers.get("etag")).toBe(before.headers.get("etag"));
+    const after = await Promise.all(tokens.map((token) => stack!.call("/v1/status", { token })));
+    expect(after.map((answer) => answer.status)).toEqual(tokens.map(() => 200));
+    expect(after[0]!.body).toBe(before.body);
+    expect(after[0]!.headers.get("etag")).toBe(before.headers.get("etag"));
   });
 
-  it("after a restart tries again at once when the last check waited for an admin (key rejected)", async () => {
+  it("tries again when the admin asks, after the key's access was fixed in Cobalt", async () => {
     const fake = await startFakeCobalt();
     fake.setAccount({ account_id: "acme-corp", apps: [v3App("hubspot", { status: "expired" })] });
-    stack = await startStack({ fake });
-    const token = await withMember(stack);
+    stack = await startStack({ runtime, fake });
+    const token = await stack.addMember("alice");
     await stack.checked();
     expect((await status(stack, token)).sources[0]!.error).toMatchObject({ kind: "unauthorized" });
-    // The admin fixes the key's access in Cobalt and restarts the relay.
     fake.addKey(DEMO_KEY, "test");
-    await stack.restart();
-    await waitFor(() => stack!.relay.runners[0]!.state.status.checkedAt !== undefined);
+    await stack.checkNow();
     expect(reauthOf(await status(stack, token), "acme-corp")).toEqual(["hubspot"]);
     await fake.close();
   });
 
-  it("keeps the key out of every answer and log line when Cobalt rejects it or echoes it back", async () => {
+  it("keeps the key out of every answer, log line and stored byte, whatever failure Cobalt echoes it in", async () => {
     const fake = await startFakeCobalt();
     fake.addKey(DEMO_KEY, "test");
     fake.setAccount({ account_id: "acme-corp", apps: [v3App("hubspot", { status: "expired" })] });
-    stack = await startStack({ fake });
-    const token = await withMember(stack);
+    stack = await startStack({ runtime, fake });
+    const token = await stack.addMember("alice");
     await stack.checked();
     // A hostile or broken Cobalt that puts the key in its error message.
     fake.fault({ path: /oauth-url|session-token/ }, { kind: "status", status: 500, body: { message: `bad key ${DEMO_KEY}`, error: DEMO_KEY } });
     const link = await stack.call("/v1/links", { method: "POST", token, body: JSON.stringify({ sourceId: "team", linkedAccountId: "acme-corp", slug: "hubspot" }) });
     expect(link.status).toBe(502);
     expect(RelayErrorSchema.parse(JSON.parse(link.body)).error.problem).toEqual({ kind: "server", status: 500 });
-    fake.clearFaults();
-    fake.fault({ path: /^\/api\// }, { kind: "status", status: 401, body: { message: `Invalid Credentials ${DEMO_KEY}` } });
-    await stack.relay.runners[0]!.checkNow();
+    // Every way a check can fail, each echoing the key; Retry-After last, since it holds checks back.
+    const echoes: Fault[] = [
+      ...[400, 404, 500, 502, 503, 401, 403].map((code): Fault => ({ kind: "status", status: code, body: { message: `bad key ${DEMO_KEY}`, error: DEMO_KEY, [DEMO_KEY]: 1 } })),
+      { kind: "status", status: 500, body: `plain text ${DEMO_KEY}` },
+      { kind: "status", status: 502, body: `<html>${DEMO_KEY}</html>` },
+      { kind: "body", body: `not json ${DEMO_KEY}` },
+      { kind: "body", body: JSON.stringify({ docs: DEMO_KEY, [DEMO_KEY]: DEMO_KEY }) },
+      { kind: "status", status: 429, body: { message: DEMO_KEY }, headers: { "retry-after": "1" } },
+    ];
+    for (const fault of echoes) {
+      fake.clearFaults();
+      fake.fault({ path: /^\/api\// }, fault);
+      await stack.checkNow();
+    }
     const body = await status(stack, token);
-    expect(body.sources[0]!.error).toMatchObject({ kind: "unauthorized", status: 401 });
-    expect((await stack.call("/v1/health")).body).toMatch(/"errorKind":"unauthorized"/);
+    expect(body.sources[0]!.error).toMatchObject({ kind: "rate-limited", status: 429 });
+    expect((await stack.call("/v1/health")).body).toMatch(/"errorKind":"rate-limited"/);
     await stack.call("/v1/status", { token: "wrong" });
     await stack.call("/v1/cobalt/webhook", { method: "POST", body: "{}" });
     await stack.call("/v1/nowhere", { token });
-    expect(stack.responses.length).toBeGreaterThan(5);
+    // What is kept is written by the time a restart has happened.
+    fake.clearFaults();
+    await stack.restart();
+    const kept = keptFiles(stack.dataDir);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.filter((file) => file.text.includes(DEMO_KEY)).map((file) => file.path)).toEqual([]);
+  });
+});
+
+describe("the relay's files on Node", () => {
+  it("removes the temporary files a crash left behind when it starts, and keeps the rest", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir.path, ".state.json.0123456789ab.tmp"), "half a status");
+    writeFileSync(join(dir.path, ".members.json.0123456789ab.tmp"), "fresh: another command may be writing it");
+    writeFileSync(join(dir.path, "notes.tmp"), "not the relay's");
+    stack = await startStack({ keepDir: dir.path });
+    expect(readdirSync(dir.path).filter((name) => name.endsWith(".tmp")).sort()).toEqual([".members.json.0123456789ab.tmp", "notes.tmp"]);
+    await stack.close();
+    stack = undefined;
+    dir.remove();
+  });
+
+  it("refuses to start with a damaged members file, naming it and what is wrong, rather than answer every member 401", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir.path, "members.json"), '{ "version": 1, "members": [{ "name": "alice" }] }');
+    await expect(startStack({ keepDir: dir.path })).rejects.toThrow(`The members file ${join(dir.path, "members.json")} cannot be read: members[0].tokenSha256 should be a string`);
+    dir.remove();
   });
 });
 
