@@ -6,7 +6,7 @@ import { MembersFileError } from "../store/members.ts";
 import { StoreFormatError } from "../store/records.ts";
 import { AdminCommandError, runMemberCommand, type MemberCommand } from "./admin-commands.ts";
 import { registerWebhook } from "./register-webhook.ts";
-import { dataFiles, startRelay } from "./server.ts";
+import { startRelay } from "./server.ts";
 
 /*
  * `npm run relay -- <command>`:
