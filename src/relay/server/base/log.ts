@@ -19,7 +19,7 @@ export function createLogger(options: { secrets: readonly string[]; write?: (lin
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = options.now ?? Date.now;
   const emit = (level: string, event: string, fields: Fields = {}) => {
-    write(scrub(JSON.stringify({ time: new Date(now()).toISOString(), level, event, ...fields }), secrets));
+    write(escapeInvisible(scrub(JSON.stringify({ time: new Date(now()).toISOString(), level, event, ...fields }), secrets)));
   };
   return {
     info: (event, fields) => emit("info", event, fields),
@@ -33,6 +33,20 @@ export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(REDACTED);
   return out;
+}
+
+/**
+ * `json` with every control, format (direction marks and overrides, zero-width characters) and
+ * line or paragraph separator written as a \uXXXX escape. JSON.stringify escapes only U+0000 to
+ * U+001F, so U+2028 would still break a line in some readers and U+202E would turn what follows
+ * around on screen; escaped, a line reads as what it holds and parses back to the same value.
+ */
+export function escapeInvisible(json: string): string {
+  return json.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (char) => {
+    let out = "";
+    for (let i = 0; i < char.length; i++) out += `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`;
+    return out;
+  });
 }
 
 /** What may be logged of a thrown value: its class name, nothing it says. */

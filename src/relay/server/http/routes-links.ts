@@ -28,12 +28,15 @@ export function addLinkRoute(app: Hono<RelayEnv>, deps: RelayDeps, member: Middl
     const request = await readLinkRequest(c);
     if (!request) return fail(c, 400, "bad-request");
     const { sourceId, linkedAccountId, slug } = request;
-    const asked: LinkAsked = { time: new Date(now()).toISOString(), member: who, source: sourceId, linkedAccount: linkedAccountId, app: slug };
+    const time = new Date(now()).toISOString();
     const runner = deps.runners.find((r) => r.id === sourceId);
     if (!runner) {
-      await audit(deps, { ...asked, outcome: "refused", reason: "unknown-source" });
+      // The source is checked before anything the member typed is written: for a source the
+      // relay does not have, it names nothing, so only the refusal is recorded.
+      await audit(deps, { time, member: who, source: "", linkedAccount: "", app: "", outcome: "refused", reason: "unknown-source" });
       return fail(c, 404, "unknown-source");
     }
+    const asked: LinkAsked = { time, member: who, source: sourceId, linkedAccount: linkedAccountId, app: slug };
     return answerLink(c, deps, asked, await runner.link(linkedAccountId, slug));
   });
 }

@@ -209,6 +209,14 @@ describe("POST /v1/links", () => {
     ]);
   });
 
+  it("records a request for a source it does not have without writing what the member typed", async () => {
+    const s = setup();
+    const response = await post(s, { sourceId: "nope\u202E", linkedAccountId: "acme\u2028forged", slug: "anything at all" });
+    expect(response.status).toBe(404);
+    expect(RelayErrorSchema.parse(await response.json()).error.code).toBe("unknown-source");
+    expect(s.audit).toEqual([{ time: new Date(T).toISOString(), member: "alice", source: "", linkedAccount: "", app: "", outcome: "refused", reason: "unknown-source" }]);
+  });
+
   it("reports Cobalt's failure as data, and audits it", async () => {
     const s = setup();
     const response = await post(s, { sourceId: "prod", linkedAccountId: "acme", slug: "hubspot" });
