@@ -252,7 +252,7 @@ export class SourceRunner {
       const status = mergeAccounts(result.status, fresher, false);
       const healthy = mergeHealthy(result.healthy, this.#state.healthy, fresher.map((a) => a.id));
       this.#commit(status, healthy);
-      this.#options.log.info("check", {
+      this.#options.log[levelOf(status.error?.kind)]("check", {
         source: this.id,
         ok: !status.error,
         errorKind: status.error?.kind,
@@ -303,7 +303,7 @@ export class SourceRunner {
         else delete status.backoff;
       }
       this.#commit(status, mergeHealthy(this.#state.healthy, result.healthy, updates.map((a) => a.id)));
-      this.#options.log.info("recheck", { source: this.id, accounts: ids.length, ok: !error, errorKind: error?.kind, requests: result.requests, ms: done - started });
+      this.#options.log[levelOf(error?.kind)]("recheck", { source: this.id, accounts: ids.length, ok: !error, errorKind: error?.kind, requests: result.requests, ms: done - started });
     } catch (error) {
       if (!this.#abort.signal.aborted) this.#options.log.error("recheck-crashed", { source: this.id, error: errorName(error) });
     }
@@ -330,6 +330,16 @@ export class SourceRunner {
       }, ms);
       signal.addEventListener("abort", onAbort, { once: true });
     });
+}
+
+/**
+ * How loud a finished check is logged: a failure is an error (a rejected key waits for an admin,
+ * and an operator's log alerts are keyed on the level); Cobalt's rate limit is a warning, since
+ * the relay waits it out by itself.
+ */
+function levelOf(kind: ErrorKind | undefined): "info" | "warn" | "error" {
+  if (kind === undefined) return "info";
+  return kind === "rate-limited" ? "warn" : "error";
 }
 
 function anySignal(a: AbortSignal | null | undefined, b: AbortSignal): AbortSignal {

@@ -174,6 +174,19 @@ describe("the relay against the fake Cobalt server", () => {
     await fake.close();
   });
 
+  it("says a rejected key is unhealthy (503) and logs it as an error", async () => {
+    const fake = await startFakeCobalt();
+    fake.setAccount({ account_id: "acme-corp", apps: [v3App("hubspot", { status: "expired" })] });
+    stack = await startStack({ fake });
+    await stack.checked();
+    const health = await stack.call("/v1/health");
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body)).toMatchObject({ ok: false, sources: [{ id: "team", ok: false, errorKind: "unauthorized" }] });
+    const check = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.event === "check");
+    expect(check).toMatchObject({ level: "error", ok: false, errorKind: "unauthorized" });
+    await fake.close();
+  });
+
   it("keeps the key out of every answer and log line when Cobalt rejects it or echoes it back", async () => {
     const fake = await startFakeCobalt();
     fake.addKey(DEMO_KEY, "test");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RelayErrorSchema, RelayStatusSchema } from "../../../../../src/relay/protocol/v1.ts";
+import { RelayErrorSchema, RelayHealthSchema, RelayStatusSchema } from "../../../../../src/relay/protocol/v1.ts";
 import { sourceKey } from "../../../../../src/core/settings/fingerprint.ts";
 import { STATUS_VERSION, type Status } from "../../../../../src/core/status/model.ts";
 import { createRelayApp } from "../../../../../src/relay/server/http/app.ts";
@@ -177,11 +177,21 @@ describe("member authentication", () => {
 describe("GET /v1/health", () => {
   it("says whether each source's last check worked, and nothing else", async () => {
     const ok = setup();
-    expect(await (await ok.app.request("/v1/health")).json()).toEqual({ ok: true, sources: [{ id: "prod", ok: true, checkedAt: T }] });
+    const healthy = await ok.app.request("/v1/health");
+    expect(healthy.status).toBe(200);
+    expect(await healthy.json()).toEqual({ ok: true, sources: [{ id: "prod", ok: true, checkedAt: T }] });
     const failing = setup({ restored: (settings) => stateFor(settings, { error: { kind: "unauthorized", status: 401, detail: `rejected ${KEY}`, at: T } }) });
     const text = await (await failing.app.request("/v1/health")).text();
     expect(JSON.parse(text)).toEqual({ ok: false, sources: [{ id: "prod", ok: false, checkedAt: T, errorKind: "unauthorized" }] });
     expect(text).not.toContain(KEY);
+  });
+
+  it("answers 503 while a source is failing, so a container's health check or an orchestrator acts on it", async () => {
+    const rejected = setup({ restored: (settings) => stateFor(settings, { error: { kind: "unauthorized", status: 401, at: T } }) });
+    const response = await rejected.app.request("/v1/health");
+    expect(response.status).toBe(503);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(RelayHealthSchema.parse(await response.json()).ok).toBe(false);
   });
 });
 
