@@ -76,8 +76,17 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
 function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, (info: AddressInfo) => resolve({ server, port: info.port }));
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, hostname, port)));
   });
+}
+
+/** A port or address that cannot be had is the operator's to change: said plainly, with the option that changes it. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const elsewhere = "(or RELAY_PORT, or listen.port in the config file)";
+  if (error.code === "EADDRINUSE") return new ConfigError(`Port ${port} on ${host} is already in use (by another relay, or another program). Start the relay on another port with --port <n> ${elsewhere}.`);
+  if (error.code === "EACCES") return new ConfigError(`This user may not listen on port ${port} (ports below 1024 need privileges). Choose another with --port <n> ${elsewhere}.`);
+  if (error.code === "EADDRNOTAVAIL") return new ConfigError(`${host} is not an address of this machine. Listen on one of its addresses with --host <address> (or RELAY_HOST, or listen.host in the config file).`);
+  return error;
 }
 
 /**
