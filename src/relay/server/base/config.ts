@@ -4,6 +4,7 @@ import { BUDGET, DEFAULT_BASE_URL, INTERVAL } from "../../../core/settings/model
 import { linkedAccountIdProblem, parseLinkedAccountIds } from "../../../core/settings/form-rules.ts";
 import { normalizeBaseUrl } from "../../../core/kit/url.ts";
 import { z } from "../../../core/kit/zod.ts";
+import { parseRange } from "./addresses.ts";
 import { baseUrlProblemText, describeIssues, envNotSetText, idProblemText, jsonErrorAt, keyAsAddressText, looksLikeKey } from "./config-words.ts";
 
 /*
@@ -38,7 +39,7 @@ export interface RelayConfig {
   host: string;
   port: number;
   behindTlsProxy: boolean;
-  /** Peers whose X-Forwarded-For is believed (the TLS proxy); everyone else is their own address. */
+  /** Peers whose X-Forwarded-For is believed (the TLS proxy, a CDN): addresses or CIDR ranges, each checked to be one. */
   trustedProxies: string[];
   /** Members, audit log and last status are kept here: beside the config file by default. */
   dataDir: string;
@@ -131,7 +132,9 @@ export function loadConfig(input: ConfigInput): RelayConfig {
     host: input.host ?? env.RELAY_HOST ?? file?.listen?.host ?? DEFAULT_HOST,
     port,
     behindTlsProxy: input.behindTlsProxy ?? envFlag(env, "RELAY_BEHIND_TLS_PROXY") ?? file?.behindTlsProxy ?? false,
-    trustedProxies: env.RELAY_TRUSTED_PROXIES ? splitList(env.RELAY_TRUSTED_PROXIES) : (file?.trustedProxies ?? ["127.0.0.1", "::1"]),
+    trustedProxies: env.RELAY_TRUSTED_PROXIES
+      ? proxies(splitList(env.RELAY_TRUSTED_PROXIES), "RELAY_TRUSTED_PROXIES")
+      : proxies(file?.trustedProxies ?? ["127.0.0.1", "::1"], "trustedProxies"),
     dataDir: resolveDataDir(input),
     sources,
   };
@@ -191,6 +194,14 @@ function baseUrl(value: string | undefined, where: string, apiKey: string, keyFi
   const result = normalizeBaseUrl(value ?? DEFAULT_BASE_URL);
   if (!result.ok) throw new ConfigError(baseUrlProblemText(where, result.problem));
   return result.value;
+}
+
+/** Each entry an address or a CIDR range: one that is neither would never match, and the proxy's clients would all share its limit. */
+function proxies(entries: string[], field: string): string[] {
+  entries.forEach((entry, index) => {
+    if (!parseRange(entry)) throw new ConfigError(`${field}: entry number ${index + 1} is not an IP address or a CIDR range (like 10.0.0.0/8 or fd00::/8).`);
+  });
+  return entries;
 }
 
 function accountIds(ids: string[], where: string): string[] {

@@ -8,6 +8,7 @@ import { createRelayApp, type RelayDeps } from "../http/app.ts";
 import { FileAuditLog } from "../store/audit.ts";
 import { ConfigError, type RelayConfig } from "../base/config.ts";
 import { listenProblem } from "./listen-guard.ts";
+import { clientOf, formatIp, parseIp, TrustedProxies } from "../base/addresses.ts";
 import { createLogger, type Logger } from "../base/log.ts";
 import { MemberStore } from "../store/members.ts";
 import { SourceRunner } from "../check/runner.ts";
@@ -90,26 +91,22 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
 }
 
 /**
- * The address a request's rate limit is kept under. Behind a proxy every request comes from the
- * proxy, so its X-Forwarded-For (the last entry: the one the proxy itself added) is believed, but
- * only from the configured proxies: anyone else could write that header to dodge the limit.
+ * The address a request's rate limit is kept under. Behind proxies every request comes from the
+ * nearest proxy, so X-Forwarded-For is believed, but only from the configured proxies (addresses
+ * or CIDR ranges) and only as far as they vouch for it: it is read from the right, past every
+ * trusted proxy (base/addresses.ts). Anyone else could write that header to dodge the limit.
  */
 export function clientAddressFor(trustedProxies: readonly string[]): (c: Context) => string {
-  const trusted = new Set(trustedProxies.map(normalizeAddress));
+  const trusted = TrustedProxies.from(trustedProxies);
   return (c) => {
     let peer: string;
     try {
-      peer = normalizeAddress(getConnInfo(c).remote.address ?? "unknown");
+      const remote = getConnInfo(c).remote.address ?? "unknown";
+      const ip = parseIp(remote);
+      peer = ip ? formatIp(ip) : remote;
     } catch {
       peer = "unknown";
     }
-    if (!trusted.has(peer)) return peer;
-    const forwarded = c.req.header("x-forwarded-for")?.split(",").map((part) => part.trim()).filter((part) => part !== "");
-    return forwarded && forwarded.length > 0 ? normalizeAddress(forwarded[forwarded.length - 1]!) : peer;
+    return clientOf(peer, c.req.header("x-forwarded-for"), trusted);
   };
-}
-
-function normalizeAddress(address: string): string {
-  const lower = address.toLowerCase();
-  return lower.startsWith("::ffff:") && lower.includes(".") ? lower.slice(7) : lower;
 }

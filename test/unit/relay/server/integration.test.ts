@@ -174,6 +174,24 @@ describe("the relay against the fake Cobalt server", () => {
     await fake.close();
   });
 
+  it("keeps each client behind a chain of trusted proxies apart, however the client writes X-Forwarded-For", async () => {
+    stack = await startStack({ config: { trustedProxies: ["127.0.0.1", "10.0.0.0/8"] } });
+    const token = await withMember(stack);
+    await stack.checked();
+    // Behind a CDN (10.1.2.3) and the local proxy (127.0.0.1), an attacker guesses tokens and
+    // writes its own X-Forwarded-For entry first; the CDN appends the attacker's real address.
+    const attacker = { "x-forwarded-for": "192.0.2.10, 198.51.100.66, 10.1.2.3" };
+    for (let i = 0; i < 11; i++) await stack.call("/v1/status", { token: "guess", headers: attacker });
+    expect((await stack.call("/v1/status", { token, headers: attacker })).status).toBe(429);
+    // A member behind the same proxies is not locked out, not even one the attacker named.
+    expect((await stack.call("/v1/status", { token, headers: { "x-forwarded-for": "203.0.113.5, 10.1.2.3" } })).status).toBe(200);
+    expect((await stack.call("/v1/status", { token, headers: { "x-forwarded-for": "192.0.2.10, 10.200.0.1" } })).status).toBe(200);
+    // Writing another address in front changes nothing for the attacker.
+    expect((await stack.call("/v1/status", { token, headers: { "x-forwarded-for": "203.0.113.5, 198.51.100.66, 10.9.9.9" } })).status).toBe(429);
+    const rejected = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === "token-rejected");
+    expect(new Set(rejected.map((line) => line.address))).toEqual(new Set(["198.51.100.66"]));
+  });
+
   it("says a rejected key is unhealthy (503) and logs it as an error", async () => {
     const fake = await startFakeCobalt();
     fake.setAccount({ account_id: "acme-corp", apps: [v3App("hubspot", { status: "expired" })] });

@@ -124,6 +124,16 @@ describe("relay configuration", () => {
     expect(loadConfig({ configPath: file(`\uFEFF${JSON.stringify({ sources: [{ id: "p", apiKey: "tk_1" }] })}`), env: {} }).sources[0]!.id).toBe("p");
   });
 
+  it("takes trusted proxies as addresses or CIDR ranges, and refuses anything else", () => {
+    const ranges = ["127.0.0.1", "10.0.0.0/8", "fd00::/8", "::1", "2001:db8::/32"];
+    expect(loadConfig({ configPath: file({ trustedProxies: ranges, sources: [{ id: "p", apiKey: KEY }] }), env: {} }).trustedProxies).toEqual(ranges);
+    expect(loadConfig({ env: { COBALT_API_KEY: KEY, RELAY_TRUSTED_PROXIES: "10.0.0.0/8, 172.16.0.0/12" } }).trustedProxies).toEqual(["10.0.0.0/8", "172.16.0.0/12"]);
+    for (const bad of ["10.0.0.0/33", "proxy.local", "10.0.0/8", "fd00::/129", "10.0.0.0/8/8"]) {
+      expect(error(() => loadConfig({ configPath: file({ trustedProxies: ["127.0.0.1", bad], sources: [{ id: "p", apiKey: KEY }] }), env: {} }))).toMatch(/trustedProxies: entry number 2 is not an IP address or a CIDR range/);
+    }
+    expect(error(() => loadConfig({ env: { COBALT_API_KEY: KEY, RELAY_TRUSTED_PROXIES: "10.0.0.0/8 nginx" } }))).toMatch(/RELAY_TRUSTED_PROXIES: entry number 2/);
+  });
+
   it("finds the data folder without needing a key (for the member commands)", () => {
     expect(resolveDataDir({ configPath: file({ dataDir: "data", sources: [] }), env: {} })).toBe(join(dir.path, "data"));
     expect(resolveDataDir({ env: { RELAY_DATA_DIR: dir.path } })).toBe(dir.path);

@@ -174,6 +174,21 @@ describe("member authentication", () => {
   });
 });
 
+describe("the limit on rejected tokens over IPv6", () => {
+  it("is kept per /64, the block one subscriber is given, not per address", async () => {
+    const { app, get, setAddress } = setup();
+    const wrong = () => app.request("/v1/status", { headers: { authorization: "Bearer guess" } });
+    for (let i = 0; i < 10; i++) {
+      setAddress(`2001:db8:1:2::${i.toString(16)}`);
+      expect((await wrong()).status).toBe(401);
+    }
+    setAddress("2001:db8:1:2:ffff:ffff:ffff:ffff");
+    expect((await get("/v1/status")).status).toBe(429);
+    setAddress("2001:db8:1:3::1");
+    expect((await get("/v1/status")).status).toBe(200);
+  });
+});
+
 describe("GET /v1/health", () => {
   it("says whether each source's last check worked, and nothing else", async () => {
     const ok = setup();
