@@ -1,7 +1,7 @@
 import { Hono, type Context, type Next } from "hono";
-import { errorName } from "../base/log.ts";
+import { errorName, LogThrottle } from "../base/log.ts";
 import { requireMember } from "./auth.ts";
-import type { RelayDeps, RelayEnv } from "./deps.ts";
+import type { AppDeps, RelayDeps, RelayEnv } from "./deps.ts";
 import { fail } from "./errors.ts";
 import { addLinkRoute } from "./routes-links.ts";
 import { addHealthRoute, addStatusRoutes } from "./routes-status.ts";
@@ -15,8 +15,9 @@ import { addWebhookRoutes } from "./routes-webhooks.ts";
 
 export type { RelayDeps } from "./deps.ts";
 
-export function createRelayApp(deps: RelayDeps): Hono<RelayEnv> {
-  const now = deps.now ?? Date.now;
+export function createRelayApp(given: RelayDeps): Hono<RelayEnv> {
+  const now = given.now ?? Date.now;
+  const deps: AppDeps = { ...given, noise: given.noise ?? new LogThrottle(given.log, { now }) };
   const app = new Hono<RelayEnv>();
   // One member check for every members' route, so they share one limit on rejected tokens.
   const member = requireMember(deps, now);

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { limitKey } from "../base/addresses.ts";
-import type { RelayDeps, RelayEnv } from "./deps.ts";
+import type { AppDeps, RelayEnv } from "./deps.ts";
 import { fail } from "./errors.ts";
 import { TokenBuckets } from "./rate-limit.ts";
 
@@ -10,7 +10,7 @@ import { TokenBuckets } from "./rate-limit.ts";
  * an address is limited even a right token is refused, so a guesser learns nothing more. An IPv6
  * client is limited by its /64, the block one subscriber is usually given.
  */
-export function requireMember(deps: RelayDeps, now: () => number): MiddlewareHandler<RelayEnv> {
+export function requireMember(deps: AppDeps, now: () => number): MiddlewareHandler<RelayEnv> {
   const failures = new TokenBuckets(deps.authLimit?.capacity ?? 10, deps.authLimit?.perMinute ?? 10, now);
   return async (c, next) => {
     const address = deps.clientAddress(c);
@@ -21,7 +21,7 @@ export function requireMember(deps: RelayDeps, now: () => number): MiddlewareHan
     const name = match ? await deps.members.verify(match[1]!) : undefined;
     if (!name) {
       failures.take(key);
-      deps.log.warn("token-rejected", { address, presented: match !== null });
+      deps.noise.warn("token-rejected", { address, presented: match !== null });
       c.header("WWW-Authenticate", 'Bearer realm="cobalt-relay"');
       return fail(c, 401, "token-rejected");
     }

@@ -9,7 +9,7 @@ import { FileAuditLog } from "../store/audit.ts";
 import { ConfigError, type RelayConfig } from "../base/config.ts";
 import { listenProblem } from "./listen-guard.ts";
 import { clientOf, formatIp, parseIp, TrustedProxies } from "../base/addresses.ts";
-import { createLogger, type Logger } from "../base/log.ts";
+import { createLogger, LogThrottle, type Logger } from "../base/log.ts";
 import { MemberStore } from "../store/members.ts";
 import { SourceRunner } from "../check/runner.ts";
 import { StateFile } from "../store/state-file.ts";
@@ -53,7 +53,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   }
   const members = new MemberStore(files.members, (message) => log.warn("members-unreadable", { message }));
   const audit = new FileAuditLog(files.audit);
-  const app = createRelayApp({ runners, members, audit, log, clientAddress: clientAddressFor(config.trustedProxies), ...options.limits });
+  const noise = new LogThrottle(log);
+  const app = createRelayApp({ runners, members, audit, log, noise, clientAddress: clientAddressFor(config.trustedProxies), ...options.limits });
 
   const { server, port } = await listen(app.fetch, config.host, config.port);
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
@@ -70,6 +71,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
         server.close(() => resolve());
         if ("closeAllConnections" in server) server.closeAllConnections();
       });
+      // What was held back is said before the relay goes.
+      noise.flush();
     })());
   return { url, runners, members, audit, log, close };
 }

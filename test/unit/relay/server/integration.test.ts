@@ -93,6 +93,20 @@ describe("the relay against the fake Cobalt server", () => {
     expect(stack.fake.requests).toEqual([]);
   });
 
+  it("logs a flood of rejected webhooks as a few lines and a summary, not one line each", async () => {
+    stack = await startStack();
+    await stack.checked();
+    const before = stack.logs.length;
+    const url = `${stack.relay.url}/v1/cobalt/webhook`;
+    const event = { event: "Connection Expired", linked_account_id: "initech", environment: "test" };
+    for (let i = 0; i < 150; i++) expect((await sendWebhook(url, event, i % 3 ? "pk_wrong_key" : undefined)).status).toBe(401);
+    await stack.relay.close();
+    const lines = stack.logs.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((line) => line.event === "webhook-rejected").length).toBeLessThanOrEqual(20);
+    expect(lines.find((line) => line.event === "webhook-rejected-summary")).toMatchObject({ level: "warn", held: 130, addresses: 1, "reason:bad-signature": 87, "reason:no-signature": 43 });
+    expect(stack.logs.slice(before).join("\n").length).toBeLessThan(8_000);
+  });
+
   it("with signatures off, takes unsigned events as hints for known accounts only", async () => {
     stack = await startStack({ source: { webhook: { verify: false, secret: DEMO_KEY } } });
     const token = await withMember(stack);
