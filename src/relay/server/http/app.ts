@@ -38,10 +38,18 @@ async function defaultHeaders(c: Context, next: Next): Promise<void> {
   if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
 }
 
-/** Unknown paths and crashes answer in the protocol's error shape; a crash is logged by its error's name only. */
-function answerErrors(app: Hono<RelayEnv>, deps: RelayDeps): void {
+/**
+ * Unknown paths and crashes answer in the protocol's error shape; a crash is logged by its
+ * error's name only. A request whose client went away, or was cut off by the server's deadline
+ * for sending its body, is no crash: it is noted through the throttle, anyone can cause it.
+ */
+function answerErrors(app: Hono<RelayEnv>, deps: AppDeps): void {
   app.notFound((c) => fail(c, 404, "not-found"));
   app.onError((error, c) => {
+    if (c.req.raw.signal.aborted) {
+      deps.noise.info("request-cut", { route: c.req.routePath });
+      return fail(c, 400, "bad-request");
+    }
     deps.log.error("request-crashed", { path: c.req.path, error: errorName(error) });
     return fail(c, 500, "internal");
   });

@@ -19,12 +19,32 @@ export function dataFiles(dataDir: string): { members: string; audit: string; st
   return { members: join(dataDir, "members.json"), audit: join(dataDir, "audit.log"), state: join(dataDir, "state.json") };
 }
 
+/**
+ * How long a client may take. Node's defaults let a slow client hold a connection for minutes
+ * (headers 60 s, a whole request 300 s, checked every 30 s): a few hundred slow sockets would
+ * then hold the relay. A member's request and Cobalt's webhooks are small and sent at once.
+ */
+export interface ServerTimeouts {
+  /** To send the request line and headers. */
+  headersMs: number;
+  /** To send the whole request, headers and body: the deadline for reading a body. */
+  requestMs: number;
+  /** Between two requests on a kept-alive connection. */
+  keepAliveMs: number;
+  /** With nothing sent either way, at any point (a client that stops reading its answer). */
+  idleMs: number;
+}
+
+export const SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 20_000, keepAliveMs: 5_000, idleMs: 120_000 };
+
 export interface StartOptions {
   /** Where log lines go (default stdout); they are scrubbed of every configured key. */
   write?(line: string): void;
   fetch?: Fetch;
   /** Rate limit overrides (tests). */
   limits?: Pick<RelayDeps, "authLimit" | "linkLimit">;
+  /** Shorter timeouts (tests). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface RunningRelay {
@@ -56,7 +76,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const noise = new LogThrottle(log);
   const app = createRelayApp({ runners, members, audit, log, noise, clientAddress: clientAddressFor(config.trustedProxies), ...options.limits });
 
-  const { server, port } = await listen(app.fetch, config.host, config.port);
+  const { server, port } = await listen(app.fetch, config.host, config.port, { ...SERVER_TIMEOUTS, ...options.timeouts });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   for (const runner of runners) runner.start();
@@ -77,9 +97,19 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   return { url, runners, members, audit, log, close };
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<{ server: ServerType; port: number }> {
+type Fetcher = (request: Request) => Response | Promise<Response>;
+
+function listen(fetch: Fetcher, hostname: string, port: number, timeouts: ServerTimeouts): Promise<{ server: ServerType; port: number }> {
+  const serverOptions = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // How often the header and request deadlines are checked (Node's default, 30 s, would let a deadline run over by as much).
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, timeouts.headersMs / 4)),
+  };
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, (info: AddressInfo) => resolve({ server, port: info.port }));
+    const server = serve({ fetch, hostname, port, serverOptions }, (info: AddressInfo) => resolve({ server, port: info.port }));
+    server.setTimeout(timeouts.idleMs);
     server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, hostname, port)));
   });
 }
