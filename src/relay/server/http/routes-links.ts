@@ -10,8 +10,9 @@ import { fail } from "./errors.ts";
 import { TokenBuckets } from "./rate-limit.ts";
 
 /*
- * Reconnect links, made on a member's request. Each costs Cobalt requests, so members are
- * rate-limited; each is audited, refusals and failures too.
+ * Reconnect links, made on a member's request. Each costs Cobalt requests within the source's
+ * request budget, so members are rate-limited, and a link the budget has no room for soon is
+ * refused with when to ask again; each is audited, refusals and failures too.
  */
 
 const LINK_MAX_BYTES = 4 * 1024;
@@ -64,6 +65,13 @@ async function answerLink(c: Context, deps: RelayDeps, asked: LinkAsked, outcome
   if ("refused" in outcome) {
     await audit(deps, { ...asked, outcome: "refused", reason: outcome.refused });
     return fail(c, 404, outcome.refused);
+  }
+  if ("busy" in outcome) {
+    // The source's request budget has no room soon enough: the member is told when to ask again.
+    const retryAfterSeconds = Math.max(1, Math.ceil(outcome.busy.retryAfterMs / 1000));
+    await audit(deps, { ...asked, outcome: "refused", reason: "rate-limited" });
+    deps.log.warn("link-budget-full", { member: asked.member, source: asked.source, retryAfterSeconds });
+    return fail(c, 429, "too-many-requests", { retryAfterSeconds });
   }
   await audit(deps, { ...asked, outcome: "failed", reason: outcome.failed.kind });
   const problem = detailOf(outcome.failed) satisfies Problem;
