@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { Fetch } from "../../../core/api/client.ts";
 import type { SourceConfig } from "../base/config.ts";
-import type { Logger } from "../base/log.ts";
+import type { Logger, LogThrottle } from "../base/log.ts";
 import { SourceRunner } from "../check/runner.ts";
 import { Audit } from "../store/audit.ts";
 import type { StoreBackend } from "../store/backend.ts";
@@ -22,6 +22,8 @@ export interface RelayOptions {
   sources: readonly SourceConfig[];
   backend: StoreBackend;
   log: Logger;
+  /** Throttles the lines anyone can cause; one over `log` unless given (the Node server flushes its own on close). */
+  noise?: LogThrottle;
   fetch: Fetch;
   clientAddress(c: Context): string;
   /** The operator's admin token; without one the admin API is off. */
@@ -81,7 +83,17 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
     runners.push(runner);
   }
   const admin = options.adminToken ? { token: options.adminToken, members, audit } : undefined;
-  const app = createRelayApp({ runners, members, audit, log, clientAddress: options.clientAddress, ...options.limits, ...(options.now && { now: options.now }), ...(admin && { admin }) });
+  const app = createRelayApp({
+    runners,
+    members,
+    audit,
+    log,
+    clientAddress: options.clientAddress,
+    ...options.limits,
+    ...(options.noise && { noise: options.noise }),
+    ...(options.now && { now: options.now }),
+    ...(admin && { admin }),
+  });
   return {
     app,
     runners,

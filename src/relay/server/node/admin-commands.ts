@@ -26,6 +26,8 @@ export type MemberCommand = "add-member" | "remove-member" | "list-members" | "a
 export interface Output {
   say(text: string): void;
   complain(text: string): void;
+  /** How the relay's commands are run here, for hints: `npm run relay --` from source, `node relay.mjs` bundled. */
+  command?: string;
 }
 
 /** What a command is run against: the data folder, or a relay's URL and the admin token. */
@@ -37,8 +39,9 @@ export class AdminCommandError extends Error {
 }
 
 export async function runMemberCommand(command: MemberCommand, name: string | undefined, target: Target, out: Output, source?: string): Promise<number> {
+  const relay = out.command ?? "npm run relay --";
   if ((command === "add-member" || command === "remove-member") && !name) {
-    out.complain(`Give the member's name: npm run relay -- ${command} <name>`);
+    out.complain(`Give the member's name: ${relay} ${command} <name>`);
     return 2;
   }
   if (command === "add-member" && memberNameProblem(name!)) {
@@ -49,7 +52,7 @@ export async function runMemberCommand(command: MemberCommand, name: string | un
   switch (command) {
     case "list-members": {
       const members = await store.list();
-      if (members.length === 0) out.say(`No members yet (${store.where}). Add one with: npm run relay -- add-member <name>`);
+      if (members.length === 0) out.say(`No members yet (${store.where}). Add one with: ${relay} add-member <name>`);
       for (const member of members) out.say(`${member.name}\tadded ${member.createdAt}`);
       return 0;
     }

@@ -1,3 +1,4 @@
+import { escapeInvisible } from "../base/log.ts";
 import type { ErrorKind } from "../../../core/api/errors.ts";
 import { z } from "../../../core/kit/zod.ts";
 import type { LogKind, Records } from "./records.ts";
@@ -69,7 +70,8 @@ export const AUDIT: LogKind<AuditLine> = {
         ? { time: entry.time, action: entry.action, subject: entry.subject, by: entry.by, outcome: entry.outcome }
         : { time: entry.time, member: entry.member, source: entry.source, linkedAccount: entry.linkedAccount, app: entry.app, outcome: entry.outcome };
     if (entry.reason) line.reason = entry.reason;
-    return JSON.stringify(line);
+    // Still JSON, but with no raw line or paragraph separator, control or direction character a reader's terminal would act on.
+    return escapeInvisible(JSON.stringify(line));
   },
 };
 

@@ -72,13 +72,16 @@ export interface Stack {
   checked(): Promise<void>;
   /** A full check asked through the admin API, resolved when it has ended. */
   checkNow(): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops the relay and starts it again on the same data, with the source changed as given. */
+  restart(changes?: { source?: Partial<SourceConfig> }): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface StackOptions {
   runtime?: Runtime;
   source?: Partial<SourceConfig>;
+  /** What only the Node relay has (listening, proxies). */
+  config?: Partial<RelayConfig>;
   fake?: FakeCobalt;
   start?: StartOptions;
   keepDir?: string;
@@ -91,8 +94,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = options.keepDir ? { path: options.keepDir, remove: () => {} } : tempDir();
   const logs: string[] = [];
   const responses: Recorded[] = [];
-  const source = sourceConfig(fake.origin, options.source);
-  const relay = runtime === "node" ? nodeRelay(source, dir.path, logs, options.start) : await workersRelay(source, dir.path, logs);
+  let source = sourceConfig(fake.origin, options.source);
+  const relayFor = async (each: SourceConfig) => (runtime === "node" ? nodeRelay(each, dir.path, logs, options) : await workersRelay(each, logs, dir.path));
+  let relay = await relayFor(source);
   let running = await relay.start();
   const admin = async (path: string, init: RequestInit = {}) => {
     const response = await fetch(`${running.url}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" } });
@@ -108,7 +112,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return running.node;
     },
     dataDir: dir.path,
-    source,
+    get source() {
+      return source;
+    },
     logs,
     responses,
     async call(path, init = {}) {
@@ -142,8 +148,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       expectStatus(await admin(ADMIN_PATHS.check, { method: "POST" }), 202);
       await waitFor(() => logs.filter(isCheckLine).length > before);
     },
-    async restart() {
+    async restart(changes = {}) {
       await running.close();
+      if (changes.source) {
+        source = { ...source, ...changes.source };
+        relay = await relayFor(source);
+      }
       running = await relay.start();
     },
     async close() {
@@ -167,18 +177,18 @@ interface Started {
   close(): Promise<void>;
 }
 
-function nodeRelay(source: SourceConfig, dataDir: string, logs: string[], start: StartOptions | undefined): { start(): Promise<Started> } {
-  const config: RelayConfig = { host: "127.0.0.1", port: 0, behindTlsProxy: false, trustedProxies: ["127.0.0.1"], dataDir, sources: [source], adminToken: ADMIN_TOKEN };
+function nodeRelay(source: SourceConfig, dataDir: string, logs: string[], options: StackOptions): { start(): Promise<Started> } {
+  const config: RelayConfig = { host: "127.0.0.1", port: 0, behindTlsProxy: false, trustedProxies: ["127.0.0.1"], dataDir, sources: [source], adminToken: ADMIN_TOKEN, ...options.config };
   return {
     async start() {
-      const relay = await startRelay(config, { write: (line) => logs.push(line), ...start });
+      const relay = await startRelay(config, { write: (line) => logs.push(line), ...options.start });
       return { url: relay.url, node: relay, close: () => relay.close() };
     },
   };
 }
 
 /** The same source as a config file's content, with the key inline (the Worker gets it as RELAY_CONFIG_JSON). */
-async function workersRelay(source: SourceConfig, dataDir: string, logs: string[]): Promise<{ start(): Promise<Started> }> {
+async function workersRelay(source: SourceConfig, logs: string[], dataDir: string): Promise<{ start(): Promise<Started> }> {
   // Kept apart from the data folder, whose every byte a test scans for the key.
   const configPath = join(mkdtempSync(join(tmpdir(), "relay-config-")), "relay.json");
   writeFileSync(

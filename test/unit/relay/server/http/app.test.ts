@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RelayErrorSchema, RelayStatusSchema } from "../../../../../src/relay/protocol/v1.ts";
+import { RelayErrorSchema, RelayHealthSchema, RelayStatusSchema } from "../../../../../src/relay/protocol/v1.ts";
 import { sourceKey } from "../../../../../src/core/settings/fingerprint.ts";
 import { STATUS_VERSION, type Status } from "../../../../../src/core/status/model.ts";
 import { createRelayApp } from "../../../../../src/relay/server/http/app.ts";
@@ -198,7 +198,9 @@ describe.each(BACKENDS)("the HTTP API with its records on %s", { timeout: 30_000
   describe("GET /v1/health", () => {
     it("says whether each source's last check worked, and nothing else", async () => {
       const ok = await setup(backend);
-      expect(await (await ok.app.request("/v1/health")).json()).toEqual({ ok: true, sources: [{ id: "prod", ok: true, checkedAt: T }] });
+      const healthy = await ok.app.request("/v1/health");
+      expect(healthy.status).toBe(200);
+      expect(await healthy.json()).toEqual({ ok: true, sources: [{ id: "prod", ok: true, checkedAt: T }] });
       const failing = await setup(backend, { restored: (settings) => stateFor(settings, { error: { kind: "unauthorized", status: 401, detail: `rejected ${KEY}`, at: T } }) });
       const text = await (await failing.app.request("/v1/health")).text();
       expect(JSON.parse(text)).toEqual({ ok: false, sources: [{ id: "prod", ok: false, checkedAt: T, errorKind: "unauthorized" }] });
@@ -237,6 +239,43 @@ describe.each(BACKENDS)("the HTTP API with its records on %s", { timeout: 30_000
       const text = await response.text();
       expect(RelayErrorSchema.parse(JSON.parse(text)).error).toEqual({ code: "cobalt", problem: { kind: "network" } });
       expect(await s.audit()).toEqual([{ time: new Date(T).toISOString(), member: "alice", source: "prod", linkedAccount: "acme", app: "hubspot", outcome: "failed", reason: "network" }]);
+    });
+  });
+
+  describe("the limit on rejected tokens over IPv6", () => {
+    it("is kept per /64, the block one subscriber is given, not per address", async () => {
+      const { app, get, setAddress } = await setup(backend);
+      const wrong = () => app.request("/v1/status", { headers: { authorization: "Bearer guess" } });
+      for (let i = 0; i < 10; i++) {
+        setAddress(`2001:db8:1:2::${i.toString(16)}`);
+        expect((await wrong()).status).toBe(401);
+      }
+      setAddress("2001:db8:1:2:ffff:ffff:ffff:ffff");
+      expect((await get("/v1/status")).status).toBe(429);
+      setAddress("2001:db8:1:3::1");
+      expect((await get("/v1/status")).status).toBe(200);
+    });
+  });
+
+  describe("health and unknown sources", () => {
+    it("answers 503 while a source is failing, so a container's health check or an orchestrator acts on it", async () => {
+      const rejected = await setup(backend, { restored: (settings) => stateFor(settings, { error: { kind: "unauthorized", status: 401, at: T } }) });
+      const response = await rejected.app.request("/v1/health");
+      expect(response.status).toBe(503);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(RelayHealthSchema.parse(await response.json()).ok).toBe(false);
+    });
+
+    it("records a request for a source it does not have without writing what the member typed", async () => {
+      const s = await setup(backend);
+      const response = await s.app.request("/v1/links", {
+        method: "POST",
+        headers: { authorization: `Bearer ${s.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ sourceId: "nope\u202E", linkedAccountId: "acme\u2028forged", slug: "anything at all" }),
+      });
+      expect(response.status).toBe(404);
+      expect(RelayErrorSchema.parse(await response.json()).error.code).toBe("unknown-source");
+      expect(await s.audit()).toEqual([{ time: new Date(T).toISOString(), member: "alice", source: "", linkedAccount: "", app: "", outcome: "refused", reason: "unknown-source" }]);
     });
   });
 
