@@ -112,6 +112,9 @@ export async function startWorkersRelay(options: WorkersRelayOptions): Promise<W
     },
   });
   const url = (await miniflare.ready).origin;
+  // A Durable Object starts on its first request: wake the relay now, so it checks Cobalt at once
+  // as `npm run relay` does (deployed, the cron trigger does this).
+  await (await miniflare.dispatchFetch(`${url}/v1/health`)).arrayBuffer();
   return { url, miniflare, close: () => miniflare.dispose() };
 }
 

@@ -53,6 +53,13 @@ describe.each(RUNTIMES)("the relay on %s against the fake Cobalt server", { time
     if (runtime === "workers") await workerBundle();
   }, 120_000);
 
+  it("checks Cobalt as soon as it starts, before anyone has asked it anything", async () => {
+    stack = await startStack({ runtime });
+    await waitFor(() => stack!.logs.some((line) => line.includes('"event":"check"')));
+    expect(stack.responses).toEqual([]);
+    expect(stack.fake.requests.some((request) => request.path === "/api/v2/public/linked-account")).toBe(true);
+  });
+
   it("serves the status of its first check to every member", async () => {
     stack = await startStack({ runtime });
     const token = await stack.addMember("alice");
