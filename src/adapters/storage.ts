@@ -5,8 +5,9 @@ import type { Notice } from "../core/settings/notices.ts";
 import { findSource, type Settings, type Source } from "../core/settings/model.ts";
 import { newSourceId, type SourceId } from "../core/settings/source-ids.ts";
 import { parseStoredSettings, serializeSettings } from "../core/settings/parse.ts";
-import { effectiveSettings, MANAGED_RELAYS_KEY, POLICY_KEY, type Effective, type OrgView } from "../core/settings/org.ts";
-import { planSourceRemoval, planSourceSave, type StoredOrg } from "../core/settings/org-writes.ts";
+import type { Effective, OrgView } from "../core/settings/org.ts";
+import type { StoredOrg } from "../core/settings/org-writes.ts";
+import { MANAGED_RELAYS_KEY, POLICY_KEY } from "../core/settings/org-keys.ts";
 import { parseStoredProgress } from "../core/status/stored.ts";
 import { type HealthyApps, type Progress, type Status } from "../core/status/model.ts";
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
@@ -65,17 +66,24 @@ export interface Snapshot {
   preview?: PreviewState;
 }
 
-/** The settings in effect, from one read (core/settings/org.ts): the user's own, the policy, its relays' tokens. */
-function settingsIn(raw: Record<string, unknown>): Effective {
-  return effectiveSettings(parseStoredSettings(raw[KEYS.settings]), raw[KEYS.policy], raw[KEYS.managedRelays]);
+/**
+ * The settings in effect, from one read (core/settings/org.ts): the user's own, the policy, its
+ * relays' tokens. The code that reads a policy loads only where there is one: the popup of a
+ * browser without a policy opens without it.
+ */
+async function settingsIn(raw: Record<string, unknown>): Promise<Effective> {
+  const own = parseStoredSettings(raw[KEYS.settings]);
+  if (raw[KEYS.policy] === undefined) return own;
+  const { effectiveSettings } = await import("../core/settings/org.ts");
+  return effectiveSettings(own, raw[KEYS.policy], raw[KEYS.managedRelays]);
 }
 
 function storedOrg(raw: Record<string, unknown>): StoredOrg {
   return { settings: raw[KEYS.settings], policy: raw[KEYS.policy], managedRelays: raw[KEYS.managedRelays] };
 }
 
-function toSnapshot(raw: Record<string, unknown>): Snapshot {
-  const { settings, notices, org } = settingsIn(raw);
+async function toSnapshot(raw: Record<string, unknown>): Promise<Snapshot> {
+  const { settings, notices, org } = await settingsIn(raw);
   const snapshot: Snapshot = { settings, statuses: {}, progress: {}, notices: [...notices], mutes: parseMutes(raw[KEYS.mutes]), followUps: parseFollowUps(raw[KEYS.followups]) };
   if (org) snapshot.org = org;
   const preview = parseStoredPreview(raw[KEYS.preview]);
@@ -104,13 +112,13 @@ export async function loadSnapshot(): Promise<Snapshot> {
 
 /** The settings in effect alone: what the background needs to know which sources there are. */
 export async function loadSettings(): Promise<Settings> {
-  return settingsIn(await api().storage.local.get(SETTINGS_KEYS)).settings;
+  return (await settingsIn(await api().storage.local.get(SETTINGS_KEYS))).settings;
 }
 
 /** Everything a check of one source starts from, in one read; `source` is undefined once removed. */
 export async function loadSourceState(id: SourceId): Promise<SourceState> {
   const raw = await loadAll();
-  const source = findSource(settingsIn(raw).settings, id);
+  const source = findSource((await settingsIn(raw)).settings, id);
   const results = decodeResults(raw, id);
   const state: SourceState = {
     status: results.status,
@@ -154,6 +162,8 @@ export async function saveSettings(settings: Settings): Promise<void> {
  * member's token and interval (core/settings/org-writes.ts); what the policy forbids is refused.
  */
 export async function saveSource(source: Source): Promise<void> {
+  // Loaded on use: the popup saves no source.
+  const { planSourceSave } = await import("../core/settings/org-writes.ts");
   const write = planSourceSave(storedOrg(await api().storage.local.get(SETTINGS_KEYS)), source);
   if (!write.ok) throw new Error(`Not saved: ${write.refused}`);
   await api().storage.local.set(write.set);
@@ -162,7 +172,8 @@ export async function saveSource(source: Source): Promise<void> {
 /** Removes one of the user's sources (never the last one, unless a policy gives others); the background then removes its data and alarms. */
 export async function removeSource(id: SourceId): Promise<void> {
   const raw = await api().storage.local.get(SETTINGS_KEYS);
-  const taken = new Set([...parseStoredSettings(raw[KEYS.settings]).settings.sources, ...settingsIn(raw).settings.sources].map((source) => source.id));
+  const { planSourceRemoval } = await import("../core/settings/org-writes.ts");
+  const taken = new Set([...parseStoredSettings(raw[KEYS.settings]).settings.sources, ...(await settingsIn(raw)).settings.sources].map((source) => source.id));
   const settings = planSourceRemoval(storedOrg(raw), id, newSourceId(Math.random, taken));
   if (settings) await saveSettings(settings);
 }
@@ -185,7 +196,7 @@ export async function saveNotificationsPreference(on: boolean): Promise<void> {
  */
 export async function saveStatus(source: SourceId, status: Status, healthy?: HealthyApps): Promise<"stored" | "removed" | "replaced"> {
   const raw = await loadAll();
-  const current = findSource(settingsIn(raw).settings, source);
+  const current = findSource((await settingsIn(raw)).settings, source);
   if (!current) {
     await removeRemovedSources(raw);
     return "removed";
@@ -207,7 +218,7 @@ export async function saveProgress(source: SourceId, progress: Progress | null):
  */
 export async function removeRemovedSources(raw?: Record<string, unknown>): Promise<void> {
   const all = raw ?? (await loadAll());
-  const kept = new Set([...parseStoredSettings(all[KEYS.settings]).settings.sources, ...settingsIn(all).settings.sources].map((source) => source.id));
+  const kept = new Set([...parseStoredSettings(all[KEYS.settings]).settings.sources, ...(await settingsIn(all)).settings.sources].map((source) => source.id));
   const gone = keysOfRemovedSources(Object.keys(all), kept);
   if (gone.length > 0) await api().storage.local.remove(gone);
 }

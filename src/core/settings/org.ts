@@ -4,6 +4,8 @@ import type { Notice } from "./notices.ts";
 import { parsePolicy, type ManagedRelay, type ParsedPolicy, type PolicyProblem, type Preset } from "./policy.ts";
 import { MAIN_SOURCE_ID, type SourceId } from "./source-ids.ts";
 
+export { MANAGED_RELAYS_KEY, POLICY_KEY } from "./org-keys.ts";
+
 /*
  * The settings in effect: the user's own (stored under `settings`) with what the organisation's
  * policy sets (stored under `policy`, as the browser gave it) laid over them, never written into
@@ -11,10 +13,6 @@ import { MAIN_SOURCE_ID, type SourceId } from "./source-ids.ts";
  * keeps the member's part (their token, their interval) under `managedRelays`, by the relay's id,
  * and only while the policy names that relay.
  */
-
-/** Storage keys: the policy as read from the browser's managed storage, and the member's part of each relay it sets. */
-export const POLICY_KEY = "policy";
-export const MANAGED_RELAYS_KEY = "managedRelays";
 
 /** The member's part of a relay the policy sets: their token, the URL it was saved for, their interval. */
 export interface ManagedRelayEntry {
