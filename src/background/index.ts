@@ -4,6 +4,7 @@ import { ensureCheckAlarms } from "../adapters/alarms.ts";
 import { CheckMessageSchema } from "../adapters/check-message.ts";
 import { AlertMessageSchema, type AlertMessage } from "../adapters/alert-messages.ts";
 import { listenAgain, onNotificationClicked } from "../adapters/notifications.ts";
+import { onManagedChange } from "../adapters/managed.ts";
 import { KEYS, loadSnapshot, onStoredChange, removeRemovedSources } from "../adapters/storage.ts";
 import { parseAlarmName } from "../core/check/schedule.ts";
 import type { Settings } from "../core/settings/model.ts";
@@ -11,6 +12,7 @@ import { check, checkIfAccessLost, checkIfAccessReturned, recoverFromStop, rende
 import { afterSettingsChange, expireMutes, MUTE_ALARM, pruneOldFollowUps, scheduleMuteExpiry } from "./alerts.ts";
 import { FOLLOW_UP_ALARM, scheduleFollowUps } from "./follow-up-alarm.ts";
 import { notificationClicked, openReconnect, runFollowUps, startFollowingUp, tabRemoved } from "./follow-up.ts";
+import { followPolicy } from "./policy.ts";
 
 /*
  * Wiring only. Every listener is registered synchronously at the top level, so an event that
@@ -35,8 +37,9 @@ browser.runtime.onStartup.addListener(() => {
 });
 
 browser.runtime.onInstalled.addListener((details) => {
-  // A new user's first stop is the settings; an update just checks with the settings it has.
-  if (details.reason === "install") void browser.runtime.openOptionsPage();
+  // A new user's first stop is the settings, with what their organisation set (policy.ts) in
+  // them; an update just checks with the settings it has.
+  if (details.reason === "install") void followPolicy().catch(() => undefined).then(() => browser.runtime.openOptionsPage());
   void check("startup");
 });
 
@@ -78,6 +81,10 @@ browser.tabs.onRemoved.addListener((tabId) => {
   void tabRemoved(tabId);
 });
 
+// The organisation's policy changed (Chrome and Edge): what it sets reaches storage, and from
+// there the alarms, the badge and the pages, as any settings change does.
+onManagedChange(() => void followPolicy().catch(() => undefined));
+
 browser.permissions.onRemoved.addListener(() => {
   void checkIfAccessLost();
 });
@@ -107,6 +114,7 @@ async function followSources(settings: Settings): Promise<void> {
 async function start(): Promise<void> {
   // First, before the check of the event that woke this background: marks of a stopped one.
   await recoverFromStop();
+  await followPolicy().catch(() => undefined);
   const snapshot = await loadSnapshot();
   await followSources(snapshot.settings);
   await renderBadge(snapshot);
