@@ -76,6 +76,8 @@ export interface WorkersRelayOptions {
   script?: string;
   /** Each line the Worker logs (default: this process's stdout). */
   write?(line: string): void;
+  /** Wake the relay once started (default), as the deployed Worker's cron trigger would. */
+  wake?: boolean;
 }
 
 export interface WorkersRelay {
@@ -114,7 +116,7 @@ export async function startWorkersRelay(options: WorkersRelayOptions): Promise<W
   const url = (await miniflare.ready).origin;
   // A Durable Object starts on its first request: wake the relay now, so it checks Cobalt at once
   // as `npm run relay` does (deployed, the cron trigger does this).
-  await (await miniflare.dispatchFetch(`${url}/v1/health`)).arrayBuffer();
+  if (options.wake !== false) await (await miniflare.dispatchFetch(`${url}/v1/health`)).arrayBuffer();
   return { url, miniflare, close: () => miniflare.dispose() };
 }
 

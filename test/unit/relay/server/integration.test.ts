@@ -4,7 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RelayErrorSchema, RelayStatusSchema, LinkResponseSchema, type RelayStatus } from "../../../../src/relay/protocol/v1.ts";
 import { registerWebhook } from "../../../../src/relay/server/node/register-webhook.ts";
 import type { Fault } from "../../../fake-cobalt/server.ts";
-import { sendWebhook, startFakeCobalt, v3App } from "../../../fake-cobalt/server.ts";
+import { seedDemoOrg, sendWebhook, startFakeCobalt, v3App } from "../../../fake-cobalt/server.ts";
+import { startWorkersRelay } from "../../../../scripts/lib/workers-relay.ts";
 import { DEMO_KEY, RUNTIMES, sourceConfig, startStack, tempDir, waitFor, workerBundle, type Runtime, type Stack } from "./support.ts";
 
 /*
@@ -332,6 +333,28 @@ describe("the relay's files on Node", () => {
     writeFileSync(join(dir.path, "members.json"), '{ "version": 1, "members": [{ "name": "alice" }] }');
     await expect(startStack({ keepDir: dir.path })).rejects.toThrow(`The members file ${join(dir.path, "members.json")} cannot be read: members[0].tokenSha256 should be a string`);
     dir.remove();
+  });
+});
+
+describe("the relay on Workers, deployed", () => {
+  it("is woken by its cron trigger after a deploy, before anyone asks, and then checks Cobalt", { timeout: 120_000 }, async () => {
+    const fake = await startFakeCobalt();
+    seedDemoOrg(fake);
+    const dir = tempDir();
+    const lines: string[] = [];
+    const env = { COBALT_API_KEY: DEMO_KEY, COBALT_BASE_URL: fake.origin, RELAY_SOURCE_ID: "team" };
+    const relay = await startWorkersRelay({ env, port: 0, persistDir: join(dir.path, "workers"), script: await workerBundle(), write: (line) => lines.push(line), wake: false });
+    try {
+      expect(fake.requests).toEqual([]);
+      const worker = (await relay.miniflare.getWorker()) as unknown as { scheduled(options: { cron: string }): Promise<unknown> };
+      await worker.scheduled({ cron: "*/15 * * * *" });
+      await waitFor(() => lines.some((line) => line.includes('"event":"check"')));
+      expect(fake.requests.some((request) => request.path === "/api/v2/public/linked-account")).toBe(true);
+    } finally {
+      await relay.close();
+      await fake.close();
+      dir.remove();
+    }
   });
 });
 
