@@ -111,11 +111,11 @@ export function relayHealthyCompact(runners: readonly SourceRunner[]): RelayHeal
     sources: runners.map((runner) => {
       const apps: HealthyApp[] = [];
       const indices = new Map<string, number>();
+      // Keyed by the app as stored, so each distinct app's fields (and its icon's URL check) are made once, not once per account.
       const index = (app: AppRecord) => {
-        const fields = appFields(app);
-        const key = JSON.stringify([fields.slug, fields.name, fields.icon, fields.authType]);
+        const key = `${app.slug}\u0000${app.name}\u0000${app.icon ?? ""}\u0000${app.authType ?? "\u0001"}`;
         let at = indices.get(key);
-        if (at === undefined) indices.set(key, (at = apps.push(fields) - 1));
+        if (at === undefined) indices.set(key, (at = apps.push(appFields(app)) - 1));
         return at;
       };
       const accounts: RelayHealthyCompact["sources"][number]["accounts"] = [];
