@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { newRelaySource } from "../../src/core/settings/model.ts";
-import { fingerprint } from "../../src/core/settings/fingerprint.ts";
+import { fingerprint, sourceKey } from "../../src/core/settings/fingerprint.ts";
 import { EMPTY_STATUS } from "../../src/core/status/model.ts";
 import { planResultsWrite } from "../../src/core/store/codec.ts";
 import { nextRelayStatus } from "../../src/relay/client/check.ts";
@@ -14,7 +14,7 @@ import { loadConfig } from "../../src/relay/server/base/config.ts";
 import type { SourceState } from "../../src/relay/server/check/runner.ts";
 import { registerWebhook } from "../../src/relay/server/node/register-webhook.ts";
 import { startRelay } from "../../src/relay/server/node/server.ts";
-import { v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
+import { startFakeCobalt, v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { seedOrg } from "./org.ts";
 import type { BenchRelay, BenchRelayOptions, RelayRuntime } from "./relay-runtimes.ts";
 
@@ -165,12 +165,29 @@ async function underLoad(relay: BenchRelay, fake: FakeCobalt, accounts: number, 
   return latency;
 }
 
-/** One runtime at one size: started from the scaled state, measured, stopped. */
-export async function measure(runtime: RelayRuntime, fake: FakeCobalt, env: BenchRelayOptions["env"], template: SourceState, accounts: number, seconds: number): Promise<ScaleRow> {
+/** The environment `npm run relay` would be given for the bench's source against `fake`. */
+export function benchEnv(fake: FakeCobalt, key: string): BenchRelayOptions["env"] {
+  return { COBALT_API_KEY: key, COBALT_BASE_URL: fake.origin, RELAY_SOURCE_ID: "bench", RELAY_INTERVAL_MINUTES: "60", RELAY_REQUESTS_PER_MINUTE: "1200" };
+}
+
+/**
+ * One runtime at one size, against a fake Cobalt of its own (whose webhooks reach this relay
+ * alone): started from the scaled state, measured, stopped.
+ */
+export async function measure(runtime: RelayRuntime, key: string, template: SourceState, accounts: number, seconds: number): Promise<ScaleRow> {
+  const fake = await startFakeCobalt({ flavor: "v3" });
+  fake.addKey(key, "test");
   seedOrg(fake, accounts);
-  const relay = await runtime.start({ env, state: { [env.RELAY_SOURCE_ID]: scaledState(template, accounts) }, members: MEMBERS });
+  const env = benchEnv(fake, key);
+  const config = loadConfig({ env }).sources[0]!;
+  const state = scaledState(template, accounts);
+  // The state is this source's: the same key and accounts, at this fake server's address.
+  state.status.source = sourceKey(config);
+  const relay = await runtime.start({ env, state: { [env.RELAY_SOURCE_ID]: state }, members: MEMBERS }).catch(async (error: unknown) => {
+    await fake.close();
+    throw error;
+  });
   try {
-    const config = loadConfig({ env }).sources[0]!;
     // Once more on a failure: a connection the template's relay left in fetch's pool may have been closed by the fake server meanwhile.
     await registerWebhook(config, relay.url, fetch).catch(() => registerWebhook(config, relay.url, fetch));
     const measured = await sizes(relay);
@@ -179,5 +196,6 @@ export async function measure(runtime: RelayRuntime, fake: FakeCobalt, env: Benc
     return { runtime: runtime.name, accounts, ...measured, ...(memory && { memory }), latency };
   } finally {
     await relay.close();
+    await fake.close();
   }
 }

@@ -19,7 +19,7 @@ import { startRelay, type RunningRelay } from "../../src/relay/server/node/serve
 import { startFakeCobalt, v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { seedOrg } from "./org.ts";
 import { RELAY_RUNTIMES } from "./relay-runtimes.ts";
-import { GOALS, measure, templateState, type ScaleRow } from "./relay-scale.ts";
+import { benchEnv, GOALS, measure, templateState, type ScaleRow } from "./relay-scale.ts";
 
 const KEY = "tk_bench_key";
 const LATENCY_MS = 30;
@@ -185,15 +185,10 @@ async function scaleRows(): Promise<ScaleRow[]> {
   if (SCALE.length === 0) return [];
   const fake = await startFakeCobalt({ flavor: "v3" });
   fake.addKey(KEY, "test");
-  const env = { COBALT_API_KEY: KEY, COBALT_BASE_URL: fake.origin, RELAY_SOURCE_ID: "bench", RELAY_INTERVAL_MINUTES: "60", RELAY_REQUESTS_PER_MINUTE: String(BUDGET) };
-  try {
-    const template = await templateState(fake, env);
-    const measured: ScaleRow[] = [];
-    for (const runtime of RELAY_RUNTIMES) for (const accounts of SCALE) measured.push(await measure(runtime, fake, env, template, accounts, SECONDS));
-    return measured;
-  } finally {
-    await fake.close();
-  }
+  const template = await templateState(fake, benchEnv(fake, KEY)).finally(() => fake.close());
+  const measured: ScaleRow[] = [];
+  for (const runtime of RELAY_RUNTIMES) for (const accounts of SCALE) measured.push(await measure(runtime, KEY, template, accounts, SECONDS));
+  return measured;
 }
 
 const scale = await scaleRows();

@@ -162,10 +162,10 @@ export class CachedView {
 /** The body is built with a fixed key order, so equal data gives equal bytes and equal tags. */
 export async function render(value: unknown): Promise<Rendered> {
   const body = JSON.stringify(value);
-  const bytes = new TextEncoder().encode(body);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
   let gzipped: Promise<Uint8Array<ArrayBuffer>> | undefined;
-  return { body, etag: `"${base64url(digest)}"`, gzipped: () => (gzipped ??= gzip(bytes)) };
+  // Encoded again when first asked for, so the bytes are not kept beside the text meanwhile.
+  return { body, etag: `"${base64url(digest)}"`, gzipped: () => (gzipped ??= gzip(new TextEncoder().encode(body))) };
 }
 
 /** CompressionStream is the web standard's: the same code compresses on Node and in a Worker. */
