@@ -81,7 +81,8 @@ export const EnvironmentSchema = z.enum(["test", "production", "unknown"]);
 export const UnlistedSchema = z.looseObject({ accounts: count, healthyApps: count });
 export type Unlisted = z.infer<typeof UnlistedSchema>;
 
-export const RelaySourceSchema = z.looseObject({
+/** A source the relay serves: one Cobalt key of the relay's (the extension's setting for a relay is RelaySource, in core/settings). */
+export const ServedSourceSchema = z.looseObject({
   id: z.string(),
   label: z.string(),
   /** From the key's prefix (tk / pk); the key itself never leaves the relay. */
@@ -102,12 +103,12 @@ export const RelaySourceSchema = z.looseObject({
   /** Set in a compact status, and only there: the accounts `accounts` leaves out, counted. */
   unlisted: z.optional(UnlistedSchema),
 });
-export type RelaySource = z.infer<typeof RelaySourceSchema>;
+export type ServedSource = z.infer<typeof ServedSourceSchema>;
 
 /** `GET /v1/status`, with a strong ETag; `If-None-Match` gets 304 while nothing changed. */
 export const RelayStatusSchema = z.looseObject({
   protocol: z.number(),
-  sources: z.array(RelaySourceSchema),
+  sources: z.array(ServedSourceSchema),
 });
 export type RelayStatus = z.infer<typeof RelayStatusSchema>;
 

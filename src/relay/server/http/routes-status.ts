@@ -5,19 +5,21 @@ import { acceptsGzip, CachedView, etagMatches, relayHealthyApps, relayHealthyCom
 
 /*
  * What the relay says about its sources. Health is open, for monitors: it says only whether each
- * source's last check worked. Status and the healthy apps are for members, and are polled, so each
- * body is rendered once per change of the runners' state (and gzipped once, on first demand) and
- * tagged for conditional requests. Each has a compact answer (`?compact=1`, what the extension
- * asks for) beside the full one extensions from before read.
+ * source's last check worked, and answers 503 when one did not. Status and the healthy apps are
+ * for members, and are polled, so each body is rendered once per change of the runners' state
+ * (and gzipped once, on first demand) and tagged for conditional requests. Each has a compact
+ * answer (`?compact=1`, what the extension asks for) beside the full one extensions from before read.
  */
 
 /** Smaller bodies go as they are: gzip's own header and checksum would outweigh what it saves. */
 const GZIP_FROM_BYTES = 1024;
 
+/** 503 while a source is not ok (its key rejected, Cobalt failing, no check finished yet): a container's health check, a load balancer or a monitor acts on the status code alone. */
 export function addHealthRoute(app: Hono<RelayEnv>, deps: RelayDeps): void {
   app.get(RELAY_PATHS.health, (c) => {
     const sources = deps.runners.map((runner) => runner.health());
-    return c.json({ ok: sources.every((source) => source.ok), sources } satisfies RelayHealth);
+    const ok = sources.every((source) => source.ok);
+    return c.json({ ok, sources } satisfies RelayHealth, ok ? 200 : 503);
   });
 }
 

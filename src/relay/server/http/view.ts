@@ -9,7 +9,7 @@ import {
   type RelayApp,
   type RelayHealthyApps,
   type RelayHealthyCompact,
-  type RelaySource,
+  type ServedSource,
   type RelayStatus,
 } from "../../protocol/v1.ts";
 import type { FailureDetail } from "../check/cobalt.ts";
@@ -26,7 +26,7 @@ import type { SourceRunner } from "../check/runner.ts";
  * something to show, the rest counted, so its size follows what is broken rather than the org.
  */
 export function relayStatus(runners: readonly SourceRunner[], compact = false): RelayStatus {
-  return { protocol: RELAY_PROTOCOL, sources: runners.map((runner) => relaySource(runner, compact)) };
+  return { protocol: RELAY_PROTOCOL, sources: runners.map((runner) => servedSource(runner, compact)) };
 }
 
 /** What a member is shown of an account: an app to re-authenticate, a failure, items not read. */
@@ -34,10 +34,10 @@ export function hasSomethingToShow(account: AccountStatus): boolean {
   return account.reauth.length > 0 || account.error !== undefined || (account.skipped ?? 0) > 0;
 }
 
-export function relaySource(runner: SourceRunner, compact = false): RelaySource {
+export function servedSource(runner: SourceRunner, compact = false): ServedSource {
   const { status, since } = runner.state;
   const listed = compact ? status.accounts.filter(hasSomethingToShow) : status.accounts;
-  const source: RelaySource = {
+  const source: ServedSource = {
     id: runner.id,
     label: runner.config.label,
     environment: runner.environment,
