@@ -1,7 +1,8 @@
 import polyfill from "webextension-polyfill";
 import { installApi } from "../adapters/browser.ts";
 import { ensureCheckAlarms } from "../adapters/alarms.ts";
-import { CheckMessageSchema } from "../adapters/check-message.ts";
+import { CheckMessageSchema, HealthyMessageSchema } from "../adapters/check-message.ts";
+import { removeRelayHealthyLists } from "../adapters/healthy-store.ts";
 import { AlertMessageSchema, type AlertMessage } from "../adapters/alert-messages.ts";
 import { listenAgain, onNotificationClicked } from "../adapters/notifications.ts";
 import { onManagedChange } from "../adapters/managed.ts";
@@ -13,6 +14,7 @@ import { afterSettingsChange, expireMutes, MUTE_ALARM, pruneOldFollowUps, schedu
 import { FOLLOW_UP_ALARM, scheduleFollowUps } from "./follow-up-alarm.ts";
 import { notificationClicked, openReconnect, runFollowUps, startFollowingUp, tabRemoved } from "./follow-up.ts";
 import { followPolicy } from "./policy.ts";
+import { fetchRelayHealthy } from "./relay-healthy.ts";
 
 /*
  * Wiring only. Every listener is registered synchronously at the top level, so an event that
@@ -50,6 +52,11 @@ browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: 
       () => sendResponse({ ok: true }),
       () => sendResponse({ ok: false }),
     );
+    return true;
+  }
+  const healthy = HealthyMessageSchema.safeParse(message);
+  if (healthy.success) {
+    void fetchRelayHealthy(healthy.data.source).then(sendResponse, () => sendResponse({ ok: false }));
     return true;
   }
   const parsed = CheckMessageSchema.safeParse(message);
@@ -108,7 +115,7 @@ async function handleAlertMessage(message: AlertMessage): Promise<void> {
 
 /** Every source has its alarm at its interval; a removed source has no alarm and no data left. */
 async function followSources(settings: Settings): Promise<void> {
-  await Promise.all([ensureCheckAlarms(settings.sources), removeRemovedSources()]);
+  await Promise.all([ensureCheckAlarms(settings.sources), removeRemovedSources(), removeRelayHealthyLists(new Set(settings.sources.map((source) => source.id)))]);
 }
 
 async function start(): Promise<void> {

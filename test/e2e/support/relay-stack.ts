@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RelayStatusSchema, type RelayStatus } from "../../../src/relay/protocol/v1.ts";
+import { RelayHealthyAppsSchema, RelayStatusSchema, type RelayStatus } from "../../../src/relay/protocol/v1.ts";
 import { loadConfig, type SourceConfig } from "../../../src/relay/server/base/config.ts";
 import { runMemberCommand } from "../../../src/relay/server/node/admin-commands.ts";
 import { startRelay } from "../../../src/relay/server/node/server.ts";
@@ -47,11 +47,15 @@ export interface RelayStack {
   directUrl: string;
   exchanges(): Exchange[];
   clearExchanges(): void;
+  /** Holds the browser's requests whose path starts with `prefix` at the front until the returned function is called. */
+  hold(prefix: string): () => void;
   addMember(name: string): Promise<string>;
   removeMember(name: string): Promise<boolean>;
   /** The audit log, one JSON object a line, as `npm run relay -- audit` prints it. */
   auditLog(): Promise<string>;
   logs: string[];
+  /** What the relay serves of its one source, in full, asked directly (not through the front): its accounts and healthy apps. */
+  served(): Promise<{ status: { accounts: { id: string; name?: string }[] }; healthy: Record<string, { name: string }[]> }>;
   /** Resolves once the relay serves a status that satisfies `done` (polled; a bound on a hang, not a timing claim). */
   waitForStatus(done: (status: RelayStatus) => boolean, limitMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -108,11 +112,18 @@ export async function startRelayStack(fake: FakeCobalt, key: string, runtime: Ru
     directUrl: relay.url,
     exchanges: front.exchanges,
     clearExchanges: front.clear,
+    hold: front.hold,
     addMember: async (name) => tokenIn((await command("add-member", name)).text),
     removeMember: async (name) => (await command("remove-member", name)).code === 0,
     auditLog: async () => (await command("audit")).text,
     logs,
     waitForStatus,
+    async served() {
+      const ask = async (path: string) => (await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${probe}` } })).json();
+      const status = RelayStatusSchema.parse(await ask("/v1/status"));
+      const healthy = RelayHealthyAppsSchema.parse(await ask("/v1/healthy-apps"));
+      return { status: { accounts: status.sources[0]!.accounts }, healthy: healthy.sources[0]!.accounts };
+    },
     async close() {
       await front.close();
       await relay.close();
@@ -129,12 +140,22 @@ function flat(headers: Headers | http.IncomingHttpHeaders): Record<string, strin
 }
 
 /** A reverse proxy on 127.0.0.1 that forwards to `target` and records each exchange whole. */
-async function startRecordingFront(target: string): Promise<{ url: string; exchanges(): Exchange[]; clear(): void; close(): Promise<void> }> {
+async function startRecordingFront(target: string): Promise<{ url: string; exchanges(): Exchange[]; clear(): void; hold(prefix: string): () => void; close(): Promise<void> }> {
   let log: Exchange[] = [];
+  const held = new Map<string, Promise<void>>();
+  const hold = (prefix: string) => {
+    let release = () => {};
+    held.set(prefix, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      held.delete(prefix);
+      release();
+    };
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
+    req.on("end", async () => {
+      for (const [prefix, gate] of held) if ((req.url ?? "").startsWith(prefix)) await gate;
       const requestBody = Buffer.concat(chunks).toString("utf8");
       const headers = flat(req.headers);
       delete headers.host;
@@ -162,6 +183,7 @@ async function startRecordingFront(target: string): Promise<{ url: string; excha
     clear: () => {
       log = [];
     },
+    hold,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

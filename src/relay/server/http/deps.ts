@@ -19,6 +19,12 @@ export interface RelayDeps {
   authLimit?: { capacity: number; perMinute: number };
   /** Reconnect links per member (each costs Cobalt requests). */
   linkLimit?: { capacity: number; perMinute: number };
+  /**
+   * Gzip the status and healthy apps for members who accept it. On for Node. Off where the
+   * runtime compresses by itself (Cloudflare Workers: the edge, and Miniflare locally, gzip
+   * by Accept-Encoding): compressing here too would send gzip of gzip.
+   */
+  compress?: boolean;
   /** The admin API, when the operator set an admin token; absent, it answers admin-off. */
   admin?: AdminDeps;
 }

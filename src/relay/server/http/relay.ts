@@ -29,6 +29,8 @@ export interface RelayOptions {
   /** The operator's admin token; without one the admin API is off. */
   adminToken?: string;
   limits?: Pick<RelayDeps, "authLimit" | "linkLimit">;
+  /** Gzip for members who accept it: on Node; off on Workers, whose runtime compresses by itself. */
+  compress?: boolean;
   now?(): number;
   /** Where each runner asks to be woken; default a timer in this process. */
   schedule?(sourceId: string, at: number | undefined): void;
@@ -91,6 +93,7 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
     clientAddress: options.clientAddress,
     ...options.limits,
     ...(options.noise && { noise: options.noise }),
+    ...(options.compress !== undefined && { compress: options.compress }),
     ...(options.now && { now: options.now }),
     ...(admin && { admin }),
   });

@@ -77,6 +77,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     clientAddress: clientAddressFor(config.trustedProxies),
     ...(config.adminToken && { adminToken: config.adminToken }),
     ...(options.limits && { limits: options.limits }),
+    compress: true,
   });
 
   const { server, port } = await listen(relay.app.fetch, config.host, config.port, { ...SERVER_TIMEOUTS, ...options.timeouts });
