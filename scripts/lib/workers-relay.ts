@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { loadConfig, type ConfigInput } from "../../src/relay/server/base/config.ts";
+import { refuseEmail } from "../../src/relay/server/workers/bindings.ts";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 export const WRANGLER_CONFIG = join(ROOT, "wrangler.jsonc");
@@ -34,6 +35,16 @@ const RELAY_VARIABLES = [
   "RELAY_WEBHOOK_SIGNATURE",
   "RELAY_WEBHOOK_SECRET",
   "RELAY_ADMIN_TOKEN",
+  "RELAY_SLACK_WEBHOOK_URL",
+  "RELAY_ALERT_WEBHOOK_URL",
+  "RELAY_ALERT_WEBHOOK_SECRET",
+  "RELAY_SMTP_URL",
+  "RELAY_ALERT_EMAIL_FROM",
+  "RELAY_ALERT_EMAIL_TO",
+  "RELAY_ALERT_REMINDER_DAYS",
+  "RELAY_ALERT_TIME_ZONE",
+  "RELAY_ALERT_DIGEST",
+  "RELAY_ALERT_DIGEST_WHEN_NOTHING_BROKEN",
 ];
 
 interface WranglerConfig {
@@ -93,6 +104,7 @@ export interface WorkersRelay {
 export async function startWorkersRelay(options: WorkersRelayOptions): Promise<WorkersRelay> {
   const input: ConfigInput = { env: options.env, ...(options.configPath !== undefined && { configPath: options.configPath }) };
   const config = loadConfig(input);
+  refuseEmail(config);
   const script = options.script ?? (await buildWorker());
   const wrangler = wranglerConfig();
   const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
@@ -127,7 +139,7 @@ function bindingsFor(env: Record<string, string | undefined>, configPath: string
   if (configPath) {
     const text = readFileSync(configPath, "utf8");
     bindings.RELAY_CONFIG_JSON = text;
-    for (const match of text.matchAll(/"(?:apiKeyEnv|webhookSecretEnv)"\s*:\s*"([A-Za-z_][A-Za-z0-9_]*)"/g)) names.add(match[1]!);
+    for (const match of text.matchAll(/"(?:apiKeyEnv|webhookSecretEnv|webhookUrlEnv|urlEnv|secretEnv|smtpUrlEnv)"\s*:\s*"([A-Za-z_][A-Za-z0-9_]*)"/g)) names.add(match[1]!);
   }
   for (const name of names) {
     const value = env[name];

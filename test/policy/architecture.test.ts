@@ -13,7 +13,7 @@ import { circles, listFiles, parseText, readSource, walk, type Node, type Source
 /** src/core's folders, lowest first. */
 const CORE_LAYERS = ["kit", "i18n", "api", "settings", "status", "store", "alerts", "check", "words", "badge", "preview"];
 /** src/relay/server's parts, lowest first. node/ and workers/ are the two runtimes, side by side (tested below). */
-const SERVER_PARTS = ["base", "check", "store", "http", "node", "workers"];
+const SERVER_PARTS = ["base", "check", "store", "alerts", "http", "node", "workers"];
 
 type Area = "core" | "relay/protocol" | "relay/client" | "relay/server" | "adapters" | "background" | "ui";
 
@@ -40,7 +40,7 @@ const PACKAGES: Record<Area, (name: string) => boolean> = {
 };
 
 /** The server's parts that make up its web-standards handler, and the Workers runtime: free of Node. */
-const PORTABLE_SERVER_PARTS = ["check", "http", "workers"];
+const PORTABLE_SERVER_PARTS = ["check", "alerts", "http", "workers"];
 const isNodeOnly = (name: string) => name.startsWith("node:") || name === "@hono/node-server";
 
 /** Globals of a browser or of Node that the core must be given instead of reaching for. */

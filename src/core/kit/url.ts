@@ -18,6 +18,11 @@ export function isHttpUrl(value: unknown): value is string {
  */
 const LOOPBACK_HOST = /^(localhost|\[::1\]|127\.0\.0\.1)$/;
 
+/** Whether a URL's hostname (as `URL.hostname` spells it) is this computer, where plain http never crosses a network. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOST.test(hostname);
+}
+
 /** https only: what the pages load from hosts the API names (icons), so nobody on the way can read or swap it. */
 export function isHttpsUrl(value: unknown): value is string {
   if (typeof value !== "string") return false;

@@ -204,5 +204,25 @@ export const RelayHealthSchema = z.looseObject({
       errorKind: z.optional(ErrorKindSchema),
     }),
   ),
+  /** The alert channels, when the relay has any: whether each delivers, and what waits. */
+  alerts: z.optional(
+    z.looseObject({
+      ok: z.boolean(),
+      /** Age of the oldest message not delivered yet, on any channel. */
+      oldestUndeliveredSeconds: z.optional(count),
+      channels: z.array(
+        z.looseObject({
+          id: z.string(),
+          kind: z.string(),
+          ok: z.boolean(),
+          undelivered: count,
+          oldestUndeliveredSeconds: z.optional(count),
+          /** When its oldest message first failed, while it keeps failing. */
+          failingSince: z.optional(time),
+          lastFailure: z.optional(z.looseObject({ status: z.optional(z.number()), error: z.optional(z.string()) })),
+        }),
+      ),
+    }),
+  ),
 });
 export type RelayHealth = z.infer<typeof RelayHealthSchema>;

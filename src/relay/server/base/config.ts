@@ -5,6 +5,7 @@ import { linkedAccountIdProblem, parseLinkedAccountIds } from "../../../core/set
 import { normalizeBaseUrl } from "../../../core/kit/url.ts";
 import { z } from "../../../core/kit/zod.ts";
 import { parseRange } from "./addresses.ts";
+import { AlertConfigError, alertsFromEnv, alertsFromFile, FileAlertRulesSchema, FileChannelSchema, type AlertsConfig } from "./alerts-config.ts";
 import { baseUrlProblemText, describeIssues, envNotSetText, idProblemText, jsonErrorAt, keyAsAddressText, looksLikeKey } from "./config-words.ts";
 
 /*
@@ -46,6 +47,8 @@ export interface RelayConfig {
   sources: SourceConfig[];
   /** RELAY_ADMIN_TOKEN: turns the admin API on (members and audit log over HTTP). */
   adminToken?: string;
+  /** Where alerts go and by which rules (base/alerts-config.ts); no channels: none are sent. */
+  alerts?: AlertsConfig;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +82,8 @@ const FileSchema = z.strictObject({
   trustedProxies: z.optional(z.array(z.string())),
   dataDir: z.optional(z.string().check(z.minLength(1))),
   sources: z.array(FileSourceSchema).check(z.minLength(1, "needs at least one source")),
+  alerts: z.optional(z.array(FileChannelSchema).check(z.maxLength(10))),
+  alertRules: z.optional(FileAlertRulesSchema),
 });
 
 type FileSource = z.infer<typeof FileSourceSchema>;
@@ -143,7 +148,18 @@ export function loadConfig(input: ConfigInput): RelayConfig {
     dataDir: resolveDataDir(input),
     sources,
     ...adminToken(env),
+    alerts: alertsConfig(file, env),
   };
+}
+
+/** With a config file, its `alerts` and `alertRules`; without one, the environment's. */
+function alertsConfig(file: z.infer<typeof FileSchema> | undefined, env: Env): AlertsConfig {
+  try {
+    return file ? alertsFromFile(file.alerts, file.alertRules, env) : alertsFromEnv(env);
+  } catch (error) {
+    if (error instanceof AlertConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** Long enough that guessing it within the rate limit is hopeless; never printed. */

@@ -3,6 +3,7 @@ import type { AuditLine, AuditLog } from "../store/audit.ts";
 import type { Members } from "../store/members.ts";
 import type { Logger, LogThrottle } from "../base/log.ts";
 import type { SourceRunner } from "../check/runner.ts";
+import type { AlertsHealth } from "../alerts/engine.ts";
 
 /** What the HTTP handler is given: everything tied to a runtime (files, sockets, the clock) comes in here. */
 export interface RelayDeps {
@@ -27,6 +28,8 @@ export interface RelayDeps {
   compress?: boolean;
   /** The admin API, when the operator set an admin token; absent, it answers admin-off. */
   admin?: AdminDeps;
+  /** How the alert channels are doing, for /v1/health; absent without channels. */
+  alertsHealth?(): AlertsHealth;
 }
 
 export interface AdminDeps {

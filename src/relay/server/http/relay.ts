@@ -1,7 +1,11 @@
 import type { Context, Hono } from "hono";
 import type { Fetch } from "../../../core/api/client.ts";
+import type { AlertRules } from "../base/alerts-config.ts";
 import type { SourceConfig } from "../base/config.ts";
 import type { Logger, LogThrottle } from "../base/log.ts";
+import type { Channel } from "../alerts/channel.ts";
+import type { DeskProvider } from "../alerts/desk.ts";
+import { AlertEngine } from "../alerts/engine.ts";
 import { SourceRunner } from "../check/runner.ts";
 import { Audit } from "../store/audit.ts";
 import type { StoreBackend } from "../store/backend.ts";
@@ -36,6 +40,14 @@ export interface RelayOptions {
   schedule?(sourceId: string, at: number | undefined): void;
   /** When each source's last full check started, for a runtime that keeps its schedule. */
   lastFullAt?: Readonly<Record<string, number>>;
+  /** Where alerts go (channels made by the runtime) and by which rules; none without channels. */
+  alerts?: { channels: readonly Channel[]; rules: AlertRules };
+  /** Who is on which break and what the team muted, for the alerts; nobody and nothing until the relay has a desk. */
+  desk?: DeskProvider;
+  /** Where the alerts ask to be woken; default a timer in this process. */
+  scheduleAlerts?(at: number | undefined): void;
+  /** More values never to write to storage (the alerts' URLs and secrets). */
+  secrets?: readonly string[];
 }
 
 export interface Relay {
@@ -45,6 +57,8 @@ export interface Relay {
   audit: Audit;
   records: Records;
   saver: StateSaver;
+  /** The alerts, when any channel is configured. */
+  alerts: AlertEngine | undefined;
   /** Starts every source's schedule. */
   start(): void;
   /** Stops the runners and writes what is pending. */
@@ -58,7 +72,7 @@ export interface Relay {
  */
 export async function openRelay(options: RelayOptions): Promise<Relay> {
   const { log } = options;
-  const secrets = options.sources.flatMap((source) => [source.apiKey, source.webhook.secret]);
+  const secrets = [...options.sources.flatMap((source) => [source.apiKey, source.webhook.secret]), ...(options.secrets ?? [])];
   if (options.adminToken) secrets.push(options.adminToken);
   const records = new Records(options.backend, secrets);
   const members = new Members(records, (message) => log.error("members-unreadable", { message }));
@@ -67,6 +81,7 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
   const saver = new StateSaver(records, log);
   const restored = await loadStates(records, log);
   const runners: SourceRunner[] = [];
+  const alerts = await openAlerts(options, records, runners);
   for (const source of options.sources) {
     const schedule = options.schedule;
     const lastFullAt = options.lastFullAt?.[source.id];
@@ -75,7 +90,10 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
       {
         fetch: options.fetch,
         log,
-        onChange: () => saver.scheduleSave(runners),
+        onChange: () => {
+          saver.scheduleSave(runners);
+          alerts?.checked(source.id);
+        },
         ...(options.now && { now: options.now }),
         ...(schedule && { schedule: (at: number | undefined) => schedule(source.id, at) }),
         ...(lastFullAt !== undefined && { lastFullAt }),
@@ -96,6 +114,7 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
     ...(options.compress !== undefined && { compress: options.compress }),
     ...(options.now && { now: options.now }),
     ...(admin && { admin }),
+    ...(alerts && { alertsHealth: () => alerts.health() }),
   });
   return {
     app,
@@ -104,10 +123,33 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
     audit,
     records,
     saver,
-    start: () => runners.forEach((runner) => runner.start()),
+    alerts,
+    start: () => {
+      runners.forEach((runner) => runner.start());
+      alerts?.start();
+    },
     async close() {
       await Promise.all(runners.map((runner) => runner.stop()));
+      // What the last checks decided is written, and deliveries under way end, before the relay goes.
+      await alerts?.stop();
       await saver.flush();
     },
   };
+}
+
+/** The alerts over the same records, reading the runners (filled in next); what was queued before is read now. */
+async function openAlerts(options: RelayOptions, records: Records, runners: readonly SourceRunner[]): Promise<AlertEngine | undefined> {
+  if (!options.alerts || options.alerts.channels.length === 0) return undefined;
+  const engine = new AlertEngine({
+    records,
+    channels: options.alerts.channels,
+    rules: options.alerts.rules,
+    sources: runners,
+    log: options.log,
+    ...(options.desk && { desk: options.desk }),
+    ...(options.now && { now: options.now }),
+    ...(options.scheduleAlerts && { schedule: options.scheduleAlerts }),
+  });
+  await engine.load();
+  return engine;
 }

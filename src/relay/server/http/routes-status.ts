@@ -14,12 +14,18 @@ import { acceptsGzip, CachedView, etagMatches, relayHealthyApps, relayHealthyCom
 /** Smaller bodies go as they are: gzip's own header and checksum would outweigh what it saves. */
 const GZIP_FROM_BYTES = 1024;
 
-/** 503 while a source is not ok (its key rejected, Cobalt failing, no check finished yet): a container's health check, a load balancer or a monitor acts on the status code alone. */
+/**
+ * 503 while a source is not ok (its key rejected, Cobalt failing, no check finished yet): a
+ * container's health check, a load balancer or a monitor acts on the status code alone. The alert
+ * channels are reported beside (by id and kind, never an address): one failing does not make the
+ * relay unhealthy, since restarting it would not help.
+ */
 export function addHealthRoute(app: Hono<RelayEnv>, deps: RelayDeps): void {
   app.get(RELAY_PATHS.health, (c) => {
     const sources = deps.runners.map((runner) => runner.health());
     const ok = sources.every((source) => source.ok);
-    return c.json({ ok, sources } satisfies RelayHealth, ok ? 200 : 503);
+    const alerts = deps.alertsHealth?.();
+    return c.json({ ok, sources, ...(alerts && { alerts }) } satisfies RelayHealth, ok ? 200 : 503);
   });
 }
 

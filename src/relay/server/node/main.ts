@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveDataDir, type ConfigInput, type RelayConfig } from "../base/config.ts";
+import { alertSecrets } from "../base/alerts-config.ts";
 import { scrub } from "../base/log.ts";
 import { FileLockedError } from "../base/files.ts";
 import { MembersFileError } from "../store/members.ts";
@@ -78,6 +79,7 @@ const secrets: string[] = [];
 function load(input: ConfigInput): RelayConfig {
   const config = loadConfig(input);
   for (const source of config.sources) secrets.push(source.apiKey, source.webhook.secret);
+  secrets.push(...alertSecrets(config.alerts));
   return config;
 }
 

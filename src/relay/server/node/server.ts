@@ -9,6 +9,10 @@ import { openRelay, type Relay } from "../http/relay.ts";
 import { FileBackend } from "../store/file-backend.ts";
 import { STATE } from "../store/state.ts";
 import { ConfigError, type RelayConfig } from "../base/config.ts";
+import { alertSecrets } from "../base/alerts-config.ts";
+import { makeChannels } from "../alerts/channels.ts";
+import { ALERTS } from "../alerts/record.ts";
+import { smtpTransport } from "./smtp.ts";
 import { listenProblem } from "./listen-guard.ts";
 import { clientOf, formatIp, parseIp, TrustedProxies } from "../base/addresses.ts";
 import { createLogger, LogThrottle, type Logger } from "../base/log.ts";
@@ -63,9 +67,10 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   if (problem) throw new ConfigError(problem);
   const secrets = config.sources.flatMap((source) => [source.apiKey, source.webhook.secret]);
   if (config.adminToken) secrets.push(config.adminToken);
-  const log = createLogger({ secrets, ...(options.write ? { write: options.write } : {}) });
+  const alertsSecrets = alertSecrets(config.alerts);
+  const log = createLogger({ secrets: [...secrets, ...alertsSecrets], ...(options.write ? { write: options.write } : {}) });
   const backend = new FileBackend(config.dataDir);
-  const removed = await backend.removeLeftovers([STATE.name]);
+  const removed = await backend.removeLeftovers([STATE.name, ALERTS.name]);
   if (removed.length > 0) log.info("leftovers-removed", { files: removed.length });
   const noise = new LogThrottle(log);
   const relay = await openRelay({
@@ -78,13 +83,14 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     ...(config.adminToken && { adminToken: config.adminToken }),
     ...(options.limits && { limits: options.limits }),
     compress: true,
+    ...(config.alerts && { alerts: { channels: makeChannels(config.alerts, fetch, smtpTransport), rules: config.alerts.rules }, secrets: alertsSecrets }),
   });
 
   const { server, port } = await listen(relay.app.fetch, config.host, config.port, { ...SERVER_TIMEOUTS, ...options.timeouts });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   relay.start();
-  log.info("listening", { url, sources: relay.runners.length, behindTlsProxy: config.behindTlsProxy, dataDir: config.dataDir, admin: config.adminToken !== undefined });
+  log.info("listening", { url, sources: relay.runners.length, behindTlsProxy: config.behindTlsProxy, dataDir: config.dataDir, admin: config.adminToken !== undefined, alertChannels: relay.alerts ? config.alerts!.channels.length : 0 });
 
   let closing: Promise<void> | undefined;
   const close = () =>

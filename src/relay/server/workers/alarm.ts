@@ -20,6 +20,9 @@ const STAY_MS = 5_000;
 /** Return before the runtime's limit on one alarm; the next alarm takes over at once. */
 const ALARM_MAX_MS = 10 * 60_000;
 
+/** What runs on the alarm: a source's runner (whose last full check is kept), or the alerts. */
+export type Scheduled = Pick<SourceRunner, "id" | "busy" | "runDue" | "idle"> & { readonly lastFullAt?: number };
+
 export class AlarmSchedule {
   readonly #due = new Map<string, number>();
   #inAlarm = false;
@@ -38,17 +41,17 @@ export class AlarmSchedule {
     return Object.fromEntries(rows.map((row) => [row.source, row.last_full_at]));
   }
 
-  /** A runner asks to be woken at `at` (undefined: nothing due). */
-  set(runner: Pick<SourceRunner, "id" | "lastFullAt">, at: number | undefined): void {
+  /** A runner (or the alerts) asks to be woken at `at` (undefined: nothing due). */
+  set(runner: Pick<Scheduled, "id" | "lastFullAt">, at: number | undefined): void {
     if (at === undefined) this.#due.delete(runner.id);
     else this.#due.set(runner.id, at);
-    this.storage.sql.exec("INSERT OR REPLACE INTO schedule (source, last_full_at) VALUES (?, ?)", runner.id, runner.lastFullAt);
+    if (runner.lastFullAt !== undefined) this.storage.sql.exec("INSERT OR REPLACE INTO schedule (source, last_full_at) VALUES (?, ?)", runner.id, runner.lastFullAt);
     if (this.#inAlarm) this.#changed?.();
     else void this.#arm(false);
   }
 
   /** The alarm handler: runs what is due until nothing is, then sets the next alarm. */
-  async run(runners: readonly SourceRunner[], settle: () => Promise<void>): Promise<void> {
+  async run(runners: readonly Scheduled[], settle: () => Promise<void>): Promise<void> {
     this.#inAlarm = true;
     const deadline = this.now() + ALARM_MAX_MS;
     let busy = false;
@@ -77,7 +80,7 @@ export class AlarmSchedule {
   }
 
   /** Until a busy runner finishes, `ms` pass, or the table changes. */
-  async #until(busy: readonly SourceRunner[], ms: number): Promise<void> {
+  async #until(busy: readonly Scheduled[], ms: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const changed = new Promise<void>((resolve) => (this.#changed = resolve));
     const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, Math.min(ms, 2 ** 31 - 1)))));

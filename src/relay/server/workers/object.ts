@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Context } from "hono";
 import { errorName, scrub, type Logger } from "../base/log.ts";
+import { alertSecrets } from "../base/alerts-config.ts";
+import { makeChannels } from "../alerts/channels.ts";
 import { openRelay, type Relay } from "../http/relay.ts";
 import { StoreFormatError } from "../store/records.ts";
-import { AlarmSchedule } from "./alarm.ts";
+import { AlarmSchedule, type Scheduled } from "./alarm.ts";
 import { configFromBindings, configProblem, type Bindings } from "./bindings.ts";
 import { workersLogger } from "./log.ts";
 import { SqlBackend } from "./sql-backend.ts";
@@ -27,7 +29,7 @@ export class RelayObject extends DurableObject<Bindings> {
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
-    const secrets = Object.entries(env).flatMap(([name, value]) => (typeof value === "string" && /KEY|SECRET|TOKEN|CONFIG_JSON/.test(name) ? [value] : []));
+    const secrets = Object.entries(env).flatMap(([name, value]) => (typeof value === "string" && /KEY|SECRET|TOKEN|CONFIG_JSON|WEBHOOK_URL|SMTP/.test(name) ? [value] : []));
     this.#log = workersLogger(secrets);
     // Nothing is served before the records are read: no token is checked against an empty list.
     this.#opened = ctx.blockConcurrencyWhile(() => this.#open(ctx, env));
@@ -42,7 +44,8 @@ export class RelayObject extends DurableObject<Bindings> {
   async alarm(): Promise<void> {
     const opened = await this.#opened;
     if ("problem" in opened) return;
-    await opened.schedule.run(opened.relay.runners, () => opened.relay.saver.flush());
+    const { relay } = opened;
+    await opened.schedule.run([...relay.runners, ...(relay.alerts ? [relay.alerts] : [])], () => relay.saver.flush());
   }
 
   async #open(ctx: DurableObjectState, env: Bindings): Promise<Opened> {
@@ -52,10 +55,12 @@ export class RelayObject extends DurableObject<Bindings> {
     } catch (error) {
       return this.#refuse("config-error", configProblem(error));
     }
-    const secrets = config.sources.flatMap((source) => [source.apiKey, source.webhook.secret]);
+    const alertsSecrets = alertSecrets(config.alerts);
+    const secrets = [...config.sources.flatMap((source) => [source.apiKey, source.webhook.secret]), ...alertsSecrets];
     const log = workersLogger(config.adminToken ? [...secrets, config.adminToken] : secrets);
     const schedule = new AlarmSchedule(ctx.storage);
     const runners = new Map<string, Relay["runners"][number]>();
+    let alerts: Scheduled | undefined;
     try {
       const relay = await openRelay({
         sources: config.sources,
@@ -69,8 +74,13 @@ export class RelayObject extends DurableObject<Bindings> {
           if (runner) schedule.set(runner, at);
         },
         lastFullAt: schedule.lastFullAt(),
+        ...(config.alerts && { alerts: { channels: makeChannels(config.alerts, (url, init) => fetch(url, init)), rules: config.alerts.rules }, secrets: alertsSecrets }),
+        scheduleAlerts: (at) => {
+          if (alerts) schedule.set(alerts, at);
+        },
       });
       for (const runner of relay.runners) runners.set(runner.id, runner);
+      alerts = relay.alerts;
       relay.start();
       log.info("started", { sources: relay.runners.length, admin: config.adminToken !== undefined });
       return { relay, schedule };

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RelayConfig, SourceConfig } from "../../../../src/relay/server/base/config.ts";
+import { loadConfig, type RelayConfig, type SourceConfig } from "../../../../src/relay/server/base/config.ts";
 import { ADMIN_PATHS, AddedMemberSchema, AuditAnswerSchema, adminMemberPath } from "../../../../src/relay/protocol/admin.ts";
 import { RelayHealthSchema } from "../../../../src/relay/protocol/v1.ts";
 import type { AuditLine } from "../../../../src/relay/server/store/audit.ts";
@@ -85,6 +85,8 @@ export interface StackOptions {
   fake?: FakeCobalt;
   start?: StartOptions;
   keepDir?: string;
+  /** Alerts as a config file gives them (`alerts`, `alertRules`) with the variables it names; the same on both runtimes. */
+  alerts?: { file: { alerts: unknown[]; alertRules?: unknown }; env: Record<string, string> };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -95,7 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logs: string[] = [];
   const responses: Recorded[] = [];
   let source = sourceConfig(fake.origin, options.source);
-  const relayFor = async (each: SourceConfig) => (runtime === "node" ? nodeRelay(each, dir.path, logs, options) : await workersRelay(each, logs, dir.path));
+  const relayFor = async (each: SourceConfig) => (runtime === "node" ? nodeRelay(each, dir.path, logs, options) : await workersRelay(each, logs, dir.path, options.alerts));
   let relay = await relayFor(source);
   let running = await relay.start();
   const admin = async (path: string, init: RequestInit = {}) => {
@@ -179,6 +181,8 @@ interface Started {
 
 function nodeRelay(source: SourceConfig, dataDir: string, logs: string[], options: StackOptions): { start(): Promise<Started> } {
   const config: RelayConfig = { host: "127.0.0.1", port: 0, behindTlsProxy: false, trustedProxies: ["127.0.0.1"], dataDir, sources: [source], adminToken: ADMIN_TOKEN, ...options.config };
+  // Read by the relay's own loader from the same file content the Worker gets.
+  if (options.alerts) config.alerts = loadConfig({ configText: JSON.stringify({ sources: [{ id: "x", apiKey: "tk_x" }], ...options.alerts.file }), env: options.alerts.env }).alerts;
   return {
     async start() {
       const relay = await startRelay(config, { write: (line) => logs.push(line), ...options.start });
@@ -188,7 +192,7 @@ function nodeRelay(source: SourceConfig, dataDir: string, logs: string[], option
 }
 
 /** The same source as a config file's content, with the key inline (the Worker gets it as RELAY_CONFIG_JSON). */
-async function workersRelay(source: SourceConfig, logs: string[], dataDir: string): Promise<{ start(): Promise<Started> }> {
+async function workersRelay(source: SourceConfig, logs: string[], dataDir: string, alerts: StackOptions["alerts"]): Promise<{ start(): Promise<Started> }> {
   // Kept apart from the data folder, whose every byte a test scans for the key.
   const configPath = join(mkdtempSync(join(tmpdir(), "relay-config-")), "relay.json");
   writeFileSync(
@@ -206,12 +210,13 @@ async function workersRelay(source: SourceConfig, logs: string[], dataDir: strin
           webhookSignature: source.webhook.verify ? "required" : "off",
         },
       ],
+      ...alerts?.file,
     }),
   );
   const script = await workerBundle();
   return {
     async start() {
-      const relay: WorkersRelay = await startWorkersRelay({ env: { RELAY_ADMIN_TOKEN: ADMIN_TOKEN }, configPath, port: 0, persistDir: join(dataDir, "workers"), script, write: (line) => logs.push(line) });
+      const relay: WorkersRelay = await startWorkersRelay({ env: { RELAY_ADMIN_TOKEN: ADMIN_TOKEN, ...alerts?.env }, configPath, port: 0, persistDir: join(dataDir, "workers"), script, write: (line) => logs.push(line) });
       return { url: relay.url, node: undefined, close: () => relay.close() };
     },
   };

@@ -1,0 +1,129 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RelayHealthSchema } from "../../../../src/relay/protocol/v1.ts";
+import { sendWebhook, v3App } from "../../../fake-cobalt/server.ts";
+import { startMailbox, startSlackStandIn, startWebhookReceiver, type HttpReceiver, type Mailbox, type WebhookReceiver } from "./alert-receivers.ts";
+import { DEMO_KEY, RUNTIMES, startStack, waitFor, workerBundle, type Runtime, type Stack } from "./support.ts";
+
+/*
+ * The relay's alerts end to end: the real relay (Node, and Workers for Slack and the webhook:
+ * a Worker sends no email) against the fake Cobalt server, with a Slack stand-in, a webhook
+ * receiver that checks the signature, and a real SMTP server. Waits are for states, never for
+ * times: "within 5 s" is measured by `npm run bench:relay`, not asserted here.
+ */
+
+interface Receivers {
+  slack: HttpReceiver;
+  hook: WebhookReceiver;
+  mail: Mailbox | undefined;
+}
+
+let stack: Stack | undefined;
+let receivers: Receivers | undefined;
+
+afterEach(async () => {
+  if (stack) {
+    await stack.close();
+    if (receivers) assertNoSecret(stack, receivers);
+  }
+  await Promise.all([receivers?.slack.close(), receivers?.hook.close(), receivers?.mail?.close()]);
+  stack = undefined;
+  receivers = undefined;
+});
+
+/** No log line, answer or stored byte holds a channel's URL, the webhook secret or the SMTP password. */
+function assertNoSecret(s: Stack, r: Receivers): void {
+  const secrets = [r.slack.url, new URL(r.slack.url).pathname, r.hook.url, r.hook.secret, r.hook.secret.slice("whsec_".length), ...(r.mail ? [r.mail.url, r.mail.password] : [])];
+  for (const secret of secrets) {
+    for (const line of s.logs) expect(line).not.toContain(secret);
+    for (const response of s.responses) expect(response.body + response.headers).not.toContain(secret);
+  }
+}
+
+async function startReceivers(runtime: Runtime): Promise<Receivers> {
+  const [slack, hook, mail] = await Promise.all([startSlackStandIn(), startWebhookReceiver(), runtime === "node" ? startMailbox() : undefined]);
+  return { slack, hook, mail };
+}
+
+/** Retries a fraction of a second apart, so "fails for a minute" is a moment here. */
+function alertsFor(r: Receivers) {
+  const alerts: unknown[] = [
+    { kind: "slack", webhookUrlEnv: "TEAM_SLACK_URL" },
+    { kind: "webhook", urlEnv: "TEAM_HOOK_URL", secretEnv: "TEAM_HOOK_SECRET" },
+  ];
+  const env: Record<string, string> = { TEAM_SLACK_URL: r.slack.url, TEAM_HOOK_URL: r.hook.url, TEAM_HOOK_SECRET: r.hook.secret };
+  if (r.mail) {
+    alerts.push({ kind: "email", smtpUrlEnv: "TEAM_SMTP_URL", from: "relay@example.com", to: ["support@example.com"] });
+    env.TEAM_SMTP_URL = r.mail.url;
+  }
+  return { file: { alerts, alertRules: { retry: { firstSeconds: 0.05, maxSeconds: 0.2 } } }, env };
+}
+
+const slackTexts = (r: Receivers) => r.slack.accepted.map((posted) => (JSON.parse(posted.body) as { text: string }).text);
+const hookBodies = (r: Receivers) => r.hook.accepted.map((posted) => JSON.parse(posted.body) as { type: string; data: { item?: { accountId: string; slug: string } } });
+
+/** An app of a linked account breaks (or works again) in the fake Cobalt, and Cobalt's webhook (signed with the key) says so. */
+async function setApp(s: Stack, accountId: string, slug: string, status: "expired" | "active"): Promise<void> {
+  const account = s.fake.accounts().find((each) => each.account_id === accountId)!;
+  s.fake.setAccount({ ...account, apps: account.apps.map((app) => (app.slug === slug ? v3App(slug, { status }) : app)) });
+  const event = { event: status === "expired" ? "Connection Expired" : "Connection Created", linked_account_id: accountId, environment: "test", slug };
+  expect((await sendWebhook(`${s.url}/v1/cobalt/webhook/team`, event, DEMO_KEY)).status).toBe(200);
+}
+
+const setJira = (s: Stack, status: "expired" | "active") => setApp(s, "initech", "jira", status);
+
+/** The relay is up, has checked once and recorded what was broken then (the baseline). */
+async function ready(s: Stack): Promise<void> {
+  await s.checked();
+  await waitFor(() => s.logs.some((line) => line.includes('"event":"alerts-baseline"')));
+}
+
+async function health(s: Stack) {
+  return RelayHealthSchema.parse(JSON.parse((await s.call("/v1/health")).body));
+}
+
+describe.each(RUNTIMES)("alerts from the relay on %s", { timeout: 60_000 }, (runtime: Runtime) => {
+  beforeAll(async () => {
+    if (runtime === "workers") await workerBundle();
+  }, 120_000);
+
+  it("a Connection Expired webhook gives one message per channel naming the customer and app; fixing it one 'fixed' each; a restart in between repeats nothing", async () => {
+    receivers = await startReceivers(runtime);
+    const r = receivers;
+    stack = await startStack({ runtime, alerts: alertsFor(r) });
+    await ready(stack);
+    // What was broken before is the baseline: announced by nobody.
+    expect([r.slack.accepted.length, r.hook.accepted.length, r.mail?.mails.length ?? 0]).toEqual([0, 0, 0]);
+
+    await setJira(stack, "expired");
+    await waitFor(() => r.slack.accepted.length === 1 && r.hook.accepted.length === 1 && (r.mail?.mails.length ?? 1) === 1);
+    expect(slackTexts(r)[0]).toContain("Initech (initech): Jira needs re-authentication");
+    const blocks = JSON.stringify((JSON.parse(r.slack.accepted[0]!.body) as { blocks: unknown }).blocks);
+    expect(blocks).toContain("Initech (initech)");
+    expect(blocks).toContain("Team (test), test environment");
+    expect(hookBodies(r)[0]).toMatchObject({ type: "connection.broken", data: { item: { accountId: "initech", accountName: "Initech", slug: "jira", app: "Jira" }, source: { id: "team" } } });
+    if (r.mail) expect(r.mail.mails[0]).toMatchObject({ from: "relay@example.com", to: ["support@example.com"], subject: expect.stringContaining("Initech (initech): Jira needs re-authentication") });
+
+    // Cobalt sends the same event again: the break is already announced.
+    const rechecks = stack.logs.filter((line) => line.includes('"event":"recheck"')).length;
+    await setJira(stack, "expired");
+    await waitFor(() => stack!.logs.filter((line) => line.includes('"event":"recheck"')).length > rechecks);
+    await stack.restart();
+    await stack.checked();
+
+    await setJira(stack, "active");
+    await waitFor(() => r.slack.accepted.length === 2 && r.hook.accepted.length === 2 && (r.mail?.mails.length ?? 2) === 2);
+    // A full check finds nothing new; then another break, the last word: each channel sends in
+    // the order decided, so whatever the checks before it had queued has arrived before it.
+    await stack.checkNow();
+    await setApp(stack, "globex", "netsuite", "expired");
+    await waitFor(() => r.slack.accepted.length >= 3 && r.hook.accepted.length >= 3 && (r.mail?.mails.length ?? 3) >= 3);
+    expect(slackTexts(r)).toEqual([
+      "Initech (initech): Jira needs re-authentication (Team (test))",
+      "Initech (initech): Jira no longer needs re-authentication (Team (test))",
+      "Globex Corporation (globex): Netsuite needs re-authentication (Team (test))",
+    ]);
+    expect(hookBodies(r).map((body) => body.type)).toEqual(["connection.broken", "connection.fixed", "connection.broken"]);
+    expect(new Set(r.hook.accepted.map((posted) => posted.headers["webhook-id"])).size).toBe(3);
+    if (r.mail) expect(r.mail.mails.map((mail) => mail.subject.replace(/^\[Cobalt\] /, ""))).toEqual(slackTexts(r));
+  });
+});
