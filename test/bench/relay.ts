@@ -6,7 +6,8 @@
  *  2. Relay latency (p50, p99) for 1,000 member polls a minute, with the data changing meanwhile,
  *     on Node and on Workers (workerd through Miniflare, on this machine: the same measure, not
  *     Cloudflare's network).
- *  3. Time from a Cobalt webhook to the relay's status changing (goal: under 5 s).
+ *  3. Time from a Cobalt webhook to the relay's status changing, and to the alerts' Slack message
+ *     and signed webhook arriving (goal for each: under 5 s).
  *  4. At 10,000 and 100,000 linked accounts, per runtime (relay-runtimes.ts; the relay in a
  *     process of its own): a member's status and 304 in bytes, what the extension stores of it,
  *     the relay's memory, and its latency under 1,000 member polls a minute (relay-scale.ts).
@@ -15,12 +16,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { RelayStatusSchema } from "../../src/relay/protocol/v1.ts";
-import type { RelayConfig } from "../../src/relay/server/base/config.ts";
+import { loadConfig, type RelayConfig } from "../../src/relay/server/base/config.ts";
 import { registerWebhook } from "../../src/relay/server/node/register-webhook.ts";
 import { startRelay, type RunningRelay } from "../../src/relay/server/node/server.ts";
 import { ADMIN_PATHS, AddedMemberSchema } from "../../src/relay/protocol/admin.ts";
 import { startWorkersRelay } from "../../scripts/lib/workers-relay.ts";
 import { startFakeCobalt, v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
+import { startSlackStandIn, startWebhookReceiver } from "../unit/relay/server/alert-receivers.ts";
 import { seedOrg } from "./org.ts";
 import { RELAY_RUNTIMES } from "./relay-runtimes.ts";
 import { benchEnv, GOALS, measure, templateState, type ScaleRow } from "./relay-scale.ts";
@@ -33,7 +35,7 @@ const SECONDS = Number(process.env.BENCH_RELAY_SECONDS ?? 60);
 const SCALE = (process.env.BENCH_RELAY_SCALE ?? "10000,100000").split(",").filter((n) => n !== "").map(Number);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function stack(accounts: number): Promise<{ fake: FakeCobalt; relay: RunningRelay; close(): Promise<void> }> {
+async function stack(accounts: number, alerts?: RelayConfig["alerts"], logs: string[] = []): Promise<{ fake: FakeCobalt; relay: RunningRelay; close(): Promise<void> }> {
   const fake = await startFakeCobalt({ latencyMs: LATENCY_MS, flavor: "v3" });
   fake.addKey(KEY, "test");
   seedOrg(fake, accounts);
@@ -46,8 +48,9 @@ async function stack(accounts: number): Promise<{ fake: FakeCobalt; relay: Runni
     dataDir,
     // A long interval: the bench starts every check itself.
     sources: [{ id: "bench", label: "Bench", apiKey: KEY, baseUrl: fake.origin, linkedAccountIds: [], intervalMinutes: 60, requestsPerMinute: BUDGET, webhook: { verify: true, secret: KEY } }],
+    ...(alerts && { alerts }),
   };
-  const relay = await startRelay(config, { write: () => {} });
+  const relay = await startRelay(config, { write: (line) => logs.push(line) });
   await waitFor(() => relay.runners[0]!.state.status.checkedAt !== undefined);
   return {
     fake,
@@ -226,6 +229,33 @@ async function webhookToStatus(): Promise<number[]> {
   }
 }
 
+/** 3b. An app expires; Cobalt's signed webhook arrives; how long until the Slack stand-in and the webhook receiver have the alert. */
+async function webhookToAlert(): Promise<number[]> {
+  const [slack, hook] = await Promise.all([startSlackStandIn(), startWebhookReceiver()]);
+  const logs: string[] = [];
+  const alerts = loadConfig({ env: { COBALT_API_KEY: KEY, RELAY_SLACK_WEBHOOK_URL: slack.url, RELAY_ALERT_WEBHOOK_URL: hook.url, RELAY_ALERT_WEBHOOK_SECRET: hook.secret } }).alerts;
+  const s = await stack(100, alerts, logs);
+  try {
+    await registerWebhook(s.relay.runners[0]!.config, s.relay.url, fetch);
+    await waitFor(() => logs.some((line) => line.includes('"event":"alerts-baseline"')));
+    const times: number[] = [];
+    for (let run = 0; run < 10; run++) {
+      const id = `acct-${String(run * 7 + 2).padStart(5, "0")}`;
+      const account = s.fake.accounts().find((a) => a.account_id === id)!;
+      s.fake.setAccount({ ...account, apps: [v3App("zendesk", { status: "expired", icon: s.fake.iconUrl("zendesk") }), ...account.apps] });
+      const started = performance.now();
+      const delivered = await s.fake.emitConnectionEvent({ event: "Connection Expired", linkedAccountId: id, slug: "zendesk" });
+      if (delivered[0]?.status !== 200) throw new Error("the relay did not accept the webhook");
+      await waitFor(() => slack.accepted.length > run && hook.accepted.length > run);
+      times.push(performance.now() - started);
+    }
+    return times;
+  } finally {
+    await s.close();
+    await Promise.all([slack.close(), hook.close()]);
+  }
+}
+
 /** 4. Each runtime at each size, from one template check of the same org. */
 async function scaleRows(): Promise<ScaleRow[]> {
   if (SCALE.length === 0) return [];
@@ -243,6 +273,7 @@ for (const count of [1, 10, 100]) rows.push(await requestsPerCheck(count));
 const lat = await latency(await nodeTarget(1_000));
 const workers = await latency(await workersTarget(1_000));
 const webhook = await webhookToStatus();
+const alerted = await webhookToAlert();
 const all = [...lat.fresh, ...lat.notModified];
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const kb = (bytes: number) => `${(bytes / 1024).toLocaleString("en-US", { maximumFractionDigits: bytes < 10_240 ? 1 : 0 })} KB`;
@@ -292,6 +323,7 @@ console.log(
     `| … of which 304 Not Modified (${workers.notModified.length}) | ${ms(percentile(workers.notModified, 50))} / ${ms(percentile(workers.notModified, 99))} | |`,
     `| … of which 200 with the compact status, ${(workers.bodyBytes / 1024).toFixed(0)} KB (${workers.fresh.length}) | ${ms(percentile(workers.fresh, 50))} / ${ms(percentile(workers.fresh, 99))} | |`,
     `| webhook to status changed, median / max of ${webhook.length} | ${ms(percentile(webhook, 50))} / ${ms(Math.max(...webhook))} | < 5 s |`,
+    `| webhook to the Slack message and the signed webhook, median / max of ${alerted.length} | ${ms(percentile(alerted, 50))} / ${ms(Math.max(...alerted))} | < 5 s |`,
     ...scaleTables(),
   ].join("\n"),
 );

@@ -41,7 +41,8 @@ const PACKAGES: Record<Area, (name: string) => boolean> = {
 
 /** The server's parts that make up its web-standards handler, and the Workers runtime: free of Node. */
 const PORTABLE_SERVER_PARTS = ["check", "alerts", "http", "workers"];
-const isNodeOnly = (name: string) => name.startsWith("node:") || name === "@hono/node-server";
+/** Node's own modules and the packages made for it (the Node server's adapter; nodemailer, which the Workers bundle must not pull in). */
+const isNodeOnly = (name: string) => name.startsWith("node:") || name === "@hono/node-server" || name === "nodemailer" || name.startsWith("nodemailer/");
 
 /** Globals of a browser or of Node that the core must be given instead of reaching for. */
 const HOST_GLOBALS = new Set(["browser", "chrome", "process", "Buffer", "require", "__dirname", "__filename", "document", "window", "navigator", "localStorage", "sessionStorage", "indexedDB", "XMLHttpRequest"]);

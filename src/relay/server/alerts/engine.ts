@@ -295,15 +295,15 @@ export class AlertEngine {
     }
   }
 
-  /** Records a failed attempt; true when the message was given up (the channel goes on to the next). */
+  /** Records a failed attempt; true when the message was given up (the channel goes on to the next), false when it waits (or the record could not be written). */
   async #failed(entry: OutboxEntry, failure: { status?: number; error?: string; retryAfterMs?: number }, fields: Record<string, string | number>): Promise<boolean> {
     let outcome: { dropped: boolean; retryAt?: number } = { dropped: false };
-    if (!(await this.#change((record) => {
+    const written = await this.#change((record) => {
       const after = afterFailure(record.outbox, entry, failure, this.#now(), this.#options.rules.retry, this.#options.random ?? Math.random);
       outcome = after;
       return { ...record, outbox: after.outbox };
-    })))
-      return false;
+    });
+    if (!written) return false;
     const said = { ...fields, ...(failure.status !== undefined && { status: failure.status }), ...(failure.error !== undefined && { error: failure.error }) };
     if (outcome.dropped) this.#options.log.error("alert-dropped", { ...said, reason: "expired" });
     else this.#options.log.warn("alert-failed", { ...said, retryInMs: Math.max(0, (outcome.retryAt ?? this.#now()) - this.#now()) });

@@ -60,6 +60,9 @@ export const DEFAULT_ALERT_RULES: AlertRules = {
   troubleAfterMs: 15 * MINUTE,
 };
 
+/** The defaults but the digest, which each reader adds (or not: `"digest": false`). */
+const { digest: _digest, ...WITHOUT_DIGEST } = DEFAULT_ALERT_RULES;
+
 export class AlertConfigError extends Error {
   override readonly name = "AlertConfigError";
 }
@@ -138,11 +141,11 @@ function fileRules(rules: FileAlertRules | undefined): AlertRules {
   const maxMs = Math.max(firstMs, (rules?.retry?.maxSeconds ?? DEFAULT_ALERT_RULES.retry.maxMs / 1000) * 1000);
   const digest = rules?.digest;
   return {
-    ...DEFAULT_ALERT_RULES,
+    ...WITHOUT_DIGEST,
     reminderDays: reminderDays(rules?.reminderDays ?? DEFAULT_ALERT_RULES.reminderDays),
     timeZone: timeZone(rules?.timeZone ?? DEFAULT_ALERT_RULES.timeZone, "alertRules.timeZone"),
     ...digestRule(digest === false ? false : digest ? { time: digest.time, whenNothingBroken: digest.whenNothingBroken ?? false } : undefined, "alertRules.digest.time"),
-    retry: { ...DEFAULT_ALERT_RULES.retry, firstMs, maxMs },
+    retry: { ...WITHOUT_DIGEST.retry, firstMs, maxMs },
   };
 }
 
@@ -165,7 +168,7 @@ export function alertsFromEnv(env: Env): AlertsConfig {
   return {
     channels: channels.map((channel, index) => fileChannel(channel, ids[index]!, (_field, variable) => variable, env)),
     rules: {
-      ...DEFAULT_ALERT_RULES,
+      ...WITHOUT_DIGEST,
       reminderDays: days ? reminderDays(envDays(days)) : DEFAULT_ALERT_RULES.reminderDays,
       timeZone: timeZone(env.RELAY_ALERT_TIME_ZONE?.trim() || DEFAULT_ALERT_RULES.timeZone, "RELAY_ALERT_TIME_ZONE"),
       ...digestRule(digest === "off" ? false : digest ? { time: digest, whenNothingBroken: /^(1|true|yes)$/i.test(env.RELAY_ALERT_DIGEST_WHEN_NOTHING_BROKEN ?? "") } : undefined, "RELAY_ALERT_DIGEST"),

@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RelayHealthSchema } from "../../../../src/relay/protocol/v1.ts";
-import { sendWebhook, v3App } from "../../../fake-cobalt/server.ts";
+import { sendWebhook, startFakeCobalt, v3App } from "../../../fake-cobalt/server.ts";
 import { startMailbox, startSlackStandIn, startWebhookReceiver, type HttpReceiver, type Mailbox, type WebhookReceiver } from "./alert-receivers.ts";
 import { DEMO_KEY, RUNTIMES, startStack, waitFor, workerBundle, type Runtime, type Stack } from "./support.ts";
 
@@ -22,8 +24,8 @@ let receivers: Receivers | undefined;
 
 afterEach(async () => {
   if (stack) {
-    await stack.close();
     if (receivers) assertNoSecret(stack, receivers);
+    await stack.close();
   }
   await Promise.all([receivers?.slack.close(), receivers?.hook.close(), receivers?.mail?.close()]);
   stack = undefined;
@@ -33,9 +35,15 @@ afterEach(async () => {
 /** No log line, answer or stored byte holds a channel's URL, the webhook secret or the SMTP password. */
 function assertNoSecret(s: Stack, r: Receivers): void {
   const secrets = [r.slack.url, new URL(r.slack.url).pathname, r.hook.url, r.hook.secret, r.hook.secret.slice("whsec_".length), ...(r.mail ? [r.mail.url, r.mail.password] : [])];
+  const stored = readdirSync(s.dataDir, { recursive: true, encoding: "utf8" })
+    .map((name) => join(s.dataDir, name))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => readFileSync(path).toString("latin1"));
+  expect(stored.length).toBeGreaterThan(0);
   for (const secret of secrets) {
     for (const line of s.logs) expect(line).not.toContain(secret);
     for (const response of s.responses) expect(response.body + response.headers).not.toContain(secret);
+    for (const text of stored) expect(text).not.toContain(secret);
   }
 }
 
@@ -125,5 +133,64 @@ describe.each(RUNTIMES)("alerts from the relay on %s", { timeout: 60_000 }, (run
     expect(hookBodies(r).map((body) => body.type)).toEqual(["connection.broken", "connection.fixed", "connection.broken"]);
     expect(new Set(r.hook.accepted.map((posted) => posted.headers["webhook-id"])).size).toBe(3);
     if (r.mail) expect(r.mail.mails.map((mail) => mail.subject.replace(/^\[Cobalt\] /, ""))).toEqual(slackTexts(r));
+  });
+
+  it("a channel that fails and then recovers receives everything once, in order; the others are not held up; /v1/health says which fails and how old its oldest message is", async () => {
+    receivers = await startReceivers(runtime);
+    const r = receivers;
+    r.slack.failWith(503);
+    stack = await startStack({ runtime, alerts: alertsFor(r) });
+    await ready(stack);
+
+    await setJira(stack, "expired");
+    // The webhook and email go at once while Slack keeps failing.
+    await waitFor(() => r.hook.accepted.length === 1 && (r.mail?.mails.length ?? 1) === 1 && r.slack.refused >= 2);
+    await setJira(stack, "active");
+    await waitFor(() => r.hook.accepted.length === 2 && (r.mail?.mails.length ?? 2) === 2);
+    const failing = await health(stack);
+    expect(failing.ok).toBe(true);
+    expect(failing.alerts?.ok).toBe(false);
+    expect(failing.alerts?.channels.slice(0, 2)).toMatchObject([{ id: "slack", kind: "slack", ok: false, undelivered: 2, lastFailure: { status: 503 } }, { id: "webhook", ok: true, undelivered: 0 }]);
+    expect(failing.alerts!.oldestUndeliveredSeconds).toBeGreaterThanOrEqual(0);
+    expect(failing.alerts!.channels[0]!.failingSince).toBeGreaterThan(0);
+    expect(r.slack.accepted).toEqual([]);
+
+    r.slack.failWith(undefined);
+    await waitFor(() => r.slack.accepted.length === 2);
+    expect(slackTexts(r)).toEqual(["Initech (initech): Jira needs re-authentication (Team (test))", "Initech (initech): Jira no longer needs re-authentication (Team (test))"]);
+    // Sent, then recorded as sent: the health follows a moment after the receiver has it.
+    await waitFor(async () => (await health(stack!)).alerts?.channels[0]?.undelivered === 0);
+    expect((await health(stack)).alerts?.channels.slice(0, 2)).toMatchObject([{ id: "slack", ok: true, undelivered: 0 }, { id: "webhook", ok: true, undelivered: 0 }]);
+    expect(stack.logs.filter((line) => line.includes('"event":"alert-failed"') && line.includes('"channel":"slack"')).length).toBeGreaterThanOrEqual(2);
+    expect(stack.logs.filter((line) => line.includes('"event":"alert-sent"') && line.includes('"channel":"slack"'))).toHaveLength(2);
+  });
+});
+
+describe("the relay's own trouble, on node", { timeout: 60_000 }, () => {
+  it("says once that Cobalt rejects the key, and once that it works again", async () => {
+    receivers = await startReceivers("workers");
+    const r = receivers;
+    const fake = await startFakeCobalt();
+    fake.setAccount({ account_id: "acme-corp", name: "Acme Inc.", apps: [v3App("hubspot", { status: "expired" })] });
+    stack = await startStack({ fake, alerts: alertsFor(r) });
+    await stack.checked();
+    await waitFor(() => r.hook.accepted.length === 1);
+    expect(hookBodies(r)[0]).toMatchObject({ type: "relay.trouble", data: { problem: "key-rejected", errorKind: "unauthorized", source: { id: "team" } } });
+    // Failing again is not news.
+    await stack.checkNow();
+    fake.addKey(DEMO_KEY, "test");
+    await stack.checkNow();
+    await waitFor(() => r.hook.accepted.length >= 2 && r.slack.accepted.length >= 2);
+    expect(hookBodies(r).map((body) => body.type)).toEqual(["relay.trouble", "relay.recovered"]);
+    expect(slackTexts(r)[0]).toContain("Cobalt rejects the relay's API key for Team (test)");
+    // Recovery is the baseline too: what was broken all along is not announced one by one.
+    await stack.checkNow();
+    await setApp(stack, "acme-corp", "hubspot", "active");
+    await waitFor(() => r.hook.accepted.length >= 3);
+    expect(hookBodies(r).map((body) => body.type)).toEqual(["relay.trouble", "relay.recovered", "connection.fixed"]);
+    assertNoSecret(stack, r);
+    await stack.close();
+    stack = undefined;
+    await fake.close();
   });
 });
