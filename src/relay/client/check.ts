@@ -7,6 +7,7 @@ import { fingerprint } from "../../core/settings/fingerprint.ts";
 import { type RelaySource } from "../../core/settings/model.ts";
 import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } from "../../core/status/model.ts";
 import { isIconUrl } from "../../core/kit/url.ts";
+import { dict } from "../../core/kit/dict.ts";
 
 /*
  * A relay source's check, as pure functions: the relay's answer to GET /v1/status and
@@ -94,7 +95,7 @@ export function relayHealthy(body: RelayHealthyApps, status: Status): HealthyApp
   for (const source of body.sources) {
     for (const [id, apps] of Object.entries(source.accounts)) served.set(prefixed ? `${source.id}/${id}` : id, apps);
   }
-  return Object.fromEntries(status.accounts.map((account) => [account.id, (served.get(account.id) ?? []).map(toApp)]));
+  return dict(status.accounts.map((account) => [account.id, (served.get(account.id) ?? []).map(toApp)]));
 }
 
 /** What POST /v1/links needs for one app of one stored account; undefined when the relay did not list it. */

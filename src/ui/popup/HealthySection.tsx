@@ -6,6 +6,7 @@ import type { HealthyApps, Status } from "../../core/status/model.ts";
 import { loadShownHealthy } from "../shared/shown.ts";
 import { appIcon } from "./app-row.tsx";
 import { Notices } from "./lazy.tsx";
+import { own } from "../../core/kit/dict.ts";
 
 /** Collapsed by default; the (possibly large) list is read from storage only when opened. */
 export function HealthySection({ sourceId, status, count }: { sourceId: string; status: Status; count: number }) {
@@ -29,7 +30,7 @@ export function HealthySection({ sourceId, status, count }: { sourceId: string; 
       ) : (
         <ul>
           {status.accounts.flatMap((account) =>
-            (healthy[account.id] ?? []).map((app) => (
+            (own(healthy, account.id) ?? []).map((app) => (
               <li key={`${account.id}/${app.slug}`} class="app healthy-app">
                 {appIcon(app)}
                 <div class="names">
