@@ -183,6 +183,28 @@ describe(`a redirect from the API origin to another origin, in ${browserUnderTes
     await options.close();
   });
 
+  it("the live key check asks no address still being typed, even one the extension may reach: Save checks it", async () => {
+    const options = await ext.openPage(ext.optionsPath);
+    // The saved address is checked as the page opens.
+    await options.waitForText("Key accepted", { selector: "#apiKey-check" });
+    elsewhere.clearRequests();
+    ext.clearRequests();
+    // The other server is on 127.0.0.1 too, which the permission granted for the local Cobalt
+    // covers: only the rule keeps the key from an address typed halfway, or typed but not saved.
+    for (const typed of [elsewhere.origin.slice(0, -1), elsewhere.origin]) {
+      await options.fillLabelled("API base URL", typed);
+      await options.waitForText("The key is checked with this API base URL when you save it.", { selector: "#apiKey-check" });
+    }
+    // Back to the saved address: the live check asks it again at once.
+    await options.fillLabelled("API base URL", fake.origin);
+    await options.waitForText("Key accepted", { selector: "#apiKey-check" });
+    expect(elsewhere.requests.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    const carrying = ext.requests().filter((r) => JSON.stringify(r).includes(KEY));
+    expect(carrying.length).toBeGreaterThan(0);
+    for (const request of carrying) expect(new URL(request.url).origin, request.url).toBe(fake.origin);
+    await options.close();
+  });
+
   it("Reconnect (301) and Copy link (303) fail with a message, open nothing, and the key stays home", async () => {
     const popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Copper");

@@ -46,7 +46,7 @@ export function RelaySourceForm(props: Props) {
   const form = edit.formState.form;
   return (
     <SourceFormFrame {...props} edit={edit} words={WORDS} locked={false}>
-      <RelayFields id={fieldId(props)} form={form} errors={edit.errors} set={edit.set} showLabel={name !== undefined || form.label !== ""} savedToken={stored ? source.token : ""} />
+      <RelayFields id={fieldId(props)} form={form} errors={edit.errors} set={edit.set} showLabel={name !== undefined || form.label !== ""} savedToken={stored ? source.token : ""} savedRelayUrl={stored ? source.relayUrl : ""} />
     </SourceFormFrame>
   );
 }
@@ -58,9 +58,10 @@ interface FieldsProps {
   set(field: keyof RelayForm): (event: Event) => void;
   showLabel: boolean;
   savedToken: string;
+  savedRelayUrl: string;
 }
 
-function RelayFields({ id, form, errors, set, showLabel, savedToken }: FieldsProps) {
+function RelayFields({ id, form, errors, set, showLabel, savedToken, savedRelayUrl }: FieldsProps) {
   const t = uiTranslator();
   const described = (field: string) => [`${id(field)}-hint`, `${id(field)}-error`].join(" ");
   return (
@@ -73,7 +74,7 @@ function RelayFields({ id, form, errors, set, showLabel, savedToken }: FieldsPro
       <Field id={id("relayUrl")} label={t.msg("fieldRelayUrl")} error={errors.relayUrl} hint={t.msg("relayUrlHint")}>
         <input id={id("relayUrl")} type="text" autocomplete="off" spellcheck={false} value={form.relayUrl} onInput={set("relayUrl")} aria-invalid={errors.relayUrl ? "true" : undefined} aria-describedby={described("relayUrl")} />
       </Field>
-      <TokenField id={id("token")} form={form} error={errors.token} onInput={set("token")} savedToken={savedToken} />
+      <TokenField id={id("token")} form={form} error={errors.token} onInput={set("token")} savedToken={savedToken} savedRelayUrl={savedRelayUrl} />
       <Field id={id("intervalMinutes")} label={t.msg("fieldIntervalMinutes")} error={errors.intervalMinutes} hint={t.msg("relayIntervalHint", { min: RELAY_INTERVAL.min, max: RELAY_INTERVAL.max })}>
         <input id={id("intervalMinutes")} type="number" min={RELAY_INTERVAL.min} max={RELAY_INTERVAL.max} step={1} value={form.intervalMinutes} onInput={set("intervalMinutes")} aria-invalid={errors.intervalMinutes ? "true" : undefined} aria-describedby={described("intervalMinutes")} />
       </Field>
@@ -82,9 +83,9 @@ function RelayFields({ id, form, errors, set, showLabel, savedToken }: FieldsPro
 }
 
 /** The member token: masked like the API key unless the user asks, with the relay's live verdict. */
-function TokenField(props: { id: string; form: RelayForm; error: RelayFormErrors["token"]; onInput(event: Event): void; savedToken: string }) {
+function TokenField(props: { id: string; form: RelayForm; error: RelayFormErrors["token"]; onInput(event: Event): void; savedToken: string; savedRelayUrl: string }) {
   const t = uiTranslator();
-  const check = useTokenCheck(props.form.relayUrl, props.form.token);
+  const check = useTokenCheck(props.form.relayUrl, props.form.token, props.savedRelayUrl);
   const hint = props.savedToken === "" ? t.msg("relayTokenHintNone") : t.msg("relayTokenHintSaved", { masked: maskKey(props.savedToken) });
   return <SecretField id={props.id} label={t.msg("fieldToken")} error={props.error} hint={hint} value={props.form.token} onInput={props.onInput} words={WORDS} check={{ state: check.state, words: tokenCheckText(check) }} />;
 }

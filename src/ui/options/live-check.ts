@@ -3,7 +3,7 @@ import { hasApiPermission } from "../../adapters/permissions.ts";
 import { toApiError, type ErrorInfo } from "../../core/api/errors.ts";
 
 /** A live check's result as data: the forms word it (key-check.ts, token-check.ts). */
-export type LiveCheck<Found extends object> = { state: "idle" } | { state: "checking" } | ({ state: "ok" } & Found) | { state: "bad"; error: ErrorInfo };
+export type LiveCheck<Found extends object> = { state: "idle" } | { state: "unsaved" } | { state: "checking" } | ({ state: "ok" } & Found) | { state: "bad"; error: ErrorInfo };
 
 /** What to ask, once the typed values can be checked at all: the URL whose origin answers, and the question. */
 export interface LiveQuestion<Found extends object> {
@@ -16,18 +16,21 @@ const PAUSE_MS = 600;
 
 const IDLE = { state: "idle" } as const;
 
+const UNSAVED = { state: "unsaved" } as const;
+
 /**
  * Checks what is typed, after a pause, and keeps the latest answer: a newer value cancels the
  * question about an older one. Only origins the extension may already reach are asked (a check
  * never prompts for a permission; Save does). `question` runs on every change of `inputs` and
- * returns undefined while the values cannot be checked (empty, malformed).
+ * returns undefined while the values cannot be checked (empty, malformed), and "unsaved" while
+ * the address is not one the user confirmed (form-rules.ts mayCheckLive): Save checks it.
  */
-export function useLiveCheck<Found extends object>(inputs: readonly string[], question: () => LiveQuestion<Found> | undefined): LiveCheck<Found> {
+export function useLiveCheck<Found extends object>(inputs: readonly string[], question: () => LiveQuestion<Found> | "unsaved" | undefined): LiveCheck<Found> {
   const [result, setResult] = useState<LiveCheck<Found>>(IDLE);
   useEffect(() => {
     const asked = question();
-    if (!asked) {
-      setResult(IDLE);
+    if (!asked || asked === "unsaved") {
+      setResult(asked ? UNSAVED : IDLE);
       return;
     }
     let cancelled = false;
