@@ -9,6 +9,7 @@ import { parseStoredProgress } from "../core/status/stored.ts";
 import { type HealthyApps, type Progress, type Status } from "../core/status/model.ts";
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
 import { isCurrent } from "../core/status/view-state.ts";
+import { scrubStatus, secretsOf } from "../core/status/scrub.ts";
 import { isResultsKey, keysOfRemovedSources, sourceKeys } from "../core/store/keys.ts";
 import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
 import type { Trigger } from "../core/check/schedule.ts";
@@ -61,9 +62,10 @@ function toSnapshot(raw: Record<string, unknown>): Snapshot {
   const preview = parseStoredPreview(raw[KEYS.preview]);
   if (preview.preview) snapshot.preview = preview.preview;
   if (preview.notice) snapshot.notices.push(preview.notice);
-  for (const { id } of settings.sources) {
+  for (const source of settings.sources) {
+    const { id } = source;
     const results = decodeResults(raw, id);
-    snapshot.statuses[id] = results.status;
+    snapshot.statuses[id] = scrubStatus(results.status, secretsOf(source));
     snapshot.progress[id] = parseStoredProgress(raw[sourceKeys(id).progress]);
     if (results.notice) snapshot.notices.push(settings.sources.length > 1 ? { ...results.notice, sourceId: id } : results.notice);
   }
@@ -169,7 +171,8 @@ export async function saveStatus(source: SourceId, status: Status, healthy?: Hea
     return "removed";
   }
   if (!isCurrent(current, status)) return "replaced";
-  const write = planResultsWrite(raw, status, healthy, source);
+  // A server's words never carry the key or token into storage (core/status/scrub.ts).
+  const write = planResultsWrite(raw, scrubStatus(status, secretsOf(current)), healthy, source);
   await api().storage.local.set({ ...write.set, [sourceKeys(source).progress]: null });
   if (write.remove.length > 0) await api().storage.local.remove(write.remove);
   return "stored";

@@ -222,3 +222,32 @@ describe(`a redirect from the API origin to another origin, in ${browserUnderTes
     expect(isHealthy(await ext.badge())).toBe(true);
   });
 });
+
+// A server (Cobalt, or a proxy before it) that echoes the request in its error text: its words
+// are data to show, but never with the key in them, and never a whole page of them.
+describe(`error text that echoes the key, in ${browserUnderTest()}`, () => {
+  const echo = (what: string) => ({ message: `${what} failed for x-api-key ${KEY} (${encodeURIComponent(KEY)}) ${"and more ".repeat(500)}` });
+
+  it("is stored and shown without the key, and cut short: a check's banner, and a Reconnect's row", async () => {
+    await ext.waitForBadge((b) => b.text === "3", 20_000);
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Hubspot");
+    fake.fault({ path: /^\/api\/v2\/public\/application/ }, { kind: "status", status: 500, body: echo("The check") });
+    await popup.clickByRole("button", "Refresh");
+    await popup.waitForText("The check failed for x-api-key ••• (•••) and more", { selector: '[role="alert"]', timeoutMs: 20_000 });
+    fake.clearFaults();
+    const { settings: _settings, ...stored } = await ext.storageGet();
+    expect(JSON.stringify(stored)).not.toContain(KEY);
+    expect(JSON.stringify(stored)).not.toContain("and more ".repeat(30));
+    // Both ways to a link fail (the OAuth URL's failure falls back to the hosted portal's session token).
+    fake.fault({ path: /oauth-url\/hubspot$|\/session-token$/ }, { kind: "status", status: 500, body: echo("The link") });
+    await popup.clickByRole("button", "Reconnect Hubspot");
+    await popup.waitForText("The link failed for x-api-key ••• (•••)", { selector: 'li.app [role="alert"]', timeoutMs: 20_000 });
+    fake.clearFaults();
+    expect(await popup.text()).not.toContain(KEY);
+    expect(await popup.text()).not.toContain("and more ".repeat(30));
+    await popup.close();
+    await letBackoffExpire(ext);
+    await ext.waitForBadge((b) => b.text === "3", 20_000);
+  });
+});

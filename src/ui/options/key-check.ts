@@ -24,6 +24,7 @@ export function useKeyCheck(apiKey: string, baseUrl: string, savedBaseUrl: strin
     if (!mayCheckLive(base.value, [savedBaseUrl, ...SUGGESTED_BASE_URLS])) return "unsaved";
     return {
       url: base.value,
+      secret: key,
       ask: async () => {
         const client = new CobaltClient({ baseUrl: base.value, apiKey: key, fetch: (url, init) => fetch(url, init) });
         const page = await client.listLinkedAccounts(1, 1);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { hasApiPermission } from "../../adapters/permissions.ts";
-import { toApiError, type ErrorInfo } from "../../core/api/errors.ts";
+import { scrubbed, toApiError, type ErrorInfo } from "../../core/api/errors.ts";
 
 /** A live check's result as data: the forms word it (key-check.ts, token-check.ts). */
 export type LiveCheck<Found extends object> = { state: "idle" } | { state: "unsaved" } | { state: "checking" } | ({ state: "ok" } & Found) | { state: "bad"; error: ErrorInfo };
@@ -8,6 +8,8 @@ export type LiveCheck<Found extends object> = { state: "idle" } | { state: "unsa
 /** What to ask, once the typed values can be checked at all: the URL whose origin answers, and the question. */
 export interface LiveQuestion<Found extends object> {
   url: string;
+  /** The key or token sent: a server's words that echo it are shown without it. */
+  secret: string;
   ask(): Promise<Found>;
 }
 
@@ -44,7 +46,7 @@ export function useLiveCheck<Found extends object>(inputs: readonly string[], qu
         const found = await asked.ask();
         if (!cancelled) setResult({ state: "ok", ...found });
       } catch (error) {
-        if (!cancelled) setResult({ state: "bad", error: toApiError(error).info(Date.now()) });
+        if (!cancelled) setResult({ state: "bad", error: scrubbed(toApiError(error).info(Date.now()), [asked.secret]) });
       }
     }, PAUSE_MS);
     return () => {

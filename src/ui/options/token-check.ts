@@ -21,6 +21,7 @@ export function useTokenCheck(relayUrl: string, token: string, savedRelayUrl: st
     if (!mayCheckLive(url.value, [savedRelayUrl])) return "unsaved";
     return {
       url: url.value,
+      secret: typed,
       ask: async () => {
         await relayClient({ relayUrl: url.value, token: typed }).status();
         return {};
