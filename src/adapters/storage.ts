@@ -1,4 +1,5 @@
 import { api } from "./browser.ts";
+import { exclusive } from "./locks.ts";
 import { parseFollowUps, type FollowUp } from "../core/alerts/followups.ts";
 import { parseMutes, type Mute } from "../core/alerts/mutes.ts";
 import type { Notice } from "../core/settings/notices.ts";
@@ -133,24 +134,35 @@ export async function saveSettings(settings: Settings): Promise<void> {
  * Saves one source's settings into the latest stored ones (another tab may have changed the
  * others meanwhile): in place if it is stored, else added after the others.
  */
-export async function saveSource(source: Source): Promise<void> {
-  const settings = await loadSettings();
-  const { sources } = settings;
-  const stored = sources.some((each) => each.id === source.id);
-  // The other top-level preferences (notifications) are kept as they are.
-  await saveSettings({ ...settings, sources: stored ? sources.map((each) => (each.id === source.id ? source : each)) : [...sources, source] });
+export function saveSource(source: Source): Promise<void> {
+  return updateSettings((settings) => {
+    const { sources } = settings;
+    const stored = sources.some((each) => each.id === source.id);
+    // The other top-level preferences (notifications) are kept as they are.
+    return { ...settings, sources: stored ? sources.map((each) => (each.id === source.id ? source : each)) : [...sources, source] };
+  });
 }
 
 /** Removes a source from the settings (never the last one); the background then removes its data and alarms. */
-export async function removeSource(id: SourceId): Promise<void> {
-  const settings = await loadSettings();
-  const kept = settings.sources.filter((source) => source.id !== id);
-  if (kept.length > 0 && kept.length < settings.sources.length) await saveSettings({ ...settings, sources: kept });
+export function removeSource(id: SourceId): Promise<void> {
+  return updateSettings((settings) => {
+    const kept = settings.sources.filter((source) => source.id !== id);
+    return kept.length > 0 && kept.length < settings.sources.length ? { ...settings, sources: kept } : undefined;
+  });
 }
 
 /** Turns desktop notifications on or off in the latest stored settings, the sources untouched. */
-export async function saveNotificationsPreference(on: boolean): Promise<void> {
-  await saveSettings({ ...(await loadSettings()), notifications: on });
+export function saveNotificationsPreference(on: boolean): Promise<void> {
+  return updateSettings((settings) => ({ ...settings, notifications: on }));
+}
+
+/** Reads the latest settings and writes back their change (undefined: none), one writer at a time
+ * (two options tabs, a Save and the notifications switch): see locks.ts. */
+function updateSettings(change: (settings: Settings) => Settings | undefined): Promise<void> {
+  return exclusive(KEYS.settings, async () => {
+    const next = change(await loadSettings());
+    if (next) await saveSettings(next);
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { keyEnvironment } from "../../core/settings/source-ids.ts";
 import { normalizeBaseUrl } from "../../core/kit/url.ts";
 import { mayCheckLive } from "../../core/settings/form-rules.ts";
 import { SUGGESTED_BASE_URLS } from "../../core/settings/model.ts";
-import { useLiveCheck, type LiveCheck } from "./live-check.ts";
+import { AFTER_SAVE, useLiveCheck, type LiveCheck } from "./live-check.ts";
 
 /** The live key check's result as data; keyCheckText words it. */
 export type KeyCheck = LiveCheck<{ apiKey: string; accounts: number }>;
@@ -21,7 +21,7 @@ export function useKeyCheck(apiKey: string, baseUrl: string, savedBaseUrl: strin
     const key = apiKey.trim();
     const base = normalizeBaseUrl(baseUrl);
     if (key === "" || !base.ok || /\s/.test(key) || !/^[\x21-\x7e]+$/.test(key)) return undefined;
-    if (!mayCheckLive(base.value, [savedBaseUrl, ...SUGGESTED_BASE_URLS])) return "unsaved";
+    if (!mayCheckLive(base.value, [savedBaseUrl, ...SUGGESTED_BASE_URLS])) return AFTER_SAVE;
     return {
       url: base.value,
       secret: key,

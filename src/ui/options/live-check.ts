@@ -20,18 +20,21 @@ const IDLE = { state: "idle" } as const;
 
 const UNSAVED = { state: "unsaved" } as const;
 
+/** What a question gives while the address is not one the user confirmed: Save checks it. */
+export const AFTER_SAVE = { afterSave: true } as const;
+
 /**
  * Checks what is typed, after a pause, and keeps the latest answer: a newer value cancels the
  * question about an older one. Only origins the extension may already reach are asked (a check
  * never prompts for a permission; Save does). `question` runs on every change of `inputs` and
- * returns undefined while the values cannot be checked (empty, malformed), and "unsaved" while
+ * returns undefined while the values cannot be checked (empty, malformed), and AFTER_SAVE while
  * the address is not one the user confirmed (form-rules.ts mayCheckLive): Save checks it.
  */
-export function useLiveCheck<Found extends object>(inputs: readonly string[], question: () => LiveQuestion<Found> | "unsaved" | undefined): LiveCheck<Found> {
+export function useLiveCheck<Found extends object>(inputs: readonly string[], question: () => LiveQuestion<Found> | typeof AFTER_SAVE | undefined): LiveCheck<Found> {
   const [result, setResult] = useState<LiveCheck<Found>>(IDLE);
   useEffect(() => {
     const asked = question();
-    if (!asked || asked === "unsaved") {
+    if (!asked || "afterSave" in asked) {
       setResult(asked ? UNSAVED : IDLE);
       return;
     }

@@ -1,6 +1,6 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { relayClient } from "../../relay/client/for-source.ts";
-import { useLiveCheck, type LiveCheck } from "./live-check.ts";
+import { AFTER_SAVE, useLiveCheck, type LiveCheck } from "./live-check.ts";
 import { errorMessage } from "../../core/words/error-text.ts";
 import { normalizeRelayUrl } from "../../core/kit/url.ts";
 import { mayCheckLive } from "../../core/settings/form-rules.ts";
@@ -18,7 +18,7 @@ export function useTokenCheck(relayUrl: string, token: string, savedRelayUrl: st
     const typed = token.trim();
     const url = normalizeRelayUrl(relayUrl);
     if (typed === "" || !url.ok || !/^[\x21-\x7e]+$/.test(typed)) return undefined;
-    if (!mayCheckLive(url.value, [savedRelayUrl])) return "unsaved";
+    if (!mayCheckLive(url.value, [savedRelayUrl])) return AFTER_SAVE;
     return {
       url: url.value,
       secret: typed,
