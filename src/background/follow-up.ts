@@ -2,6 +2,7 @@ import { dueRechecks, followUpOfTab, startFollowUp, tabClosed, type FollowedApp,
 import { parseNotificationId } from "../core/alerts/notify.ts";
 import { fetchLink } from "../adapters/reconnect-link.ts";
 import { isHttpUrl } from "../core/kit/url.ts";
+import { ApiError } from "../core/api/errors.ts";
 import { isCurrent } from "../core/status/view-state.ts";
 import { api } from "../adapters/browser.ts";
 import { loadFollowUps, updateFollowUps } from "../adapters/alerts-store.ts";
@@ -34,7 +35,7 @@ export function runFollowUps(): Promise<void> {
 
 /** Opens a reconnect link (only a web link) in a new tab, and follows the app up. */
 export async function openReconnect(app: FollowedApp, url: string): Promise<void> {
-  if (!isHttpUrl(url)) throw new Error("Not a web link.");
+  if (!isHttpUrl(url)) throw new ApiError("bad-response", { cause: "not-web-link" });
   const tab = await api().tabs.create({ url });
   await startFollowingUp(app, "reconnect", tab.id);
 }

@@ -64,6 +64,8 @@ export const ERROR_CAUSES = [
   "listing-over-announced",
   /** bad-response: a reconnect link that is not http(s). */
   "not-web-link",
+  /** unexpected: the background could not open the reconnect tab (or did not answer). */
+  "tab-not-opened",
 ] as const;
 
 export type ErrorCause = (typeof ERROR_CAUSES)[number];

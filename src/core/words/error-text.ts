@@ -101,7 +101,7 @@ function whatHappened(t: Translator, error: ErrorInfo): What | undefined {
     case "storage":
       return framed(t.msg("errorStorageDetail"));
     case "unexpected":
-      return framed(t.msg("errorUnexpectedDetail"));
+      return error.cause === "tab-not-opened" ? whole(t.msg("errorTabNotOpened")) : framed(t.msg("errorUnexpectedDetail"));
     default:
       return relayHappened(t, error);
   }
