@@ -41,6 +41,7 @@ export function summaryFormat(t: Translator): SummaryFormat {
       return muted === 0 ? header : t.msg("summaryTextMuted", { header, muted });
     },
     source: (source) => t.msg("summaryTextSource", { source }),
+    previous: () => t.msg("summaryTextPrevious"),
     account: (account) => t.msg("summaryTextAccount", { account }),
     app: ({ name, since, muted }) => {
       if (since === undefined) return muted ? t.msg("summaryTextAppMutedNoSince", { app: name }) : name;

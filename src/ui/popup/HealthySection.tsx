@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { accountLabel } from "../../core/status/list-model.ts";
 import type { Notice } from "../../core/settings/notices.ts";
@@ -8,17 +8,27 @@ import { appIcon } from "./app-row.tsx";
 import { Notices } from "./lazy.tsx";
 import { own } from "../../core/kit/dict.ts";
 
-/** Collapsed by default; the (possibly large) list is read from storage only when opened. */
+/**
+ * Collapsed by default; the (possibly large) list is read from storage only while open, and read
+ * again when a check changes the results meanwhile.
+ */
 export function HealthySection({ sourceId, status, count }: { sourceId: string; status: Status; count: number }) {
+  const [open, setOpen] = useState(false);
   const [healthy, setHealthy] = useState<HealthyApps>();
   const [notice, setNotice] = useState<Notice>();
-  const onToggle = (event: Event) => {
-    if (!(event.currentTarget as HTMLDetailsElement).open || healthy) return;
+  useEffect(() => {
+    if (!open) return;
+    let current = true;
     void loadShownHealthy(sourceId).then((loaded) => {
+      if (!current) return;
       setHealthy(loaded.healthy);
       setNotice(loaded.notice);
     });
-  };
+    return () => {
+      current = false;
+    };
+  }, [open, sourceId, status]);
+  const onToggle = (event: Event) => setOpen((event.currentTarget as HTMLDetailsElement).open);
   if (count === 0) return null;
   const t = uiTranslator();
   return (
