@@ -70,9 +70,9 @@ describe(`alerts in the popup, ${browserUnderTest()}`, () => {
     popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Slack");
     const hubspot = await sinceOf(popup, "Hubspot");
-    expect(hubspot?.text).toMatch(/^since \d+ minutes?$/);
+    expect(hubspot?.text).toMatch(/^broken for \d+ minutes?$/);
     expect(hubspot?.title).toMatch(/^Needs re-authentication since .+, \d/);
-    expect((await sinceOf(popup, "Slack"))?.text).toBe("since 1 minute");
+    expect((await sinceOf(popup, "Slack"))?.text).toBe("broken for 1 minute");
     // Slack comes first in Cobalt's answer, but broke last: it is listed after Acme's older breaks.
     expect(await appOrder(popup)).toEqual(["Hubspot", "Copper", "Slack", "Salesforce"]);
     await popup.close();
@@ -253,7 +253,7 @@ describe(`alerts in the popup, ${browserUnderTest()}`, () => {
       const aged = { ...status, accounts: status.accounts.map((a) => ({ ...a, reauth: a.reauth.map((app) => ({ ...app, since: Date.now() - (ages[app.slug] ?? 0) })) })) };
       await ext.storageSet(encodedResults(aged, healthy));
       popup = await ext.openPage(ext.popupPath);
-      await popup.waitForText("since 26 hours");
+      await popup.waitForText("broken for 26 hours");
       await popup.click("details.muted-apps summary");
       await popup.waitForText("hours left");
       const height = await popup.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
