@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseStoredHealthy, parseStoredStatus } from "../../../core/status/stored.ts";
-import { z } from "../../../core/kit/zod.ts";
+import { dictOf, z } from "../../../core/kit/zod.ts";
 import { writeFileAtomic } from "../base/files.ts";
 import { errorName, type Logger } from "../base/log.ts";
 import type { SourceRunner, SourceState } from "../check/runner.ts";
@@ -14,7 +14,7 @@ import type { SourceRunner, SourceState } from "../check/runner.ts";
 
 const SAVE_DELAY_MS = 1_000;
 
-const SinceSchema = z.record(z.string(), z.record(z.string(), z.number()));
+const SinceSchema = dictOf(dictOf(z.number()));
 const StateFileSchema = z.looseObject({
   version: z.literal(1),
   sources: z.record(z.string(), z.looseObject({ status: z.unknown(), healthy: z.unknown(), since: z.catch(SinceSchema, {}) })),
