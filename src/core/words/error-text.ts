@@ -115,7 +115,10 @@ function relayHappened(t: Translator, error: ErrorInfo): What | undefined {
     case "relay-token-rejected":
       return framed(t.msg("errorRelayTokenRejectedDetail"));
     case "relay-rate-limited":
-      if (error.status === 429) return whole(t.msg("errorRelayTooManyDetail"));
+      // The relay's own answer: too many requests from here, or no room in its budget for Cobalt now.
+      if (error.status === 429) {
+        return whole(error.retryAfterMs === undefined ? t.msg("errorRelayTooManyDetail") : t.msg("errorRelayTooManyUntil", { time: t.time(error.at + error.retryAfterMs) }));
+      }
       if (error.retryAfterMs !== undefined) return whole(t.msg("errorRelayRateLimitedUntil", { time: t.time(error.at + error.retryAfterMs) }));
       return whole(t.msg("errorRelayRateLimitedDetail"));
     case "relay-cobalt":
