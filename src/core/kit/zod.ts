@@ -20,7 +20,7 @@ export function dictOf<T extends z.ZodMiniType>(value: T) {
       for (const [key, entry] of Object.entries(raw)) {
         const parsed = value.safeParse(entry);
         if (parsed.success) out[key] = parsed.data;
-        else ctx.issues.push({ code: "custom", message: `invalid entry ${JSON.stringify(key)}`, input: entry, path: [key] });
+        else ctx.issues.push({ code: "custom", input: entry, path: [key] });
       }
       return out;
     }),
