@@ -3,7 +3,7 @@ import { seedDemoOrg, startFakeCobalt, v3App, type FakeCobalt } from "../fake-co
 import { registerWebhook } from "../../src/relay/server/node/register-webhook.ts";
 import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
-import { startRelayStack, type RelayStack } from "./support/relay-stack.ts";
+import { RUNTIMES, startRelayStack, type RelayStack, type Runtime } from "./support/relay-stack.ts";
 import { ALARM_NOW, fireCheckAlarm } from "./support/setup.ts";
 import { storedSource, storedStatus } from "./support/stored.ts";
 import type { Status } from "../../src/core/status/model.ts";
@@ -12,33 +12,18 @@ import type { Status } from "../../src/core/status/model.ts";
 // The Cobalt key lives in the relay alone; the browser holds a member token. The journey works as
 // with a key (badge, popup, Reconnect with a link the relay makes), the key is in nothing the
 // browser sends or receives, a webhook reaches the badge at the next poll without the browser
-// asking Cobalt anything, and a revoked token shows its own state.
+// asking Cobalt anything, and a revoked token shows its own state. All of it against the relay on
+// Node and against the same relay on Workers (in workerd), each with a browser of its own.
 
 const KEY = "tk_demo_key";
-let fake: FakeCobalt;
-let stack: RelayStack;
-let ext: ExtensionSession;
-let token: string;
-
-beforeAll(async () => {
-  fake = await startFakeCobalt({ flavor: "v3" });
-  seedDemoOrg(fake);
-  stack = await startRelayStack(fake, KEY);
-  token = await stack.addMember("alice");
-  ext = await launchExtension();
-});
-
-afterAll(async () => {
-  await ext?.close();
-  await stack?.close();
-  await fake?.close();
-});
 
 async function expectNoViolations(page: ExtPage): Promise<void> {
   expect(describeViolations(await axeViolations(page))).toEqual([]);
 }
 
 const FOUR_APPS = (b: { text: string }) => b.text === "4";
+/** What the extension polls: the compact status, which lists what is broken and counts the rest. */
+const STATUS = "/v1/status?compact=1";
 
 /** The stored status of the relay source once it satisfies `pred` (read without waking the background). */
 async function storedStatusWhen(session: ExtensionSession, pred: (status: Status) => boolean, limitMs = 20_000): Promise<Status> {
@@ -51,7 +36,26 @@ async function storedStatusWhen(session: ExtensionSession, pred: (status: Status
   }
 }
 
-describe(`a team relay source in ${browserUnderTest()}`, () => {
+describe.each(RUNTIMES)(`a team relay source in ${browserUnderTest()}, the relay on %s`, (runtime: Runtime) => {
+  let fake: FakeCobalt;
+  let stack: RelayStack;
+  let ext: ExtensionSession;
+  let token: string;
+
+  beforeAll(async () => {
+    fake = await startFakeCobalt({ flavor: "v3" });
+    seedDemoOrg(fake);
+    stack = await startRelayStack(fake, KEY, runtime);
+    token = await stack.addMember("alice");
+    ext = await launchExtension();
+  });
+
+  afterAll(async () => {
+    await ext?.close();
+    await stack?.close();
+    await fake?.close();
+  });
+
   it("is set up in Options: Team relay, its URL and token, Save asks for the relay origin, and the live check says the token works", async () => {
     const options = await ext.openPage(ext.optionsPath);
     await options.click('input[type="radio"][value="relay"]');
@@ -91,6 +95,36 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     for (const app of apps) expect(app.since).toEqual(expect.any(Number));
   });
 
+  it("asks the relay for the healthy apps only when the popup opens them: Loading… meanwhile, then every account's, named, with the counts from the status", async () => {
+    // Polls ask for the compact status alone; no poll asks for the healthy apps.
+    stack.clearExchanges();
+    await fireCheckAlarm(ext);
+    await storedStatusWhen(ext, (status) => stack.exchanges().some((exchange) => exchange.path === STATUS) && status.relay?.unlisted !== undefined);
+    expect(stack.exchanges().map((exchange) => exchange.path)).toEqual([STATUS]);
+    const served = await stack.served();
+    // initech has nothing to show: the status counts it instead of listing it.
+    expect((await storedStatus(ext)).accounts.map((account) => account.id)).not.toContain("initech");
+    const total = Object.values(served.healthy).reduce((sum, apps) => sum + apps.length, 0);
+    const release = stack.hold("/v1/healthy-apps");
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText(`Healthy connected apps (${total})`);
+    await popup.click("details.healthy summary");
+    await popup.waitForText("Loading…", { selector: "details.healthy" });
+    release();
+    for (const [id, apps] of Object.entries(served.healthy)) {
+      const account = served.status.accounts.find((candidate) => candidate.id === id)!;
+      for (const app of apps) await popup.waitForText(app.name, { selector: "details.healthy" });
+      if (apps.length > 0) await popup.waitForText(`${account.name} (${id})`, { selector: "details.healthy" });
+    }
+    await popup.waitForNoText("Loading…", { selector: "details.healthy" });
+    expect(await popup.count("details.healthy li")).toBe(total);
+    // Asked once, compact, with the ETag of the list kept from before: unchanged, so a 304.
+    const asked = stack.exchanges().filter((exchange) => exchange.path.startsWith("/v1/healthy-apps"));
+    expect(asked.map((exchange) => [exchange.path, exchange.status, exchange.requestHeaders["if-none-match"] !== undefined])).toEqual([["/v1/healthy-apps?compact=1", 304, true]]);
+    await expectNoViolations(popup);
+    await popup.close();
+  });
+
   it("Reconnect opens the link the relay made, which the relay audited; Copy link asks the relay too", async () => {
     stack.clearExchanges();
     const popup = await ext.openPage(ext.popupPath);
@@ -100,7 +134,7 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     await opened;
     const links = stack.exchanges().filter((exchange) => exchange.path === "/v1/links");
     expect(links.map((exchange) => [exchange.status, JSON.parse(exchange.requestBody)])).toEqual([[200, { sourceId: "team", linkedAccountId: "acme-corp", slug: "hubspot" }]]);
-    expect(stack.auditLog()).toContain('"member":"alice"');
+    expect(await stack.auditLog()).toContain('"member":"alice"');
     const again = await ext.openPage(ext.popupPath);
     await again.waitForText("Salesforce");
     await again.clickByRole("button", "Copy link to reconnect Salesforce");
@@ -133,25 +167,25 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     stack.clearExchanges();
     await fireCheckAlarm(ext);
     const after = await storedStatusWhen(ext, (status) => status.checkedAt! > before.checkedAt!);
-    const polls = stack.exchanges().filter((exchange) => exchange.path === "/v1/status");
+    const polls = stack.exchanges().filter((exchange) => exchange.path === STATUS);
     expect(polls.map((exchange) => [exchange.status, exchange.requestHeaders["if-none-match"] !== undefined])).toEqual([[304, true]]);
     expect({ ...after, checkedAt: 0 }).toEqual({ ...before, checkedAt: 0 });
   });
 
   it("a webhook for a newly expired connection reaches the badge at the next poll, with no Cobalt request from the browser", async () => {
-    await registerWebhook(stack.relay.runners[0]!.config, stack.directUrl, fetch);
+    await registerWebhook(stack.source, stack.directUrl, fetch);
     const initech = fake.accounts().find((account) => account.account_id === "initech")!;
     fake.setAccount({ ...initech, apps: [v3App("jira", { status: "expired", icon: fake.iconUrl("jira") }), ...initech.apps.slice(1)] });
     ext.clearRequests();
     expect(await fake.emitConnectionEvent({ event: "Connection Expired", linkedAccountId: "initech", slug: "jira" })).toEqual([{ url: `${stack.directUrl}/v1/cobalt/webhook/team`, status: 200 }]);
-    await stack.waitForRelay((relay) => relay.runners[0]!.state.status.accounts.some((account) => account.id === "initech" && account.reauth.length > 0));
+    await stack.waitForStatus((status) => status.sources[0]!.accounts.some((account) => account.id === "initech" && account.reauth.length > 0));
     // Nothing reaches the browser by itself: it learns at its next poll.
     expect((await ext.badge()).text).toBe("3");
     await ext.evalInBackground(ALARM_NOW);
     const badge = await ext.waitForBadge(FOUR_APPS, 20_000);
     expect(badge.title).toContain("4 apps need re-authentication across 3 linked accounts");
     const asked = ext.requests();
-    expect(asked.some((request) => request.url === `${stack.url}/v1/status`)).toBe(true);
+    expect(asked.some((request) => request.url === `${stack.url}${STATUS}`)).toBe(true);
     expect(asked.filter((request) => request.url.startsWith(`${fake.origin}/`)).map((request) => request.url)).toEqual([]);
     const popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Jira");
@@ -167,6 +201,11 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     await popup.waitForText("Team relay token rejected: enter a valid token in Options.", { selector: '[role="alert"]' });
     await popup.waitForText("The token may have been revoked.");
     expect(await popup.text()).toContain("Jira");
+    // The healthy apps cannot be asked for either: the section says why, and lists those kept from before.
+    await popup.click("details.healthy summary");
+    await popup.waitForText("Could not load the healthy connected apps from the team relay:", { selector: "details.healthy" });
+    await popup.waitForText("Twilio", { selector: "details.healthy" });
+    await expectNoViolations(popup);
     await popup.close();
     // It waits for the user: the next tick asks the relay nothing.
     stack.clearExchanges();

@@ -66,6 +66,10 @@ export const ERROR_CAUSES = [
   "not-web-link",
   /** unexpected: the background could not open the reconnect tab (or did not answer). */
   "tab-not-opened",
+  /** unexpected: the organisation's policy refused a save (a page out of date asked): no key sources. */
+  "policy-no-keys",
+  /** unexpected: the organisation's policy refused a save: that relay is set by the policy. */
+  "policy-managed-relay",
 ] as const;
 
 export type ErrorCause = (typeof ERROR_CAUSES)[number];

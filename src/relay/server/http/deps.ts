@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import type { AuditLog } from "../store/audit.ts";
+import type { AuditLine, AuditLog } from "../store/audit.ts";
+import type { Members } from "../store/members.ts";
 import type { Logger, LogThrottle } from "../base/log.ts";
 import type { SourceRunner } from "../check/runner.ts";
 
@@ -18,6 +19,20 @@ export interface RelayDeps {
   authLimit?: { capacity: number; perMinute: number };
   /** Reconnect links per member (each costs Cobalt requests). */
   linkLimit?: { capacity: number; perMinute: number };
+  /**
+   * Gzip the status and healthy apps for members who accept it. On for Node. Off where the
+   * runtime compresses by itself (Cloudflare Workers: the edge, and Miniflare locally, gzip
+   * by Accept-Encoding): compressing here too would send gzip of gzip.
+   */
+  compress?: boolean;
+  /** The admin API, when the operator set an admin token; absent, it answers admin-off. */
+  admin?: AdminDeps;
+}
+
+export interface AdminDeps {
+  token: string;
+  members: Pick<Members, "list" | "add" | "remove">;
+  audit: { read(): Promise<AuditLine[]> };
 }
 
 /** What a request carries between handlers: the member its token names, once the token is verified. */

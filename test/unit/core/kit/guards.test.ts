@@ -6,6 +6,7 @@ import { readFollowUp } from "../../../../src/core/alerts/followups.ts";
 import { readMute } from "../../../../src/core/alerts/mutes.ts";
 import { readAppList, readAppRecord, readErrorInfo, readLegacyStatus, readProgress } from "../../../../src/core/status/stored.ts";
 import { readPreview } from "../../../../src/core/preview/parse.ts";
+import { readRelayHealthyList } from "../../../../src/relay/client/healthy.ts";
 import {
   AppFieldsSchema,
   AppListSchema,
@@ -16,6 +17,7 @@ import {
   PendingBackoffSchema,
   PreviewSchema,
   FollowUpSchema,
+  RelayHealthyListSchema,
   MuteSchema,
   NOTIFICATIONS_SCHEMA,
   ProgressSchema,
@@ -63,7 +65,7 @@ const statusFields = {
   cycle: 7,
   lastRun: { ms: 1200, requests: 9 },
   notes: [{ code: "listing-changed" }, { code: "accounts-skipped", count: 2 }, { code: "no-accounts" }],
-  relay: { etag: '"v7"', sources: ["prod", "test"] },
+  relay: { etag: '"v7"', sources: ["prod", "test"], unlisted: { accounts: 40, healthyApps: 97 } },
 };
 
 /** Each guard, its schema, and inputs that read: the mutations below are made from them. */
@@ -96,6 +98,15 @@ const PAIRS: [string, Guard<unknown>, Schema, unknown[]][] = [
     readPendingBackoff,
     PendingBackoffSchema,
     [{ owner: "o", source: "s", backoff: { failures: 1, notBefore: 2 }, error: { kind: "rate-limited", at: 1, retryAfterMs: 5, message: "old English" } }],
+  ],
+  [
+    "relay healthy list",
+    readRelayHealthyList,
+    RelayHealthyListSchema,
+    [
+      { source: "abc12345", etag: '"h1"', apps: [app, { slug: "jira", name: "Jira" }], accounts: [{ id: "acme", name: "Acme", apps: [0, 1] }, { id: "globex", apps: [1] }] },
+      { source: "", apps: [], accounts: [] },
+    ],
   ],
   ["preview", readPreview, PreviewSchema, [{ startedAt: 1_700_000_000_000 }, { startedAt: 0, theme: "later" }]],
   ...(Object.keys(FIELD_GUARDS) as (keyof typeof FIELD_GUARDS)[]).map(
