@@ -1,4 +1,6 @@
 import { api } from "./browser.ts";
+import { ApiError } from "../core/api/errors.ts";
+import { exclusive } from "./locks.ts";
 import { parseFollowUps, type FollowUp } from "../core/alerts/followups.ts";
 import { parseMutes, type Mute } from "../core/alerts/mutes.ts";
 import type { Notice } from "../core/settings/notices.ts";
@@ -12,6 +14,7 @@ import { parseStoredProgress } from "../core/status/stored.ts";
 import { type HealthyApps, type Progress, type Status } from "../core/status/model.ts";
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
 import { isCurrent } from "../core/status/view-state.ts";
+import { scrubStatus, secretsOf } from "../core/status/scrub.ts";
 import { isResultsKey, keysOfRemovedSources, sourceKeys } from "../core/store/keys.ts";
 import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
 import type { Trigger } from "../core/check/schedule.ts";
@@ -89,9 +92,10 @@ async function toSnapshot(raw: Record<string, unknown>): Promise<Snapshot> {
   const preview = parseStoredPreview(raw[KEYS.preview]);
   if (preview.preview) snapshot.preview = preview.preview;
   if (preview.notice) snapshot.notices.push(preview.notice);
-  for (const { id } of settings.sources) {
+  for (const source of settings.sources) {
+    const { id } = source;
     const results = decodeResults(raw, id);
-    snapshot.statuses[id] = results.status;
+    snapshot.statuses[id] = scrubStatus(results.status, secretsOf(source));
     snapshot.progress[id] = parseStoredProgress(raw[sourceKeys(id).progress]);
     if (results.notice) snapshot.notices.push(settings.sources.length > 1 ? { ...results.notice, sourceId: id } : results.notice);
   }
@@ -161,27 +165,34 @@ export async function saveSettings(settings: Settings): Promise<void> {
  * preferences (notifications) are kept as they are. A relay the organisation sets keeps only the
  * member's token and interval (core/settings/org-writes.ts); what the policy forbids is refused.
  */
-export async function saveSource(source: Source): Promise<void> {
-  // Loaded on use: the popup saves no source.
-  const { planSourceSave } = await import("../core/settings/org-writes.ts");
-  const write = planSourceSave(storedOrg(await api().storage.local.get(SETTINGS_KEYS)), source);
-  if (!write.ok) throw new Error(`Not saved: ${write.refused}`);
-  await api().storage.local.set(write.set);
+export function saveSource(source: Source): Promise<void> {
+  return exclusive(KEYS.settings, async () => {
+    // Loaded on use: the popup saves no source.
+    const { planSourceSave } = await import("../core/settings/org-writes.ts");
+    const write = planSourceSave(storedOrg(await api().storage.local.get(SETTINGS_KEYS)), source);
+    if (!write.ok) throw new ApiError("unexpected", { cause: write.refused === "api-keys-not-allowed" ? "policy-no-keys" : "policy-managed-relay" });
+    await api().storage.local.set(write.set);
+  });
 }
 
 /** Removes one of the user's sources (never the last one, unless a policy gives others); the background then removes its data and alarms. */
-export async function removeSource(id: SourceId): Promise<void> {
-  const raw = await api().storage.local.get(SETTINGS_KEYS);
-  const { planSourceRemoval } = await import("../core/settings/org-writes.ts");
-  const taken = new Set([...parseStoredSettings(raw[KEYS.settings]).settings.sources, ...(await settingsIn(raw)).settings.sources].map((source) => source.id));
-  const settings = planSourceRemoval(storedOrg(raw), id, newSourceId(Math.random, taken));
-  if (settings) await saveSettings(settings);
+export function removeSource(id: SourceId): Promise<void> {
+  return exclusive(KEYS.settings, async () => {
+    const raw = await api().storage.local.get(SETTINGS_KEYS);
+    const { planSourceRemoval } = await import("../core/settings/org-writes.ts");
+    const taken = new Set([...parseStoredSettings(raw[KEYS.settings]).settings.sources, ...(await settingsIn(raw)).settings.sources].map((source) => source.id));
+    const settings = planSourceRemoval(storedOrg(raw), id, newSourceId(Math.random, taken));
+    if (settings) await saveSettings(settings);
+  });
 }
 
-/** Turns desktop notifications on or off in the user's own stored settings, the sources untouched. */
-export async function saveNotificationsPreference(on: boolean): Promise<void> {
-  const own = parseStoredSettings((await api().storage.local.get(KEYS.settings))[KEYS.settings]).settings;
-  await saveSettings({ ...own, notifications: on });
+/** Turns desktop notifications on or off in the user's own stored settings, the sources untouched.
+ * Settings are read and written one writer at a time (two options tabs, a Save and this switch): see locks.ts. */
+export function saveNotificationsPreference(on: boolean): Promise<void> {
+  return exclusive(KEYS.settings, async () => {
+    const own = parseStoredSettings((await api().storage.local.get(KEYS.settings))[KEYS.settings]).settings;
+    await saveSettings({ ...own, notifications: on });
+  });
 }
 
 /**
@@ -202,7 +213,8 @@ export async function saveStatus(source: SourceId, status: Status, healthy?: Hea
     return "removed";
   }
   if (!isCurrent(current, status)) return "replaced";
-  const write = planResultsWrite(raw, status, healthy, source);
+  // A server's words never carry the key or token into storage (core/status/scrub.ts).
+  const write = planResultsWrite(raw, scrubStatus(status, secretsOf(current)), healthy, source);
   await api().storage.local.set({ ...write.set, [sourceKeys(source).progress]: null });
   if (write.remove.length > 0) await api().storage.local.remove(write.remove);
   return "stored";

@@ -101,10 +101,18 @@ function whatHappened(t: Translator, error: ErrorInfo): What | undefined {
     case "storage":
       return framed(t.msg("errorStorageDetail"));
     case "unexpected":
-      return framed(t.msg("errorUnexpectedDetail"));
+      return unexpectedWords(t, error.cause);
     default:
       return relayHappened(t, error);
   }
+}
+
+/** An unexpected failure: ours to word when its cause is known. */
+function unexpectedWords(t: Translator, cause: ErrorInfo["cause"]): What {
+  if (cause === "tab-not-opened") return whole(t.msg("errorTabNotOpened"));
+  if (cause === "policy-no-keys") return whole(t.msg("errorPolicyNoKeys"));
+  if (cause === "policy-managed-relay") return whole(t.msg("errorPolicyManagedRelay"));
+  return framed(t.msg("errorUnexpectedDetail"));
 }
 
 /** A relay source's failures (see ERROR_KINDS): the relay's words are never shown, only ours. */

@@ -93,7 +93,8 @@ export function Popup({ initial }: { initial: Snapshot }) {
         />
       ))}
       <footer>
-        <CopySummary sources={sources} statuses={statuses} mutes={mutes} />
+        {/* Nothing to summarise before a source is set up. */}
+        {keyed.length > 0 && <CopySummary sources={sources} statuses={statuses} mutes={mutes} />}
         <button type="button" class="link" onClick={() => void api().runtime.openOptionsPage()}>
           {t.msg("popupOptions")}
         </button>
