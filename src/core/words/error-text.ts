@@ -1,4 +1,5 @@
 import { ADVICE, FAILURE_TITLE } from "./failures.ts";
+import { relayAsksAgainText } from "./format.ts";
 import type { AnswerName, ErrorInfo, ErrorKind } from "../api/errors.ts";
 import type { MessageKey } from "../i18n/keys.ts";
 import type { Translator } from "../i18n/translator.ts";
@@ -116,7 +117,7 @@ function relayHappened(t: Translator, error: ErrorInfo): What | undefined {
       return framed(t.msg("errorRelayTokenRejectedDetail"));
     case "relay-rate-limited":
       if (error.status === 429) return whole(t.msg("errorRelayTooManyDetail"));
-      if (error.retryAfterMs !== undefined) return whole(t.msg("errorRelayRateLimitedUntil", { time: t.time(error.at + error.retryAfterMs) }));
+      if (error.retryAfterMs !== undefined) return whole(relayAsksAgainText(t, error.at + error.retryAfterMs, error.at));
       return whole(t.msg("errorRelayRateLimitedDetail"));
     case "relay-cobalt":
       return framed(t.msg(upstreamWords(error.upstream)));
