@@ -1,7 +1,7 @@
 import type { ApiError } from "../../core/api/errors.ts";
 import type { AppRecord } from "../../core/api/records.ts";
 import { problemInfo } from "./client.ts";
-import type { LinkRequest, RelayAccount, RelayHealthyApps, RelaySource as RelayServed, RelayStatus } from "../protocol/v1.ts";
+import type { LinkRequest, RelayAccount, RelayHealthyApps, ServedSource, RelayStatus } from "../protocol/v1.ts";
 import { nextBackoff } from "../../core/check/schedule.ts";
 import { fingerprint } from "../../core/settings/fingerprint.ts";
 import { type RelaySource } from "../../core/settings/model.ts";
@@ -63,7 +63,7 @@ function fromRelay(source: RelaySource, body: RelayStatus, etag: string | undefi
   return status;
 }
 
-function sourceError(served: RelayServed): Status["error"] {
+function sourceError(served: ServedSource): Status["error"] {
   return problemInfo(served.error!, served.retryAt);
 }
 

@@ -69,7 +69,8 @@ export type RelayAccount = z.infer<typeof RelayAccountSchema>;
 
 export const EnvironmentSchema = z.enum(["test", "production", "unknown"]);
 
-export const RelaySourceSchema = z.looseObject({
+/** A source the relay serves: one Cobalt key of the relay's (the extension's setting for a relay is RelaySource, in core/settings). */
+export const ServedSourceSchema = z.looseObject({
   id: z.string(),
   label: z.string(),
   /** From the key's prefix (tk / pk); the key itself never leaves the relay. */
@@ -84,12 +85,12 @@ export const RelaySourceSchema = z.looseObject({
   retryAt: z.optional(time),
   accounts: z.array(RelayAccountSchema),
 });
-export type RelaySource = z.infer<typeof RelaySourceSchema>;
+export type ServedSource = z.infer<typeof ServedSourceSchema>;
 
 /** `GET /v1/status`, with a strong ETag; `If-None-Match` gets 304 while nothing changed. */
 export const RelayStatusSchema = z.looseObject({
   protocol: z.number(),
-  sources: z.array(RelaySourceSchema),
+  sources: z.array(ServedSourceSchema),
 });
 export type RelayStatus = z.infer<typeof RelayStatusSchema>;
 

@@ -7,7 +7,7 @@ import {
   type RelayAccount,
   type RelayApp,
   type RelayHealthyApps,
-  type RelaySource,
+  type ServedSource,
   type RelayStatus,
 } from "../../protocol/v1.ts";
 import type { FailureDetail } from "../check/cobalt.ts";
@@ -20,10 +20,10 @@ import type { SourceRunner } from "../check/runner.ts";
  */
 
 export function relayStatus(runners: readonly SourceRunner[]): RelayStatus {
-  return { protocol: RELAY_PROTOCOL, sources: runners.map(relaySource) };
+  return { protocol: RELAY_PROTOCOL, sources: runners.map(servedSource) };
 }
 
-export function relaySource(runner: SourceRunner): RelaySource {
+export function servedSource(runner: SourceRunner): ServedSource {
   const { status, since } = runner.state;
   return {
     id: runner.id,
