@@ -25,6 +25,8 @@ VOLUME ["/data"]
 EXPOSE 8788
 # Listening on 0.0.0.0 in the container, the relay refuses to start until it is told a
 # TLS-terminating proxy is in front of it: run with -e RELAY_BEHIND_TLS_PROXY=1 behind one.
-HEALTHCHECK --interval=30s --timeout=5s CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.RELAY_PORT || 8788) + '/v1/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# /v1/health answers 503 while a source fails (a rejected key, Cobalt down), so the container is
+# marked unhealthy; the start period lets the first check of a large org finish.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=2m CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.RELAY_PORT || 8788) + '/v1/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/app/relay.mjs"]
 CMD ["serve"]

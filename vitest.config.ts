@@ -16,6 +16,8 @@ export default defineConfig({
           name: "policy",
           environment: "node",
           include: ["test/policy/**/*.test.ts"],
+          // These parse every source file; on a loaded machine that takes seconds, not milliseconds.
+          testTimeout: 60_000,
         },
       },
       {

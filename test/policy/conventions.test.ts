@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { execSync } from "node:child_process";
-import { parseSync } from "vite";
 import { missingPaths } from "./support/comment-paths.ts";
 import { listFiles, parseText, readSource, walk, type Node, type SourceFile } from "./support/sources.ts";
 
@@ -85,9 +84,8 @@ describe("comments name files that exist", () => {
     const code = ["src", "test", "scripts"].flatMap((dir) => listFiles(dir));
     expect(code.length).toBeGreaterThan(200);
     const missing = code.flatMap((path) => {
-      const text = readFileSync(path, "utf8");
-      const { comments } = parseSync(path, text) as unknown as { comments: { value: string; start: number }[] };
-      return missingPaths(parseText(path, text), comments, repository);
+      const file = readSource(path);
+      return missingPaths(file, file.comments, repository);
     });
     expect(missing).toEqual([]);
   });

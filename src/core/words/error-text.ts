@@ -1,5 +1,5 @@
 import { ADVICE, FAILURE_TITLE } from "./failures.ts";
-import { relayAsksAgainText } from "./format.ts";
+import { relayAsksAgainText, relayWaitText } from "./format.ts";
 import type { AnswerName, ErrorInfo, ErrorKind } from "../api/errors.ts";
 import type { MessageKey } from "../i18n/keys.ts";
 import type { Translator } from "../i18n/translator.ts";
@@ -116,7 +116,8 @@ function relayHappened(t: Translator, error: ErrorInfo): What | undefined {
     case "relay-token-rejected":
       return framed(t.msg("errorRelayTokenRejectedDetail"));
     case "relay-rate-limited":
-      if (error.status === 429) return whole(t.msg("errorRelayTooManyDetail"));
+      // The relay's own answer: too many requests from here, or no room in its budget for Cobalt now.
+      if (error.status === 429) return whole(error.retryAfterMs === undefined ? t.msg("errorRelayTooManyDetail") : relayWaitText(t, error.at + error.retryAfterMs, error.at));
       if (error.retryAfterMs !== undefined) return whole(relayAsksAgainText(t, error.at + error.retryAfterMs, error.at));
       return whole(t.msg("errorRelayRateLimitedDetail"));
     case "relay-cobalt":

@@ -49,6 +49,11 @@ export function relayAsksAgainText(t: Translator, at: number, since: number): st
     : t.msg("errorRelayRateLimitedUntilOn", { date: t.date(at), time: t.time(at) });
 }
 
+/** The relay asked this browser to wait until `at`; said against `since`, when it answered. */
+export function relayWaitText(t: Translator, at: number, since: number): string {
+  return sameDay(at, since) ? t.msg("errorRelayTooManyUntil", { time: t.time(at) }) : t.msg("errorRelayTooManyUntilOn", { date: t.date(at), time: t.time(at) });
+}
+
 /** "30 seconds", "12 minutes", "1.5 hours". */
 export function duration(t: Translator, ms: number): string {
   const seconds = Math.round(ms / 1000);

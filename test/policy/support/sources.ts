@@ -23,6 +23,8 @@ export interface SourceFile {
   text: string;
   program: Program;
   imports: Import[];
+  /** Every comment, as the parser found it (value without its delimiters). */
+  comments: { value: string; start: number }[];
   line(offset: number): number;
 }
 
@@ -81,6 +83,7 @@ export function parseText(path: string, text: string): SourceFile {
   const parsed = parseSync(path, text);
   if (parsed.errors.length > 0) throw new Error(`${path} does not parse: ${parsed.errors.map((e: { message: string }) => e.message).join("; ")}`);
   const program = parsed.program as unknown as Program;
+  const comments = (parsed as unknown as { comments: { value: string; start: number }[] }).comments;
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
   const line = (offset: number) => {
@@ -101,7 +104,7 @@ export function parseText(path: string, text: string): SourceFile {
     const local = specifier.startsWith(".");
     imports.push({ specifier, local, target: local ? resolveLocal(path, specifier) : packageName(specifier), line: line(node.start) });
   }
-  return { path, text, program, imports, line };
+  return { path, text, program, imports, comments, line };
 }
 
 function literalOf(node: unknown): string | undefined {

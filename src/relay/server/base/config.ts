@@ -2,16 +2,16 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { BUDGET, DEFAULT_BASE_URL, INTERVAL } from "../../../core/settings/model.ts";
 import { linkedAccountIdProblem, parseLinkedAccountIds } from "../../../core/settings/form-rules.ts";
-import { problemText } from "../../../core/words/problems.ts";
 import { normalizeBaseUrl } from "../../../core/kit/url.ts";
-import { englishText } from "./english.ts";
 import { z } from "../../../core/kit/zod.ts";
+import { parseRange } from "./addresses.ts";
+import { baseUrlProblemText, describeIssues, envNotSetText, idProblemText, jsonErrorAt, keyAsAddressText, looksLikeKey } from "./config-words.ts";
 
 /*
  * The relay's configuration: a JSON file (`--config` or RELAY_CONFIG) and/or environment
  * variables. The file may name an environment variable for each key (`apiKeyEnv`) so the key can
  * stay out of the file. Messages about bad configuration name the field, never its value: the
- * value may be a key.
+ * value may be a key (config-words.ts words them).
  */
 
 export const DEFAULT_PORT = 8788;
@@ -39,7 +39,7 @@ export interface RelayConfig {
   host: string;
   port: number;
   behindTlsProxy: boolean;
-  /** Peers whose X-Forwarded-For is believed (the TLS proxy); everyone else is their own address. */
+  /** Peers whose X-Forwarded-For is believed (the TLS proxy, a CDN): addresses or CIDR ranges, each checked to be one. */
   trustedProxies: string[];
   /** Members, audit log and last status are kept here: beside the config file by default. */
   dataDir: string;
@@ -118,11 +118,12 @@ export function loadConfig(input: ConfigInput): RelayConfig {
     if (!parsed.success) throw new ConfigError(describeIssues(path, parsed.error.issues));
     file = parsed.data;
     sources = file.sources.map((source, index) => resolveSource(source, `sources[${index}]`, env));
-    const ids = new Set<string>();
-    for (const source of sources) {
-      if (ids.has(source.id)) throw new ConfigError(`${path}: two sources have the id "${source.id}"; each needs its own.`);
-      ids.add(source.id);
-    }
+    const ids = new Map<string, number>();
+    sources.forEach((source, index) => {
+      const first = ids.get(source.id);
+      if (first !== undefined) throw new ConfigError(`${path}: sources[${first}] and sources[${index}] have the same id; each needs its own.`);
+      ids.set(source.id, index);
+    });
   } else {
     sources = [sourceFromEnv(env)];
   }
@@ -131,7 +132,9 @@ export function loadConfig(input: ConfigInput): RelayConfig {
     host: input.host ?? env.RELAY_HOST ?? file?.listen?.host ?? DEFAULT_HOST,
     port,
     behindTlsProxy: input.behindTlsProxy ?? envFlag(env, "RELAY_BEHIND_TLS_PROXY") ?? file?.behindTlsProxy ?? false,
-    trustedProxies: env.RELAY_TRUSTED_PROXIES ? splitList(env.RELAY_TRUSTED_PROXIES) : (file?.trustedProxies ?? ["127.0.0.1", "::1"]),
+    trustedProxies: env.RELAY_TRUSTED_PROXIES
+      ? proxies(splitList(env.RELAY_TRUSTED_PROXIES), "RELAY_TRUSTED_PROXIES")
+      : proxies(file?.trustedProxies ?? ["127.0.0.1", "::1"], "trustedProxies"),
     dataDir: resolveDataDir(input),
     sources,
   };
@@ -139,25 +142,25 @@ export function loadConfig(input: ConfigInput): RelayConfig {
 
 function resolveSource(source: FileSource, where: string, env: Env): SourceConfig {
   if (source.apiKey !== undefined && source.apiKeyEnv !== undefined) {
-    throw new ConfigError(`${where} (${source.id}): give either apiKey or apiKeyEnv, not both.`);
+    throw new ConfigError(`${where}: give either apiKey or apiKeyEnv, not both.`);
   }
   const apiKey = source.apiKeyEnv !== undefined ? env[source.apiKeyEnv] : source.apiKey;
   if (!apiKey || apiKey.trim() === "") {
-    const from = source.apiKeyEnv !== undefined ? `the environment variable ${source.apiKeyEnv} is not set` : "it has no apiKey or apiKeyEnv";
-    throw new ConfigError(`${where} (${source.id}): no Cobalt API key: ${from}.`);
+    const from = source.apiKeyEnv !== undefined ? envNotSetText(source.apiKeyEnv, "apiKeyEnv") : "it has no apiKey or apiKeyEnv";
+    throw new ConfigError(`${where}: no Cobalt API key: ${from}.`);
   }
   let secret = apiKey.trim();
   if (source.webhookSecretEnv !== undefined) {
     const value = env[source.webhookSecretEnv];
-    if (!value) throw new ConfigError(`${where} (${source.id}): the environment variable ${source.webhookSecretEnv} (webhookSecretEnv) is not set.`);
+    if (!value) throw new ConfigError(`${where}: ${envNotSetText(source.webhookSecretEnv, "webhookSecretEnv")}.`);
     secret = value;
   }
   return {
     id: source.id,
     label: source.label ?? source.id,
     apiKey: apiKey.trim(),
-    baseUrl: baseUrl(source.baseUrl, `${where} (${source.id}).baseUrl`),
-    linkedAccountIds: accountIds(source.linkedAccountIds === "all" || source.linkedAccountIds === undefined ? [] : source.linkedAccountIds, `${where} (${source.id})`),
+    baseUrl: baseUrl(source.baseUrl, `${where}.baseUrl`, apiKey.trim(), source.apiKeyEnv ?? "apiKey"),
+    linkedAccountIds: accountIds(source.linkedAccountIds === "all" || source.linkedAccountIds === undefined ? [] : source.linkedAccountIds, `${where}.linkedAccountIds`),
     intervalMinutes: source.intervalMinutes ?? INTERVAL.default,
     requestsPerMinute: source.requestsPerMinute ?? BUDGET.default,
     webhook: { verify: source.webhookSignature !== "off", secret },
@@ -177,7 +180,7 @@ function sourceFromEnv(env: Env): SourceConfig {
     id,
     label: env.RELAY_SOURCE_LABEL ?? id,
     apiKey,
-    baseUrl: baseUrl(env.COBALT_BASE_URL, "COBALT_BASE_URL"),
+    baseUrl: baseUrl(env.COBALT_BASE_URL, "COBALT_BASE_URL", apiKey, "COBALT_API_KEY"),
     linkedAccountIds: accountIds(ids === "all" || ids === "" ? [] : parseLinkedAccountIds(ids), "COBALT_LINKED_ACCOUNT_IDS"),
     intervalMinutes: envInt(env, "RELAY_INTERVAL_MINUTES", INTERVAL) ?? INTERVAL.default,
     requestsPerMinute: envInt(env, "RELAY_REQUESTS_PER_MINUTE", BUDGET) ?? BUDGET.default,
@@ -185,17 +188,27 @@ function sourceFromEnv(env: Env): SourceConfig {
   };
 }
 
-function baseUrl(value: string | undefined, where: string): string {
+/** `keyField` says where the key belongs, for a key pasted here instead. */
+function baseUrl(value: string | undefined, where: string, apiKey: string, keyField: string): string {
+  if (value !== undefined && looksLikeKey(value, apiKey)) throw new ConfigError(keyAsAddressText(where, keyField));
   const result = normalizeBaseUrl(value ?? DEFAULT_BASE_URL);
-  if (!result.ok) throw new ConfigError(`${where}: ${problemText(englishText, result.problem)}`);
+  if (!result.ok) throw new ConfigError(baseUrlProblemText(where, result.problem));
   return result.value;
 }
 
+/** Each entry an address or a CIDR range: one that is neither would never match, and the proxy's clients would all share its limit. */
+function proxies(entries: string[], field: string): string[] {
+  entries.forEach((entry, index) => {
+    if (!parseRange(entry)) throw new ConfigError(`${field}: entry number ${index + 1} is not an IP address or a CIDR range (like 10.0.0.0/8 or fd00::/8).`);
+  });
+  return entries;
+}
+
 function accountIds(ids: string[], where: string): string[] {
-  for (const id of ids) {
+  ids.forEach((id, index) => {
     const problem = linkedAccountIdProblem(id);
-    if (problem) throw new ConfigError(`${where}: ${problemText(englishText, problem)}`);
-  }
+    if (problem) throw new ConfigError(idProblemText(where, index + 1, problem));
+  });
   return [...new Set(ids)];
 }
 
@@ -206,35 +219,14 @@ function readJson(path: string): unknown {
   } catch (error) {
     throw new ConfigError(`The config file ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? "error"}).`);
   }
+  // A byte order mark, as some editors write, is not part of the JSON.
+  const json = text.replace(/^\uFEFF/, "");
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(json) as unknown;
   } catch {
-    throw new ConfigError(`The config file ${path} is not valid JSON.`);
-  }
-}
-
-function describeIssues(path: string, issues: readonly z.core.$ZodIssue[]): string {
-  const lines = issues.slice(0, 10).map((issue) => `  ${issue.path.map(String).join(".") || "(top level)"}: ${describeIssue(issue)}`);
-  return `The config file ${path} is not valid:\n${lines.join("\n")}`;
-}
-
-/** zod/mini carries no message texts; these say what is expected, never what was given. */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")} (check the spelling)`;
-    case "invalid_type":
-      return `expected ${issue.expected}`;
-    case "too_small":
-      return issue.origin === "array" ? `needs at least ${issue.minimum} item(s)` : `must be at least ${issue.minimum}`;
-    case "too_big":
-      return `must be at most ${issue.maximum}`;
-    case "invalid_value":
-      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
-    case "invalid_union":
-      return "has the wrong form (see the README for this field)";
-    default:
-      return issue.message && issue.message !== "Invalid input" ? issue.message : "is not valid";
+    const at = jsonErrorAt(json);
+    const where = at ? ` at line ${at.line}, column ${at.column}` : "";
+    throw new ConfigError(`The config file ${path} is not valid JSON${where} (JSON has no comments, and no comma after the last item).`);
   }
 }
 

@@ -9,21 +9,29 @@ export type FailureDetail = {
   retryAfterMs?: number;
 };
 
-/** The calls the check runner and the reconnect links make, all counted against the budget. */
-export type MeteredClient = Pick<CobaltClient, "listApplications" | "listLinkedAccounts" | "getOAuthUrl" | "createSessionToken" | "createConnectUrl">;
+/** The calls a check makes. */
+export type CheckClient = Pick<CobaltClient, "listApplications" | "listLinkedAccounts">;
+/** The calls a reconnect link makes. */
+export type LinkClient = Pick<CobaltClient, "getOAuthUrl" | "createSessionToken" | "createConnectUrl">;
+
+export interface MeteredClient extends CheckClient {
+  /** The link calls, each refused with a BudgetFullError when its turn would come after `deadline`. */
+  forLink(deadline: number): LinkClient;
+}
 
 /**
- * Wraps the core's client: checks wait for room in the request window; links (a member is
- * waiting) are counted but never held back. The core's stored errors keep only kind and prose, so
- * the HTTP status and Retry-After of each failure are noted here, by linked account ("" for the
- * listing), for the status the relay serves.
+ * Wraps the core's client so every call waits its turn in the request window: a check's behind
+ * whatever waits already, a link's (a member is waiting) ahead of the checks' but only until
+ * `deadline`. The core's stored errors keep only kind and prose, so the HTTP status and
+ * Retry-After of each check failure are noted here, by linked account ("" for the listing), for
+ * the status the relay serves.
  */
 export function meteredClient(
-  options: { baseUrl: string; apiKey: string; fetch: Fetch },
+  options: { baseUrl: string; apiKey: string; fetch: Fetch; now: () => number },
   window: RequestWindow,
   noteFailure: (accountId: string, detail: FailureDetail | undefined) => void,
 ): MeteredClient {
-  const client = new CobaltClient(options);
+  const client = new CobaltClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, fetch: options.fetch });
   const watched = async <T>(accountId: string, call: () => Promise<T>): Promise<T> => {
     await window.acquire();
     try {
@@ -35,16 +43,20 @@ export function meteredClient(
       throw error;
     }
   };
-  const urgent = <T>(call: () => Promise<T>): Promise<T> => {
-    window.record();
-    return call();
-  };
   return {
     listApplications: (id) => watched(id, () => client.listApplications(id)),
     listLinkedAccounts: (page, limit) => watched("", () => client.listLinkedAccounts(page, limit)),
-    getOAuthUrl: (slug, id) => urgent(() => client.getOAuthUrl(slug, id)),
-    createSessionToken: (id) => urgent(() => client.createSessionToken(id)),
-    createConnectUrl: (token) => urgent(() => client.createConnectUrl(token)),
+    forLink: (deadline) => {
+      const urgent = async <T>(call: () => Promise<T>): Promise<T> => {
+        await window.acquireUrgent(deadline - options.now());
+        return call();
+      };
+      return {
+        getOAuthUrl: (slug, id) => urgent(() => client.getOAuthUrl(slug, id)),
+        createSessionToken: (id) => urgent(() => client.createSessionToken(id)),
+        createConnectUrl: (token) => urgent(() => client.createConnectUrl(token)),
+      };
+    },
   };
 }
 

@@ -10,11 +10,16 @@ import { meteredClient, type FailureDetail, type MeteredClient } from "./cobalt.
 import type { SourceConfig } from "../base/config.ts";
 import { errorName, type Logger } from "../base/log.ts";
 import { mergeAccounts, mergeHealthy, trackSince, type Since } from "./merge.ts";
-import { RequestWindow } from "./request-window.ts";
+import { BudgetFullError, RequestWindow } from "./request-window.ts";
 import { fullCheckDueIn, recheckDue } from "./schedule.ts";
 import { SignatureVerifier } from "./webhook.ts";
 
 const MAX_PENDING = 10_000;
+/**
+ * How long a member's reconnect link may wait for its turn in the request budget. The extension
+ * gives up on the relay after 20 s, and Cobalt still has to answer after the wait.
+ */
+export const LINK_MAX_WAIT_MS = 10_000;
 
 export interface SourceState {
   status: Status;
@@ -34,6 +39,8 @@ export interface RunnerOptions {
 export type LinkOutcome =
   | { ok: true; link: ReconnectLink }
   | { ok: false; refused: "unknown-account" | "app-not-reauth" }
+  /** The request budget has no room soon enough: ask again after this long. */
+  | { ok: false; busy: { retryAfterMs: number } }
   | { ok: false; failed: ApiError };
 
 export type SourceHealth = {
@@ -95,7 +102,7 @@ export class SourceRunner {
       if (this.#abort.signal.aborted) return Promise.reject(new DOMException("The relay is stopping.", "AbortError"));
       return options.fetch(url, { ...init, signal: anySignal(init.signal, this.#abort.signal) });
     };
-    this.#client = meteredClient({ baseUrl: config.baseUrl, apiKey: config.apiKey, fetch }, this.#window, (id, detail) => {
+    this.#client = meteredClient({ baseUrl: config.baseUrl, apiKey: config.apiKey, fetch, now: this.#now }, this.#window, (id, detail) => {
       if (detail) this.#details.set(id, detail);
       else this.#details.delete(id);
     });
@@ -179,15 +186,22 @@ export class SourceRunner {
     return true;
   }
 
-  /** A reconnect link for an app the relay currently lists as needing re-authentication. */
+  /**
+   * A reconnect link for an app the relay currently lists as needing re-authentication, made
+   * within the request budget like every request: refused at once when the budget has no room
+   * for it (one request for an OAuth app, two for the portal) within LINK_MAX_WAIT_MS.
+   */
   async link(accountId: string, slug: string): Promise<LinkOutcome> {
     const account = this.#state.status.accounts.find((a) => a.id === accountId);
     if (!account) return { ok: false, refused: "unknown-account" };
     const app = account.reauth.find((a) => a.slug === slug);
     if (!app) return { ok: false, refused: "app-not-reauth" };
+    const waitMs = this.#window.urgentWaitMs(app.authType === "oauth2" ? 1 : 2);
+    if (waitMs > LINK_MAX_WAIT_MS) return { ok: false, busy: { retryAfterMs: waitMs } };
     try {
-      return { ok: true, link: await reconnectLink(this.#client, app, accountId) };
+      return { ok: true, link: await reconnectLink(this.#client.forLink(this.#now() + LINK_MAX_WAIT_MS), app, accountId) };
     } catch (error) {
+      if (error instanceof BudgetFullError) return { ok: false, busy: { retryAfterMs: error.waitMs } };
       return { ok: false, failed: toApiError(error) };
     }
   }
@@ -252,7 +266,7 @@ export class SourceRunner {
       const status = mergeAccounts(result.status, fresher, false);
       const healthy = mergeHealthy(result.healthy, this.#state.healthy, fresher.map((a) => a.id));
       this.#commit(status, healthy);
-      this.#options.log.info("check", {
+      this.#options.log[levelOf(status.error?.kind)]("check", {
         source: this.id,
         ok: !status.error,
         errorKind: status.error?.kind,
@@ -303,7 +317,7 @@ export class SourceRunner {
         else delete status.backoff;
       }
       this.#commit(status, mergeHealthy(this.#state.healthy, result.healthy, updates.map((a) => a.id)));
-      this.#options.log.info("recheck", { source: this.id, accounts: ids.length, ok: !error, errorKind: error?.kind, requests: result.requests, ms: done - started });
+      this.#options.log[levelOf(error?.kind)]("recheck", { source: this.id, accounts: ids.length, ok: !error, errorKind: error?.kind, requests: result.requests, ms: done - started });
     } catch (error) {
       if (!this.#abort.signal.aborted) this.#options.log.error("recheck-crashed", { source: this.id, error: errorName(error) });
     }
@@ -330,6 +344,16 @@ export class SourceRunner {
       }, ms);
       signal.addEventListener("abort", onAbort, { once: true });
     });
+}
+
+/**
+ * How loud a finished check is logged: a failure is an error (a rejected key waits for an admin,
+ * and an operator's log alerts are keyed on the level); Cobalt's rate limit is a warning, since
+ * the relay waits it out by itself.
+ */
+function levelOf(kind: ErrorKind | undefined): "info" | "warn" | "error" {
+  if (kind === undefined) return "info";
+  return kind === "rate-limited" ? "warn" : "error";
 }
 
 function anySignal(a: AbortSignal | null | undefined, b: AbortSignal): AbortSignal {

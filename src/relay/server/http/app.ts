@@ -1,7 +1,7 @@
 import { Hono, type Context, type Next } from "hono";
-import { errorName } from "../base/log.ts";
+import { errorName, LogThrottle } from "../base/log.ts";
 import { requireMember } from "./auth.ts";
-import type { RelayDeps, RelayEnv } from "./deps.ts";
+import type { AppDeps, RelayDeps, RelayEnv } from "./deps.ts";
 import { fail } from "./errors.ts";
 import { addLinkRoute } from "./routes-links.ts";
 import { addHealthRoute, addStatusRoutes } from "./routes-status.ts";
@@ -15,8 +15,9 @@ import { addWebhookRoutes } from "./routes-webhooks.ts";
 
 export type { RelayDeps } from "./deps.ts";
 
-export function createRelayApp(deps: RelayDeps): Hono<RelayEnv> {
-  const now = deps.now ?? Date.now;
+export function createRelayApp(given: RelayDeps): Hono<RelayEnv> {
+  const now = given.now ?? Date.now;
+  const deps: AppDeps = { ...given, noise: given.noise ?? new LogThrottle(given.log, { now }) };
   const app = new Hono<RelayEnv>();
   // One member check for every members' route, so they share one limit on rejected tokens.
   const member = requireMember(deps, now);
@@ -37,10 +38,18 @@ async function defaultHeaders(c: Context, next: Next): Promise<void> {
   if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
 }
 
-/** Unknown paths and crashes answer in the protocol's error shape; a crash is logged by its error's name only. */
-function answerErrors(app: Hono<RelayEnv>, deps: RelayDeps): void {
+/**
+ * Unknown paths and crashes answer in the protocol's error shape; a crash is logged by its
+ * error's name only. A request whose client went away, or was cut off by the server's deadline
+ * for sending its body, is no crash: it is noted through the throttle, anyone can cause it.
+ */
+function answerErrors(app: Hono<RelayEnv>, deps: AppDeps): void {
   app.notFound((c) => fail(c, 404, "not-found"));
   app.onError((error, c) => {
+    if (c.req.raw.signal.aborted) {
+      deps.noise.info("request-cut", { route: c.req.routePath });
+      return fail(c, 400, "bad-request");
+    }
     deps.log.error("request-crashed", { path: c.req.path, error: errorName(error) });
     return fail(c, 500, "internal");
   });

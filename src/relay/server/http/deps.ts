@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AuditLog } from "../store/audit.ts";
-import type { Logger } from "../base/log.ts";
+import type { Logger, LogThrottle } from "../base/log.ts";
 import type { SourceRunner } from "../check/runner.ts";
 
 /** What the HTTP handler is given: everything tied to a runtime (files, sockets, the clock) comes in here. */
@@ -11,6 +11,8 @@ export interface RelayDeps {
   /** The address rate limits are kept by: the peer, or what a trusted proxy says it is. */
   clientAddress(c: Context): string;
   log: Logger;
+  /** Lines anyone can cause without a token or a signature, throttled; one over `log` unless given (the Node server flushes its own on close). */
+  noise?: LogThrottle;
   now?(): number;
   /** Rejected tokens per address: `capacity` at once, refilled at `perMinute`. */
   authLimit?: { capacity: number; perMinute: number };
@@ -20,3 +22,6 @@ export interface RelayDeps {
 
 /** What a request carries between handlers: the member its token names, once the token is verified. */
 export type RelayEnv = { Variables: { member: string } };
+
+/** The deps as the routes use them, with what createRelayApp fills in. */
+export type AppDeps = RelayDeps & { noise: LogThrottle };

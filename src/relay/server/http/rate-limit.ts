@@ -1,7 +1,8 @@
 /**
  * Token buckets by key (a client address, a member): `capacity` attempts at once, refilled at
  * `perMinute`. A key whose bucket is full again is forgotten, and the map is bounded, so a flood
- * of addresses costs memory only up to `maxKeys`.
+ * of addresses costs memory only up to `maxKeys`. What a full map forgets first is the keys that
+ * are not limited: a flood of new addresses must not set a limited one free.
  */
 export class TokenBuckets {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
@@ -37,7 +38,7 @@ export class TokenBuckets {
   #tokens(key: string): number {
     const bucket = this.#buckets.get(key);
     if (!bucket) return this.capacity;
-    const refilled = bucket.tokens + ((this.now() - bucket.at) * this.perMinute) / 60_000;
+    const refilled = this.#refilled(bucket, this.now());
     if (refilled >= this.capacity) {
       this.#buckets.delete(key);
       return this.capacity;
@@ -45,11 +46,29 @@ export class TokenBuckets {
     return refilled;
   }
 
+  #refilled(bucket: { tokens: number; at: number }, now: number): number {
+    return bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000;
+  }
+
+  /**
+   * Down to nine tenths of `maxKeys` at once, so a flood costs one pass per tenth of the map:
+   * first the keys that may still try (least recently used first: Map keeps insertion order and
+   * `take` re-inserts), and only if that is not enough, the limited keys whose wait ends soonest.
+   */
   #bound(): void {
     if (this.#buckets.size <= this.maxKeys) return;
-    for (const key of this.#buckets.keys()) {
-      if (this.#buckets.size <= this.maxKeys) return;
-      // Oldest first (Map keeps insertion order, and `take` re-inserts): the least recent go.
+    const target = Math.floor(this.maxKeys * 0.9);
+    const now = this.now();
+    const limited: { key: string; tokens: number }[] = [];
+    for (const [key, bucket] of this.#buckets) {
+      if (this.#buckets.size <= target) return;
+      const tokens = this.#refilled(bucket, now);
+      if (tokens >= 1) this.#buckets.delete(key);
+      else limited.push({ key, tokens });
+    }
+    limited.sort((a, b) => b.tokens - a.tokens);
+    for (const { key } of limited) {
+      if (this.#buckets.size <= target) return;
       this.#buckets.delete(key);
     }
   }

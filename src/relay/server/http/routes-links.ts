@@ -10,8 +10,9 @@ import { fail } from "./errors.ts";
 import { TokenBuckets } from "./rate-limit.ts";
 
 /*
- * Reconnect links, made on a member's request. Each costs Cobalt requests, so members are
- * rate-limited; each is audited, refusals and failures too.
+ * Reconnect links, made on a member's request. Each costs Cobalt requests within the source's
+ * request budget, so members are rate-limited, and a link the budget has no room for soon is
+ * refused with when to ask again; each is audited, refusals and failures too.
  */
 
 const LINK_MAX_BYTES = 4 * 1024;
@@ -28,12 +29,15 @@ export function addLinkRoute(app: Hono<RelayEnv>, deps: RelayDeps, member: Middl
     const request = await readLinkRequest(c);
     if (!request) return fail(c, 400, "bad-request");
     const { sourceId, linkedAccountId, slug } = request;
-    const asked: LinkAsked = { time: new Date(now()).toISOString(), member: who, source: sourceId, linkedAccount: linkedAccountId, app: slug };
+    const time = new Date(now()).toISOString();
     const runner = deps.runners.find((r) => r.id === sourceId);
     if (!runner) {
-      await audit(deps, { ...asked, outcome: "refused", reason: "unknown-source" });
+      // The source is checked before anything the member typed is written: for a source the
+      // relay does not have, it names nothing, so only the refusal is recorded.
+      await audit(deps, { time, member: who, source: "", linkedAccount: "", app: "", outcome: "refused", reason: "unknown-source" });
       return fail(c, 404, "unknown-source");
     }
+    const asked: LinkAsked = { time, member: who, source: sourceId, linkedAccount: linkedAccountId, app: slug };
     return answerLink(c, deps, asked, await runner.link(linkedAccountId, slug));
   });
 }
@@ -61,6 +65,13 @@ async function answerLink(c: Context, deps: RelayDeps, asked: LinkAsked, outcome
   if ("refused" in outcome) {
     await audit(deps, { ...asked, outcome: "refused", reason: outcome.refused });
     return fail(c, 404, outcome.refused);
+  }
+  if ("busy" in outcome) {
+    // The source's request budget has no room soon enough: the member is told when to ask again.
+    const retryAfterSeconds = Math.max(1, Math.ceil(outcome.busy.retryAfterMs / 1000));
+    await audit(deps, { ...asked, outcome: "refused", reason: "rate-limited" });
+    deps.log.warn("link-budget-full", { member: asked.member, source: asked.source, retryAfterSeconds });
+    return fail(c, 429, "too-many-requests", { retryAfterSeconds });
   }
   await audit(deps, { ...asked, outcome: "failed", reason: outcome.failed.kind });
   const problem = detailOf(outcome.failed) satisfies Problem;

@@ -5,14 +5,16 @@ import { CachedView, etagMatches, relayHealthyApps, relayStatus } from "./view.t
 
 /*
  * What the relay says about its sources. Health is open, for monitors: it says only whether each
- * source's last check worked. Status and the healthy apps are for members, and are polled, so each
+ * source's last check worked, and answers 503 when one did not. Status and the healthy apps are for members, and are polled, so each
  * body is rendered once per change of the runners' state and tagged for conditional requests.
  */
 
+/** 503 while a source is not ok (its key rejected, Cobalt failing, no check finished yet): a container's health check, a load balancer or a monitor acts on the status code alone. */
 export function addHealthRoute(app: Hono<RelayEnv>, deps: RelayDeps): void {
   app.get(RELAY_PATHS.health, (c) => {
     const sources = deps.runners.map((runner) => runner.health());
-    return c.json({ ok: sources.every((source) => source.ok), sources } satisfies RelayHealth);
+    const ok = sources.every((source) => source.ok);
+    return c.json({ ok, sources } satisfies RelayHealth, ok ? 200 : 503);
   });
 }
 

@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { RELAY_PATHS } from "../../protocol/v1.ts";
 import type { SourceRunner } from "../check/runner.ts";
 import { parseWebhook, type ConnectionEvent } from "../check/webhook.ts";
-import type { RelayDeps, RelayEnv } from "./deps.ts";
+import type { AppDeps, RelayEnv } from "./deps.ts";
 import { fail } from "./errors.ts";
 
 /*
@@ -15,14 +15,14 @@ import { fail } from "./errors.ts";
 
 const WEBHOOK_MAX_BYTES = 64 * 1024;
 
-export function addWebhookRoutes(app: Hono<RelayEnv>, deps: RelayDeps): void {
+export function addWebhookRoutes(app: Hono<RelayEnv>, deps: AppDeps): void {
   const limit = bodyLimit({ maxSize: WEBHOOK_MAX_BYTES, onError: (c) => fail(c, 413, "bad-request") });
   const receive = (c: Context<RelayEnv>) => receiveWebhook(c, deps);
   app.post(RELAY_PATHS.webhook, limit, receive);
   app.post(`${RELAY_PATHS.webhook}/:sourceId`, limit, receive);
 }
 
-async function receiveWebhook(c: Context<RelayEnv>, deps: RelayDeps): Promise<Response> {
+async function receiveWebhook(c: Context<RelayEnv>, deps: AppDeps): Promise<Response> {
   const sourceId = c.req.param("sourceId");
   const candidates = sourceId === undefined ? deps.runners : deps.runners.filter((r) => r.id === sourceId);
   if (candidates.length === 0) return fail(c, 404, "not-found");
@@ -30,18 +30,20 @@ async function receiveWebhook(c: Context<RelayEnv>, deps: RelayDeps): Promise<Re
   const signature = c.req.header("x-cobalt-signature");
   const signed = await signedFor(candidates, raw, signature);
   const unsigned = candidates.filter((runner) => !runner.config.webhook.verify);
+  // What an unsigned caller causes is logged through the throttle: anyone can send it, at any rate.
   if (signed.length === 0 && unsigned.length === 0) {
-    deps.log.warn("webhook-rejected", { reason: signature ? "bad-signature" : "no-signature", address: deps.clientAddress(c) });
+    deps.noise.warn("webhook-rejected", { reason: signature ? "bad-signature" : "no-signature", address: deps.clientAddress(c) });
     return fail(c, 401, "bad-signature");
   }
+  const log = signed.length > 0 ? deps.log : deps.noise;
   const parsed = parseWebhook(new TextDecoder().decode(raw));
   if (!parsed.ok) {
-    deps.log.warn("webhook-malformed", { reason: parsed.reason, signed: signed.length > 0 });
+    log.warn("webhook-malformed", { reason: parsed.reason, signed: signed.length > 0, address: deps.clientAddress(c) });
     return fail(c, 400, "bad-request");
   }
   const event = parsed.event;
   const queued = event ? hint(event, signed, unsigned) : 0;
-  deps.log.info("webhook", { change: event?.change ?? "ignored", signed: signed.length > 0, queued });
+  log.info("webhook", { change: event?.change ?? "ignored", signed: signed.length > 0, queued });
   // The same answer whether or not the account is known: an unsigned caller learns nothing.
   return c.json({ ok: true });
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveDataDir, type ConfigInput, type RelayConfig } from "../base/config.ts";
 import { scrub } from "../base/log.ts";
@@ -7,13 +8,27 @@ import { registerWebhook } from "./register-webhook.ts";
 import { dataFiles, startRelay } from "./server.ts";
 
 /*
- * `npm run relay -- <command>`:
+ * `npm run relay -- <command>` from source, `node relay.mjs <command>` as bundled:
  *   (none) | serve [--config file] [--host h] [--port n] [--behind-tls-proxy]
  *   add-member <name> | remove-member <name> | list-members
  *   register-webhook <public URL> [--source id]
+ *   --help | --version
  */
 
-const USAGE = `Usage: npm run relay -- [command] [options]
+/** Set by `npm run relay:build` (vite.relay.config.ts) in the bundle; absent when run from source. */
+declare const __RELAY_BUNDLE__: { version: string; command: string } | undefined;
+const BUNDLE = typeof __RELAY_BUNDLE__ === "undefined" ? undefined : __RELAY_BUNDLE__;
+
+/** How this relay is run, for the usage and the hints: the bundle (as in the container) has no npm script. */
+const RELAY = BUNDLE?.command ?? "npm run relay --";
+
+function version(): string {
+  if (BUNDLE) return BUNDLE.version;
+  const manifest = JSON.parse(readFileSync(new URL("../../../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+  return typeof manifest.version === "string" ? manifest.version : "unknown";
+}
+
+const USAGE = `Usage: ${RELAY} [command] [options]
 
 Commands:
   serve (default)                Check Cobalt and serve the team API
@@ -27,7 +42,23 @@ Options:
   --host <address>     Listen address (default 127.0.0.1, or RELAY_HOST)
   --port <n>           Listen port (default 8788, or RELAY_PORT)
   --behind-tls-proxy   A reverse proxy terminates HTTPS in front of the relay (RELAY_BEHIND_TLS_PROXY=1)
-  --source <id>        register-webhook: only this source`;
+  --source <id>        register-webhook: only this source
+  --help, -h           This help
+  --version            The relay's version`;
+
+const OPTIONS = {
+  config: { type: "string" },
+  host: { type: "string" },
+  port: { type: "string" },
+  "behind-tls-proxy": { type: "boolean" },
+  source: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+function parseOptions(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+}
 
 /** The CLI's output: plain text for a person at a terminal (the relay itself logs JSON lines). */
 const say = (text: string) => void process.stdout.write(`${text}\n`);
@@ -43,20 +74,22 @@ function load(input: ConfigInput): RelayConfig {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: "string" },
-      host: { type: "string" },
-      port: { type: "string" },
-      "behind-tls-proxy": { type: "boolean" },
-      source: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    // An unknown option, or one without its value: a usage error, like an unknown command.
+    if (!(error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))) throw error;
+    complain(`${error.message.split(". ")[0]!.replace(/\.?$/, ".")}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     say(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    say(version());
     return 0;
   }
   const [command = "serve", ...args] = positionals;
@@ -76,7 +109,8 @@ async function main(argv: string[]): Promise<number> {
     case "register-webhook":
       return registerCommand(args[0], values.source, input);
     default:
-      complain(`Unknown command "${command}".\n\n${USAGE}`);
+      // Named back only when it reads as a command: a pasted key would be printed otherwise.
+      complain(`${/^[a-z][a-z-]{0,30}$/i.test(command) ? `Unknown command "${command}".` : "Unknown command."}\n\n${USAGE}`);
       return 2;
   }
 }
@@ -97,12 +131,12 @@ async function memberCommand(command: string, name: string | undefined, input: C
   const store = new MemberStore(dataFiles(resolveDataDir(input)).members);
   if (command === "list-members") {
     const members = await store.list();
-    if (members.length === 0) say(`No members yet (${store.path}). Add one with: npm run relay -- add-member <name>`);
+    if (members.length === 0) say(`No members yet (${store.path}). Add one with: ${RELAY} add-member <name>`);
     for (const member of members) say(`${member.name}\tadded ${member.createdAt}`);
     return 0;
   }
   if (!name) {
-    complain(`Give the member's name: npm run relay -- ${command} <name>`);
+    complain(`Give the member's name: ${RELAY} ${command} <name>`);
     return 2;
   }
   if (command === "add-member") {
@@ -121,7 +155,7 @@ async function memberCommand(command: string, name: string | undefined, input: C
 
 async function registerCommand(publicUrl: string | undefined, only: string | undefined, input: ConfigInput): Promise<number> {
   if (!publicUrl) {
-    complain("Give the relay's public HTTPS address: npm run relay -- register-webhook https://relay.example.com");
+    complain(`Give the relay's public HTTPS address: ${RELAY} register-webhook https://relay.example.com`);
     return 2;
   }
   const config = load(input);
@@ -154,7 +188,6 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof ConfigError || error instanceof MembersFileError || error instanceof FileLockedError) complain(message);
-    else if (error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) complain(`${message}\n\n${USAGE}`);
     else complain(`The relay stopped: ${scrub(message, secrets)}`);
     process.exit(1);
   },

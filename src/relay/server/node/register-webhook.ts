@@ -18,7 +18,7 @@ export function webhookUrlFor(publicUrl: string, sourceId: string): string {
   try {
     url = new URL(publicUrl);
   } catch {
-    throw new Error(`"${publicUrl}" is not a URL; give the relay's public address, for example https://relay.example.com.`);
+    throw new Error("The public address given is not a URL; give the relay's public address, for example https://relay.example.com.");
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
     throw new Error("Cobalt delivers webhooks only to https:// addresses; give the relay's public HTTPS address.");

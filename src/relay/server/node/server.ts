@@ -8,7 +8,8 @@ import { createRelayApp, type RelayDeps } from "../http/app.ts";
 import { FileAuditLog } from "../store/audit.ts";
 import { ConfigError, type RelayConfig } from "../base/config.ts";
 import { listenProblem } from "./listen-guard.ts";
-import { createLogger, type Logger } from "../base/log.ts";
+import { clientOf, formatIp, parseIp, TrustedProxies } from "../base/addresses.ts";
+import { createLogger, LogThrottle, type Logger } from "../base/log.ts";
 import { MemberStore } from "../store/members.ts";
 import { SourceRunner } from "../check/runner.ts";
 import { StateFile } from "../store/state-file.ts";
@@ -18,12 +19,32 @@ export function dataFiles(dataDir: string): { members: string; audit: string; st
   return { members: join(dataDir, "members.json"), audit: join(dataDir, "audit.log"), state: join(dataDir, "state.json") };
 }
 
+/**
+ * How long a client may take. Node's defaults let a slow client hold a connection for minutes
+ * (headers 60 s, a whole request 300 s, checked every 30 s): a few hundred slow sockets would
+ * then hold the relay. A member's request and Cobalt's webhooks are small and sent at once.
+ */
+export interface ServerTimeouts {
+  /** To send the request line and headers. */
+  headersMs: number;
+  /** To send the whole request, headers and body: the deadline for reading a body. */
+  requestMs: number;
+  /** Between two requests on a kept-alive connection. */
+  keepAliveMs: number;
+  /** With nothing sent either way, at any point (a client that stops reading its answer). */
+  idleMs: number;
+}
+
+export const SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 20_000, keepAliveMs: 5_000, idleMs: 120_000 };
+
 export interface StartOptions {
   /** Where log lines go (default stdout); they are scrubbed of every configured key. */
   write?(line: string): void;
   fetch?: Fetch;
   /** Rate limit overrides (tests). */
   limits?: Pick<RelayDeps, "authLimit" | "linkLimit">;
+  /** Shorter timeouts (tests). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface RunningRelay {
@@ -52,9 +73,10 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   }
   const members = new MemberStore(files.members, (message) => log.warn("members-unreadable", { message }));
   const audit = new FileAuditLog(files.audit);
-  const app = createRelayApp({ runners, members, audit, log, clientAddress: clientAddressFor(config.trustedProxies), ...options.limits });
+  const noise = new LogThrottle(log);
+  const app = createRelayApp({ runners, members, audit, log, noise, clientAddress: clientAddressFor(config.trustedProxies), ...options.limits });
 
-  const { server, port } = await listen(app.fetch, config.host, config.port);
+  const { server, port } = await listen(app.fetch, config.host, config.port, { ...SERVER_TIMEOUTS, ...options.timeouts });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   for (const runner of runners) runner.start();
@@ -69,38 +91,55 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
         server.close(() => resolve());
         if ("closeAllConnections" in server) server.closeAllConnections();
       });
+      // What was held back is said before the relay goes.
+      noise.flush();
     })());
   return { url, runners, members, audit, log, close };
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<{ server: ServerType; port: number }> {
+type Fetcher = (request: Request) => Response | Promise<Response>;
+
+function listen(fetch: Fetcher, hostname: string, port: number, timeouts: ServerTimeouts): Promise<{ server: ServerType; port: number }> {
+  const serverOptions = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // How often the header and request deadlines are checked (Node's default, 30 s, would let a deadline run over by as much).
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, timeouts.headersMs / 4)),
+  };
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, (info: AddressInfo) => resolve({ server, port: info.port }));
-    server.once("error", reject);
+    const server = serve({ fetch, hostname, port, serverOptions }, (info: AddressInfo) => resolve({ server, port: info.port }));
+    server.setTimeout(timeouts.idleMs);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, hostname, port)));
   });
 }
 
+/** A port or address that cannot be had is the operator's to change: said plainly, with the option that changes it. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const elsewhere = "(or RELAY_PORT, or listen.port in the config file)";
+  if (error.code === "EADDRINUSE") return new ConfigError(`Port ${port} on ${host} is already in use (by another relay, or another program). Start the relay on another port with --port <n> ${elsewhere}.`);
+  if (error.code === "EACCES") return new ConfigError(`This user may not listen on port ${port} (ports below 1024 need privileges). Choose another with --port <n> ${elsewhere}.`);
+  if (error.code === "EADDRNOTAVAIL") return new ConfigError(`${host} is not an address of this machine. Listen on one of its addresses with --host <address> (or RELAY_HOST, or listen.host in the config file).`);
+  return error;
+}
+
 /**
- * The address a request's rate limit is kept under. Behind a proxy every request comes from the
- * proxy, so its X-Forwarded-For (the last entry: the one the proxy itself added) is believed, but
- * only from the configured proxies: anyone else could write that header to dodge the limit.
+ * The address a request's rate limit is kept under. Behind proxies every request comes from the
+ * nearest proxy, so X-Forwarded-For is believed, but only from the configured proxies (addresses
+ * or CIDR ranges) and only as far as they vouch for it: it is read from the right, past every
+ * trusted proxy (base/addresses.ts). Anyone else could write that header to dodge the limit.
  */
 export function clientAddressFor(trustedProxies: readonly string[]): (c: Context) => string {
-  const trusted = new Set(trustedProxies.map(normalizeAddress));
+  const trusted = TrustedProxies.from(trustedProxies);
   return (c) => {
     let peer: string;
     try {
-      peer = normalizeAddress(getConnInfo(c).remote.address ?? "unknown");
+      const remote = getConnInfo(c).remote.address ?? "unknown";
+      const ip = parseIp(remote);
+      peer = ip ? formatIp(ip) : remote;
     } catch {
       peer = "unknown";
     }
-    if (!trusted.has(peer)) return peer;
-    const forwarded = c.req.header("x-forwarded-for")?.split(",").map((part) => part.trim()).filter((part) => part !== "");
-    return forwarded && forwarded.length > 0 ? normalizeAddress(forwarded[forwarded.length - 1]!) : peer;
+    return clientOf(peer, c.req.header("x-forwarded-for"), trusted);
   };
-}
-
-function normalizeAddress(address: string): string {
-  const lower = address.toLowerCase();
-  return lower.startsWith("::ffff:") && lower.includes(".") ? lower.slice(7) : lower;
 }

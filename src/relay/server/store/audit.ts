@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { appendLine } from "../base/files.ts";
+import { escapeInvisible } from "../base/log.ts";
 import type { ErrorKind } from "../../../core/api/errors.ts";
 import { z } from "../../../core/kit/zod.ts";
 
@@ -49,7 +50,7 @@ export class FileAuditLog implements AuditLog {
       outcome: entry.outcome,
     };
     if (entry.reason) line.reason = entry.reason;
-    await appendLine(this.path, JSON.stringify(line));
+    await appendLine(this.path, escapeInvisible(JSON.stringify(line)));
   }
 
   /** For tests and for people reading the log: each line parsed, unreadable lines skipped. */

@@ -115,6 +115,14 @@ describe("errorDetail", () => {
     expect(errorDetail(ja, error)).not.toBe(english);
   });
 
+  it("says until when the team relay asked this browser to wait, when it said", () => {
+    const error: ErrorInfo = { kind: "relay-rate-limited", at, status: 429, retryAfterMs: 60_000 };
+    expect(errorDetail(en, error)).toBe(`The team relay asked this browser to wait until ${en.time(at + 60_000)}.`);
+    expect(errorDetail(de, error)).toBe(`Das Team-Relay hat diesen Browser gebeten, bis ${de.time(at + 60_000)} zu warten.`);
+    expect(errorDetail(ja, error)).toContain(ja.time(at + 60_000));
+    expect(errorDetail(en, { kind: "relay-rate-limited", at, status: 429 })).toBe("The team relay asked this browser to slow down.");
+  });
+
   it("reads an entry stored by an older version, which kept an English sentence: the kind stays, the sentence goes", () => {
     const stored = { schemaVersion: 1, source: "x", accounts: [], error: { kind: "unauthorized", at } };
     const error = parseStoredStatus(stored).value.error!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, clockMoment, duration, nextTryText, refreshAtText, relayAsksAgainText } from "../../../../src/core/words/format.ts";
+import { ago, clockMoment, duration, nextTryText, refreshAtText, relayAsksAgainText, relayWaitText } from "../../../../src/core/words/format.ts";
 import { de, en, ja } from "../../support/i18n.ts";
 
 describe("ago", () => {
@@ -81,5 +81,9 @@ describe("the end of a wait", () => {
     expect(relayAsksAgainText(en, tomorrow, now)).toBe("Cobalt is limiting how often the team relay may ask; the relay asks again on Jul 1 at 12:15 AM");
     expect(relayAsksAgainText(de, tomorrow, now)).toBe("Cobalt begrenzt, wie oft das Team-Relay anfragen darf; das Relay fragt am 1. Juli um 00:15 erneut an");
     expect(relayAsksAgainText(ja, tomorrow, now)).toBe("Cobalt がチームリレーのリクエスト頻度を制限しています。リレーは 7月1日 00:15 に再度問い合わせます");
+    expect(relayWaitText(en, tonight, now)).toBe("The team relay asked this browser to wait until 11:58 PM");
+    expect(relayWaitText(en, tomorrow, now)).toBe("The team relay asked this browser to wait until Jul 1 at 12:15 AM");
+    expect(relayWaitText(de, tomorrow, now)).toBe("Das Team-Relay hat diesen Browser gebeten, bis 1. Juli um 00:15 zu warten");
+    expect(relayWaitText(ja, tomorrow, now)).toBe("チームリレーがこのブラウザーに 7月1日 00:15 まで待つよう求めました");
   });
 });

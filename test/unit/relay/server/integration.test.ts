@@ -93,6 +93,29 @@ describe("the relay against the fake Cobalt server", () => {
     expect(stack.fake.requests).toEqual([]);
   });
 
+  it("logs a flood of rejected webhooks as a few lines and a summary, not one line each", async () => {
+    stack = await startStack();
+    await stack.checked();
+    const before = stack.logs.length;
+    const url = `${stack.relay.url}/v1/cobalt/webhook`;
+    const event = { event: "Connection Expired", linked_account_id: "initech", environment: "test" };
+    for (let batch = 0; batch < 90; batch += 30) {
+      const sent = Array.from({ length: 30 }, (_, i) => sendWebhook(url, event, (batch + i) % 3 ? "pk_wrong_key" : undefined));
+      for (const response of await Promise.all(sent)) expect(response.status).toBe(401);
+    }
+    await stack.relay.close();
+    const lines = stack.logs.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const written = lines.filter((line) => line.event === "webhook-rejected");
+    expect(written).toHaveLength(20);
+    const summary = lines.find((line) => line.event === "webhook-rejected-summary");
+    expect(summary).toMatchObject({ level: "warn", held: 70, addresses: 1 });
+    // Every rejection is accounted for, by its reason: a line of its own or a count in the summary.
+    const total = (reason: string) => written.filter((line) => line.reason === reason).length + Number(summary?.[`reason:${reason}`] ?? 0);
+    expect([total("bad-signature"), total("no-signature")]).toEqual([60, 30]);
+    expect(stack.logs.slice(before).join("\n").length).toBeLessThan(8_000);
+    // A bound on a hang on a busy machine, not a timing claim.
+  }, 30_000);
+
   it("with signatures off, takes unsigned events as hints for known accounts only", async () => {
     stack = await startStack({ source: { webhook: { verify: false, secret: DEMO_KEY } } });
     const token = await withMember(stack);
@@ -133,6 +156,36 @@ describe("the relay against the fake Cobalt server", () => {
     for (const entry of entries) expect(Date.parse(entry.time)).not.toBeNaN();
   });
 
+  it("makes reconnect links within the request budget, and tells the members it has no room for when to ask again", async () => {
+    stack = await startStack();
+    const tokens = [await withMember(stack, "ann"), await withMember(stack, "ben"), await withMember(stack, "cat")];
+    await stack.checked();
+    // The same relay at the lowest budget, ten requests a minute for everything; its last status
+    // is served at once, so no check is due.
+    await stack.restart({ sources: [sourceConfig(stack.fake.origin, { requestsPerMinute: 10 })] });
+    stack.fake.clearRequests();
+    // The members file is read once before the burst, so the burst is about the budget alone.
+    expect(await stack.relay.members.verify(tokens[0]!)).toBe("ann");
+    const body = JSON.stringify({ sourceId: "team", linkedAccountId: "acme-corp", slug: "hubspot" });
+    const answers = await Promise.all(
+      tokens.flatMap((token) => Array.from({ length: 10 }, () => stack!.call("/v1/links", { method: "POST", token, headers: { "content-type": "application/json" }, body }))),
+    );
+    expect(stack.fake.requests.filter((r) => r.path.startsWith("/api/")).length).toBe(10);
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(10);
+    const refused = answers.filter((answer) => answer.status === 429);
+    expect(refused).toHaveLength(20);
+    for (const answer of refused) {
+      const retryAfter = Number(answer.headers.get("retry-after"));
+      expect(RelayErrorSchema.parse(JSON.parse(answer.body)).error).toEqual({ code: "too-many-requests", retryAfterSeconds: retryAfter });
+      // The budget's places come free a minute after they were taken.
+      expect(retryAfter).toBeGreaterThan(10);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+    }
+    const audited = await stack.relay.audit.read();
+    expect(audited.filter((entry) => entry.outcome === "refused" && entry.reason === "rate-limited")).toHaveLength(20);
+    expect(audited.filter((entry) => entry.outcome === "oauth")).toHaveLength(10);
+  });
+
   it("shuts out a member the moment remove-member runs, and no one else", async () => {
     stack = await startStack();
     const alice = await withMember(stack, "alice");
@@ -171,6 +224,37 @@ describe("the relay against the fake Cobalt server", () => {
     await stack.restart();
     await waitFor(() => stack!.relay.runners[0]!.state.status.checkedAt !== undefined);
     expect(reauthOf(await status(stack, token), "acme-corp")).toEqual(["hubspot"]);
+    await fake.close();
+  });
+
+  it("keeps each client behind a chain of trusted proxies apart, however the client writes X-Forwarded-For", async () => {
+    stack = await startStack({ config: { trustedProxies: ["127.0.0.1", "10.0.0.0/8"] } });
+    const token = await withMember(stack);
+    await stack.checked();
+    // Behind a CDN (10.1.2.3) and the local proxy (127.0.0.1), an attacker guesses tokens and
+    // writes its own X-Forwarded-For entry first; the CDN appends the attacker's real address.
+    const attacker = { "x-forwarded-for": "192.0.2.10, 198.51.100.66, 10.1.2.3" };
+    for (let i = 0; i < 11; i++) await stack.call("/v1/status", { token: "guess", headers: attacker });
+    expect((await stack.call("/v1/status", { token, headers: attacker })).status).toBe(429);
+    // A member behind the same proxies is not locked out, not even one the attacker named.
+    expect((await stack.call("/v1/status", { token, headers: { "x-forwarded-for": "203.0.113.5, 10.1.2.3" } })).status).toBe(200);
+    expect((await stack.call("/v1/status", { token, headers: { "x-forwarded-for": "192.0.2.10, 10.200.0.1" } })).status).toBe(200);
+    // Writing another address in front changes nothing for the attacker.
+    expect((await stack.call("/v1/status", { token, headers: { "x-forwarded-for": "203.0.113.5, 198.51.100.66, 10.9.9.9" } })).status).toBe(429);
+    const rejected = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === "token-rejected");
+    expect(new Set(rejected.map((line) => line.address))).toEqual(new Set(["198.51.100.66"]));
+  });
+
+  it("says a rejected key is unhealthy (503) and logs it as an error", async () => {
+    const fake = await startFakeCobalt();
+    fake.setAccount({ account_id: "acme-corp", apps: [v3App("hubspot", { status: "expired" })] });
+    stack = await startStack({ fake });
+    await stack.checked();
+    const health = await stack.call("/v1/health");
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body)).toMatchObject({ ok: false, sources: [{ id: "team", ok: false, errorKind: "unauthorized" }] });
+    const check = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.event === "check");
+    expect(check).toMatchObject({ level: "error", ok: false, errorKind: "unauthorized" });
     await fake.close();
   });
 

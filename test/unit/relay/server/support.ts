@@ -48,7 +48,9 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { source?: Partial<SourceConfig>; fake?: FakeCobalt; start?: StartOptions; keepDir?: string } = {}): Promise<Stack> {
+export async function startStack(
+  options: { source?: Partial<SourceConfig>; config?: Partial<RelayConfig>; fake?: FakeCobalt; start?: StartOptions; keepDir?: string } = {},
+): Promise<Stack> {
   const fake = options.fake ?? (await startFakeCobalt());
   if (!options.fake) seedDemoOrg(fake);
   const dir = options.keepDir ? { path: options.keepDir, remove: () => {} } : tempDir();
@@ -61,6 +63,7 @@ export async function startStack(options: { source?: Partial<SourceConfig>; fake
     trustedProxies: ["127.0.0.1"],
     dataDir: dir.path,
     sources: [sourceConfig(fake.origin, options.source)],
+    ...options.config,
   };
   const start = () => startRelay(config, { write: (line) => logs.push(line), ...options.start });
   let relay = await start();

@@ -69,11 +69,69 @@ describe("relay configuration", () => {
     expect(messages[1]).toMatch(/not valid JSON/);
     expect(messages[2]).toMatch(/sources\.0\.intervalMinutes/);
     expect(messages[3]).toMatch(/apikey/);
-    expect(messages[4]).toMatch(/NOPE is not set/);
+    expect(messages[4]).toMatch(/NOPE \(apiKeyEnv\) is not set/);
     expect(messages[5]).toMatch(/baseUrl/);
-    expect(messages[6]).toMatch(/two sources have the id "p"/);
+    expect(messages[6]).toMatch(/sources\[0\] and sources\[1\] have the same id/);
     expect(messages[8]).toMatch(/RELAY_PORT/);
     for (const message of messages) expect(message).not.toContain("s3cr3t");
+  });
+
+  it("never prints a value, not even where a key was pasted into the wrong field", () => {
+    const sources = (source: Record<string, unknown>) => file({ sources: [{ id: "p", apiKey: KEY, ...source }] });
+    const messages = [
+      error(() => loadConfig({ configPath: sources({ baseUrl: `http://${KEY}.example.com` }), env: {} })),
+      error(() => loadConfig({ configPath: sources({ baseUrl: `${KEY} x` }), env: {} })),
+      error(() => loadConfig({ configPath: sources({ baseUrl: `${KEY}://host` }), env: {} })),
+      error(() => loadConfig({ configPath: file({ sources: [{ id: "p", apiKeyEnv: KEY }] }), env: {} })),
+      error(() => loadConfig({ configPath: file({ sources: [{ id: "p", apiKey: "tk_1", webhookSecretEnv: KEY }] }), env: {} })),
+      error(() => loadConfig({ configPath: sources({ linkedAccountIds: [`${KEY}\n`] }), env: {} })),
+      error(() => loadConfig({ configPath: sources({ linkedAccountIds: [KEY.repeat(20)] }), env: {} })),
+      error(() => loadConfig({ env: { COBALT_API_KEY: "tk_1", COBALT_LINKED_ACCOUNT_IDS: `a, ${KEY}\u0007` } })),
+      error(() => loadConfig({ configPath: file({ sources: [{ id: KEY, apiKey: "tk_1" }, { id: KEY, apiKey: "tk_1" }] }), env: {} })),
+      error(() => loadConfig({ configPath: file({ sources: [{ id: "p", apiKey: "tk_1" }], [KEY]: 1 }), env: {} })),
+    ];
+    for (const message of messages) expect(message).not.toContain("s3cr3t");
+    expect(messages[0]).toMatch(/baseUrl/);
+    expect(messages[3]).toMatch(/apiKeyEnv/);
+    expect(messages[5]).toMatch(/linkedAccountIds/);
+    expect(messages[8]).toMatch(/sources\[0\] and sources\[1\]/);
+  });
+
+  it("refuses a key pasted as the base URL, instead of taking it for a host name", () => {
+    const pasted = [KEY, "tkef8652c2-13a4-4b6c-9d2e-0f1a2b3c4d5e", "pk_live_9f8e7d6c5b4a", `https://${KEY}`];
+    for (const value of pasted) {
+      const message = error(() => loadConfig({ env: { COBALT_API_KEY: KEY, COBALT_BASE_URL: value } }));
+      expect(message).toMatch(/COBALT_BASE_URL looks like an API key/);
+      expect(message).not.toContain("s3cr3t");
+      expect(message).not.toContain("8652c2");
+    }
+    expect(error(() => loadConfig({ configPath: file({ sources: [{ id: "p", apiKey: "tk_other", baseUrl: "pk_live_9f8e7d6c5b4a" }] }), env: {} }))).toMatch(/sources\[0\]\.baseUrl looks like an API key/);
+    for (const value of ["api.gocobalt.io", "https://app.refold.ai", "cobalt.internal:8443", "http://localhost:8787", "https://cobalt-selfhosted"]) {
+      expect(loadConfig({ env: { COBALT_API_KEY: KEY, COBALT_BASE_URL: value } }).sources[0]!.baseUrl).toMatch(/^https?:\/\//);
+    }
+  });
+
+  it("says on which line and column a config file stops being JSON, without quoting it", () => {
+    const trailingComma = error(() => loadConfig({ configPath: file('{\n  "sources": [\n    { "id": "p", "apiKey": "x" },\n  ]\n}\n'), env: {} }));
+    expect(trailingComma).toMatch(/not valid JSON at line 4, column 3/);
+    const bare = error(() => loadConfig({ configPath: file(`{ "sources": [{ "id": "p", "apiKey": ${KEY} }] }`), env: {} }));
+    expect(bare).toMatch(/line 1, column 38/);
+    expect(bare).not.toContain("s3cr3t");
+    expect(error(() => loadConfig({ configPath: file(""), env: {} }))).toMatch(/line 1, column 1/);
+    expect(error(() => loadConfig({ configPath: file('{ "sources": [] }\n\n// a comment'), env: {} }))).toMatch(/line 3, column 1/);
+    expect(error(() => loadConfig({ configPath: file('{ "a": "tab\tin string" }'), env: {} }))).toMatch(/line 1, column 12/);
+    // A byte order mark (some editors write one) is not an error.
+    expect(loadConfig({ configPath: file(`\uFEFF${JSON.stringify({ sources: [{ id: "p", apiKey: "tk_1" }] })}`), env: {} }).sources[0]!.id).toBe("p");
+  });
+
+  it("takes trusted proxies as addresses or CIDR ranges, and refuses anything else", () => {
+    const ranges = ["127.0.0.1", "10.0.0.0/8", "fd00::/8", "::1", "2001:db8::/32"];
+    expect(loadConfig({ configPath: file({ trustedProxies: ranges, sources: [{ id: "p", apiKey: KEY }] }), env: {} }).trustedProxies).toEqual(ranges);
+    expect(loadConfig({ env: { COBALT_API_KEY: KEY, RELAY_TRUSTED_PROXIES: "10.0.0.0/8, 172.16.0.0/12" } }).trustedProxies).toEqual(["10.0.0.0/8", "172.16.0.0/12"]);
+    for (const bad of ["10.0.0.0/33", "proxy.local", "10.0.0/8", "fd00::/129", "10.0.0.0/8/8"]) {
+      expect(error(() => loadConfig({ configPath: file({ trustedProxies: ["127.0.0.1", bad], sources: [{ id: "p", apiKey: KEY }] }), env: {} }))).toMatch(/trustedProxies: entry number 2 is not an IP address or a CIDR range/);
+    }
+    expect(error(() => loadConfig({ env: { COBALT_API_KEY: KEY, RELAY_TRUSTED_PROXIES: "10.0.0.0/8 nginx" } }))).toMatch(/RELAY_TRUSTED_PROXIES: entry number 2/);
   });
 
   it("finds the data folder without needing a key (for the member commands)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RelayErrorSchema, RelayStatusSchema } from "../../../../../src/relay/protocol/v1.ts";
+import { RelayErrorSchema, RelayHealthSchema, RelayStatusSchema } from "../../../../../src/relay/protocol/v1.ts";
 import { sourceKey } from "../../../../../src/core/settings/fingerprint.ts";
 import { STATUS_VERSION, type Status } from "../../../../../src/core/status/model.ts";
 import { createRelayApp } from "../../../../../src/relay/server/http/app.ts";
@@ -174,14 +174,39 @@ describe("member authentication", () => {
   });
 });
 
+describe("the limit on rejected tokens over IPv6", () => {
+  it("is kept per /64, the block one subscriber is given, not per address", async () => {
+    const { app, get, setAddress } = setup();
+    const wrong = () => app.request("/v1/status", { headers: { authorization: "Bearer guess" } });
+    for (let i = 0; i < 10; i++) {
+      setAddress(`2001:db8:1:2::${i.toString(16)}`);
+      expect((await wrong()).status).toBe(401);
+    }
+    setAddress("2001:db8:1:2:ffff:ffff:ffff:ffff");
+    expect((await get("/v1/status")).status).toBe(429);
+    setAddress("2001:db8:1:3::1");
+    expect((await get("/v1/status")).status).toBe(200);
+  });
+});
+
 describe("GET /v1/health", () => {
   it("says whether each source's last check worked, and nothing else", async () => {
     const ok = setup();
-    expect(await (await ok.app.request("/v1/health")).json()).toEqual({ ok: true, sources: [{ id: "prod", ok: true, checkedAt: T }] });
+    const healthy = await ok.app.request("/v1/health");
+    expect(healthy.status).toBe(200);
+    expect(await healthy.json()).toEqual({ ok: true, sources: [{ id: "prod", ok: true, checkedAt: T }] });
     const failing = setup({ restored: (settings) => stateFor(settings, { error: { kind: "unauthorized", status: 401, detail: `rejected ${KEY}`, at: T } }) });
     const text = await (await failing.app.request("/v1/health")).text();
     expect(JSON.parse(text)).toEqual({ ok: false, sources: [{ id: "prod", ok: false, checkedAt: T, errorKind: "unauthorized" }] });
     expect(text).not.toContain(KEY);
+  });
+
+  it("answers 503 while a source is failing, so a container's health check or an orchestrator acts on it", async () => {
+    const rejected = setup({ restored: (settings) => stateFor(settings, { error: { kind: "unauthorized", status: 401, at: T } }) });
+    const response = await rejected.app.request("/v1/health");
+    expect(response.status).toBe(503);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(RelayHealthSchema.parse(await response.json()).ok).toBe(false);
   });
 });
 
@@ -207,6 +232,14 @@ describe("POST /v1/links", () => {
       ["alice", "refused", "unknown-account"],
       ["alice", "refused", "app-not-reauth"],
     ]);
+  });
+
+  it("records a request for a source it does not have without writing what the member typed", async () => {
+    const s = setup();
+    const response = await post(s, { sourceId: "nope\u202E", linkedAccountId: "acme\u2028forged", slug: "anything at all" });
+    expect(response.status).toBe(404);
+    expect(RelayErrorSchema.parse(await response.json()).error.code).toBe("unknown-source");
+    expect(s.audit).toEqual([{ time: new Date(T).toISOString(), member: "alice", source: "", linkedAccount: "", app: "", outcome: "refused", reason: "unknown-source" }]);
   });
 
   it("reports Cobalt's failure as data, and audits it", async () => {

@@ -31,3 +31,19 @@ it("writes only the fields it knows, so a link can never end up in it", async ()
   await log.append(entry);
   expect(readFileSync(log.path, "utf8")).not.toContain("secret-link");
 });
+
+it("escapes every control, line-separator and direction character, and reads each value back unchanged", async () => {
+  const log = new FileAuditLog(join(dir.path, "audit.log"));
+  // Line and paragraph separators, right-to-left override and isolates, zero-width and C1 controls, DEL, a BOM, a tag character.
+  const hostile = "acme\u2028\u2029\u202Eevil\u2066x\u2069\u200B\u200F\u0085\u009B\u007F\u061C\uFEFF\u00AD\u{E0041}end";
+  const entry = { time: "2026-01-01T00:00:00.000Z", member: "bob\u202E", source: "prod", linkedAccount: hostile, app: "slack\u2028", outcome: "refused" as const, reason: "unknown-account" as const };
+  await log.append(entry);
+  await log.append({ ...entry, linkedAccount: "Müller 株式会社", app: "hubspot" });
+  const lines = readFileSync(log.path, "utf8").split("\n");
+  expect(lines).toHaveLength(3);
+  for (const line of lines) expect(line).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+  expect(lines[0]).toContain("\\u202e");
+  // Printable text stays readable as it is.
+  expect(lines[1]).toContain("Müller 株式会社");
+  expect(await log.read()).toEqual([entry, { ...entry, linkedAccount: "Müller 株式会社", app: "hubspot" }]);
+});
