@@ -76,11 +76,7 @@ export class DetachedChromium {
     const origin = this.origin;
     return {
       context,
-      page: async (path) => {
-        const page = await context.newPage();
-        await page.goto(`${origin}/${path}`);
-        return page;
-      },
+      page: (path) => openTab(context, `${origin}/${path}`),
       closeExtensionPages: async () => {
         for (const page of context.pages()) if (page.url().startsWith(origin)) await page.close();
       },
@@ -93,8 +89,7 @@ export class DetachedChromium {
    * permissions.request for these hosts is granted without a prompt (see browsers.ts).
    */
   async allowHosts(attached: Attached, hosts: string[]): Promise<void> {
-    const page = await attached.context.newPage();
-    await page.goto(`chrome://extensions/?id=${this.extensionId}`);
+    const page = await openTab(attached.context, `chrome://extensions/?id=${this.extensionId}`);
     await allowHostsInChromiumSettings(page, this.extensionId, hosts);
     await page.close();
   }
@@ -108,6 +103,23 @@ export class DetachedChromium {
     }
     // Its helper processes may still be writing to the profile for a moment.
     rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  }
+}
+
+/**
+ * A new tab on `url`. A freshly installed extension opens its options page by itself, and Chromium
+ * may give it a blank tab just opened: then the navigation is interrupted, and another tab is tried.
+ */
+async function openTab(context: BrowserContext, url: string): Promise<Page> {
+  for (let attempt = 1; ; attempt++) {
+    const page = await context.newPage();
+    try {
+      await page.goto(url);
+      if (page.url() === url) return page;
+    } catch (error) {
+      if (attempt >= 3 || !/interrupted by another navigation/.test(String(error))) throw error;
+    }
+    if (attempt >= 3) throw new Error(`Could not open ${url}: the tab ended on ${page.url()}`);
   }
 }
 
