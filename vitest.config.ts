@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["test/unit/**/*.test.ts", "test/fake-cobalt/**/*.test.ts"],
+          include: ["test/unit/**/*.test.ts", "test/fake-cobalt/**/*.test.ts", "test/container/**/*.test.ts"],
         },
       },
       {
@@ -18,6 +18,16 @@ export default defineConfig({
           include: ["test/policy/**/*.test.ts"],
           // These parse every source file; on a loaded machine that takes seconds, not milliseconds.
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // The relay's container image, built and run without Docker (test/container/image.ts).
+          name: "container",
+          environment: "node",
+          include: ["test/container/**/*.container.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
         },
       },
       {

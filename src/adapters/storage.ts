@@ -3,8 +3,11 @@ import { parseFollowUps, type FollowUp } from "../core/alerts/followups.ts";
 import { parseMutes, type Mute } from "../core/alerts/mutes.ts";
 import type { Notice } from "../core/settings/notices.ts";
 import { findSource, type Settings, type Source } from "../core/settings/model.ts";
-import { type SourceId } from "../core/settings/source-ids.ts";
+import { newSourceId, type SourceId } from "../core/settings/source-ids.ts";
 import { parseStoredSettings, serializeSettings } from "../core/settings/parse.ts";
+import type { Effective, OrgView } from "../core/settings/org.ts";
+import type { StoredOrg } from "../core/settings/org-writes.ts";
+import { MANAGED_RELAYS_KEY, POLICY_KEY } from "../core/settings/org-keys.ts";
 import { parseStoredProgress } from "../core/status/stored.ts";
 import { type HealthyApps, type Progress, type Status } from "../core/status/model.ts";
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
@@ -29,6 +32,8 @@ import { PREVIEW_KEY, type PreviewState } from "../core/preview/state.ts";
  *   pendingBackoff.<id>      a throttling answer's backoff, kept while its check waits
  *   lastDecision.<id>        what the background last decided for that source, and why
  *   preview                  the sample-data preview, while it is on (core/preview/state.ts)
+ *   policy                   the organisation's policy as the browser gave it (core/settings/org.ts)
+ *   managedRelays            the member's token for each relay the policy sets
  * and in storage.session, the check under way's checkpoint (checkpoint.<id>.<part>, below).
  * The first source is "main". A check writes only the keys whose value changed. The older layout
  * (`status` + `healthy`) is read until the first write of "main" replaces it; removing a source
@@ -36,11 +41,17 @@ import { PREVIEW_KEY, type PreviewState } from "../core/preview/state.ts";
  */
 
 /** The names change listeners are told: any part of any source's results is "status", any
- * source's progress is "progress". */
-export const KEYS = { settings: "settings", status: "status", progress: "progress", mutes: "mutes", followups: "followups", preview: PREVIEW_KEY } as const;
+ * source's progress is "progress", and the policy and its relays' tokens are "settings". */
+export const KEYS = { settings: "settings", status: "status", progress: "progress", mutes: "mutes", followups: "followups", preview: PREVIEW_KEY, policy: POLICY_KEY, managedRelays: MANAGED_RELAYS_KEY } as const;
+
+/** What the settings in effect are read from. */
+const SETTINGS_KEYS = [KEYS.settings, KEYS.policy, KEYS.managedRelays];
 
 export interface Snapshot {
+  /** The settings in effect: the user's own with the organisation's policy over them. */
   settings: Settings;
+  /** What the organisation's policy sets, when there is one. */
+  org?: OrgView;
   /** Each source's check results, by source id (one entry per source of the settings). */
   statuses: Record<SourceId, Status>;
   /** Each source's check under way, or null. */
@@ -56,9 +67,26 @@ export interface Snapshot {
   preview?: PreviewState;
 }
 
-function toSnapshot(raw: Record<string, unknown>): Snapshot {
-  const { settings, notices } = parseStoredSettings(raw[KEYS.settings]);
+/**
+ * The settings in effect, from one read (core/settings/org.ts): the user's own, the policy, its
+ * relays' tokens. The code that reads a policy loads only where there is one: the popup of a
+ * browser without a policy opens without it.
+ */
+async function settingsIn(raw: Record<string, unknown>): Promise<Effective> {
+  const own = parseStoredSettings(raw[KEYS.settings]);
+  if (raw[KEYS.policy] === undefined) return own;
+  const { effectiveSettings } = await import("../core/settings/org.ts");
+  return effectiveSettings(own, raw[KEYS.policy], raw[KEYS.managedRelays]);
+}
+
+function storedOrg(raw: Record<string, unknown>): StoredOrg {
+  return { settings: raw[KEYS.settings], policy: raw[KEYS.policy], managedRelays: raw[KEYS.managedRelays] };
+}
+
+async function toSnapshot(raw: Record<string, unknown>): Promise<Snapshot> {
+  const { settings, notices, org } = await settingsIn(raw);
   const snapshot: Snapshot = { settings, statuses: {}, progress: {}, notices: [...notices], mutes: parseMutes(raw[KEYS.mutes]), followUps: parseFollowUps(raw[KEYS.followups]) };
+  if (org) snapshot.org = org;
   const preview = parseStoredPreview(raw[KEYS.preview]);
   if (preview.preview) snapshot.preview = preview.preview;
   if (preview.notice) snapshot.notices.push(preview.notice);
@@ -83,15 +111,15 @@ export async function loadSnapshot(): Promise<Snapshot> {
   return toSnapshot(await loadAll());
 }
 
-/** The settings alone: what the background needs to know which sources there are. */
+/** The settings in effect alone: what the background needs to know which sources there are. */
 export async function loadSettings(): Promise<Settings> {
-  return parseStoredSettings((await api().storage.local.get(KEYS.settings))[KEYS.settings]).settings;
+  return (await settingsIn(await api().storage.local.get(SETTINGS_KEYS))).settings;
 }
 
 /** Everything a check of one source starts from, in one read; `source` is undefined once removed. */
 export async function loadSourceState(id: SourceId): Promise<SourceState> {
   const raw = await loadAll();
-  const source = findSource(parseStoredSettings(raw[KEYS.settings]).settings, id);
+  const source = findSource((await settingsIn(raw)).settings, id);
   const results = decodeResults(raw, id);
   const state: SourceState = {
     status: results.status,
@@ -130,26 +158,31 @@ export async function saveSettings(settings: Settings): Promise<void> {
 
 /**
  * Saves one source's settings into the latest stored ones (another tab may have changed the
- * others meanwhile): in place if it is stored, else added after the others.
+ * others meanwhile): in place if it is stored, else added after the others. The other top-level
+ * preferences (notifications) are kept as they are. A relay the organisation sets keeps only the
+ * member's token and interval (core/settings/org-writes.ts); what the policy forbids is refused.
  */
 export async function saveSource(source: Source): Promise<void> {
-  const settings = await loadSettings();
-  const { sources } = settings;
-  const stored = sources.some((each) => each.id === source.id);
-  // The other top-level preferences (notifications) are kept as they are.
-  await saveSettings({ ...settings, sources: stored ? sources.map((each) => (each.id === source.id ? source : each)) : [...sources, source] });
+  // Loaded on use: the popup saves no source.
+  const { planSourceSave } = await import("../core/settings/org-writes.ts");
+  const write = planSourceSave(storedOrg(await api().storage.local.get(SETTINGS_KEYS)), source);
+  if (!write.ok) throw new Error(`Not saved: ${write.refused}`);
+  await api().storage.local.set(write.set);
 }
 
-/** Removes a source from the settings (never the last one); the background then removes its data and alarms. */
+/** Removes one of the user's sources (never the last one, unless a policy gives others); the background then removes its data and alarms. */
 export async function removeSource(id: SourceId): Promise<void> {
-  const settings = await loadSettings();
-  const kept = settings.sources.filter((source) => source.id !== id);
-  if (kept.length > 0 && kept.length < settings.sources.length) await saveSettings({ ...settings, sources: kept });
+  const raw = await api().storage.local.get(SETTINGS_KEYS);
+  const { planSourceRemoval } = await import("../core/settings/org-writes.ts");
+  const taken = new Set([...parseStoredSettings(raw[KEYS.settings]).settings.sources, ...(await settingsIn(raw)).settings.sources].map((source) => source.id));
+  const settings = planSourceRemoval(storedOrg(raw), id, newSourceId(Math.random, taken));
+  if (settings) await saveSettings(settings);
 }
 
-/** Turns desktop notifications on or off in the latest stored settings, the sources untouched. */
+/** Turns desktop notifications on or off in the user's own stored settings, the sources untouched. */
 export async function saveNotificationsPreference(on: boolean): Promise<void> {
-  await saveSettings({ ...(await loadSettings()), notifications: on });
+  const own = parseStoredSettings((await api().storage.local.get(KEYS.settings))[KEYS.settings]).settings;
+  await saveSettings({ ...own, notifications: on });
 }
 
 /**
@@ -164,7 +197,7 @@ export async function saveNotificationsPreference(on: boolean): Promise<void> {
  */
 export async function saveStatus(source: SourceId, status: Status, healthy?: HealthyApps): Promise<"stored" | "removed" | "replaced"> {
   const raw = await loadAll();
-  const current = findSource(parseStoredSettings(raw[KEYS.settings]).settings, source);
+  const current = findSource((await settingsIn(raw)).settings, source);
   if (!current) {
     await removeRemovedSources(raw);
     return "removed";
@@ -180,10 +213,13 @@ export async function saveProgress(source: SourceId, progress: Progress | null):
   await api().storage.local.set({ [sourceKeys(source).progress]: progress });
 }
 
-/** Removes every key of a source no longer in the settings (and the single-source layout's own). */
+/**
+ * Removes every key of a source no longer in the settings (and the single-source layout's own).
+ * The user's own sources keep theirs, a key source the policy sets aside included.
+ */
 export async function removeRemovedSources(raw?: Record<string, unknown>): Promise<void> {
   const all = raw ?? (await loadAll());
-  const kept = new Set(parseStoredSettings(all[KEYS.settings]).settings.sources.map((source) => source.id));
+  const kept = new Set([...parseStoredSettings(all[KEYS.settings]).settings.sources, ...(await settingsIn(all)).settings.sources].map((source) => source.id));
   const gone = keysOfRemovedSources(Object.keys(all), kept);
   if (gone.length > 0) await api().storage.local.remove(gone);
   await clearCheckpoints((source) => !kept.has(source));
@@ -194,6 +230,7 @@ export type ChangedKeys = Set<string>;
 
 function changeName(key: string): string {
   if (isResultsKey(key)) return KEYS.status;
+  if (key === KEYS.policy || key === KEYS.managedRelays) return KEYS.settings;
   return key.startsWith(`${KEYS.progress}.`) ? KEYS.progress : key;
 }
 

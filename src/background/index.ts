@@ -1,9 +1,11 @@
 import polyfill from "webextension-polyfill";
 import { installApi } from "../adapters/browser.ts";
 import { ensureCheckAlarms } from "../adapters/alarms.ts";
-import { CheckMessageSchema } from "../adapters/check-message.ts";
+import { CheckMessageSchema, HealthyMessageSchema } from "../adapters/check-message.ts";
+import { removeRelayHealthyLists } from "../adapters/healthy-store.ts";
 import { AlertMessageSchema, type AlertMessage } from "../adapters/alert-messages.ts";
 import { listenAgain, onNotificationClicked } from "../adapters/notifications.ts";
+import { onManagedChange } from "../adapters/managed.ts";
 import { KEYS, loadSnapshot, onStoredChange, removeRemovedSources } from "../adapters/storage.ts";
 import { parseAlarmName } from "../core/check/schedule.ts";
 import type { Settings } from "../core/settings/model.ts";
@@ -11,6 +13,8 @@ import { check, checkIfAccessLost, checkIfAccessReturned, recoverFromStop, rende
 import { afterSettingsChange, expireMutes, MUTE_ALARM, pruneOldFollowUps, scheduleMuteExpiry } from "./alerts.ts";
 import { FOLLOW_UP_ALARM, scheduleFollowUps } from "./follow-up-alarm.ts";
 import { notificationClicked, openReconnect, runFollowUps, startFollowingUp, tabRemoved } from "./follow-up.ts";
+import { followPolicy } from "./policy.ts";
+import { fetchRelayHealthy } from "./relay-healthy.ts";
 
 /*
  * Wiring only. Every listener is registered synchronously at the top level, so an event that
@@ -35,8 +39,9 @@ browser.runtime.onStartup.addListener(() => {
 });
 
 browser.runtime.onInstalled.addListener((details) => {
-  // A new user's first stop is the settings; an update just checks with the settings it has.
-  if (details.reason === "install") void browser.runtime.openOptionsPage();
+  // A new user's first stop is the settings, with what their organisation set (policy.ts) in
+  // them; an update just checks with the settings it has.
+  if (details.reason === "install") void followPolicy().catch(() => undefined).then(() => browser.runtime.openOptionsPage());
   void check("startup");
 });
 
@@ -47,6 +52,11 @@ browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: 
       () => sendResponse({ ok: true }),
       () => sendResponse({ ok: false }),
     );
+    return true;
+  }
+  const healthy = HealthyMessageSchema.safeParse(message);
+  if (healthy.success) {
+    void fetchRelayHealthy(healthy.data.source).then(sendResponse, () => sendResponse({ ok: false }));
     return true;
   }
   const parsed = CheckMessageSchema.safeParse(message);
@@ -78,6 +88,10 @@ browser.tabs.onRemoved.addListener((tabId) => {
   void tabRemoved(tabId);
 });
 
+// The organisation's policy changed (Chrome and Edge): what it sets reaches storage, and from
+// there the alarms, the badge and the pages, as any settings change does.
+onManagedChange(() => void followPolicy().catch(() => undefined));
+
 browser.permissions.onRemoved.addListener(() => {
   void checkIfAccessLost();
 });
@@ -101,12 +115,13 @@ async function handleAlertMessage(message: AlertMessage): Promise<void> {
 
 /** Every source has its alarm at its interval; a removed source has no alarm and no data left. */
 async function followSources(settings: Settings): Promise<void> {
-  await Promise.all([ensureCheckAlarms(settings.sources), removeRemovedSources()]);
+  await Promise.all([ensureCheckAlarms(settings.sources), removeRemovedSources(), removeRelayHealthyLists(new Set(settings.sources.map((source) => source.id)))]);
 }
 
 async function start(): Promise<void> {
   // First, before the check of the event that woke this background: marks of a stopped one.
   await recoverFromStop();
+  await followPolicy().catch(() => undefined);
   // A check the browser stopped in the middle carries on from its checkpoint.
   void resumeStoppedChecks();
   const snapshot = await loadSnapshot();

@@ -1,10 +1,13 @@
 /**
  * `npm run bench:relay` (also run by `npm run bench`): the team relay against the fake Cobalt
- * server, in this process. Prints figures; nothing here passes or fails.
+ * server. Prints figures and their ratios to the goals; nothing here passes or fails.
  *
  *  1. Cobalt requests per check with 1, 10 and 100 members polling (the goal: the same for all).
  *  2. Relay latency (p50, p99) for 1,000 member polls a minute, with the data changing meanwhile.
  *  3. Time from a Cobalt webhook to the relay's status changing (goal: under 5 s).
+ *  4. At 10,000 and 100,000 linked accounts, per runtime (relay-runtimes.ts; the relay in a
+ *     process of its own): a member's status and 304 in bytes, what the extension stores of it,
+ *     the relay's memory, and its latency under 1,000 member polls a minute (relay-scale.ts).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -15,11 +18,15 @@ import { registerWebhook } from "../../src/relay/server/node/register-webhook.ts
 import { startRelay, type RunningRelay } from "../../src/relay/server/node/server.ts";
 import { startFakeCobalt, v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { seedOrg } from "./org.ts";
+import { RELAY_RUNTIMES } from "./relay-runtimes.ts";
+import { benchEnv, GOALS, measure, templateState, type ScaleRow } from "./relay-scale.ts";
 
 const KEY = "tk_bench_key";
 const LATENCY_MS = 30;
 const BUDGET = 1200;
 const SECONDS = Number(process.env.BENCH_RELAY_SECONDS ?? 60);
+/** Linked accounts of the scale rows (section 4); empty skips them. */
+const SCALE = (process.env.BENCH_RELAY_SCALE ?? "10000,100000").split(",").filter((n) => n !== "").map(Number);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function stack(accounts: number): Promise<{ fake: FakeCobalt; relay: RunningRelay; close(): Promise<void> }> {
@@ -53,14 +60,14 @@ async function waitFor(condition: () => boolean | Promise<boolean>): Promise<voi
   while (!(await condition())) await sleep(5);
 }
 
-/** A member polling like the extension does: If-None-Match with the last ETag it got. */
+/** A member polling like the extension does: the compact status, If-None-Match with the last ETag it got, gzip accepted. */
 function member(relay: RunningRelay, token: string) {
   let etag: string | undefined;
   return async (): Promise<{ ms: number; status: number }> => {
     const started = performance.now();
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, "accept-encoding": "gzip" };
     if (etag) headers["if-none-match"] = etag;
-    const response = await fetch(`${relay.url}/v1/status`, { headers });
+    const response = await fetch(`${relay.url}/v1/status?compact=1`, { headers });
     await response.arrayBuffer();
     if (response.status === 200) etag = response.headers.get("etag") ?? undefined;
     return { ms: performance.now() - started, status: response.status };
@@ -136,7 +143,7 @@ async function latency(): Promise<{ polls: number; fresh: number[]; notModified:
       }),
     );
     await checks;
-    const body = await (await fetch(`${s.relay.url}/v1/status`, { headers: { authorization: `Bearer ${await s.relay.members.add("probe")}` } })).text();
+    const body = await (await fetch(`${s.relay.url}/v1/status?compact=1`, { headers: { authorization: `Bearer ${await s.relay.members.add("probe")}` } })).text();
     return { polls: fresh.length + notModified.length, fresh, notModified, bodyBytes: Buffer.byteLength(body) };
   } finally {
     await s.close();
@@ -173,12 +180,52 @@ async function webhookToStatus(): Promise<number[]> {
   }
 }
 
+/** 4. Each runtime at each size, from one template check of the same org. */
+async function scaleRows(): Promise<ScaleRow[]> {
+  if (SCALE.length === 0) return [];
+  const fake = await startFakeCobalt({ flavor: "v3" });
+  fake.addKey(KEY, "test");
+  const template = await templateState(fake, benchEnv(fake, KEY)).finally(() => fake.close());
+  const measured: ScaleRow[] = [];
+  for (const runtime of RELAY_RUNTIMES) for (const accounts of SCALE) measured.push(await measure(runtime, KEY, template, accounts, SECONDS));
+  return measured;
+}
+
+const scale = await scaleRows();
 const rows = [];
 for (const count of [1, 10, 100]) rows.push(await requestsPerCheck(count));
 const lat = await latency();
 const webhook = await webhookToStatus();
 const all = [...lat.fresh, ...lat.notModified];
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toLocaleString("en-US", { maximumFractionDigits: bytes < 10_240 ? 1 : 0 })} KB`;
+const ratio = (value: number, goal: number) => (value / goal).toFixed(2);
+const n = (value: number) => value.toLocaleString("en-US");
+
+function scaleTables(): string[] {
+  if (scale.length === 0) return [];
+  return [
+    "",
+    `At scale: 2 % of linked accounts broken; each relay in its own process, started from the state a check leaves; ${MEMBERS_NOTE}`,
+    "",
+    "| linked accounts | runtime | status a member polls: on the wire, gzip (JSON) | ratio (goal ≤ 300 KB) | 304 | extension's storage for the source | ratio (goal ≤ 1 MB) | healthy apps when opened: wire (JSON; session storage) | full status for an extension from before: wire (JSON) |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...scale.map(
+      (row) =>
+        `| ${n(row.accounts)} | ${row.runtime} | ${kb(row.status.wire)} (${kb(row.status.json)}, ${n(row.status.listed)} accounts listed) | ${ratio(row.status.wire, GOALS.statusBytes)} (JSON ${ratio(row.status.json, GOALS.statusBytes)}) | ${n(row.notModified)} B | ${kb(row.storage.bytes)} (${n(row.storage.keys)} keys) | ${ratio(row.storage.bytes, GOALS.storageBytes)} | ${kb(row.healthy.wire)} (${kb(row.healthy.json)}; ${kb(row.healthy.session)}) | ${kb(row.fullStatus.wire)} (${kb(row.fullStatus.json)}) |`,
+    ),
+    "",
+    "| linked accounts | runtime | relay memory: resident now (peak) | polls (of which 200) in the run, webhook changes | latency p50 / p99 | p99 ratio (goal ≤ 50 ms) | 304 p50 / p99 | 200 p50 / p99 |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ...scale.map((row) => {
+      const { all: every, fresh, notModified } = row.latency;
+      const memory = row.memory ? `${n(Math.round(row.memory.rss / 1024 / 1024))} MB (${n(Math.round(row.memory.peak / 1024 / 1024))} MB)` : "n/a";
+      const p = (values: number[], q: number) => (values.length === 0 ? Number.NaN : percentile(values, q));
+      return `| ${n(row.accounts)} | ${row.runtime} | ${memory} | ${n(row.latency.polls)} (${n(fresh.length)}), ${row.latency.changes} | ${ms(p(every, 50))} / ${ms(p(every, 99))} | ${ratio(p(every, 99), GOALS.p99Ms)} | ${ms(p(notModified, 50))} / ${ms(p(notModified, 99))} | ${ms(p(fresh, 50))} / ${ms(p(fresh, 99))} |`;
+    }),
+  ];
+}
+const MEMBERS_NOTE = `100 members each polling every 6 s with If-None-Match and gzip for ${SECONDS} s (1,000 polls a minute), a webhook changing one account every 20 s`;
 
 console.log(
   [
@@ -193,7 +240,8 @@ console.log(
     "|---|---:|---|",
     `| relay latency p50 / p99, ${lat.polls} polls in ${SECONDS} s (100 members, every 6 s; a check every 20 s) | ${ms(percentile(all, 50))} / ${ms(percentile(all, 99))} | |`,
     `| … of which 304 Not Modified (${lat.notModified.length}) | ${ms(percentile(lat.notModified, 50))} / ${ms(percentile(lat.notModified, 99))} | |`,
-    `| … of which 200 with the full status, ${(lat.bodyBytes / 1024).toFixed(0)} KB (${lat.fresh.length}) | ${ms(percentile(lat.fresh, 50))} / ${ms(percentile(lat.fresh, 99))} | |`,
+    `| … of which 200 with the compact status, ${(lat.bodyBytes / 1024).toFixed(0)} KB of JSON (${lat.fresh.length}) | ${ms(percentile(lat.fresh, 50))} / ${ms(percentile(lat.fresh, 99))} | |`,
     `| webhook to status changed, median / max of ${webhook.length} | ${ms(percentile(webhook, 50))} / ${ms(Math.max(...webhook))} | < 5 s |`,
+    ...scaleTables(),
   ].join("\n"),
 );

@@ -39,6 +39,8 @@ async function expectNoViolations(page: ExtPage): Promise<void> {
 }
 
 const FOUR_APPS = (b: { text: string }) => b.text === "4";
+/** What the extension polls: the compact status, which lists what is broken and counts the rest. */
+const STATUS = "/v1/status?compact=1";
 
 /** The stored status of the relay source once it satisfies `pred` (read without waking the background). */
 async function storedStatusWhen(session: ExtensionSession, pred: (status: Status) => boolean, limitMs = 20_000): Promise<Status> {
@@ -91,6 +93,36 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     for (const app of apps) expect(app.since).toEqual(expect.any(Number));
   });
 
+  it("asks the relay for the healthy apps only when the popup opens them: Loading… meanwhile, then every account's, named, with the counts from the status", async () => {
+    // Polls ask for the compact status alone; no poll asks for the healthy apps.
+    stack.clearExchanges();
+    await fireCheckAlarm(ext);
+    await storedStatusWhen(ext, (status) => stack.exchanges().some((exchange) => exchange.path === STATUS) && status.relay?.unlisted !== undefined);
+    expect(stack.exchanges().map((exchange) => exchange.path)).toEqual([STATUS]);
+    const served = stack.relay.runners[0]!.state;
+    // initech has nothing to show: the status counts it instead of listing it.
+    expect((await storedStatus(ext)).accounts.map((account) => account.id)).not.toContain("initech");
+    const total = Object.values(served.healthy).reduce((sum, apps) => sum + apps.length, 0);
+    const release = stack.hold("/v1/healthy-apps");
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText(`Healthy connected apps (${total})`);
+    await popup.click("details.healthy summary");
+    await popup.waitForText("Loading…", { selector: "details.healthy" });
+    release();
+    for (const [id, apps] of Object.entries(served.healthy)) {
+      const account = served.status.accounts.find((candidate) => candidate.id === id)!;
+      for (const app of apps) await popup.waitForText(app.name, { selector: "details.healthy" });
+      if (apps.length > 0) await popup.waitForText(`${account.name} (${id})`, { selector: "details.healthy" });
+    }
+    await popup.waitForNoText("Loading…", { selector: "details.healthy" });
+    expect(await popup.count("details.healthy li")).toBe(total);
+    // Asked once, compact, with the ETag of the list kept from before: unchanged, so a 304.
+    const asked = stack.exchanges().filter((exchange) => exchange.path.startsWith("/v1/healthy-apps"));
+    expect(asked.map((exchange) => [exchange.path, exchange.status, exchange.requestHeaders["if-none-match"] !== undefined])).toEqual([["/v1/healthy-apps?compact=1", 304, true]]);
+    await expectNoViolations(popup);
+    await popup.close();
+  });
+
   it("Reconnect opens the link the relay made, which the relay audited; Copy link asks the relay too", async () => {
     stack.clearExchanges();
     const popup = await ext.openPage(ext.popupPath);
@@ -133,7 +165,7 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     stack.clearExchanges();
     await fireCheckAlarm(ext);
     const after = await storedStatusWhen(ext, (status) => status.checkedAt! > before.checkedAt!);
-    const polls = stack.exchanges().filter((exchange) => exchange.path === "/v1/status");
+    const polls = stack.exchanges().filter((exchange) => exchange.path === STATUS);
     expect(polls.map((exchange) => [exchange.status, exchange.requestHeaders["if-none-match"] !== undefined])).toEqual([[304, true]]);
     expect({ ...after, checkedAt: 0 }).toEqual({ ...before, checkedAt: 0 });
   });
@@ -151,7 +183,7 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     const badge = await ext.waitForBadge(FOUR_APPS, 20_000);
     expect(badge.title).toContain("4 apps need re-authentication across 3 linked accounts");
     const asked = ext.requests();
-    expect(asked.some((request) => request.url === `${stack.url}/v1/status`)).toBe(true);
+    expect(asked.some((request) => request.url === `${stack.url}${STATUS}`)).toBe(true);
     expect(asked.filter((request) => request.url.startsWith(`${fake.origin}/`)).map((request) => request.url)).toEqual([]);
     const popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Jira");
@@ -167,6 +199,11 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     await popup.waitForText("Team relay token rejected: enter a valid token in Options.", { selector: '[role="alert"]' });
     await popup.waitForText("The token may have been revoked.");
     expect(await popup.text()).toContain("Jira");
+    // The healthy apps cannot be asked for either: the section says why, and lists those kept from before.
+    await popup.click("details.healthy summary");
+    await popup.waitForText("Could not load the healthy connected apps from the team relay:", { selector: "details.healthy" });
+    await popup.waitForText("Twilio", { selector: "details.healthy" });
+    await expectNoViolations(popup);
     await popup.close();
     // It waits for the user: the next tick asks the relay nothing.
     stack.clearExchanges();

@@ -1,6 +1,6 @@
 import { ERROR_KINDS, type ErrorKind } from "../api/errors.ts";
 import { accountLabel } from "../status/list-model.ts";
-import type { Status } from "../status/model.ts";
+import { listsOnlyAttention, type AccountStatus, type Status } from "../status/model.ts";
 import { z } from "../kit/zod.ts";
 
 /*
@@ -13,7 +13,8 @@ import { z } from "../kit/zod.ts";
  *   a check that succeeded. Not the first check after install, nor the first after the key, base
  *   URL or linked accounts changed: that check is summarised in the popup, not notified;
  * - its linked account was known and fetched successfully before (checkedAt set): an account seen
- *   for the first time has no baseline either;
+ *   for the first time has no baseline either (one a relay's compact status left out was known,
+ *   and healthy);
  * - the previous results did not list it as broken: so not after a restart, a sleep or a worker
  *   restart (the results are stored), nor when an account recovers from a failure (it kept its
  *   last data, broken apps included);
@@ -49,9 +50,11 @@ export function newBreaks({ sourceId, previous, next, baseline, notified }: Brea
   if (!baseline) return [];
   const before = new Map(previous.accounts.map((account) => [account.id, account]));
   const announced = new Set(notified.breaks.filter((b) => b.sourceId === sourceId).map(breakId));
+  // A relay's compact status leaves out the accounts that were healthy: one missing was healthy then.
+  const healthyBefore: Pick<AccountStatus, "checkedAt" | "reauth"> | undefined = listsOnlyAttention(previous) ? { checkedAt: previous.checkedAt, reauth: [] } : undefined;
   const found: BrokenApp[] = [];
   for (const account of next.accounts) {
-    const was = before.get(account.id);
+    const was = before.get(account.id) ?? healthyBefore;
     if (was?.checkedAt === undefined) continue;
     for (const app of account.reauth) {
       if (was.reauth.some((old) => old.slug === app.slug)) continue;

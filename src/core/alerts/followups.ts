@@ -1,4 +1,4 @@
-import type { Status } from "../status/model.ts";
+import { listsOnlyAttention, type Status } from "../status/model.ts";
 import { arrayOf, bool, num, object, oneOf, optional, str, type Guard } from "../kit/guards.ts";
 
 /*
@@ -132,13 +132,16 @@ export interface Settle {
  * Follow-ups after a check or re-check of a source. Fixed: the app's account was fetched after
  * the follow-up began and the app no longer needs re-authentication (data from before, kept
  * through a failure, proves nothing). Still broken: no re-check is left to make. A follow-up of
- * an account the source no longer has is dropped.
+ * an account the source no longer has is dropped. An account a relay's compact status leaves out
+ * is healthy as of that status: fixed, once that status is newer than the follow-up.
  */
 export function settleFollowUps(list: readonly FollowUp[], { sourceId, status, now, rechecked = [] }: Settle): FollowUp[] {
   const asked = new Set(rechecked);
+  const compact = listsOnlyAttention(status);
   return list.flatMap((f): FollowUp[] => {
     if (f.sourceId !== sourceId || f.outcome) return [f];
-    const account = status.accounts.find((a) => a.id === f.accountId);
+    const listed = status.accounts.find((a) => a.id === f.accountId);
+    const account = listed ?? (compact ? { id: f.accountId, reauth: [], checkedAt: status.checkedAt } : undefined);
     if (!account) return [];
     const due = asked.has(f.accountId) ? f.due.filter((at) => at > now) : f.due;
     const fetchedSince = account.checkedAt !== undefined && account.checkedAt >= f.startedAt;

@@ -1,6 +1,6 @@
 import { accountLabel } from "../status/list-model.ts";
 import type { AppRecord } from "../api/records.ts";
-import type { AccountStatus, Status } from "../status/model.ts";
+import { listsOnlyAttention, type AccountStatus, type Status } from "../status/model.ts";
 import { arrayOf, num, object, optional, str, type Guard } from "../kit/guards.ts";
 
 /*
@@ -101,7 +101,8 @@ export function isMuted(mutes: readonly Mute[], app: AppRef, now: number): boole
  * The mutes still worth keeping. `sources` maps every source that exists to its current results,
  * or to undefined while they are not known (not checked yet, or from before a settings change):
  * then only expiry applies. Dropped: expired mutes, mutes of sources or linked accounts that no
- * longer exist, and "until fixed" mutes once none of their breaks is still broken.
+ * longer exist, and "until fixed" mutes once none of their breaks is still broken (an account a
+ * relay's compact status leaves out is healthy: its timed mutes stay, the others go).
  */
 export function pruneMutes(mutes: readonly Mute[], now: number, sources: ReadonlyMap<string, Status | undefined>): Mute[] {
   const kept: Mute[] = [];
@@ -113,7 +114,8 @@ export function pruneMutes(mutes: readonly Mute[], now: number, sources: Readonl
       kept.push(m);
       continue;
     }
-    const account = status.accounts.find((a) => a.id === m.accountId);
+    // Missing from a relay's compact status, the account is healthy, not gone: a timed mute stays.
+    const account = status.accounts.find((a) => a.id === m.accountId) ?? (listsOnlyAttention(status) ? { id: m.accountId, reauth: [], healthyCount: 0 } : undefined);
     if (!account) continue;
     if (m.breaks === undefined) {
       kept.push(m);

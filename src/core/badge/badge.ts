@@ -131,7 +131,8 @@ function unmutedPart(settings: Watched, status: Status, now: number, t: Translat
     return { text: count > 0 ? countText(count) : row.text, color: count > 0 ? COUNT_COLOR : row.color, body, count, pending: false };
   }
   // A working key without linked accounts is not "all healthy": there is nothing to be healthy yet.
-  if (status.accounts.length === 0) return { text: "", color: COUNT_COLOR, body: t.msg("badgeNoAccounts", { checked }), count, pending: false };
+  // A relay's compact status may list none while it counts healthy ones.
+  if (status.accounts.length === 0 && (status.relay?.unlisted?.accounts ?? 0) === 0) return { text: "", color: COUNT_COLOR, body: t.msg("badgeNoAccounts", { checked }), count, pending: false };
   if (count === 0) return { text: "", color: COUNT_COLOR, body: t.msg("badgeHealthy", { checked }), count, pending: false };
   return { text: countText(count), color: COUNT_COLOR, body: t.msg("badgeSummaryChecked", { summary, checked }), count, pending: false };
 }

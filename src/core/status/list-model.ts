@@ -1,5 +1,5 @@
 import { byOldestBreak, type AppRecord } from "../api/records.ts";
-import type { AccountStatus, ErrorInfo, Status } from "./model.ts";
+import { accountsWatched, healthyAppCount, type AccountStatus, type ErrorInfo, type Status } from "./model.ts";
 import { canonicalJson } from "../kit/slots.ts";
 
 /** What the popup lists: accounts with apps to fix, and accounts that could not be checked. */
@@ -48,11 +48,9 @@ export function buildListModel(status: Status, query: string, banner?: ErrorInfo
   const groups: AccountGroup[] = [];
   let appCount = 0;
   let accountsWithApps = 0;
-  let healthyCount = 0;
   let shownApps = 0;
   for (const account of status.accounts) {
     appCount += account.reauth.length;
-    healthyCount += account.healthyCount;
     if (account.reauth.length > 0) accountsWithApps++;
     const error = account.error && !sameFailure(account.error, banner) ? account.error : undefined;
     if (account.reauth.length === 0 && !error) continue;
@@ -73,8 +71,8 @@ export function buildListModel(status: Status, query: string, banner?: ErrorInfo
     groups: groups.sort((a, b) => oldestBreak(a) - oldestBreak(b) || 0),
     appCount,
     accountsWithApps,
-    accountsWatched: status.accountsTotal ?? status.accounts.length,
-    healthyCount,
+    accountsWatched: accountsWatched(status),
+    healthyCount: healthyAppCount(status),
     shownApps,
   };
 }

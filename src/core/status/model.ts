@@ -67,6 +67,13 @@ export interface RelayMeta {
   /** Absent after a failed poll: the next answer is then read whole. */
   etag?: string;
   sources: string[];
+  /**
+   * The linked accounts the relay checked and found with nothing to show (every app healthy, no
+   * failure), counted rather than listed, and their healthy apps: a relay's compact status lists
+   * only the accounts with something to show, so that it grows with what is broken, not with the
+   * org. With it, an account missing from `accounts` is one of these (or gone).
+   */
+  unlisted?: { accounts: number; healthyApps: number };
 }
 
 export type HealthyApps = Record<string, AppRecord[]>;
@@ -86,6 +93,24 @@ export interface Progress {
 }
 
 export const EMPTY_STATUS: Status = { schemaVersion: STATUS_VERSION, source: "", accounts: [] };
+
+/** Linked accounts the results cover: those listed, and those a relay counted without listing. */
+export function accountsWatched(status: Status): number {
+  return status.accountsTotal ?? status.accounts.length + (status.relay?.unlisted?.accounts ?? 0);
+}
+
+/** Healthy connected apps: each listed account's, and those of the accounts a relay only counted. */
+export function healthyAppCount(status: Status): number {
+  return status.accounts.reduce((sum, account) => sum + account.healthyCount, status.relay?.unlisted?.healthyApps ?? 0);
+}
+
+/**
+ * Whether the list leaves out checked, healthy accounts (a relay's compact status): an account
+ * missing from it is then healthy as of `checkedAt`, not unknown.
+ */
+export function listsOnlyAttention(status: Status): boolean {
+  return status.relay?.unlisted !== undefined;
+}
 
 export function reauthCount(status: Status): number {
   return status.accounts.reduce((sum, account) => sum + account.reauth.length, 0);

@@ -51,7 +51,7 @@ export const STATUS_FIELD_GUARDS = {
   // Notes a later version adds are dropped, not a reason to set the whole status aside.
   notes: tolerant(arrayOf(readCheckNote)),
   // Damaged, it costs the ETag alone: the next poll reads the relay's status whole and writes it again.
-  relay: tolerant(object({ etag: optional(str), sources: arrayOf(str) })),
+  relay: tolerant(object({ etag: optional(str), sources: arrayOf(str), unlisted: optional(object({ accounts: num, healthyApps: num })) })),
 };
 
 export type StoredStatusFields = Shaped<typeof STATUS_FIELD_GUARDS>;

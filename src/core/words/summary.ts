@@ -2,14 +2,14 @@ import { environmentLabel } from "./environment.ts";
 import { errorSummary } from "./error-text.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Watched } from "../settings/model.ts";
-import { accountsNeedingReauth, failedAccounts, reauthCount, type Status } from "../status/model.ts";
+import { accountsNeedingReauth, accountsWatched, failedAccounts, reauthCount, type Status } from "../status/model.ts";
 import { currentError } from "../status/view-state.ts";
 
 /** The one sentence the options page says after a check: "Connected (test environment): …". */
 export function connectionSummary(t: Translator, settings: Watched, status: Status): { ok: boolean; text: string } {
   const error = currentError(settings, status);
   if (error) return { ok: false, text: errorSummary(t, error) };
-  const watched = status.accountsTotal ?? status.accounts.length;
+  const watched = accountsWatched(status);
   const count = reauthCount(status);
   const spread = count > 0 && watched > 1;
   const needs =

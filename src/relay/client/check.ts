@@ -1,11 +1,11 @@
 import type { ApiError } from "../../core/api/errors.ts";
 import type { AppRecord } from "../../core/api/records.ts";
 import { problemInfo } from "./client.ts";
-import type { LinkRequest, RelayAccount, RelayHealthyApps, ServedSource, RelayStatus } from "../protocol/v1.ts";
+import type { LinkRequest, RelayAccount, ServedSource, RelayStatus } from "../protocol/v1.ts";
 import { nextBackoff } from "../../core/check/schedule.ts";
 import { fingerprint } from "../../core/settings/fingerprint.ts";
 import { type RelaySource } from "../../core/settings/model.ts";
-import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } from "../../core/status/model.ts";
+import { STATUS_VERSION, type AccountStatus, type RelayMeta, type Status } from "../../core/status/model.ts";
 import { isIconUrl } from "../../core/kit/url.ts";
 
 /*
@@ -16,6 +16,11 @@ import { isIconUrl } from "../../core/kit/url.ts";
  * The relay may serve several sources of its own (a test and a production key, say). Their
  * accounts are listed together; with more than one, each account's id is "<relay source id>/<id>"
  * so that two sources' accounts of the same id stay apart (relay source ids have no "/").
+ *
+ * The status asked for is the compact one: it lists the accounts with something to show and
+ * counts the others, which the stored status keeps as counts (RelayMeta.unlisted), so what is
+ * stored grows with what is broken, not with the org. A relay from before answers in full, which
+ * is stored as it always was.
  */
 
 export type RelayOutcome = { kind: "not-modified" } | { kind: "ok"; etag?: string; body: RelayStatus } | { kind: "failed"; error: ApiError };
@@ -44,19 +49,30 @@ function failedPoll(source: RelaySource, previous: Status, error: ApiError, now:
   const backoff = nextBackoff(same ? previous.backoff : undefined, error, source.intervalMinutes, now, random);
   if (backoff) status.backoff = backoff;
   else delete status.backoff;
-  if (status.relay) status.relay = { sources: status.relay.sources };
+  if (status.relay) {
+    const { etag: _dropped, ...kept } = status.relay;
+    status.relay = kept;
+  }
   return status;
 }
 
 function fromRelay(source: RelaySource, body: RelayStatus, etag: string | undefined, now: number): Status {
   const prefixed = body.sources.length > 1;
+  const relay: RelayMeta = { ...(etag === undefined ? {} : { etag }), sources: body.sources.map((served) => served.id) };
+  // Compact when the relay counted some accounts instead of listing them (a relay from before never does).
+  if (body.sources.some((served) => served.unlisted !== undefined)) {
+    relay.unlisted = {
+      accounts: body.sources.reduce((sum, served) => sum + (served.unlisted?.accounts ?? 0), 0),
+      healthyApps: body.sources.reduce((sum, served) => sum + (served.unlisted?.healthyApps ?? 0), 0),
+    };
+  }
   const status: Status = {
     schemaVersion: STATUS_VERSION,
     source: fingerprint(source),
     checkedAt: now,
     accounts: body.sources.flatMap((served) => served.accounts.map((account) => toAccount(account, prefixed ? `${served.id}/` : ""))),
-    accountsTotal: body.sources.reduce((sum, served) => sum + (served.accountsTotal ?? served.accounts.length), 0),
-    relay: { ...(etag === undefined ? {} : { etag }), sources: body.sources.map((served) => served.id) },
+    accountsTotal: body.sources.reduce((sum, served) => sum + (served.accountsTotal ?? served.accounts.length + (served.unlisted?.accounts ?? 0)), 0),
+    relay,
   };
   const failing = body.sources.find((served) => served.error !== undefined);
   if (failing) status.error = sourceError(failing);
@@ -79,22 +95,12 @@ function toAccount(account: RelayAccount, prefix: string): AccountStatus {
 }
 
 /** The same rules as records.ts for Cobalt's apps: a name always, an icon only from where pages may load one. */
-function toApp(app: { slug: string; name: string; icon?: string | undefined; authType?: string | undefined; since?: number | undefined }): AppRecord {
+export function toApp(app: { slug: string; name: string; icon?: string | undefined; authType?: string | undefined; since?: number | undefined }): AppRecord {
   const record: AppRecord = { slug: app.slug, name: (app.name.trim() || app.slug).slice(0, MAX_NAME) };
   if (isIconUrl(app.icon)) record.icon = app.icon;
   if (app.authType !== undefined) record.authType = app.authType;
   if (app.since !== undefined) record.since = app.since;
   return record;
-}
-
-/** The relay's healthy apps for the accounts of `status` (ids as fromRelay made them). */
-export function relayHealthy(body: RelayHealthyApps, status: Status): HealthyApps {
-  const prefixed = (status.relay?.sources.length ?? 0) > 1;
-  const served = new Map<string, RelayHealthyApps["sources"][number]["accounts"][string]>();
-  for (const source of body.sources) {
-    for (const [id, apps] of Object.entries(source.accounts)) served.set(prefixed ? `${source.id}/${id}` : id, apps);
-  }
-  return Object.fromEntries(status.accounts.map((account) => [account.id, (served.get(account.id) ?? []).map(toApp)]));
 }
 
 /** What POST /v1/links needs for one app of one stored account; undefined when the relay did not list it. */

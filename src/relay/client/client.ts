@@ -2,15 +2,18 @@ import { MAX_BODY_BYTES, readCapped, REQUEST_TIMEOUT_MS, retryAfterMs, type Fetc
 import { ApiError, type ErrorInfo } from "../../core/api/errors.ts";
 import { z } from "../../core/kit/zod.ts";
 import {
+  COMPACT_PARAM,
   LinkResponseSchema,
   RELAY_PATHS,
   RelayErrorSchema,
   RelayHealthyAppsSchema,
+  RelayHealthyCompactSchema,
   RelayStatusSchema,
   type LinkRequest,
   type LinkResponse,
   type Problem,
   type RelayHealthyApps,
+  type RelayHealthyCompact,
   type RelayStatus,
 } from "../protocol/v1.ts";
 
@@ -29,6 +32,13 @@ export interface RelayClientOptions {
 }
 
 export type StatusAnswer = { kind: "not-modified" } | { kind: "ok"; etag?: string; body: RelayStatus };
+/** The compact answer, or the full one of a relay from before the compact answers. */
+export type HealthyAnswer = { kind: "not-modified" } | { kind: "ok"; etag?: string; body: RelayHealthyCompact | RelayHealthyApps };
+
+/** Either form of GET /v1/healthy-apps: a relay from before ignores `?compact=1`. */
+const HealthyAnswerSchema = z.union([RelayHealthyCompactSchema, RelayHealthyAppsSchema]);
+
+const COMPACT = `?${COMPACT_PARAM}=1`;
 
 export class RelayClient {
   readonly #url: string;
@@ -43,17 +53,25 @@ export class RelayClient {
     this.#timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   }
 
-  /** The status, or "not modified" when `etag` still names it. */
+  /**
+   * The compact status (the accounts with something to show, the rest counted; a relay from
+   * before answers in full), or "not modified" when `etag` still names it.
+   */
   async status(etag?: string): Promise<StatusAnswer> {
-    const response = await this.#send("GET", RELAY_PATHS.status, etag === undefined ? {} : { "if-none-match": etag });
+    const response = await this.#send("GET", RELAY_PATHS.status + COMPACT, etag === undefined ? {} : { "if-none-match": etag });
     if (response.status === 304) return { kind: "not-modified" };
     const body = await readAnswer(response, RelayStatusSchema);
     const tag = response.headers.get("etag");
     return tag === null ? { kind: "ok", body } : { kind: "ok", etag: tag, body };
   }
 
-  async healthyApps(): Promise<RelayHealthyApps> {
-    return readAnswer(await this.#send("GET", RELAY_PATHS.healthyApps, {}), RelayHealthyAppsSchema);
+  /** The healthy apps (compact, or in full from a relay from before), or "not modified" when `etag` still names them. */
+  async healthyApps(etag?: string): Promise<HealthyAnswer> {
+    const response = await this.#send("GET", RELAY_PATHS.healthyApps + COMPACT, etag === undefined ? {} : { "if-none-match": etag });
+    if (response.status === 304) return { kind: "not-modified" };
+    const body = await readAnswer(response, HealthyAnswerSchema);
+    const tag = response.headers.get("etag");
+    return tag === null ? { kind: "ok", body } : { kind: "ok", etag: tag, body };
   }
 
   /** A reconnect link made by the relay now; its URL is http(s) (the schema refuses anything else). */

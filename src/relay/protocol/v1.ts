@@ -26,6 +26,14 @@ export const RELAY_PATHS = {
   webhook: "/v1/cobalt/webhook",
 } as const;
 
+/**
+ * Asks GET /v1/status and /v1/healthy-apps for their compact answers (`?compact=1`): a status
+ * that lists only the accounts with something to show and counts the rest, healthy apps as a
+ * catalog. Without it the relay answers as it always did, so an extension from before keeps
+ * working; a relay from before ignores it and answers in full, which the extension reads too.
+ */
+export const COMPACT_PARAM = "compact";
+
 
 export const ErrorKindSchema = z.enum(ERROR_KINDS);
 
@@ -69,6 +77,10 @@ export type RelayAccount = z.infer<typeof RelayAccountSchema>;
 
 export const EnvironmentSchema = z.enum(["test", "production", "unknown"]);
 
+/** In a compact status: the accounts left out because nothing is to be shown for them, and their healthy apps. */
+export const UnlistedSchema = z.looseObject({ accounts: count, healthyApps: count });
+export type Unlisted = z.infer<typeof UnlistedSchema>;
+
 /** A source the relay serves: one Cobalt key of the relay's (the extension's setting for a relay is RelaySource, in core/settings). */
 export const ServedSourceSchema = z.looseObject({
   id: z.string(),
@@ -83,7 +95,13 @@ export const ServedSourceSchema = z.looseObject({
   error: z.optional(DatedProblemSchema),
   /** When the relay will next ask Cobalt, while it is backing off. */
   retryAt: z.optional(time),
+  /**
+   * All accounts, or in a compact status (`?compact=1`) only those with something to show: an
+   * app needing re-authentication, a failure, or items that could not be read.
+   */
   accounts: z.array(RelayAccountSchema),
+  /** Set in a compact status, and only there: the accounts `accounts` leaves out, counted. */
+  unlisted: z.optional(UnlistedSchema),
 });
 export type ServedSource = z.infer<typeof ServedSourceSchema>;
 
@@ -107,6 +125,25 @@ export const RelayHealthyAppsSchema = z.looseObject({
   sources: z.array(z.looseObject({ id: z.string(), accounts: z.record(z.string(), z.array(HealthyAppSchema)) })),
 });
 export type RelayHealthyApps = z.infer<typeof RelayHealthyAppsSchema>;
+export type HealthyApp = z.infer<typeof HealthyAppSchema>;
+
+const CompactHealthySourceSchema = z
+  .looseObject({
+    id: z.string(),
+    /** Each healthy app once. */
+    apps: z.array(HealthyAppSchema),
+    /** The accounts with healthy apps, in the status's order: each named (a compact status lists
+     * few of them) with its healthy apps as indices into `apps`. */
+    accounts: z.array(z.looseObject({ id: z.string(), name: z.optional(z.string()), apps: z.array(count) })),
+  })
+  .check(z.refine((source) => source.accounts.every((account) => account.apps.every((index) => index < source.apps.length)), "an app index out of range"));
+
+/** `GET /v1/healthy-apps?compact=1` (ETag as for status): the healthy apps as a catalog, by source. */
+export const RelayHealthyCompactSchema = z.looseObject({
+  protocol: z.number(),
+  sources: z.array(CompactHealthySourceSchema),
+});
+export type RelayHealthyCompact = z.infer<typeof RelayHealthyCompactSchema>;
 
 const MAX_ID = 200;
 const idField = z.string().check(z.minLength(1), z.maxLength(MAX_ID));

@@ -8,7 +8,13 @@ import { fieldId, SourceFormFrame } from "./SourceFormFrame.tsx";
 import { tokenCheckText, useTokenCheck } from "./token-check.ts";
 import { useSourceForm, type FormKind } from "./use-source-form.ts";
 
-type Props = SourceFormProps<RelaySource>;
+/** What the organisation's policy sets of this source: all but the token (a relay it sets), or its interval. */
+export interface RelayOrg {
+  managed: boolean;
+  intervalLocked: boolean;
+}
+
+type Props = SourceFormProps<RelaySource> & { org?: RelayOrg };
 
 /** The relay form's words, for the parts both kinds of source form share. */
 const WORDS = {
@@ -40,13 +46,13 @@ const RELAY: FormKind<RelaySource, RelayForm, RelaySourceFields> = {
  * the member token (masked, with its own live check against the relay), the polling interval,
  * its own Save (which asks for the relay's origin inside the click) and its connection status.
  */
-export function RelaySourceForm(props: Props) {
+export function RelaySourceForm({ org = { managed: false, intervalLocked: false }, ...props }: Props) {
   const { source, stored, name } = props;
   const edit = useSourceForm(source, RELAY);
   const form = edit.formState.form;
   return (
     <SourceFormFrame {...props} edit={edit} words={WORDS} locked={false}>
-      <RelayFields id={fieldId(props)} form={form} errors={edit.errors} set={edit.set} showLabel={name !== undefined || form.label !== ""} savedToken={stored ? source.token : ""} />
+      <RelayFields id={fieldId(props)} form={form} errors={edit.errors} set={edit.set} showLabel={name !== undefined || form.label !== ""} savedToken={stored ? source.token : ""} org={org} />
     </SourceFormFrame>
   );
 }
@@ -58,24 +64,27 @@ interface FieldsProps {
   set(field: keyof RelayForm): (event: Event) => void;
   showLabel: boolean;
   savedToken: string;
+  org: RelayOrg;
 }
 
-function RelayFields({ id, form, errors, set, showLabel, savedToken }: FieldsProps) {
+/** The relay's fields; what the organisation sets is shown read-only, and says so. */
+function RelayFields({ id, form, errors, set, showLabel, savedToken, org }: FieldsProps) {
   const t = uiTranslator();
   const described = (field: string) => [`${id(field)}-hint`, `${id(field)}-error`].join(" ");
+  const byOrg = t.msg("orgSetHint");
   return (
     <>
-      {showLabel && (
-        <Field id={id("label")} label={t.msg("fieldLabel")} error={errors.label} hint={t.msg("relayLabelHint", { max: MAX_LABEL_LENGTH })}>
-          <input id={id("label")} type="text" autocomplete="off" value={form.label} onInput={set("label")} aria-invalid={errors.label ? "true" : undefined} aria-describedby={described("label")} />
+      {(showLabel || (org.managed && form.label !== "")) && (
+        <Field id={id("label")} label={t.msg("fieldLabel")} error={errors.label} hint={org.managed ? byOrg : t.msg("relayLabelHint", { max: MAX_LABEL_LENGTH })}>
+          <input id={id("label")} type="text" autocomplete="off" value={form.label} onInput={set("label")} readOnly={org.managed} aria-invalid={errors.label ? "true" : undefined} aria-describedby={described("label")} />
         </Field>
       )}
-      <Field id={id("relayUrl")} label={t.msg("fieldRelayUrl")} error={errors.relayUrl} hint={t.msg("relayUrlHint")}>
-        <input id={id("relayUrl")} type="text" autocomplete="off" spellcheck={false} value={form.relayUrl} onInput={set("relayUrl")} aria-invalid={errors.relayUrl ? "true" : undefined} aria-describedby={described("relayUrl")} />
+      <Field id={id("relayUrl")} label={t.msg("fieldRelayUrl")} error={errors.relayUrl} hint={org.managed ? byOrg : t.msg("relayUrlHint")}>
+        <input id={id("relayUrl")} type="text" autocomplete="off" spellcheck={false} value={form.relayUrl} onInput={set("relayUrl")} readOnly={org.managed} aria-invalid={errors.relayUrl ? "true" : undefined} aria-describedby={described("relayUrl")} />
       </Field>
       <TokenField id={id("token")} form={form} error={errors.token} onInput={set("token")} savedToken={savedToken} />
-      <Field id={id("intervalMinutes")} label={t.msg("fieldIntervalMinutes")} error={errors.intervalMinutes} hint={t.msg("relayIntervalHint", { min: RELAY_INTERVAL.min, max: RELAY_INTERVAL.max })}>
-        <input id={id("intervalMinutes")} type="number" min={RELAY_INTERVAL.min} max={RELAY_INTERVAL.max} step={1} value={form.intervalMinutes} onInput={set("intervalMinutes")} aria-invalid={errors.intervalMinutes ? "true" : undefined} aria-describedby={described("intervalMinutes")} />
+      <Field id={id("intervalMinutes")} label={t.msg("fieldIntervalMinutes")} error={errors.intervalMinutes} hint={org.intervalLocked ? byOrg : t.msg("relayIntervalHint", { min: RELAY_INTERVAL.min, max: RELAY_INTERVAL.max })}>
+        <input id={id("intervalMinutes")} type="number" min={RELAY_INTERVAL.min} max={RELAY_INTERVAL.max} step={1} value={form.intervalMinutes} onInput={set("intervalMinutes")} readOnly={org.intervalLocked} aria-invalid={errors.intervalMinutes ? "true" : undefined} aria-describedby={described("intervalMinutes")} />
       </Field>
     </>
   );

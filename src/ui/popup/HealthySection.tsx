@@ -3,19 +3,24 @@ import { uiTranslator } from "../../adapters/i18n.ts";
 import { accountLabel } from "../../core/status/list-model.ts";
 import type { Notice } from "../../core/settings/notices.ts";
 import type { HealthyApps, Status } from "../../core/status/model.ts";
-import { loadShownHealthy } from "../shared/shown.ts";
+import { loadShownHealthy, type ShownHealthy } from "../shared/shown.ts";
 import { appIcon } from "./app-row.tsx";
-import { Notices } from "./lazy.tsx";
+import { HealthyFailure, Notices } from "./lazy.tsx";
 
-/** Collapsed by default; the (possibly large) list is read from storage only when opened. */
+/**
+ * Collapsed by default; the (possibly large) list is read from storage only when opened, and a
+ * relay source's is fetched from the relay then ("Loading…" meanwhile, its failure if it fails).
+ */
 export function HealthySection({ sourceId, status, count }: { sourceId: string; status: Status; count: number }) {
   const [healthy, setHealthy] = useState<HealthyApps>();
   const [notice, setNotice] = useState<Notice>();
+  const [relay, setRelay] = useState<Pick<ShownHealthy, "accounts" | "failed">>({});
   const onToggle = (event: Event) => {
     if (!(event.currentTarget as HTMLDetailsElement).open || healthy) return;
-    void loadShownHealthy(sourceId).then((loaded) => {
+    void loadShownHealthy(sourceId, status).then((loaded) => {
       setHealthy(loaded.healthy);
       setNotice(loaded.notice);
+      setRelay({ ...(loaded.accounts && { accounts: loaded.accounts }), ...(loaded.failed && { failed: loaded.failed }) });
     });
   };
   if (count === 0) return null;
@@ -24,11 +29,12 @@ export function HealthySection({ sourceId, status, count }: { sourceId: string; 
     <details class="healthy" onToggle={onToggle}>
       <summary>{t.msg("healthyApps", { count })}</summary>
       {notice && <Notices notices={[notice]} />}
+      {relay.failed && <HealthyFailure error={relay.failed} />}
       {healthy === undefined ? (
         <p class="muted">{t.msg("loading")}</p>
       ) : (
         <ul>
-          {status.accounts.flatMap((account) =>
+          {(relay.accounts ?? status.accounts).flatMap((account) =>
             (healthy[account.id] ?? []).map((app) => (
               <li key={`${account.id}/${app.slug}`} class="app healthy-app">
                 {appIcon(app)}

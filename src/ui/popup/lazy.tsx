@@ -62,6 +62,11 @@ export function NotesBanner(props: ComponentProps<Rare["NotesBanner"]>) {
   return module ? <module.NotesBanner {...props} /> : null;
 }
 
+export function HealthyFailure(props: ComponentProps<Rare["HealthyFailure"]>) {
+  const module = useRare();
+  return module ? <module.HealthyFailure {...props} /> : null;
+}
+
 export function AccountFailure(props: ComponentProps<Rare["AccountFailure"]>) {
   const module = useRare();
   return module ? <module.AccountFailure {...props} /> : null;

@@ -18,6 +18,16 @@ export function NotesBanner({ notes }: { notes: NonNullable<Status["notes"]> }) 
   return <p class="banner warn">{notesText(uiTranslator(), notes)}</p>;
 }
 
+/** Why a relay source's healthy apps could not be fetched (any listed are the ones from before). */
+export function HealthyFailure({ error }: { error: ErrorInfo }) {
+  const t = uiTranslator();
+  return (
+    <p class="banner warn" role="status">
+      {t.msg("popupHealthyFailed", { error: errorMessage(t, error) })}
+    </p>
+  );
+}
+
 /** Why an account could not be checked, and how old the apps still listed for it are. */
 export function AccountFailure({ error, checkedAt, now }: { error: ErrorInfo; checkedAt: number | undefined; now: number }) {
   const t = uiTranslator();

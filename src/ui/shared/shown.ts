@@ -1,8 +1,9 @@
-import { loadHealthy, type Snapshot } from "../../adapters/storage.ts";
+import { loadHealthy, loadSettings, type Snapshot } from "../../adapters/storage.ts";
 import type { Notice } from "../../core/settings/notices.ts";
 import { isSampleSource } from "../../core/preview/state.ts";
+import { findSource, isRelay } from "../../core/settings/model.ts";
 import type { SourceId } from "../../core/settings/source-ids.ts";
-import type { HealthyApps } from "../../core/status/model.ts";
+import type { AccountStatus, ErrorInfo, HealthyApps, Status } from "../../core/status/model.ts";
 
 /*
  * What the pages show: the stored snapshot, or the demo org while the sample-data preview is on.
@@ -16,8 +17,24 @@ export async function shown(snapshot: Snapshot): Promise<Snapshot> {
   return sampleView({ ...snapshot, preview: snapshot.preview });
 }
 
-/** A source's healthy apps as the popup's collapsed list shows them: stored, or the demo org's. */
-export async function loadShownHealthy(sourceId: SourceId): Promise<{ healthy: HealthyApps; notice?: Notice }> {
-  if (!isSampleSource({ id: sourceId })) return loadHealthy(sourceId);
-  return { healthy: (await import("../../adapters/preview.ts")).sampleHealthy() };
+/** What the popup's collapsed list of healthy apps shows for a source. */
+export interface ShownHealthy {
+  healthy: HealthyApps;
+  notice?: Notice;
+  /** The accounts to list, in order, when they are not the status's (a relay's list names its own). */
+  accounts?: Pick<AccountStatus, "id" | "name">[];
+  /** The relay could not be asked for them: what is listed, if anything, is the list from before. */
+  failed?: ErrorInfo;
+}
+
+/**
+ * A source's healthy apps as the popup's collapsed list shows them: stored, the demo org's, or a
+ * relay source's, which the background fetches from the relay when asked (`status` names the
+ * accounts it knows).
+ */
+export async function loadShownHealthy(sourceId: SourceId, status?: Pick<Status, "accounts">): Promise<ShownHealthy> {
+  if (isSampleSource({ id: sourceId })) return { healthy: (await import("../../adapters/preview.ts")).sampleHealthy() };
+  const source = findSource(await loadSettings(), sourceId);
+  if (source && isRelay(source)) return (await import("./shown-relay.ts")).loadRelayShownHealthy(source, status);
+  return loadHealthy(sourceId);
 }

@@ -35,6 +35,8 @@ export interface RelayStack {
   directUrl: string;
   exchanges(): Exchange[];
   clearExchanges(): void;
+  /** Holds the browser's requests whose path starts with `prefix` at the front until the returned function is called. */
+  hold(prefix: string): () => void;
   addMember(name: string): Promise<string>;
   removeMember(name: string): Promise<boolean>;
   auditLog(): string;
@@ -74,6 +76,7 @@ export async function startRelayStack(fake: FakeCobalt, key: string): Promise<Re
     directUrl: relay.url,
     exchanges: front.exchanges,
     clearExchanges: front.clear,
+    hold: front.hold,
     addMember: (name) => members().add(name),
     removeMember: (name) => members().remove(name),
     auditLog: () => readFileSync(dataFiles(dataDir).audit, "utf8"),
@@ -95,12 +98,22 @@ function flat(headers: Headers | http.IncomingHttpHeaders): Record<string, strin
 }
 
 /** A reverse proxy on 127.0.0.1 that forwards to `target` and records each exchange whole. */
-async function startRecordingFront(target: string): Promise<{ url: string; exchanges(): Exchange[]; clear(): void; close(): Promise<void> }> {
+async function startRecordingFront(target: string): Promise<{ url: string; exchanges(): Exchange[]; clear(): void; hold(prefix: string): () => void; close(): Promise<void> }> {
   let log: Exchange[] = [];
+  const held = new Map<string, Promise<void>>();
+  const hold = (prefix: string) => {
+    let release = () => {};
+    held.set(prefix, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      held.delete(prefix);
+      release();
+    };
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
+    req.on("end", async () => {
+      for (const [prefix, gate] of held) if ((req.url ?? "").startsWith(prefix)) await gate;
       const requestBody = Buffer.concat(chunks).toString("utf8");
       const headers = flat(req.headers);
       delete headers.host;
@@ -128,6 +141,7 @@ async function startRecordingFront(target: string): Promise<{ url: string; excha
     clear: () => {
       log = [];
     },
+    hold,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

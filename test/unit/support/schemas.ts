@@ -65,7 +65,10 @@ export const STATUS_FIELDS = {
   // Notes a later version adds are dropped, not a reason to set the whole status aside.
   notes: z.catch(z.optional(z.array(CheckNoteSchema)), undefined),
   // Damaged, it costs the ETag alone: the next poll reads the relay's status whole and writes it again.
-  relay: z.catch(z.optional(z.object({ etag: z.optional(z.string()), sources: z.array(z.string()) })), undefined),
+  relay: z.catch(
+    z.optional(z.object({ etag: z.optional(z.string()), sources: z.array(z.string()), unlisted: z.optional(z.object({ accounts: z.number(), healthyApps: z.number() })) })),
+    undefined,
+  ),
 };
 
 /** The legacy one-key layout's whole status. */
@@ -196,3 +199,13 @@ export const FollowUpSchema = z.object({
   outcome: z.optional(z.object({ fixed: z.boolean(), at: z.number() })),
   tabId: z.optional(z.number()),
 });
+
+/** A relay source's healthy apps, kept in storage.session (src/relay/client/healthy.ts): indices point into `apps`. */
+export const RelayHealthyListSchema = z
+  .object({
+    source: z.string(),
+    etag: z.optional(z.string()),
+    apps: z.array(AppRecordSchema),
+    accounts: z.array(z.object({ id: z.string(), name: z.optional(z.string()), apps: z.array(z.number()) })),
+  })
+  .check(z.refine((list) => list.accounts.every((account) => account.apps.every((at) => Number.isInteger(at) && at >= 0 && at < list.apps.length))));

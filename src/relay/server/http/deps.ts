@@ -18,6 +18,12 @@ export interface RelayDeps {
   authLimit?: { capacity: number; perMinute: number };
   /** Reconnect links per member (each costs Cobalt requests). */
   linkLimit?: { capacity: number; perMinute: number };
+  /**
+   * Gzip the status and healthy apps for members who accept it. On for Node. Off where the
+   * runtime compresses by itself (Cloudflare Workers: the edge, and Miniflare locally, gzip
+   * by Accept-Encoding): compressing here too would send gzip of gzip.
+   */
+  compress?: boolean;
 }
 
 /** What a request carries between handlers: the member its token names, once the token is verified. */

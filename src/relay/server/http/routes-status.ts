@@ -1,13 +1,18 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import { RELAY_PATHS, type RelayHealth } from "../../protocol/v1.ts";
+import { COMPACT_PARAM, RELAY_PATHS, type RelayHealth } from "../../protocol/v1.ts";
 import type { RelayDeps, RelayEnv } from "./deps.ts";
-import { CachedView, etagMatches, relayHealthyApps, relayStatus } from "./view.ts";
+import { acceptsGzip, CachedView, etagMatches, relayHealthyApps, relayHealthyCompact, relayStatus, type Rendered } from "./view.ts";
 
 /*
  * What the relay says about its sources. Health is open, for monitors: it says only whether each
- * source's last check worked, and answers 503 when one did not. Status and the healthy apps are for members, and are polled, so each
- * body is rendered once per change of the runners' state and tagged for conditional requests.
+ * source's last check worked, and answers 503 when one did not. Status and the healthy apps are
+ * for members, and are polled, so each body is rendered once per change of the runners' state
+ * (and gzipped once, on first demand) and tagged for conditional requests. Each has a compact
+ * answer (`?compact=1`, what the extension asks for) beside the full one extensions from before read.
  */
+
+/** Smaller bodies go as they are: gzip's own header and checksum would outweigh what it saves. */
+const GZIP_FROM_BYTES = 1024;
 
 /** 503 while a source is not ok (its key rejected, Cobalt failing, no check finished yet): a container's health check, a load balancer or a monitor acts on the status code alone. */
 export function addHealthRoute(app: Hono<RelayEnv>, deps: RelayDeps): void {
@@ -19,18 +24,30 @@ export function addHealthRoute(app: Hono<RelayEnv>, deps: RelayDeps): void {
 }
 
 export function addStatusRoutes(app: Hono<RelayEnv>, deps: RelayDeps, member: MiddlewareHandler<RelayEnv>): void {
-  const status = new CachedView(deps.runners, relayStatus);
+  const status = new CachedView(deps.runners, (runners) => relayStatus(runners));
+  const compactStatus = new CachedView(deps.runners, (runners) => relayStatus(runners, true));
   const healthyApps = new CachedView(deps.runners, relayHealthyApps);
-  app.get(RELAY_PATHS.status, member, async (c) => conditional(c, await status.get()));
-  app.get(RELAY_PATHS.healthyApps, member, async (c) => conditional(c, await healthyApps.get()));
+  const compactHealthy = new CachedView(deps.runners, relayHealthyCompact);
+  const compress = deps.compress ?? false;
+  const compact = (c: Context) => c.req.query(COMPACT_PARAM) === "1";
+  app.get(RELAY_PATHS.status, member, async (c) => conditional(c, await (compact(c) ? compactStatus : status).get(), compress));
+  app.get(RELAY_PATHS.healthyApps, member, async (c) => conditional(c, await (compact(c) ? compactHealthy : healthyApps).get(), compress));
 }
 
-/** 304 when the member already has this body; otherwise the body with its tag. */
-function conditional(c: Context, rendered: { body: string; etag: string }): Response {
-  c.header("ETag", rendered.etag);
+/**
+ * 304 when the member already has this body; otherwise the body with its tag, gzipped when the
+ * member accepts it and this runtime does not compress by itself. The gzipped body is another
+ * representation, so its tag is the weak one (as Hono's compress middleware and Cloudflare make
+ * it); If-None-Match compares weakly, so either tag gets the 304.
+ */
+async function conditional(c: Context, rendered: Rendered, compress: boolean): Promise<Response> {
+  const gzip = compress && rendered.body.length >= GZIP_FROM_BYTES && acceptsGzip(c.req.header("accept-encoding"));
+  c.header("ETag", gzip ? `W/${rendered.etag}` : rendered.etag);
   c.header("Cache-Control", "private, no-cache");
-  c.header("Vary", "Authorization");
+  c.header("Vary", compress ? "Authorization, Accept-Encoding" : "Authorization");
   if (etagMatches(c.req.header("if-none-match"), rendered.etag)) return c.body(null, 304);
   c.header("Content-Type", "application/json; charset=utf-8");
-  return c.body(rendered.body, 200);
+  if (!gzip) return c.body(rendered.body, 200);
+  c.header("Content-Encoding", "gzip");
+  return c.body(await rendered.gzipped(), 200);
 }

@@ -4,9 +4,11 @@ import { isHttpUrl } from "../../../core/kit/url.ts";
 import {
   RELAY_PROTOCOL,
   type DatedProblem,
+  type HealthyApp,
   type RelayAccount,
   type RelayApp,
   type RelayHealthyApps,
+  type RelayHealthyCompact,
   type ServedSource,
   type RelayStatus,
 } from "../../protocol/v1.ts";
@@ -19,13 +21,23 @@ import type { SourceRunner } from "../check/runner.ts";
  * settings, and none of that leaves the relay.
  */
 
-export function relayStatus(runners: readonly SourceRunner[]): RelayStatus {
-  return { protocol: RELAY_PROTOCOL, sources: runners.map(servedSource) };
+/**
+ * The status members poll. Compact (what the extension asks for): only the accounts with
+ * something to show, the rest counted, so its size follows what is broken rather than the org.
+ */
+export function relayStatus(runners: readonly SourceRunner[], compact = false): RelayStatus {
+  return { protocol: RELAY_PROTOCOL, sources: runners.map((runner) => servedSource(runner, compact)) };
 }
 
-export function servedSource(runner: SourceRunner): ServedSource {
+/** What a member is shown of an account: an app to re-authenticate, a failure, items not read. */
+export function hasSomethingToShow(account: AccountStatus): boolean {
+  return account.reauth.length > 0 || account.error !== undefined || (account.skipped ?? 0) > 0;
+}
+
+export function servedSource(runner: SourceRunner, compact = false): ServedSource {
   const { status, since } = runner.state;
-  return {
+  const listed = compact ? status.accounts.filter(hasSomethingToShow) : status.accounts;
+  const source: ServedSource = {
     id: runner.id,
     label: runner.config.label,
     environment: runner.environment,
@@ -33,8 +45,20 @@ export function servedSource(runner: SourceRunner): ServedSource {
     ...(status.accountsTotal !== undefined && { accountsTotal: status.accountsTotal }),
     ...(status.error && { error: problem(status.error, runner.lastFailure()) }),
     ...(status.error && status.backoff && { retryAt: status.backoff.notBefore }),
-    accounts: status.accounts.map((account) => relayAccount(account, since[account.id] ?? {}, runner.detail(account.id))),
+    accounts: listed.map((account) => relayAccount(account, since[account.id] ?? {}, runner.detail(account.id))),
   };
+  if (compact) source.unlisted = unlistedOf(status.accounts);
+  return source;
+}
+
+function unlistedOf(accounts: readonly AccountStatus[]): { accounts: number; healthyApps: number } {
+  const unlisted = { accounts: 0, healthyApps: 0 };
+  for (const account of accounts) {
+    if (hasSomethingToShow(account)) continue;
+    unlisted.accounts++;
+    unlisted.healthyApps += account.healthyCount;
+  }
+  return unlisted;
 }
 
 function relayAccount(account: AccountStatus, since: Record<string, number>, detail: FailureDetail | undefined): RelayAccount {
@@ -77,9 +101,39 @@ export function relayHealthyApps(runners: readonly SourceRunner[]): RelayHealthy
   };
 }
 
+/**
+ * The healthy apps as a catalog (`?compact=1`): each app once, and per account with healthy apps
+ * its name and their indices. Names come along because a compact status lists few accounts.
+ */
+export function relayHealthyCompact(runners: readonly SourceRunner[]): RelayHealthyCompact {
+  return {
+    protocol: RELAY_PROTOCOL,
+    sources: runners.map((runner) => {
+      const apps: HealthyApp[] = [];
+      const indices = new Map<string, number>();
+      // Keyed by the app as stored, so each distinct app's fields (and its icon's URL check) are made once, not once per account.
+      const index = (app: AppRecord) => {
+        const key = `${app.slug}\u0000${app.name}\u0000${app.icon ?? ""}\u0000${app.authType ?? "\u0001"}`;
+        let at = indices.get(key);
+        if (at === undefined) indices.set(key, (at = apps.push(appFields(app)) - 1));
+        return at;
+      };
+      const accounts: RelayHealthyCompact["sources"][number]["accounts"] = [];
+      for (const account of runner.state.status.accounts) {
+        const healthy = runner.state.healthy[account.id] ?? [];
+        if (healthy.length === 0) continue;
+        accounts.push({ id: account.id, ...(account.name !== undefined && { name: account.name }), apps: healthy.map(index) });
+      }
+      return { id: runner.id, apps, accounts };
+    }),
+  };
+}
+
 export interface Rendered {
   body: string;
   etag: string;
+  /** The body gzipped, made on first use and kept: every member who accepts gzip gets the same bytes. */
+  gzipped(): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /**
@@ -109,7 +163,30 @@ export class CachedView {
 export async function render(value: unknown): Promise<Rendered> {
   const body = JSON.stringify(value);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
-  return { body, etag: `"${base64url(digest)}"` };
+  let gzipped: Promise<Uint8Array<ArrayBuffer>> | undefined;
+  // Encoded again when first asked for, so the bytes are not kept beside the text meanwhile.
+  return { body, etag: `"${base64url(digest)}"`, gzipped: () => (gzipped ??= gzip(new TextEncoder().encode(body))) };
+}
+
+/** CompressionStream is the web standard's: the same code compresses on Node and in a Worker. */
+async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Whether Accept-Encoding allows gzip (RFC 9110 §12.5.3): named with a weight above 0, or `*` above 0 with gzip not named. */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  let any: number | undefined;
+  for (const part of header.split(",")) {
+    const [name = "", ...params] = part.split(";");
+    const q = params.map((param) => /^\s*q\s*=\s*([0-9.]+)\s*$/i.exec(param)).find((found) => found !== null);
+    const weight = q ? Number(q[1]) : 1;
+    const coding = name.trim().toLowerCase();
+    if (coding === "gzip" || coding === "x-gzip") return weight > 0;
+    if (coding === "*") any = weight;
+  }
+  return (any ?? 0) > 0;
 }
 
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored. */

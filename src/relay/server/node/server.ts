@@ -74,7 +74,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const members = new MemberStore(files.members, (message) => log.warn("members-unreadable", { message }));
   const audit = new FileAuditLog(files.audit);
   const noise = new LogThrottle(log);
-  const app = createRelayApp({ runners, members, audit, log, noise, clientAddress: clientAddressFor(config.trustedProxies), ...options.limits });
+  const app = createRelayApp({ runners, members, audit, log, noise, clientAddress: clientAddressFor(config.trustedProxies), compress: true, ...options.limits });
 
   const { server, port } = await listen(app.fetch, config.host, config.port, { ...SERVER_TIMEOUTS, ...options.timeouts });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;

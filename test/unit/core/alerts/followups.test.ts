@@ -138,6 +138,14 @@ describe("the outcome of a follow-up", () => {
     expect(list[0]!.outcome).toEqual({ fixed: true, at: T0 + 30_000 });
   });
 
+  it("fixed when a relay's compact status no longer lists the account (it has nothing left to show), as of that status", () => {
+    const compact = (at: number): Status => makeStatus(settings, { checkedAt: at, accounts: [account("acct-2", { checkedAt: at })], relay: { sources: ["team"], unlisted: { accounts: 1, healthyApps: 2 } } });
+    const list = settleFollowUps(started, { sourceId: SOURCE, status: compact(T0 + MIN), now: T0 + MIN, rechecked: ["acct-1"] });
+    expect(list[0]!.outcome).toEqual({ fixed: true, at: T0 + MIN });
+    // A status older than the follow-up proves nothing: it goes on.
+    expect(settleFollowUps(started, { sourceId: SOURCE, status: compact(T0 - MIN), now: T0 + MIN })[0]!.outcome).toBeUndefined();
+  });
+
   it("still broken after the last re-check: the row says so", () => {
     let list = started;
     for (const at of [T0 + MIN, T0 + 3 * MIN]) {

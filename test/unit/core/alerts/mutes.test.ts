@@ -111,6 +111,12 @@ describe("forgetting mutes", () => {
     expect(pruneMutes(mutes, T0, new Map([[SOURCE, withAccounts(ACME)], ["s0other00", STATUS]]))).toEqual([mutes[0], mutes[2]]);
   });
 
+  it("keeps the timed mutes of an account a relay's compact status leaves out (it is healthy, not gone), and ends its until-fixed ones", () => {
+    const untilFixed = mute([], { sourceId: SOURCE, account: GLOBEX }, "fixed", T0);
+    const compact: Status = { ...withAccounts(ACME), relay: { sources: ["team"], unlisted: { accounts: 1, healthyApps: 3 } } };
+    expect(pruneMutes([mutes[1]!, ...untilFixed], T0, new Map([[SOURCE, compact]]))).toEqual([mutes[1]]);
+  });
+
   it("keeps account mutes of a source whose results are not known yet (settings just changed, say)", () => {
     expect(pruneMutes(mutes, T0, new Map([[SOURCE, undefined]]))).toEqual([mutes[0], mutes[1]]);
   });

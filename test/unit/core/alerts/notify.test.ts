@@ -80,6 +80,15 @@ describe("what counts as a new break", () => {
     expect(newBreaks(input(HEALTHY, BROKE, { notified }))).toEqual([]);
   });
 
+  it("an app of an account a relay's compact status left out (it was healthy) that needs re-authentication now", () => {
+    // The compact status lists what is broken and counts the rest: acct-1 and acct-2 were counted.
+    const compact = statusAt(T0, [], { relay: { sources: ["team"], unlisted: { accounts: 2, healthyApps: 4 } } });
+    const next = { ...BROKE, relay: { sources: ["team"], unlisted: { accounts: 1, healthyApps: 2 } } };
+    expect(newBreaks(input(compact, next)).map((b) => [b.accountId, b.slug])).toEqual([["acct-1", "hubspot"]]);
+    // Left out of a status that lists every account, it was not known: no baseline.
+    expect(newBreaks(input(statusAt(T0, []), BROKE))).toEqual([]);
+  });
+
   it("an app fixed and broken again later is a new break", () => {
     const T3 = T1 + 20 * MIN;
     const fixed = statusAt(T1 + 10 * MIN, [account("acct-1", { name: "Acme", checkedAt: T1 + 10 * MIN }), account("acct-2", { checkedAt: T1 + 10 * MIN })]);

@@ -7,6 +7,7 @@ import { readMute } from "../../../../src/core/alerts/mutes.ts";
 import { readAppList, readAppRecord, readErrorInfo, readLegacyStatus, readProgress } from "../../../../src/core/status/stored.ts";
 import { readPreview } from "../../../../src/core/preview/parse.ts";
 import { readAnswersPart, readCheckpointHead, readListingPart } from "../../../../src/core/check/checkpoint.ts";
+import { readRelayHealthyList } from "../../../../src/relay/client/healthy.ts";
 import {
   AnswersPartSchema,
   AppFieldsSchema,
@@ -20,6 +21,7 @@ import {
   PendingBackoffSchema,
   PreviewSchema,
   FollowUpSchema,
+  RelayHealthyListSchema,
   MuteSchema,
   NOTIFICATIONS_SCHEMA,
   ProgressSchema,
@@ -67,7 +69,7 @@ const statusFields = {
   cycle: 7,
   lastRun: { ms: 1200, requests: 9 },
   notes: [{ code: "listing-changed" }, { code: "accounts-skipped", count: 2 }, { code: "no-accounts" }],
-  relay: { etag: '"v7"', sources: ["prod", "test"] },
+  relay: { etag: '"v7"', sources: ["prod", "test"], unlisted: { accounts: 40, healthyApps: 97 } },
 };
 
 /** Each guard, its schema, and inputs that read: the mutations below are made from them. */
@@ -112,6 +114,15 @@ const PAIRS: [string, Guard<unknown>, Schema, unknown[]][] = [
   ],
   ["checkpoint listing part", readListingPart, ListingPartSchema, [{ apps: [app, { slug: "b", name: "B" }], rows: [{ i: "a", n: "A", h: [0, 1] }, { i: "b" }] }, { apps: [], rows: [] }]],
   ["checkpoint answers part", readAnswersPart, AnswersPartSchema, [{ apps: [app], rows: [{ i: "a", r: [0], h: [], s: 2 }, { i: "b", e: apiErrorFull }, { i: "c" }] }]],
+  [
+    "relay healthy list",
+    readRelayHealthyList,
+    RelayHealthyListSchema,
+    [
+      { source: "abc12345", etag: '"h1"', apps: [app, { slug: "jira", name: "Jira" }], accounts: [{ id: "acme", name: "Acme", apps: [0, 1] }, { id: "globex", apps: [1] }] },
+      { source: "", apps: [], accounts: [] },
+    ],
+  ],
   ["preview", readPreview, PreviewSchema, [{ startedAt: 1_700_000_000_000 }, { startedAt: 0, theme: "later" }]],
   ...(Object.keys(FIELD_GUARDS) as (keyof typeof FIELD_GUARDS)[]).map(
     (field): [string, Guard<unknown>, Schema, unknown[]] => [

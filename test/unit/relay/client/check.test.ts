@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../../../src/core/api/errors.ts";
 import { badgeFor } from "../../../../src/core/badge/badge.ts";
 import { errorSummary } from "../../../../src/core/words/error-text.ts";
-import { nextRelayStatus, relayEtag, relayHealthy, relayLinkTarget } from "../../../../src/relay/client/check.ts";
+import { nextRelayStatus, relayEtag, relayLinkTarget } from "../../../../src/relay/client/check.ts";
 import type { RelayStatus } from "../../../../src/relay/protocol/v1.ts";
 import { shouldCheck } from "../../../../src/core/check/schedule.ts";
 import { fingerprint } from "../../../../src/core/settings/fingerprint.ts";
 import { newRelaySource, type RelaySource } from "../../../../src/core/settings/model.ts";
 import { EMPTY_STATUS, type Status } from "../../../../src/core/status/model.ts";
+import { buildListModel } from "../../../../src/core/status/list-model.ts";
+import { connectionSummary } from "../../../../src/core/words/summary.ts";
 import { decodeResults, planResultsWrite } from "../../../../src/core/store/codec.ts";
 import { en } from "../../support/i18n.ts";
 
@@ -156,13 +158,53 @@ describe("a failed poll", () => {
   });
 });
 
-describe("healthy apps and links", () => {
-  it("map the relay's healthy apps onto the stored accounts", () => {
-    const status = ok();
-    const healthy = relayHealthy({ protocol: 1, sources: [{ id: "team", accounts: { "acme-corp": [{ slug: "slack", name: "Slack" }], gone: [{ slug: "x", name: "X" }] } }] }, status);
-    expect(healthy).toEqual({ "acme-corp": [{ slug: "slack", name: "Slack" }], globex: [], initech: [] });
+describe("a compact status (what the extension asks for)", () => {
+  // 1,000 linked accounts: the three above, and 997 healthy ones the relay counts instead of listing.
+  const COMPACT: RelayStatus = { protocol: 1, sources: [{ ...BODY.sources[0]!, accountsTotal: 1_000, unlisted: { accounts: 997, healthyApps: 2_991 } }] };
+
+  it("keeps the listed accounts and the counts of the others: the stored size follows what is broken", () => {
+    const status = ok(COMPACT);
+    expect(status.accounts.map((account) => account.id)).toEqual(["acme-corp", "globex", "initech"]);
+    expect(status.relay).toEqual({ etag: '"v1"', sources: ["team"], unlisted: { accounts: 997, healthyApps: 2_991 } });
+    expect(decodeResults(planResultsWrite({}, status, {}, SOURCE.id).set, SOURCE.id).status).toEqual(status);
   });
 
+  it("counts everything in the popup, the options page and the badge: apps, accounts watched, healthy apps", () => {
+    const status = ok(COMPACT);
+    const model = buildListModel(status, "");
+    expect([model.appCount, model.accountsWithApps, model.accountsWatched, model.healthyCount]).toEqual([3, 2, 1_000, 2_995]);
+    expect(connectionSummary(en, SOURCE, status).text).toContain("1,000 linked accounts");
+    expect(badgeFor({ sources: [SOURCE] }, { [SOURCE.id]: status }, NOW, en).text).toBe("3");
+  });
+
+  it("says all healthy, not 'no linked accounts', when nothing is to be listed", () => {
+    const allHealthy: RelayStatus = { protocol: 1, sources: [{ ...BODY.sources[0]!, accountsTotal: 500, accounts: [], unlisted: { accounts: 500, healthyApps: 1_500 } }] };
+    const status = ok(allHealthy);
+    expect(badgeFor({ sources: [SOURCE] }, { [SOURCE.id]: status }, NOW, en).title).toContain("healthy");
+    expect(buildListModel(status, "")).toMatchObject({ accountsWatched: 500, healthyCount: 1_500 });
+  });
+
+  it("adds up the counts of several relay sources, and counts accounts without accountsTotal", () => {
+    const two: RelayStatus = {
+      protocol: 1,
+      sources: [
+        { id: "team", label: "Team", environment: "test", accounts: [], unlisted: { accounts: 10, healthyApps: 20 } },
+        { id: "prod", label: "Prod", environment: "production", accounts: [{ id: "a", reauth: [{ slug: "s", name: "S", since: NOW }], healthyCount: 1 }], unlisted: { accounts: 5, healthyApps: 7 } },
+      ],
+    };
+    const status = ok(two);
+    expect(status.relay?.unlisted).toEqual({ accounts: 15, healthyApps: 27 });
+    expect(status.accountsTotal).toBe(16);
+    expect(buildListModel(status, "").healthyCount).toBe(28);
+  });
+
+  it("keeps the counts through a failed poll (the ETag alone goes)", () => {
+    const after = nextRelayStatus(SOURCE, ok(COMPACT), { kind: "failed", error: new ApiError("relay-unreachable") }, NOW + 60_000, random);
+    expect(after.relay).toEqual({ sources: ["team"], unlisted: { accounts: 997, healthyApps: 2_991 } });
+  });
+});
+
+describe("links", () => {
   it("name the relay's source for a link, and nothing for an account the relay did not list", () => {
     const status = ok();
     expect(relayLinkTarget(status, "acme-corp", "hubspot")).toEqual({ sourceId: "team", linkedAccountId: "acme-corp", slug: "hubspot" });

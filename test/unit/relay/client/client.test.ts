@@ -38,7 +38,8 @@ describe("GET /v1/status", () => {
     expect(await client.status()).toEqual({ kind: "ok", etag: '"v1"', body: STATUS });
     expect(requests).toHaveLength(1);
     const [request] = requests;
-    expect(request!.url).toBe(`${RELAY}/v1/status`);
+    // The compact status: a relay from before ignores the parameter and answers in full.
+    expect(request!.url).toBe(`${RELAY}/v1/status?compact=1`);
     expect(request!.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
     expect(request!.headers.get("if-none-match")).toBeNull();
     expect(request!.init).toMatchObject({ method: "GET", credentials: "omit", redirect: "manual", cache: "no-store" });
@@ -94,12 +95,32 @@ describe("GET /v1/status", () => {
 });
 
 describe("GET /v1/healthy-apps", () => {
-  it("reads the healthy apps with the same token", async () => {
-    const body = { protocol: 1, sources: [{ id: "team", accounts: { acme: [{ slug: "slack", name: "Slack" }] } }] };
-    const { client, requests } = clientWith(() => jsonResponse(body));
-    expect(await client.healthyApps()).toEqual(body);
-    expect(requests[0]!.url).toBe(`${RELAY}/v1/healthy-apps`);
+  it("asks for the compact healthy apps with the same token, and reads them", async () => {
+    const body = { protocol: 1, sources: [{ id: "team", apps: [{ slug: "slack", name: "Slack" }], accounts: [{ id: "acme", name: "Acme", apps: [0] }] }] };
+    const { client, requests } = clientWith(() => jsonResponse(body, 200, { etag: '"h1"' }));
+    expect(await client.healthyApps()).toEqual({ kind: "ok", etag: '"h1"', body });
+    expect(requests[0]!.url).toBe(`${RELAY}/v1/healthy-apps?compact=1`);
     expect(requests[0]!.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it("reads the full answer of a relay from before the compact answers", async () => {
+    const body = { protocol: 1, sources: [{ id: "team", accounts: { acme: [{ slug: "slack", name: "Slack" }] } }] };
+    expect(await clientWith(() => jsonResponse(body)).client.healthyApps()).toEqual({ kind: "ok", body });
+  });
+
+  it("asks with If-None-Match and takes a 304 as nothing changed", async () => {
+    const { client, requests } = clientWith(() => new Response(null, { status: 304 }));
+    expect(await client.healthyApps('"h1"')).toEqual({ kind: "not-modified" });
+    expect(requests[0]!.headers.get("if-none-match")).toBe('"h1"');
+  });
+
+  it("refuses a compact answer whose indices point nowhere, naming where", async () => {
+    const body = { protocol: 1, sources: [{ id: "team", apps: [], accounts: [{ id: "acme", apps: [0] }] }] };
+    const error = await clientWith(() => jsonResponse(body)).client.healthyApps().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ kind: "relay-bad-response" });
   });
 });
 

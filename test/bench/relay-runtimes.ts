@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { SourceState } from "../../src/relay/server/check/runner.ts";
+import { MemberStore } from "../../src/relay/server/store/members.ts";
+
+/*
+ * The runtimes the relay's scale bench measures, each as one entry: started with a known state
+ * (as after a check of the org) and members, it answers at `url`. A runtime is one more entry in
+ * RELAY_RUNTIMES; the bench measures each the same way, through HTTP only.
+ */
+
+export interface BenchRelayOptions {
+  /** The source as `npm run relay` reads it from the environment. */
+  env: { COBALT_API_KEY: string; COBALT_BASE_URL: string; RELAY_SOURCE_ID: string; RELAY_INTERVAL_MINUTES: string; RELAY_REQUESTS_PER_MINUTE: string };
+  /** What the relay knows at start, by source id: as if its check had just ended. */
+  state: Record<string, SourceState>;
+  members: number;
+}
+
+export interface BenchRelay {
+  url: string;
+  tokens: string[];
+  /** Resident memory of the relay's process now, and its peak, in bytes (undefined where a runtime cannot tell). */
+  memory(): { rss: number; peak: number } | undefined;
+  close(): Promise<void>;
+}
+
+export interface RelayRuntime {
+  name: string;
+  start(options: BenchRelayOptions): Promise<BenchRelay>;
+}
+
+/** The Node relay as the container runs it: the bundle `npm run relay:build` makes, in a process of its own. */
+export const NODE_RUNTIME: RelayRuntime = {
+  name: `Node ${process.version} (dist/relay/relay.mjs)`,
+  async start({ env, state, members }) {
+    const bundle = resolve("dist/relay/relay.mjs");
+    if (!existsSync(bundle)) throw new Error("bench: run `npm run relay:build` first (npm run bench:relay does)");
+    const dataDir = mkdtempSync(join(tmpdir(), "bench-relay-scale-"));
+    // The state file a relay writes after each check, read back at start (src/relay/server/store/state-file.ts).
+    writeFileSync(join(dataDir, "state.json"), JSON.stringify({ version: 1, sources: state }));
+    const store = new MemberStore(join(dataDir, "members.json"));
+    const tokens: string[] = [];
+    for (let i = 0; i < members; i++) tokens.push(await store.add(`member-${i}`));
+    // BENCH_RELAY_NODE_ARGS: Node's own options for the relay, such as --cpu-prof to see where its time goes.
+    const nodeArgs = process.env.BENCH_RELAY_NODE_ARGS?.split(" ").filter((arg) => arg !== "") ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, bundle, "serve"], { env: { PATH: process.env.PATH ?? "", ...env, RELAY_DATA_DIR: dataDir, RELAY_PORT: "0" }, stdio: ["ignore", "pipe", "inherit"] });
+    const url = await listeningUrl(child);
+    return {
+      url,
+      tokens,
+      memory: () => processMemory(child.pid),
+      async close() {
+        const closed = new Promise((done) => child.once("close", done));
+        child.kill("SIGTERM");
+        await closed;
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const RELAY_RUNTIMES: RelayRuntime[] = [NODE_RUNTIME];
+
+/** The URL from the relay's "listening" log line. */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((done, fail) => {
+    let buffered = "";
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      buffered += chunk;
+      for (const line of buffered.split("\n")) {
+        if (!line.includes('"listening"')) continue;
+        done((JSON.parse(line) as { url: string }).url);
+      }
+      buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
+    });
+    child.once("close", (code) => fail(new Error(`bench: the relay stopped (exit ${code})`)));
+  });
+}
+
+/** VmRSS and VmHWM of a Linux process. */
+function processMemory(pid: number | undefined): { rss: number; peak: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) * 1024;
+    return { rss: kb("VmRSS"), peak: kb("VmHWM") };
+  } catch {
+    return undefined;
+  }
+}
