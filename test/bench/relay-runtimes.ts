@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { SourceState } from "../../src/relay/server/check/runner.ts";
-import { MemberStore } from "../../src/relay/server/store/members.ts";
+import { FileBackend } from "../../src/relay/server/store/file-backend.ts";
+import { Members } from "../../src/relay/server/store/members.ts";
+import { Records } from "../../src/relay/server/store/records.ts";
 
 /*
  * The runtimes the relay's scale bench measures, each as one entry: started with a known state
@@ -39,11 +41,11 @@ export const NODE_RUNTIME: RelayRuntime = {
     const bundle = resolve("dist/relay/relay.mjs");
     if (!existsSync(bundle)) throw new Error("bench: run `npm run relay:build` first (npm run bench:relay does)");
     const dataDir = mkdtempSync(join(tmpdir(), "bench-relay-scale-"));
-    // The state file a relay writes after each check, read back at start (src/relay/server/store/state-file.ts).
+    // The state file a relay writes after each check, read back at start (src/relay/server/store/state.ts).
     writeFileSync(join(dataDir, "state.json"), JSON.stringify({ version: 1, sources: state }));
-    const store = new MemberStore(join(dataDir, "members.json"));
+    const store = new Members(new Records(new FileBackend(dataDir)));
     const tokens: string[] = [];
-    for (let i = 0; i < members; i++) tokens.push(await store.add(`member-${i}`));
+    for (let i = 0; i < members; i++) tokens.push((await store.add(`member-${i}`)).token);
     // BENCH_RELAY_NODE_ARGS: Node's own options for the relay, such as --cpu-prof to see where its time goes.
     const nodeArgs = process.env.BENCH_RELAY_NODE_ARGS?.split(" ").filter((arg) => arg !== "") ?? [];
     const child = spawn(process.execPath, [...nodeArgs, bundle, "serve"], { env: { PATH: process.env.PATH ?? "", ...env, RELAY_DATA_DIR: dataDir, RELAY_PORT: "0" }, stdio: ["ignore", "pipe", "inherit"] });

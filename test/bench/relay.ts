@@ -3,7 +3,9 @@
  * server. Prints figures and their ratios to the goals; nothing here passes or fails.
  *
  *  1. Cobalt requests per check with 1, 10 and 100 members polling (the goal: the same for all).
- *  2. Relay latency (p50, p99) for 1,000 member polls a minute, with the data changing meanwhile.
+ *  2. Relay latency (p50, p99) for 1,000 member polls a minute, with the data changing meanwhile,
+ *     on Node and on Workers (workerd through Miniflare, on this machine: the same measure, not
+ *     Cloudflare's network).
  *  3. Time from a Cobalt webhook to the relay's status changing (goal: under 5 s).
  *  4. At 10,000 and 100,000 linked accounts, per runtime (relay-runtimes.ts; the relay in a
  *     process of its own): a member's status and 304 in bytes, what the extension stores of it,
@@ -16,6 +18,8 @@ import { RelayStatusSchema } from "../../src/relay/protocol/v1.ts";
 import type { RelayConfig } from "../../src/relay/server/base/config.ts";
 import { registerWebhook } from "../../src/relay/server/node/register-webhook.ts";
 import { startRelay, type RunningRelay } from "../../src/relay/server/node/server.ts";
+import { ADMIN_PATHS, AddedMemberSchema } from "../../src/relay/protocol/admin.ts";
+import { startWorkersRelay } from "../../scripts/lib/workers-relay.ts";
 import { startFakeCobalt, v3App, type FakeCobalt } from "../fake-cobalt/server.ts";
 import { seedOrg } from "./org.ts";
 import { RELAY_RUNTIMES } from "./relay-runtimes.ts";
@@ -60,8 +64,50 @@ async function waitFor(condition: () => boolean | Promise<boolean>): Promise<voi
   while (!(await condition())) await sleep(5);
 }
 
+/** A relay under measure, on either runtime: its URL, how a member is added and a check is run. */
+interface Target {
+  url: string;
+  addMember(name: string): Promise<string>;
+  checkNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function nodeTarget(accounts: number): Promise<Target> {
+  const s = await stack(accounts);
+  return { url: s.relay.url, addMember: async (name) => (await s.relay.members.add(name)).token, checkNow: () => s.relay.runners[0]!.checkNow(), close: s.close };
+}
+
+const ADMIN = "bench-admin-token-0123456789abcdef0123";
+
+async function workersTarget(accounts: number): Promise<Target> {
+  const fake = await startFakeCobalt({ latencyMs: LATENCY_MS, flavor: "v3" });
+  fake.addKey(KEY, "test");
+  seedOrg(fake, accounts);
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-workers-"));
+  const env = { COBALT_API_KEY: KEY, COBALT_BASE_URL: fake.origin, RELAY_SOURCE_ID: "bench", RELAY_INTERVAL_MINUTES: "60", RELAY_REQUESTS_PER_MINUTE: String(BUDGET), RELAY_ADMIN_TOKEN: ADMIN };
+  const lines: string[] = [];
+  const relay = await startWorkersRelay({ env, port: 0, persistDir: join(dataDir, "workers"), write: (line) => lines.push(line) });
+  const checks = () => lines.filter((line) => line.includes('"event":"check"')).length;
+  await waitFor(() => checks() > 0);
+  const admin = (path: string, init: RequestInit = {}) => fetch(`${relay.url}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" } });
+  return {
+    url: relay.url,
+    addMember: async (name) => AddedMemberSchema.parse(await (await admin(ADMIN_PATHS.members, { method: "POST", body: JSON.stringify({ name }) })).json()).token,
+    async checkNow() {
+      const before = checks();
+      await admin(ADMIN_PATHS.check, { method: "POST" });
+      await waitFor(() => checks() > before);
+    },
+    async close() {
+      await relay.close();
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** A member polling like the extension does: the compact status, If-None-Match with the last ETag it got, gzip accepted. */
-function member(relay: RunningRelay, token: string) {
+function member(relay: { url: string }, token: string) {
   let etag: string | undefined;
   return async (): Promise<{ ms: number; status: number }> => {
     const started = performance.now();
@@ -76,7 +122,7 @@ function member(relay: RunningRelay, token: string) {
 
 async function members(relay: RunningRelay, count: number) {
   const polls = [];
-  for (let i = 0; i < count; i++) polls.push(member(relay, await relay.members.add(`member-${i}`)));
+  for (let i = 0; i < count; i++) polls.push(member(relay, (await relay.members.add(`member-${i}`)).token));
   return polls;
 }
 
@@ -118,17 +164,17 @@ function percentile(values: number[], p: number): number {
 }
 
 /** 2. 100 members, each polling every 6 s (1,000 polls a minute), a check every 20 s. */
-async function latency(): Promise<{ polls: number; fresh: number[]; notModified: number[]; bodyBytes: number }> {
-  const s = await stack(1_000);
+async function latency(s: Target): Promise<{ polls: number; fresh: number[]; notModified: number[]; bodyBytes: number }> {
   try {
-    const polls = await members(s.relay, 100);
+    const polls: (() => Promise<{ ms: number; status: number }>)[] = [];
+    for (let i = 0; i < 100; i++) polls.push(member(s, await s.addMember(`member-${i}`)));
     const fresh: number[] = [];
     const notModified: number[] = [];
     const end = Date.now() + SECONDS * 1000;
     const checks = (async () => {
       while (Date.now() < end - 20_000) {
         await sleep(20_000);
-        await s.relay.runners[0]!.checkNow();
+        await s.checkNow();
       }
     })();
     // Members start spread over the 6 s period, as real ones would be.
@@ -143,7 +189,7 @@ async function latency(): Promise<{ polls: number; fresh: number[]; notModified:
       }),
     );
     await checks;
-    const body = await (await fetch(`${s.relay.url}/v1/status?compact=1`, { headers: { authorization: `Bearer ${await s.relay.members.add("probe")}` } })).text();
+    const body = await (await fetch(`${s.url}/v1/status?compact=1`, { headers: { authorization: `Bearer ${await s.addMember("probe")}` } })).text();
     return { polls: fresh.length + notModified.length, fresh, notModified, bodyBytes: Buffer.byteLength(body) };
   } finally {
     await s.close();
@@ -155,7 +201,7 @@ async function webhookToStatus(): Promise<number[]> {
   const s = await stack(100);
   try {
     const [poll] = await members(s.relay, 1);
-    const token = await s.relay.members.add("watcher");
+    const token = (await s.relay.members.add("watcher")).token;
     await registerWebhook(s.relay.runners[0]!.config, s.relay.url, fetch);
     await poll!();
     const times: number[] = [];
@@ -194,7 +240,8 @@ async function scaleRows(): Promise<ScaleRow[]> {
 const scale = await scaleRows();
 const rows = [];
 for (const count of [1, 10, 100]) rows.push(await requestsPerCheck(count));
-const lat = await latency();
+const lat = await latency(await nodeTarget(1_000));
+const workers = await latency(await workersTarget(1_000));
 const webhook = await webhookToStatus();
 const all = [...lat.fresh, ...lat.notModified];
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -241,6 +288,9 @@ console.log(
     `| relay latency p50 / p99, ${lat.polls} polls in ${SECONDS} s (100 members, every 6 s; a check every 20 s) | ${ms(percentile(all, 50))} / ${ms(percentile(all, 99))} | |`,
     `| … of which 304 Not Modified (${lat.notModified.length}) | ${ms(percentile(lat.notModified, 50))} / ${ms(percentile(lat.notModified, 99))} | |`,
     `| … of which 200 with the compact status, ${(lat.bodyBytes / 1024).toFixed(0)} KB of JSON (${lat.fresh.length}) | ${ms(percentile(lat.fresh, 50))} / ${ms(percentile(lat.fresh, 99))} | |`,
+    `| the same on Workers (workerd on this machine), ${workers.polls} polls | ${ms(percentile([...workers.fresh, ...workers.notModified], 50))} / ${ms(percentile([...workers.fresh, ...workers.notModified], 99))} | |`,
+    `| … of which 304 Not Modified (${workers.notModified.length}) | ${ms(percentile(workers.notModified, 50))} / ${ms(percentile(workers.notModified, 99))} | |`,
+    `| … of which 200 with the compact status, ${(workers.bodyBytes / 1024).toFixed(0)} KB (${workers.fresh.length}) | ${ms(percentile(workers.fresh, 50))} / ${ms(percentile(workers.fresh, 99))} | |`,
     `| webhook to status changed, median / max of ${webhook.length} | ${ms(percentile(webhook, 50))} / ${ms(Math.max(...webhook))} | < 5 s |`,
     ...scaleTables(),
   ].join("\n"),

@@ -3,7 +3,7 @@ import { seedDemoOrg, startFakeCobalt, v3App, type FakeCobalt } from "../fake-co
 import { registerWebhook } from "../../src/relay/server/node/register-webhook.ts";
 import { axeViolations, describeViolations } from "./support/axe.ts";
 import { browserUnderTest, launchExtension, type ExtensionSession, type ExtPage } from "./support/browsers.ts";
-import { startRelayStack, type RelayStack } from "./support/relay-stack.ts";
+import { RUNTIMES, startRelayStack, type RelayStack, type Runtime } from "./support/relay-stack.ts";
 import { ALARM_NOW, fireCheckAlarm } from "./support/setup.ts";
 import { storedSource, storedStatus } from "./support/stored.ts";
 import type { Status } from "../../src/core/status/model.ts";
@@ -12,27 +12,10 @@ import type { Status } from "../../src/core/status/model.ts";
 // The Cobalt key lives in the relay alone; the browser holds a member token. The journey works as
 // with a key (badge, popup, Reconnect with a link the relay makes), the key is in nothing the
 // browser sends or receives, a webhook reaches the badge at the next poll without the browser
-// asking Cobalt anything, and a revoked token shows its own state.
+// asking Cobalt anything, and a revoked token shows its own state. All of it against the relay on
+// Node and against the same relay on Workers (in workerd), each with a browser of its own.
 
 const KEY = "tk_demo_key";
-let fake: FakeCobalt;
-let stack: RelayStack;
-let ext: ExtensionSession;
-let token: string;
-
-beforeAll(async () => {
-  fake = await startFakeCobalt({ flavor: "v3" });
-  seedDemoOrg(fake);
-  stack = await startRelayStack(fake, KEY);
-  token = await stack.addMember("alice");
-  ext = await launchExtension();
-});
-
-afterAll(async () => {
-  await ext?.close();
-  await stack?.close();
-  await fake?.close();
-});
 
 async function expectNoViolations(page: ExtPage): Promise<void> {
   expect(describeViolations(await axeViolations(page))).toEqual([]);
@@ -53,7 +36,26 @@ async function storedStatusWhen(session: ExtensionSession, pred: (status: Status
   }
 }
 
-describe(`a team relay source in ${browserUnderTest()}`, () => {
+describe.each(RUNTIMES)(`a team relay source in ${browserUnderTest()}, the relay on %s`, (runtime: Runtime) => {
+  let fake: FakeCobalt;
+  let stack: RelayStack;
+  let ext: ExtensionSession;
+  let token: string;
+
+  beforeAll(async () => {
+    fake = await startFakeCobalt({ flavor: "v3" });
+    seedDemoOrg(fake);
+    stack = await startRelayStack(fake, KEY, runtime);
+    token = await stack.addMember("alice");
+    ext = await launchExtension();
+  });
+
+  afterAll(async () => {
+    await ext?.close();
+    await stack?.close();
+    await fake?.close();
+  });
+
   it("is set up in Options: Team relay, its URL and token, Save asks for the relay origin, and the live check says the token works", async () => {
     const options = await ext.openPage(ext.optionsPath);
     await options.click('input[type="radio"][value="relay"]');
@@ -99,7 +101,7 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     await fireCheckAlarm(ext);
     await storedStatusWhen(ext, (status) => stack.exchanges().some((exchange) => exchange.path === STATUS) && status.relay?.unlisted !== undefined);
     expect(stack.exchanges().map((exchange) => exchange.path)).toEqual([STATUS]);
-    const served = stack.relay.runners[0]!.state;
+    const served = await stack.served();
     // initech has nothing to show: the status counts it instead of listing it.
     expect((await storedStatus(ext)).accounts.map((account) => account.id)).not.toContain("initech");
     const total = Object.values(served.healthy).reduce((sum, apps) => sum + apps.length, 0);
@@ -132,7 +134,7 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
     await opened;
     const links = stack.exchanges().filter((exchange) => exchange.path === "/v1/links");
     expect(links.map((exchange) => [exchange.status, JSON.parse(exchange.requestBody)])).toEqual([[200, { sourceId: "team", linkedAccountId: "acme-corp", slug: "hubspot" }]]);
-    expect(stack.auditLog()).toContain('"member":"alice"');
+    expect(await stack.auditLog()).toContain('"member":"alice"');
     const again = await ext.openPage(ext.popupPath);
     await again.waitForText("Salesforce");
     await again.clickByRole("button", "Copy link to reconnect Salesforce");
@@ -171,12 +173,12 @@ describe(`a team relay source in ${browserUnderTest()}`, () => {
   });
 
   it("a webhook for a newly expired connection reaches the badge at the next poll, with no Cobalt request from the browser", async () => {
-    await registerWebhook(stack.relay.runners[0]!.config, stack.directUrl, fetch);
+    await registerWebhook(stack.source, stack.directUrl, fetch);
     const initech = fake.accounts().find((account) => account.account_id === "initech")!;
     fake.setAccount({ ...initech, apps: [v3App("jira", { status: "expired", icon: fake.iconUrl("jira") }), ...initech.apps.slice(1)] });
     ext.clearRequests();
     expect(await fake.emitConnectionEvent({ event: "Connection Expired", linkedAccountId: "initech", slug: "jira" })).toEqual([{ url: `${stack.directUrl}/v1/cobalt/webhook/team`, status: 200 }]);
-    await stack.waitForRelay((relay) => relay.runners[0]!.state.status.accounts.some((account) => account.id === "initech" && account.reauth.length > 0));
+    await stack.waitForStatus((status) => status.sources[0]!.accounts.some((account) => account.id === "initech" && account.reauth.length > 0));
     // Nothing reaches the browser by itself: it learns at its next poll.
     expect((await ext.badge()).text).toBe("3");
     await ext.evalInBackground(ALARM_NOW);

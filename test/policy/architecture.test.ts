@@ -12,8 +12,8 @@ import { circles, listFiles, parseText, readSource, walk, type Node, type Source
 
 /** src/core's folders, lowest first. */
 const CORE_LAYERS = ["kit", "i18n", "api", "settings", "status", "store", "alerts", "check", "words", "badge", "preview"];
-/** src/relay/server's parts, lowest first. */
-const SERVER_PARTS = ["base", "check", "store", "http", "node"];
+/** src/relay/server's parts, lowest first. node/ and workers/ are the two runtimes, side by side (tested below). */
+const SERVER_PARTS = ["base", "check", "store", "http", "node", "workers"];
 
 type Area = "core" | "relay/protocol" | "relay/client" | "relay/server" | "adapters" | "background" | "ui";
 
@@ -39,8 +39,8 @@ const PACKAGES: Record<Area, (name: string) => boolean> = {
   ui: (name) => !name.startsWith("node:"),
 };
 
-/** The server's parts that make up its web-standards handler: free of Node, so it can run on other runtimes. */
-const PORTABLE_SERVER_PARTS = ["check", "http"];
+/** The server's parts that make up its web-standards handler, and the Workers runtime: free of Node. */
+const PORTABLE_SERVER_PARTS = ["check", "http", "workers"];
 const isNodeOnly = (name: string) => name.startsWith("node:") || name === "@hono/node-server";
 
 /** Globals of a browser or of Node that the core must be given instead of reaching for. */
@@ -117,6 +117,16 @@ describe("imports follow the layers", () => {
         if (to?.area !== area || order.indexOf(to.part!) <= order.indexOf(from.part!)) return [];
         return [`${where(file, i.line)} (${from.part}) imports ${i.target} (${to.part}, above it)`];
       });
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it("keeps the two runtimes apart: node/ and workers/ never import each other", () => {
+    const wrong = files.flatMap((file) => {
+      const from = placeOf(file.path);
+      if (from?.area !== "relay/server" || (from.part !== "node" && from.part !== "workers")) return [];
+      const other = from.part === "node" ? "workers" : "node";
+      return edges(file).filter((i) => placeOf(i.target)?.part === other && placeOf(i.target)?.area === "relay/server").map((i) => `${where(file, i.line)} imports ${i.target}`);
     });
     expect(wrong).toEqual([]);
   });

@@ -1,21 +1,31 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../../src/relay/server/base/config.ts";
-import { MemberStore } from "../../../src/relay/server/store/members.ts";
-import { dataFiles, startRelay, type RunningRelay } from "../../../src/relay/server/node/server.ts";
+import { RelayHealthyAppsSchema, RelayStatusSchema, type RelayStatus } from "../../../src/relay/protocol/v1.ts";
+import { loadConfig, type SourceConfig } from "../../../src/relay/server/base/config.ts";
+import { runMemberCommand } from "../../../src/relay/server/node/admin-commands.ts";
+import { startRelay } from "../../../src/relay/server/node/server.ts";
+import { buildWorker, startWorkersRelay } from "../../../scripts/lib/workers-relay.ts";
 import type { FakeCobalt } from "../../fake-cobalt/server.ts";
 
 /*
- * The real team relay for end-to-end tests: configured the way `npm run relay` is (environment
- * variables read by its own loadConfig; a temporary data folder; a loopback port), started in this
- * process against the fake Cobalt server, with members added and removed by its own member code
- * (what `npm run relay -- add-member` / `remove-member` run). The browser reaches it through a
- * small recording front: every request the browser sends to the relay and every response it gets
- * back (status, headers, body) is kept, so a test can show what the browser saw.
+ * The real team relay for end-to-end tests, on either runtime: on Node, started in this process
+ * the way `npm run relay` starts it; on Workers, the bundle `wrangler deploy` uploads, in workerd
+ * through Miniflare (what `npm run relay:workers` runs). Both are configured by the same
+ * environment variables (read by the relay's own loadConfig), against the fake Cobalt server.
+ * Members are added and removed by the relay's own member commands: on Node on the data folder
+ * (`npm run relay -- add-member`), on Workers through the admin API (`… --relay <url>`). The
+ * browser reaches the relay through a small recording front: every request the browser sends to
+ * the relay and every response it gets back (status, headers, body) is kept, so a test can show
+ * what the browser saw.
  */
+
+export type Runtime = "node" | "workers";
+export const RUNTIMES: readonly Runtime[] = ["node", "workers"];
+
+const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef012345";
 
 export interface Exchange {
   method: string;
@@ -28,7 +38,9 @@ export interface Exchange {
 }
 
 export interface RelayStack {
-  relay: RunningRelay;
+  runtime: Runtime;
+  /** The relay's one source, as it was configured. */
+  source: SourceConfig;
   /** The URL the browser is given: the recording front of the relay. */
   url: string;
   /** The relay's own URL (webhooks are posted there, as Cobalt would). */
@@ -39,14 +51,17 @@ export interface RelayStack {
   hold(prefix: string): () => void;
   addMember(name: string): Promise<string>;
   removeMember(name: string): Promise<boolean>;
-  auditLog(): string;
+  /** The audit log, one JSON object a line, as `npm run relay -- audit` prints it. */
+  auditLog(): Promise<string>;
   logs: string[];
-  /** Resolves once the relay's source satisfies `done` (polled; a bound on a hang, not a timing claim). */
-  waitForRelay(done: (relay: RunningRelay) => boolean, limitMs?: number): Promise<void>;
+  /** What the relay serves of its one source, in full, asked directly (not through the front): its accounts and healthy apps. */
+  served(): Promise<{ status: { accounts: { id: string; name?: string }[] }; healthy: Record<string, { name: string }[]> }>;
+  /** Resolves once the relay serves a status that satisfies `done` (polled; a bound on a hang, not a timing claim). */
+  waitForStatus(done: (status: RelayStatus) => boolean, limitMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startRelayStack(fake: FakeCobalt, key: string): Promise<RelayStack> {
+export async function startRelayStack(fake: FakeCobalt, key: string, runtime: Runtime = "node"): Promise<RelayStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "relay-e2e-"));
   const env = {
     COBALT_API_KEY: key,
@@ -54,34 +69,61 @@ export async function startRelayStack(fake: FakeCobalt, key: string): Promise<Re
     RELAY_SOURCE_ID: "team",
     RELAY_SOURCE_LABEL: "Team",
     RELAY_DATA_DIR: dataDir,
+    RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
     // The relay checks Cobalt once at start and then only on webhooks during a test.
     RELAY_INTERVAL_MINUTES: "60",
     RELAY_REQUESTS_PER_MINUTE: "1200",
   };
   const logs: string[] = [];
-  const relay = await startRelay(loadConfig({ env, port: 0 }), { write: (line) => logs.push(line) });
+  const source = loadConfig({ env }).sources[0]!;
+  const relay =
+    runtime === "node"
+      ? await startRelay(loadConfig({ env, port: 0 }), { write: (line) => logs.push(line) })
+      : await startWorkersRelay({ env, port: 0, persistDir: join(dataDir, "workers"), script: await buildWorker(), write: (line) => logs.push(line) });
   const front = await startRecordingFront(relay.url);
-  const members = () => new MemberStore(dataFiles(dataDir).members);
-  const waitForRelay = async (done: (r: RunningRelay) => boolean, limitMs = 20_000) => {
+  const printed: string[] = [];
+  const out = { say: (text: string) => void printed.push(text), complain: (text: string) => void printed.push(text) };
+  const target = runtime === "node" ? { dataDir } : { relay: relay.url, adminToken: ADMIN_TOKEN };
+  const command = async (name: "add-member" | "remove-member" | "audit", member?: string) => {
+    printed.length = 0;
+    const code = await runMemberCommand(name, member, target, out);
+    return { code, text: printed.join("\n") };
+  };
+  const tokenIn = (text: string) => {
+    const token = /cirelay_\S+/.exec(text)?.[0];
+    if (!token) throw new Error(`add-member printed no token: ${text}`);
+    return token;
+  };
+  const probe = tokenIn((await command("add-member", "e2e-probe")).text);
+  const waitForStatus = async (done: (status: RelayStatus) => boolean, limitMs = 20_000) => {
     const end = Date.now() + limitMs;
-    while (!done(relay)) {
-      if (Date.now() > end) throw new Error("waitForRelay: the relay never reached the state");
+    for (;;) {
+      const response = await fetch(`${relay.url}/v1/status`, { headers: { authorization: `Bearer ${probe}` } });
+      if (response.ok && done(RelayStatusSchema.parse(await response.json()))) return;
+      if (Date.now() > end) throw new Error("waitForStatus: the relay never served such a status");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  await waitForRelay((r) => r.runners.every((runner) => runner.state.status.checkedAt !== undefined));
+  await waitForStatus((status) => status.sources.every((each) => each.checkedAt !== undefined));
   return {
-    relay,
+    runtime,
+    source,
     url: front.url,
     directUrl: relay.url,
     exchanges: front.exchanges,
     clearExchanges: front.clear,
     hold: front.hold,
-    addMember: (name) => members().add(name),
-    removeMember: (name) => members().remove(name),
-    auditLog: () => readFileSync(dataFiles(dataDir).audit, "utf8"),
+    addMember: async (name) => tokenIn((await command("add-member", name)).text),
+    removeMember: async (name) => (await command("remove-member", name)).code === 0,
+    auditLog: async () => (await command("audit")).text,
     logs,
-    waitForRelay,
+    waitForStatus,
+    async served() {
+      const ask = async (path: string) => (await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${probe}` } })).json();
+      const status = RelayStatusSchema.parse(await ask("/v1/status"));
+      const healthy = RelayHealthyAppsSchema.parse(await ask("/v1/healthy-apps"));
+      return { status: { accounts: status.sources[0]!.accounts }, healthy: healthy.sources[0]!.accounts };
+    },
     async close() {
       await front.close();
       await relay.close();

@@ -44,6 +44,8 @@ export interface RelayConfig {
   /** Members, audit log and last status are kept here: beside the config file by default. */
   dataDir: string;
   sources: SourceConfig[];
+  /** RELAY_ADMIN_TOKEN: turns the admin API on (members and audit log over HTTP). */
+  adminToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +87,8 @@ type Env = Record<string, string | undefined>;
 export interface ConfigInput {
   /** Path of the JSON config file, if any (flag or RELAY_CONFIG). */
   configPath?: string;
+  /** The config file's content itself, where there are no files (a Worker's RELAY_CONFIG_JSON). */
+  configText?: string;
   env: Env;
   /** Command-line overrides. */
   host?: string;
@@ -113,15 +117,16 @@ export function loadConfig(input: ConfigInput): RelayConfig {
   const { env } = input;
   let sources: SourceConfig[];
   let file: z.infer<typeof FileSchema> | undefined;
-  if (path) {
-    const parsed = FileSchema.safeParse(readJson(path));
-    if (!parsed.success) throw new ConfigError(describeIssues(path, parsed.error.issues));
+  if (path || input.configText !== undefined) {
+    const where = path ?? "RELAY_CONFIG_JSON";
+    const parsed = FileSchema.safeParse(input.configText !== undefined ? parseJson(input.configText, where) : readJson(where));
+    if (!parsed.success) throw new ConfigError(describeIssues(where, parsed.error.issues));
     file = parsed.data;
     sources = file.sources.map((source, index) => resolveSource(source, `sources[${index}]`, env));
     const ids = new Map<string, number>();
     sources.forEach((source, index) => {
       const first = ids.get(source.id);
-      if (first !== undefined) throw new ConfigError(`${path}: sources[${first}] and sources[${index}] have the same id; each needs its own.`);
+      if (first !== undefined) throw new ConfigError(`${where}: sources[${first}] and sources[${index}] have the same id; each needs its own.`);
       ids.set(source.id, index);
     });
   } else {
@@ -137,7 +142,20 @@ export function loadConfig(input: ConfigInput): RelayConfig {
       : proxies(file?.trustedProxies ?? ["127.0.0.1", "::1"], "trustedProxies"),
     dataDir: resolveDataDir(input),
     sources,
+    ...adminToken(env),
   };
+}
+
+/** Long enough that guessing it within the rate limit is hopeless; never printed. */
+const ADMIN_TOKEN_MIN = 32;
+
+function adminToken(env: Env): { adminToken?: string } {
+  const token = env.RELAY_ADMIN_TOKEN?.trim();
+  if (!token) return {};
+  if (token.length < ADMIN_TOKEN_MIN || /\s/.test(token)) {
+    throw new ConfigError(`RELAY_ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN} characters without spaces (for example the output of: openssl rand -base64 32).`);
+  }
+  return { adminToken: token };
 }
 
 function resolveSource(source: FileSource, where: string, env: Env): SourceConfig {
@@ -219,14 +237,18 @@ function readJson(path: string): unknown {
   } catch (error) {
     throw new ConfigError(`The config file ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? "error"}).`);
   }
+  return parseJson(text, path);
+}
+
+function parseJson(text: string, where: string): unknown {
   // A byte order mark, as some editors write, is not part of the JSON.
   const json = text.replace(/^\uFEFF/, "");
   try {
     return JSON.parse(json) as unknown;
   } catch {
     const at = jsonErrorAt(json);
-    const where = at ? ` at line ${at.line}, column ${at.column}` : "";
-    throw new ConfigError(`The config file ${path} is not valid JSON${where} (JSON has no comments, and no comma after the last item).`);
+    const place = at ? ` at line ${at.line}, column ${at.column}` : "";
+    throw new ConfigError(`The config file ${where} is not valid JSON${place} (JSON has no comments, and no comma after the last item).`);
   }
 }
 

@@ -34,6 +34,13 @@ export interface RunnerOptions {
   onChange(): void;
   now?(): number;
   random?(): number;
+  /**
+   * Asks for runDue() at `at` (ms since the epoch; undefined: nothing is due), replacing the last
+   * request. Default: a timer in this process (Node). On Workers, the Durable Object's alarm.
+   */
+  schedule?(at: number | undefined): void;
+  /** When the last full check started, kept by a runtime that is restarted on its own (Workers). */
+  lastFullAt?: number;
 }
 
 export type LinkOutcome =
@@ -82,6 +89,9 @@ export class SourceRunner {
   #targeted: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #started = false;
+  /** An admin asked for a full check (`npm run relay -- check`). */
+  #requested = false;
+  readonly #schedule: (at: number | undefined) => void;
 
   constructor(config: SourceConfig, options: RunnerOptions, restored?: SourceState) {
     this.config = config;
@@ -111,7 +121,9 @@ export class SourceRunner {
     this.#state = own ?? { status: EMPTY_STATUS, healthy: {}, since: {} };
     // A restart is an admin's act: a source that was failing is tried again at once (except
     // while Cobalt's Retry-After runs); a healthy one waits out its interval from the last check.
-    this.#lastFullAt = own?.status.error ? 0 : (own?.status.checkedAt ?? 0);
+    // A runtime that restarts by itself (a Durable Object woken by an alarm) says when it last began.
+    this.#lastFullAt = options.lastFullAt ?? (own?.status.error ? 0 : (own?.status.checkedAt ?? 0));
+    this.#schedule = options.schedule ?? this.#timerAt;
   }
 
   get id(): string {
@@ -132,6 +144,16 @@ export class SourceRunner {
     return this.#window.total;
   }
 
+  /** When the last full check started (0: none since start), for a runtime that keeps its schedule. */
+  get lastFullAt(): number {
+    return this.#lastFullAt;
+  }
+
+  /** Whether a check or re-check is under way. */
+  get busy(): boolean {
+    return this.#full !== undefined || this.#targeted !== undefined;
+  }
+
   /** Status code and Retry-After of the latest failure for an account ("" for the listing). */
   detail(accountId: string): FailureDetail | undefined {
     return this.#details.get(accountId);
@@ -146,13 +168,14 @@ export class SourceRunner {
 
   start(): void {
     this.#started = true;
-    this.#wake();
+    this.#plan();
   }
 
   /** Stops scheduling, cancels waits and requests in flight, and waits for running checks to end. */
   async stop(): Promise<void> {
     this.#started = false;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#schedule(undefined);
     this.#abort.abort();
     await Promise.allSettled([this.#full, this.#targeted]);
   }
@@ -163,9 +186,15 @@ export class SourceRunner {
     this.#lastFullAt = 0;
     this.#full = this.#runFull().finally(() => {
       this.#full = undefined;
-      this.#wake();
+      this.#plan();
     });
     await this.#full;
+  }
+
+  /** A full check as soon as the schedule runs (an admin asked): unlike checkNow, it runs where scheduled work runs. */
+  requestCheck(): void {
+    this.#requested = true;
+    this.#plan();
   }
 
   /**
@@ -182,7 +211,7 @@ export class SourceRunner {
       if (this.#pending.size >= MAX_PENDING) return false;
       this.#pending.set(accountId, this.#now());
     }
-    this.#wake();
+    this.#plan();
     return true;
   }
 
@@ -214,40 +243,67 @@ export class SourceRunner {
     return health;
   }
 
-  #wake(): void {
-    if (!this.#started) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+  /**
+   * Starts what is due now (a webhook re-check, a full check) and asks to be called again when
+   * the rest is due. Resolves when the work it started has ended, so a runtime that must stay
+   * awake for it (a Durable Object's alarm) can wait.
+   */
+  runDue(): Promise<void> {
+    if (!this.#started) return Promise.resolve();
     const now = this.#now();
-    let wait = Infinity;
     if (!this.#targeted && this.#pending.size > 0) {
       const due = recheckDue(this.settings, this.#state.status, this.#pending, this.#targetedAt, now);
       if (due.ids.length > 0) {
         this.#targeted = this.#runTargeted(due.ids).finally(() => {
           this.#targeted = undefined;
-          this.#wake();
+          this.#plan();
         });
-      } else {
-        wait = Math.min(wait, due.waitMs);
       }
     }
-    if (!this.#full) {
-      const waitMs = fullCheckDueIn(this.settings, this.#state.status, this.#lastFullAt, now);
-      if (waitMs <= 0) {
-        this.#full = this.#runFull().finally(() => {
-          this.#full = undefined;
-          this.#wake();
-        });
-      } else {
-        wait = Math.min(wait, waitMs);
-      }
+    if (!this.#full && fullCheckDueIn(this.settings, this.#state.status, this.#lastFullAt, now, this.#requested) <= 0) {
+      this.#full = this.#runFull().finally(() => {
+        this.#full = undefined;
+        this.#plan();
+      });
     }
-    if (wait < Infinity) this.#timer = setTimeout(() => this.#wake(), Math.max(1, Math.min(wait, 2 ** 31 - 1)));
+    this.#plan();
+    return this.idle();
   }
+
+  /** Resolves when no check or re-check is under way (those running now have ended). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([this.#full, this.#targeted]);
+  }
+
+  /** When runDue should run next: now, later, or never (nothing is due and nothing waits). */
+  #plan(): void {
+    if (!this.#started) return;
+    const now = this.#now();
+    let wait = Infinity;
+    if (!this.#targeted && this.#pending.size > 0) {
+      const due = recheckDue(this.settings, this.#state.status, this.#pending, this.#targetedAt, now);
+      wait = due.ids.length > 0 ? 0 : due.waitMs;
+    }
+    if (!this.#full) wait = Math.min(wait, Math.max(0, fullCheckDueIn(this.settings, this.#state.status, this.#lastFullAt, now, this.#requested)));
+    this.#schedule(wait === Infinity ? undefined : now + wait);
+  }
+
+  /** The schedule on Node: a timer in this process. */
+  readonly #timerAt = (at: number | undefined): void => {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (at === undefined || !this.#started) return;
+    const wait = Math.max(0, Math.min(at - this.#now(), 2 ** 31 - 1));
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.runDue();
+    }, wait);
+  };
 
   async #runFull(): Promise<void> {
     const started = this.#now();
     this.#lastFullAt = started;
+    this.#requested = false;
     const before = this.#state;
     try {
       const result = await runCheck({

@@ -17,9 +17,12 @@ export const USER_WAIT_MS = 60 * 60_000;
 /**
  * Milliseconds until the next full check (≤ 0: now). On schedule one interval after the last
  * start; after a transient failure when its backoff ends; while Cobalt's Retry-After runs, not
- * before it ends; when waiting for an admin, hourly.
+ * before it ends; when waiting for an admin, hourly. One an admin asked for (`requested`) runs at
+ * once unless Cobalt's Retry-After runs.
  */
-export function fullCheckDueIn(settings: CheckSettings, status: Status, lastFullAt: number, now: number): number {
+export function fullCheckDueIn(settings: CheckSettings, status: Status, lastFullAt: number, now: number, requested = false): number {
+  // Asked for by an admin: at once, as a Refresh is, except while Cobalt's Retry-After runs.
+  if (requested) return shouldCheck("refresh", settings, status, now).run ? 0 : Math.max(1, (status.backoff?.notBefore ?? now + 1_000) - now);
   const decision = shouldCheck("alarm", settings, status, now);
   const interval = settings.intervalMinutes * 60_000;
   if (decision.run) return status.error && status.backoff ? 0 : lastFullAt + interval - now;

@@ -3,13 +3,14 @@ import { errorName, LogThrottle } from "../base/log.ts";
 import { requireMember } from "./auth.ts";
 import type { AppDeps, RelayDeps, RelayEnv } from "./deps.ts";
 import { fail } from "./errors.ts";
+import { addAdminRoutes } from "./routes-admin.ts";
 import { addLinkRoute } from "./routes-links.ts";
 import { addHealthRoute, addStatusRoutes } from "./routes-status.ts";
 import { addWebhookRoutes } from "./routes-webhooks.ts";
 
 /*
  * The relay's HTTP API as one web-standards handler: `createRelayApp(deps).fetch(request)` runs
- * on Node (src/relay/server/node/main.ts) and could run on any runtime with fetch and Web Crypto.
+ * on Node (src/relay/server/node/main.ts) and on Workers (src/relay/server/workers/object.ts).
  * Everything tied to a runtime (files, sockets, the clock) comes in through `deps`.
  */
 
@@ -27,6 +28,7 @@ export function createRelayApp(given: RelayDeps): Hono<RelayEnv> {
   addStatusRoutes(app, deps, member);
   addLinkRoute(app, deps, member, now);
   addWebhookRoutes(app, deps);
+  addAdminRoutes(app, deps, now);
   answerErrors(app, deps);
   return app;
 }

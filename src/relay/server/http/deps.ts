@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import type { AuditLog } from "../store/audit.ts";
+import type { AuditLine, AuditLog } from "../store/audit.ts";
+import type { Members } from "../store/members.ts";
 import type { Logger, LogThrottle } from "../base/log.ts";
 import type { SourceRunner } from "../check/runner.ts";
 
@@ -24,6 +25,14 @@ export interface RelayDeps {
    * by Accept-Encoding): compressing here too would send gzip of gzip.
    */
   compress?: boolean;
+  /** The admin API, when the operator set an admin token; absent, it answers admin-off. */
+  admin?: AdminDeps;
+}
+
+export interface AdminDeps {
+  token: string;
+  members: Pick<Members, "list" | "add" | "remove">;
+  audit: { read(): Promise<AuditLine[]> };
 }
 
 /** What a request carries between handlers: the member its token names, once the token is verified. */

@@ -3,14 +3,17 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveDataDir, type ConfigInput, type RelayConfig } from "../base/config.ts";
 import { scrub } from "../base/log.ts";
 import { FileLockedError } from "../base/files.ts";
-import { MemberStore, MembersFileError } from "../store/members.ts";
+import { MembersFileError } from "../store/members.ts";
+import { StoreFormatError } from "../store/records.ts";
+import { AdminCommandError, runMemberCommand, type MemberCommand } from "./admin-commands.ts";
 import { registerWebhook } from "./register-webhook.ts";
-import { dataFiles, startRelay } from "./server.ts";
+import { startRelay } from "./server.ts";
 
 /*
  * `npm run relay -- <command>` from source, `node relay.mjs <command>` as bundled:
  *   (none) | serve [--config file] [--host h] [--port n] [--behind-tls-proxy]
- *   add-member <name> | remove-member <name> | list-members
+ *   add-member <name> | remove-member <name> | list-members | audit  [--relay url]
+ *   check [--source id] --relay url
  *   register-webhook <public URL> [--source id]
  *   --help | --version
  */
@@ -35,6 +38,8 @@ Commands:
   add-member <name>              Add a member; prints their token once
   remove-member <name>           Revoke a member's token at once
   list-members                   List members (names and when added)
+  audit                          Print the audit log, one JSON object a line
+  check                          Ask a running relay to check Cobalt now (needs --relay)
   register-webhook <public URL>  Register the relay's webhook with Cobalt, per source
 
 Options:
@@ -42,7 +47,9 @@ Options:
   --host <address>     Listen address (default 127.0.0.1, or RELAY_HOST)
   --port <n>           Listen port (default 8788, or RELAY_PORT)
   --behind-tls-proxy   A reverse proxy terminates HTTPS in front of the relay (RELAY_BEHIND_TLS_PROXY=1)
-  --source <id>        register-webhook: only this source
+  --source <id>        register-webhook, check: only this source
+  --relay <url>        Member commands, audit and check on a running relay (Node or Workers) through
+                       its admin API, with the token in RELAY_ADMIN_TOKEN; without it, this machine's data folder
   --help, -h           This help
   --version            The relay's version`;
 
@@ -52,6 +59,7 @@ const OPTIONS = {
   port: { type: "string" },
   "behind-tls-proxy": { type: "boolean" },
   source: { type: "string" },
+  relay: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -105,7 +113,11 @@ async function main(argv: string[]): Promise<number> {
     case "add-member":
     case "remove-member":
     case "list-members":
-      return memberCommand(command, args[0], input);
+    case "audit":
+    case "check": {
+      const target = values.relay !== undefined ? { relay: values.relay, adminToken: process.env.RELAY_ADMIN_TOKEN } : { dataDir: resolveDataDir(input) };
+      return runMemberCommand(command as MemberCommand, args[0], target, { say, complain, command: RELAY }, values.source);
+    }
     case "register-webhook":
       return registerCommand(args[0], values.source, input);
     default:
@@ -125,32 +137,6 @@ async function serveCommand(input: ConfigInput): Promise<number> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   return new Promise<number>(() => {});
-}
-
-async function memberCommand(command: string, name: string | undefined, input: ConfigInput): Promise<number> {
-  const store = new MemberStore(dataFiles(resolveDataDir(input)).members);
-  if (command === "list-members") {
-    const members = await store.list();
-    if (members.length === 0) say(`No members yet (${store.path}). Add one with: ${RELAY} add-member <name>`);
-    for (const member of members) say(`${member.name}\tadded ${member.createdAt}`);
-    return 0;
-  }
-  if (!name) {
-    complain(`Give the member's name: ${RELAY} ${command} <name>`);
-    return 2;
-  }
-  if (command === "add-member") {
-    const token = await store.add(name);
-    say(`Added "${name}". Their token (shown only now; the relay keeps only its hash):\n\n  ${token}\n`);
-    say("Give it to them over a private channel. They enter it with the relay's URL in the extension's options.");
-    return 0;
-  }
-  if (await store.remove(name)) {
-    say(`Removed "${name}": their token stops working at once, also in a relay that is running.`);
-    return 0;
-  }
-  complain(`There is no member named "${name}" (${store.path}).`);
-  return 1;
 }
 
 async function registerCommand(publicUrl: string | undefined, only: string | undefined, input: ConfigInput): Promise<number> {
@@ -187,7 +173,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof ConfigError || error instanceof MembersFileError || error instanceof FileLockedError) complain(message);
+    if (error instanceof ConfigError || error instanceof MembersFileError || error instanceof FileLockedError || error instanceof StoreFormatError || error instanceof AdminCommandError) complain(message);
     else complain(`The relay stopped: ${scrub(message, secrets)}`);
     process.exit(1);
   },

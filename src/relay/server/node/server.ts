@@ -4,15 +4,14 @@ import type { Context } from "hono";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Fetch } from "../../../core/api/client.ts";
-import { createRelayApp, type RelayDeps } from "../http/app.ts";
-import { FileAuditLog } from "../store/audit.ts";
+import type { RelayDeps } from "../http/app.ts";
+import { openRelay, type Relay } from "../http/relay.ts";
+import { FileBackend } from "../store/file-backend.ts";
+import { STATE } from "../store/state.ts";
 import { ConfigError, type RelayConfig } from "../base/config.ts";
 import { listenProblem } from "./listen-guard.ts";
 import { clientOf, formatIp, parseIp, TrustedProxies } from "../base/addresses.ts";
 import { createLogger, LogThrottle, type Logger } from "../base/log.ts";
-import { MemberStore } from "../store/members.ts";
-import { SourceRunner } from "../check/runner.ts";
-import { StateFile } from "../store/state-file.ts";
 
 /** Files kept in the data folder (beside the config file unless configured otherwise). */
 export function dataFiles(dataDir: string): { members: string; audit: string; state: string } {
@@ -47,46 +46,50 @@ export interface StartOptions {
   timeouts?: Partial<ServerTimeouts>;
 }
 
-export interface RunningRelay {
+export interface RunningRelay extends Pick<Relay, "runners" | "members" | "audit"> {
   /** http://host:port of the listening socket. */
   url: string;
-  runners: SourceRunner[];
-  members: MemberStore;
-  audit: FileAuditLog;
   log: Logger;
   close(): Promise<void>;
 }
 
-/** Starts the relay on Node: checks every source on its schedule and serves the API. */
+/**
+ * Starts the relay on Node: its records are files in the data folder (leftover temporary files
+ * of a crash removed first), read before the port opens; then it checks every source on its
+ * schedule and serves the API.
+ */
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
   const problem = listenProblem(config.host, config.behindTlsProxy);
   if (problem) throw new ConfigError(problem);
   const secrets = config.sources.flatMap((source) => [source.apiKey, source.webhook.secret]);
+  if (config.adminToken) secrets.push(config.adminToken);
   const log = createLogger({ secrets, ...(options.write ? { write: options.write } : {}) });
-  const files = dataFiles(config.dataDir);
-  const stateFile = new StateFile(files.state, log);
-  const restored = stateFile.load();
-  const runners: SourceRunner[] = [];
-  for (const source of config.sources) {
-    const runner = new SourceRunner(source, { fetch: options.fetch ?? fetch, log, onChange: () => stateFile.scheduleSave(runners) }, restored[source.id]);
-    runners.push(runner);
-  }
-  const members = new MemberStore(files.members, (message) => log.warn("members-unreadable", { message }));
-  const audit = new FileAuditLog(files.audit);
+  const backend = new FileBackend(config.dataDir);
+  const removed = await backend.removeLeftovers([STATE.name]);
+  if (removed.length > 0) log.info("leftovers-removed", { files: removed.length });
   const noise = new LogThrottle(log);
-  const app = createRelayApp({ runners, members, audit, log, noise, clientAddress: clientAddressFor(config.trustedProxies), compress: true, ...options.limits });
+  const relay = await openRelay({
+    sources: config.sources,
+    backend,
+    log,
+    noise,
+    fetch: options.fetch ?? fetch,
+    clientAddress: clientAddressFor(config.trustedProxies),
+    ...(config.adminToken && { adminToken: config.adminToken }),
+    ...(options.limits && { limits: options.limits }),
+    compress: true,
+  });
 
-  const { server, port } = await listen(app.fetch, config.host, config.port, { ...SERVER_TIMEOUTS, ...options.timeouts });
+  const { server, port } = await listen(relay.app.fetch, config.host, config.port, { ...SERVER_TIMEOUTS, ...options.timeouts });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  for (const runner of runners) runner.start();
-  log.info("listening", { url, sources: runners.length, behindTlsProxy: config.behindTlsProxy, dataDir: config.dataDir });
+  relay.start();
+  log.info("listening", { url, sources: relay.runners.length, behindTlsProxy: config.behindTlsProxy, dataDir: config.dataDir, admin: config.adminToken !== undefined });
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await Promise.all(runners.map((runner) => runner.stop()));
-      await stateFile.flush();
+      await relay.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ("closeAllConnections" in server) server.closeAllConnections();
@@ -94,7 +97,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       // What was held back is said before the relay goes.
       noise.flush();
     })());
-  return { url, runners, members, audit, log, close };
+  return { url, runners: relay.runners, members: relay.members, audit: relay.audit, log, close };
 }
 
 type Fetcher = (request: Request) => Response | Promise<Response>;

@@ -1,13 +1,13 @@
-import { readFile } from "node:fs/promises";
-import { appendLine } from "../base/files.ts";
 import { escapeInvisible } from "../base/log.ts";
 import type { ErrorKind } from "../../../core/api/errors.ts";
 import { z } from "../../../core/kit/zod.ts";
+import type { LogKind, Records } from "./records.ts";
 
 /**
  * Every reconnect link a member asks for, one JSON object per line: who, for which source,
- * linked account and app, when, and what came of it. Values are written with JSON.stringify, so
- * a linked account id with a newline in it cannot forge a second entry. Links themselves are
+ * linked account and app, when, and what came of it; and every change of members (who was added
+ * or removed, through the admin API or the command line). Values are written with JSON.stringify,
+ * so a linked account id with a newline in it cannot forge a second entry. Links themselves are
  * never written: they carry OAuth state or a session token.
  */
 export type AuditOutcome = "oauth" | "portal" | "failed" | "refused";
@@ -23,7 +23,20 @@ export interface AuditEntry {
   reason?: ErrorKind | "unknown-source" | "unknown-account" | "app-not-reauth";
 }
 
-const AuditEntrySchema = z.looseObject({
+/** A change of members, or a check asked for by an admin. */
+export interface AdminAuditEntry {
+  time: string;
+  action: "add-member" | "remove-member" | "check";
+  /** The member added or removed; the source checked ("*" for all). */
+  subject: string;
+  by: "admin-api" | "command-line";
+  outcome: "done" | "refused";
+  reason?: "member-exists" | "unknown-member" | "bad-name" | "unknown-source";
+}
+
+export type AuditLine = AuditEntry | AdminAuditEntry;
+
+const LinkEntrySchema = z.looseObject({
   time: z.string(),
   member: z.string(),
   source: z.string(),
@@ -33,44 +46,48 @@ const AuditEntrySchema = z.looseObject({
   reason: z.optional(z.string()),
 });
 
+const AdminEntrySchema = z.looseObject({
+  time: z.string(),
+  action: z.enum(["add-member", "remove-member", "check"]),
+  subject: z.string(),
+  by: z.enum(["admin-api", "command-line"]),
+  outcome: z.enum(["done", "refused"]),
+  reason: z.optional(z.string()),
+});
+
+/** `audit.log`: only the fields each kind of entry knows are written, in a fixed order. */
+export const AUDIT: LogKind<AuditLine> = {
+  name: "audit",
+  parse(raw) {
+    const link = LinkEntrySchema.safeParse(raw);
+    if (link.success) return link.data as AuditEntry;
+    const admin = AdminEntrySchema.safeParse(raw);
+    return admin.success ? (admin.data as AdminAuditEntry) : undefined;
+  },
+  encode(entry) {
+    const line: Record<string, string> =
+      "action" in entry
+        ? { time: entry.time, action: entry.action, subject: entry.subject, by: entry.by, outcome: entry.outcome }
+        : { time: entry.time, member: entry.member, source: entry.source, linkedAccount: entry.linkedAccount, app: entry.app, outcome: entry.outcome };
+    if (entry.reason) line.reason = entry.reason;
+    // Still JSON, but with no raw line or paragraph separator, control or direction character a reader's terminal would act on.
+    return escapeInvisible(JSON.stringify(line));
+  },
+};
+
 export interface AuditLog {
-  append(entry: AuditEntry): Promise<void>;
+  append(entry: AuditLine): Promise<void>;
 }
 
-export class FileAuditLog implements AuditLog {
-  constructor(readonly path: string) {}
+export class Audit implements AuditLog {
+  constructor(private readonly records: Records) {}
 
-  async append(entry: AuditEntry): Promise<void> {
-    const line: AuditEntry = {
-      time: entry.time,
-      member: entry.member,
-      source: entry.source,
-      linkedAccount: entry.linkedAccount,
-      app: entry.app,
-      outcome: entry.outcome,
-    };
-    if (entry.reason) line.reason = entry.reason;
-    await appendLine(this.path, escapeInvisible(JSON.stringify(line)));
+  append(entry: AuditLine): Promise<void> {
+    return this.records.append(AUDIT, entry);
   }
 
-  /** For tests and for people reading the log: each line parsed, unreadable lines skipped. */
-  async read(): Promise<AuditEntry[]> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch {
-      return [];
-    }
-    const entries: AuditEntry[] = [];
-    for (const line of text.split("\n")) {
-      if (line.trim() === "") continue;
-      try {
-        const parsed = AuditEntrySchema.safeParse(JSON.parse(line));
-        if (parsed.success) entries.push(parsed.data as AuditEntry);
-      } catch {
-        // A torn line (disk full mid-write) costs that line alone.
-      }
-    }
-    return entries;
+  /** Each line parsed, unreadable lines skipped. */
+  read(): Promise<AuditLine[]> {
+    return this.records.entries(AUDIT);
   }
 }

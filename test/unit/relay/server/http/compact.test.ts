@@ -155,9 +155,9 @@ describe("the Node relay", () => {
     fake.addKey(DEMO_KEY, "test");
     for (let i = 0; i < 30; i++) fake.setAccount({ account_id: `customer-${i}`, name: `Customer ${i}`, apps: [v3App("slack", { status: "active" }), v3App("jira", { status: "active" })] });
     stack = await startStack({ fake });
-    const token = await stack.relay.members.add("alice");
+    const token = await stack.addMember("alice");
     await stack.checked();
-    const answer = await raw(`${stack.relay.url}/v1/healthy-apps?compact=1`, { authorization: `Bearer ${token}`, "accept-encoding": "gzip" });
+    const answer = await raw(`${stack.url}/v1/healthy-apps?compact=1`, { authorization: `Bearer ${token}`, "accept-encoding": "gzip" });
     expect(answer.status).toBe(200);
     expect(answer.headers["content-encoding"]).toBe("gzip");
     expect(RelayHealthyCompactSchema.parse(JSON.parse(gunzipSync(answer.body).toString("utf8"))).sources[0]!.accounts).toHaveLength(30);

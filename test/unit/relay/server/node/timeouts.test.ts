@@ -53,7 +53,7 @@ function trickle(url: string, start: string, step: string, finish: string): Prom
 describe("slow clients", { timeout: 20_000 }, () => {
   it("are cut off when their headers trickle in", async () => {
     stack = await startStack({ start: { timeouts: TIMEOUTS } });
-    const outcome = await trickle(stack.relay.url, "GET /v1/health HTTP/1.1\r\nHost: relay\r\n", "X-Slow: a\r\n", "\r\n");
+    const outcome = await trickle(stack.url, "GET /v1/health HTTP/1.1\r\nHost: relay\r\n", "X-Slow: a\r\n", "\r\n");
     expect(outcome.cutWhileSending).toBe(true);
     expect(outcome.answer).toMatch(/^HTTP\/1\.1 408 /);
   });
@@ -62,10 +62,10 @@ describe("slow clients", { timeout: 20_000 }, () => {
     stack = await startStack({ start: { timeouts: TIMEOUTS } });
     await stack.checked();
     const headers = "POST /v1/cobalt/webhook HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\n";
-    const sized = await trickle(stack.relay.url, `${headers}Content-Length: 1000\r\n\r\n{`, " ", "}");
+    const sized = await trickle(stack.url, `${headers}Content-Length: 1000\r\n\r\n{`, " ", "}");
     expect(sized.cutWhileSending).toBe(true);
     expect(sized.answer).toMatch(/^HTTP\/1\.1 408 /);
-    const chunked = await trickle(stack.relay.url, `${headers}Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n`, "1\r\n \r\n", "1\r\n}\r\n0\r\n\r\n");
+    const chunked = await trickle(stack.url, `${headers}Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n`, "1\r\n \r\n", "1\r\n}\r\n0\r\n\r\n");
     expect(chunked.cutWhileSending).toBe(true);
     expect(stack.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
     expect(stack.logs.some((line) => line.includes('"event":"request-cut"'))).toBe(true);
@@ -73,7 +73,7 @@ describe("slow clients", { timeout: 20_000 }, () => {
 
   it("lose a kept-alive connection they leave idle, after their answer", async () => {
     stack = await startStack({ start: { timeouts: TIMEOUTS } });
-    const outcome = await trickle(stack.relay.url, "GET /v1/health HTTP/1.1\r\nHost: relay\r\nConnection: keep-alive\r\n\r\n", "", "");
+    const outcome = await trickle(stack.url, "GET /v1/health HTTP/1.1\r\nHost: relay\r\nConnection: keep-alive\r\n\r\n", "", "");
     expect(outcome.cutWhileSending).toBe(true);
     expect(outcome.answer).toMatch(/^HTTP\/1\.1 (200|503) /);
   });

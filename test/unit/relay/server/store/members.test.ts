@@ -2,15 +2,17 @@ import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MEMBER_TOKEN_PREFIX } from "../../../../../src/relay/protocol/v1.ts";
-import { MemberStore, MembersFileError, findMember, generateToken, hashToken, memberNameProblem } from "../../../../../src/relay/server/store/members.ts";
+import { FileBackend } from "../../../../../src/relay/server/store/file-backend.ts";
+import { Members, MembersFileError, findMember, generateToken, hashToken, memberNameProblem, sameText } from "../../../../../src/relay/server/store/members.ts";
+import { Records, StoreFormatError } from "../../../../../src/relay/server/store/records.ts";
 import { tempDir } from "../support.ts";
 
 const dirs: { remove(): void }[] = [];
-function store(): { store: MemberStore; path: string; dir: string } {
+function store(onProblem?: (problem: string) => void): { store: Members; path: string; dir: string; another(): Members } {
   const dir = tempDir();
   dirs.push(dir);
-  const path = join(dir.path, "members.json");
-  return { store: new MemberStore(path), path, dir: dir.path };
+  const another = () => new Members(new Records(new FileBackend(dir.path)));
+  return { store: new Members(new Records(new FileBackend(dir.path)), onProblem), path: join(dir.path, "members.json"), dir: dir.path, another };
 }
 afterEach(() => {
   for (const dir of dirs.splice(0)) dir.remove();
@@ -26,39 +28,57 @@ describe("member tokens", () => {
     }
   });
 
-  it("are kept as their SHA-256", () => {
-    expect(hashToken("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  it("are kept as their SHA-256", async () => {
+    expect(await hashToken("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 
-  it("are matched against every member's hash, and only a whole exact token matches", () => {
+  it("are matched against every member's hash, and only a whole exact token matches", async () => {
     const alice = generateToken();
     const bob = generateToken();
     const members = [
-      { name: "alice", tokenSha256: hashToken(alice), createdAt: "" },
-      { name: "bob", tokenSha256: hashToken(bob), createdAt: "" },
+      { name: "alice", tokenSha256: await hashToken(alice), createdAt: "" },
+      { name: "bob", tokenSha256: await hashToken(bob), createdAt: "" },
     ];
-    expect(findMember(members, alice)).toBe("alice");
-    expect(findMember(members, bob)).toBe("bob");
+    expect(await findMember(members, alice)).toBe("alice");
+    expect(await findMember(members, bob)).toBe("bob");
     const lastChanged = `${alice.slice(0, -1)}${alice.endsWith("A") ? "B" : "A"}`;
-    expect(findMember(members, lastChanged)).toBeUndefined();
-    expect(findMember(members, alice.slice(0, -1))).toBeUndefined();
-    expect(findMember(members, `${alice} `)).toBeUndefined();
-    expect(findMember(members, hashToken(alice))).toBeUndefined();
-    expect(findMember([], alice)).toBeUndefined();
+    expect(await findMember(members, lastChanged)).toBeUndefined();
+    expect(await findMember(members, alice.slice(0, -1))).toBeUndefined();
+    expect(await findMember(members, `${alice} `)).toBeUndefined();
+    expect(await findMember(members, await hashToken(alice))).toBeUndefined();
+    expect(await findMember([], alice)).toBeUndefined();
+  });
+
+  it("compare texts whole: equal only when equal, whatever their lengths", () => {
+    expect(sameText("abc", "abc")).toBe(true);
+    expect(sameText("abc", "abd")).toBe(false);
+    expect(sameText("abc", "abcd")).toBe(false);
+    expect(sameText("abcd", "abc")).toBe(false);
+    expect(sameText("", "")).toBe(true);
   });
 });
 
 describe("the members file", () => {
   it("keeps only hashes, readable by the owner alone, written without leftovers", async () => {
     const { store: members, path, dir } = store();
-    const token = await members.add("alice");
+    const { token } = await members.add("alice");
     const text = readFileSync(path, "utf8");
     expect(text).not.toContain(token);
-    expect(text).toContain(hashToken(token));
+    expect(text).toContain(await hashToken(token));
+    expect(JSON.parse(text)).toEqual({ version: 1, members: [{ name: "alice", tokenSha256: await hashToken(token), createdAt: expect.any(String) }] });
+    expect(text).toMatch(/^\{\n {2}"version": 1,\n/);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir)).toEqual(["members.json"]);
     expect(await members.verify(token)).toBe("alice");
     expect(await members.list()).toEqual([{ name: "alice", createdAt: expect.any(String) }]);
+  });
+
+  it("reads a members file written by an earlier version as it is", async () => {
+    const { store: members, path } = store();
+    const token = generateToken();
+    writeFileSync(path, JSON.stringify({ version: 1, members: [{ name: "carol", tokenSha256: await hashToken(token), createdAt: "2026-01-01T00:00:00.000Z" }] }, null, 2));
+    expect(await members.load()).toBe(1);
+    expect(await members.verify(token)).toBe("carol");
   });
 
   it("refuses a second member of the same name and names that are not names", async () => {
@@ -72,10 +92,10 @@ describe("the members file", () => {
   });
 
   it("revokes at once: a running store notices another process removing a member", async () => {
-    const { store: running, path } = store();
-    const cli = new MemberStore(path);
-    const alice = await cli.add("alice");
-    const bob = await cli.add("bob");
+    const { store: running, another } = store();
+    const cli = another();
+    const { token: alice } = await cli.add("alice");
+    const { token: bob } = await cli.add("bob");
     expect(await running.verify(alice)).toBe("alice");
     expect(await cli.remove("alice")).toBe(true);
     expect(await running.verify(alice)).toBeUndefined();
@@ -83,26 +103,51 @@ describe("the members file", () => {
     expect(await cli.remove("alice")).toBe(false);
   });
 
-  it("admits nobody when the file is damaged, says so, and will not overwrite it", async () => {
-    const { path } = store();
+  it("accepts every valid token of many arriving at once right after start, none checked against a list still being read", async () => {
+    const { another } = store();
+    const cli = another();
+    const tokens: string[] = [];
+    for (let i = 0; i < 20; i++) tokens.push((await cli.add(`member-${i}`)).token);
+    const fresh = another();
+    expect(await Promise.all(tokens.map((token) => fresh.verify(token)))).toEqual(tokens.map((_, i) => `member-${i}`));
+  });
+
+  it("refuses to load a damaged file, naming the file and what is wrong", async () => {
+    const { store: members, path } = store();
+    writeFileSync(path, '{\n  "version": 1,\n  "members": [ oops ]\n}');
+    await expect(members.load()).rejects.toThrow(StoreFormatError);
+    await expect(members.load()).rejects.toThrow(`The members file ${path} is not valid JSON (line 3, column 16).`);
+    writeFileSync(path, JSON.stringify({ version: 1, members: [{ name: "a", tokenSha256: "short", createdAt: "" }] }));
+    await expect(members.load()).rejects.toThrow(`The members file ${path} cannot be read: members[0].tokenSha256 is not a SHA-256 in hexadecimal`);
+    writeFileSync(path, JSON.stringify({ version: 2, members: [] }));
+    await expect(members.load()).rejects.toThrow(/version should be 1/);
+    writeFileSync(path, JSON.stringify({ version: 1, members: {} }));
+    await expect(members.load()).rejects.toThrow(/members should be a list/);
+    writeFileSync(path, "");
+    await expect(members.load()).rejects.toThrow(/not valid JSON \(it is empty\)/);
+  });
+
+  it("admits nobody when the file is damaged while running, says so once, and will not overwrite it", async () => {
     const problems: string[] = [];
-    const members = new MemberStore(path, (problem) => problems.push(problem));
-    const token = await members.add("alice");
+    const { store: members, path, another } = store((problem) => problems.push(problem));
+    const { token } = await another().add("alice");
+    expect(await members.verify(token)).toBe("alice");
     writeFileSync(path, "{ not json");
     expect(await members.verify(token)).toBeUndefined();
-    expect(problems[0]).toMatch(/not valid JSON/);
+    expect(await members.verify(token)).toBeUndefined();
+    expect(problems).toEqual([`The members file ${path} is not valid JSON (line 1, column 3).`]);
     await expect(members.add("bob")).rejects.toThrow(/not valid JSON/);
     expect(readFileSync(path, "utf8")).toBe("{ not json");
   });
 
   it("keeps every member when several commands add and remove at the same moment", async () => {
-    const { path, dir } = store();
+    const { dir, another } = store();
     const names = ["alice", "bob", "carol", "dave", "erin"];
-    const tokens = await Promise.all(names.map((name) => new MemberStore(path).add(name)));
-    const running = new MemberStore(path);
+    const tokens = await Promise.all(names.map(async (name) => (await another().add(name)).token));
+    const running = another();
     expect((await running.list()).map((member) => member.name).sort()).toEqual(names);
     for (const [index, token] of tokens.entries()) expect(await running.verify(token)).toBe(names[index]);
-    await Promise.all([new MemberStore(path).remove("alice"), new MemberStore(path).add("frank"), new MemberStore(path).remove("bob")]);
+    await Promise.all([another().remove("alice"), another().add("frank"), another().remove("bob")]);
     expect((await running.list()).map((member) => member.name).sort()).toEqual(["carol", "dave", "erin", "frank"]);
     expect(readdirSync(dir)).toEqual(["members.json"]);
   });
@@ -113,11 +158,13 @@ describe("the members file", () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(`${path}.lock`, old, old);
     await members.add("alice");
-    expect((await members.list()).map((member) => member.name)).toEqual(["alice"]);
+    await members.add("bob");
+    expect((await members.list()).map((member) => member.name)).toEqual(["alice", "bob"]);
   });
 
   it("without a file has no members", async () => {
     const { store: members } = store();
+    expect(await members.load()).toBe(0);
     expect(await members.list()).toEqual([]);
     expect(await members.verify(generateToken())).toBeUndefined();
   });

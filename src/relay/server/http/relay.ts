@@ -1,0 +1,113 @@
+import type { Context, Hono } from "hono";
+import type { Fetch } from "../../../core/api/client.ts";
+import type { SourceConfig } from "../base/config.ts";
+import type { Logger, LogThrottle } from "../base/log.ts";
+import { SourceRunner } from "../check/runner.ts";
+import { Audit } from "../store/audit.ts";
+import type { StoreBackend } from "../store/backend.ts";
+import { Members } from "../store/members.ts";
+import { Records } from "../store/records.ts";
+import { loadStates, StateSaver } from "../store/state.ts";
+import { createRelayApp, type RelayDeps } from "./app.ts";
+import type { RelayEnv } from "./deps.ts";
+
+/*
+ * The relay put together from a store, the same on every runtime: its records (members, audit
+ * log, last status) read before anything is served, one runner per source, and the HTTP API.
+ * What differs by runtime comes in here: the backend (files or a Durable Object's SQLite), how the
+ * runners are woken (a timer or an alarm), and where a request comes from.
+ */
+
+export interface RelayOptions {
+  sources: readonly SourceConfig[];
+  backend: StoreBackend;
+  log: Logger;
+  /** Throttles the lines anyone can cause; one over `log` unless given (the Node server flushes its own on close). */
+  noise?: LogThrottle;
+  fetch: Fetch;
+  clientAddress(c: Context): string;
+  /** The operator's admin token; without one the admin API is off. */
+  adminToken?: string;
+  limits?: Pick<RelayDeps, "authLimit" | "linkLimit">;
+  /** Gzip for members who accept it: on Node; off on Workers, whose runtime compresses by itself. */
+  compress?: boolean;
+  now?(): number;
+  /** Where each runner asks to be woken; default a timer in this process. */
+  schedule?(sourceId: string, at: number | undefined): void;
+  /** When each source's last full check started, for a runtime that keeps its schedule. */
+  lastFullAt?: Readonly<Record<string, number>>;
+}
+
+export interface Relay {
+  app: Hono<RelayEnv>;
+  runners: SourceRunner[];
+  members: Members;
+  audit: Audit;
+  records: Records;
+  saver: StateSaver;
+  /** Starts every source's schedule. */
+  start(): void;
+  /** Stops the runners and writes what is pending. */
+  close(): Promise<void>;
+}
+
+/**
+ * Reads the members (refusing to start when their record is damaged, rather than answer every
+ * member 401) and the last status, then builds the runners and the app. Nothing is served before
+ * this resolves, so no token is checked against a list that is not loaded yet.
+ */
+export async function openRelay(options: RelayOptions): Promise<Relay> {
+  const { log } = options;
+  const secrets = options.sources.flatMap((source) => [source.apiKey, source.webhook.secret]);
+  if (options.adminToken) secrets.push(options.adminToken);
+  const records = new Records(options.backend, secrets);
+  const members = new Members(records, (message) => log.error("members-unreadable", { message }));
+  await members.load();
+  const audit = new Audit(records);
+  const saver = new StateSaver(records, log);
+  const restored = await loadStates(records, log);
+  const runners: SourceRunner[] = [];
+  for (const source of options.sources) {
+    const schedule = options.schedule;
+    const lastFullAt = options.lastFullAt?.[source.id];
+    const runner = new SourceRunner(
+      source,
+      {
+        fetch: options.fetch,
+        log,
+        onChange: () => saver.scheduleSave(runners),
+        ...(options.now && { now: options.now }),
+        ...(schedule && { schedule: (at: number | undefined) => schedule(source.id, at) }),
+        ...(lastFullAt !== undefined && { lastFullAt }),
+      },
+      restored[source.id],
+    );
+    runners.push(runner);
+  }
+  const admin = options.adminToken ? { token: options.adminToken, members, audit } : undefined;
+  const app = createRelayApp({
+    runners,
+    members,
+    audit,
+    log,
+    clientAddress: options.clientAddress,
+    ...options.limits,
+    ...(options.noise && { noise: options.noise }),
+    ...(options.compress !== undefined && { compress: options.compress }),
+    ...(options.now && { now: options.now }),
+    ...(admin && { admin }),
+  });
+  return {
+    app,
+    runners,
+    members,
+    audit,
+    records,
+    saver,
+    start: () => runners.forEach((runner) => runner.start()),
+    async close() {
+      await Promise.all(runners.map((runner) => runner.stop()));
+      await saver.flush();
+    },
+  };
+}
