@@ -15,7 +15,7 @@ import { type HealthyApps, type Progress, type Status } from "../core/status/mod
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
 import { isCurrent } from "../core/status/view-state.ts";
 import { scrubStatus, secretsOf } from "../core/status/scrub.ts";
-import { isResultsKey, keysOfRemovedSources, sourceKeys } from "../core/store/keys.ts";
+import { checkpointPrefix, isResultsKey, keysOfRemovedSources, sourceKeys, sourceOfCheckpointKey } from "../core/store/keys.ts";
 import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
 import type { Trigger } from "../core/check/schedule.ts";
 import { parseStoredPreview } from "../core/preview/parse.ts";
@@ -37,6 +37,7 @@ import { PREVIEW_KEY, type PreviewState } from "../core/preview/state.ts";
  *   preview                  the sample-data preview, while it is on (core/preview/state.ts)
  *   policy                   the organisation's policy as the browser gave it (core/settings/org.ts)
  *   managedRelays            the member's token for each relay the policy sets
+ * and in storage.session, the check under way's checkpoint (checkpoint.<id>.<part>, below).
  * The first source is "main". A check writes only the keys whose value changed. The older layout
  * (`status` + `healthy`) is read until the first write of "main" replaces it; removing a source
  * removes all its keys.
@@ -233,6 +234,7 @@ export async function removeRemovedSources(raw?: Record<string, unknown>): Promi
   const kept = new Set([...parseStoredSettings(all[KEYS.settings]).settings.sources, ...(await settingsIn(all)).settings.sources].map((source) => source.id));
   const gone = keysOfRemovedSources(Object.keys(all), kept);
   if (gone.length > 0) await api().storage.local.remove(gone);
+  await clearCheckpoints((source) => !kept.has(source));
 }
 
 /** Keys that changed, with any source's results reported as KEYS.status and progress as KEYS.progress. */
@@ -275,4 +277,39 @@ export async function clearPendingBackoff(source: SourceId): Promise<void> {
  * person or a test) that an alarm was handled even when it rightly made no request. Written, never read here. */
 export async function saveLastDecision(source: SourceId, decision: { trigger: Trigger; at: number; run: boolean; reason?: string }): Promise<void> {
   await api().storage.local.set({ [sourceKeys(source).lastDecision]: decision });
+}
+
+/*
+ * A check's checkpoint (core/check/checkpoint.ts), in storage.session: it must outlive a stopped
+ * background, not the browser, and it stays out of storage.local (the pages' reads, the quota).
+ */
+
+/** The parts of a source's checkpoint, by their names relative to it. */
+export async function loadCheckpoint(source: SourceId): Promise<Record<string, unknown>> {
+  const prefix = checkpointPrefix(source);
+  const all = await api().storage.session.get(null);
+  return Object.fromEntries(Object.entries(all).flatMap(([key, value]) => (key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : [])));
+}
+
+export async function saveCheckpoint(source: SourceId, parts: Record<string, unknown>): Promise<void> {
+  const prefix = checkpointPrefix(source);
+  await api().storage.session.set(Object.fromEntries(Object.entries(parts).map(([name, value]) => [prefix + name, value])));
+}
+
+export async function clearCheckpoint(source: SourceId): Promise<void> {
+  await clearCheckpoints((each) => each === source);
+}
+
+/** The sources that have a checkpoint: a check of theirs was under way when a background stopped. */
+export async function sourcesWithCheckpoint(): Promise<SourceId[]> {
+  const keys = Object.keys(await api().storage.session.get(null));
+  return [...new Set(keys.flatMap((key) => sourceOfCheckpointKey(key) ?? []))];
+}
+
+async function clearCheckpoints(which: (source: string) => boolean): Promise<void> {
+  const keys = Object.keys(await api().storage.session.get(null)).filter((key) => {
+    const source = sourceOfCheckpointKey(key);
+    return source !== undefined && which(source);
+  });
+  if (keys.length > 0) await api().storage.session.remove(keys);
 }
