@@ -13,6 +13,8 @@ import { isMuted, type Mute } from "./mutes.ts";
 
 export type SummaryLine =
   | { kind: "source"; label: string }
+  /** What follows (of this source) is from its previous settings: not checked with the new ones yet. */
+  | { kind: "previous" }
   | { kind: "account"; label: string }
   | { kind: "app"; name: string; since?: number; muted: boolean };
 
@@ -31,11 +33,13 @@ export interface SummarySource {
   /** The source's name as the popup shows it. */
   label: string;
   status: Status;
+  /** The results are of the source's settings before the last change (view-state.ts fromPreviousSettings). */
+  previous?: boolean;
 }
 
 export function buildSummary(sources: readonly SummarySource[], mutes: readonly Mute[], now: number): Summary {
   const summary: Summary = { count: 0, accounts: 0, muted: 0, lines: [] };
-  for (const { id, label, status } of sources) {
+  for (const { id, label, status, previous } of sources) {
     const lines: SummaryLine[] = [];
     for (const account of status.accounts) {
       if (account.reauth.length === 0) continue;
@@ -50,6 +54,8 @@ export function buildSummary(sources: readonly SummarySource[], mutes: readonly 
     }
     if (lines.length === 0) continue;
     if (sources.length > 1) summary.lines.push({ kind: "source", label });
+    // Marked, as the popup marks them: whoever reads the ticket must not take them for current.
+    if (previous === true) summary.lines.push({ kind: "previous" });
     summary.lines.push(...lines);
   }
   return summary;
@@ -59,6 +65,7 @@ export function buildSummary(sources: readonly SummarySource[], mutes: readonly 
 export interface SummaryFormat {
   header(summary: Summary): string;
   source(label: string): string;
+  previous(): string;
   account(label: string): string;
   app(line: Extract<SummaryLine, { kind: "app" }>): string;
 }
@@ -71,6 +78,7 @@ export function renderSummary(summary: Summary, format: SummaryFormat): string {
   const out = [format.header(summary)];
   for (const line of summary.lines) {
     if (line.kind === "source") out.push("", format.source(line.label));
+    else if (line.kind === "previous") out.push(...(bySource ? [] : [""]), indent + format.previous());
     else if (line.kind === "account") out.push(...(bySource ? [] : [""]), indent + format.account(line.label));
     else out.push(`${indent}- ${format.app(line)}`);
   }

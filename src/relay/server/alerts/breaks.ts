@@ -1,3 +1,4 @@
+import { own } from "../../../core/kit/dict.ts";
 import type { Status } from "../../../core/status/model.ts";
 import type { AlertRules } from "../base/alerts-config.ts";
 import type { Since } from "../check/merge.ts";
@@ -50,7 +51,7 @@ export function afterCheck(before: SourceAlerts | undefined, view: SourceView, d
 function currentBreaks(view: SourceView, desk: DeskSnapshot, now: number): BreakRef[] {
   return view.status.accounts.flatMap((account) =>
     account.reauth.map((app) => {
-      const item: BreakRef = { accountId: account.id, slug: app.slug, app: app.name, since: view.since[account.id]?.[app.slug] ?? now };
+      const item: BreakRef = { accountId: account.id, slug: app.slug, app: app.name, since: own(own(view.since, account.id) ?? {}, app.slug) ?? now };
       if (account.name) item.accountName = account.name;
       const claim = claimOf(desk, { sourceId: view.ref.id, accountId: account.id, slug: app.slug });
       if (claim) item.claimedBy = claim.member;

@@ -1,4 +1,4 @@
-import type { Fetch } from "../../../core/api/client.ts";
+import { retryAfterMs, type Fetch } from "../../../core/api/client.ts";
 import type { ChannelKind } from "../base/alerts-config.ts";
 import { errorName } from "../base/log.ts";
 import type { AlertMessage } from "./messages.ts";
@@ -44,7 +44,8 @@ export async function postJson(fetch: Fetch, url: string, body: string, headers:
   await response.body?.cancel().catch(() => {});
   if (response.status >= 200 && response.status < 300) return { ok: true };
   const result: DeliveryResult = { ok: false, permanent: REFUSES_MESSAGE.has(response.status), status: response.status };
-  const retryAfter = Number(response.headers.get("retry-after"));
-  if (Number.isFinite(retryAfter) && retryAfter > 0) result.retryAfterMs = Math.min(retryAfter, 3600) * 1000;
+  // Seconds or an HTTP date, believed for an hour at most (as Cobalt's own).
+  const retryAfter = retryAfterMs(response.headers.get("retry-after"));
+  if (retryAfter !== undefined && retryAfter > 0) result.retryAfterMs = retryAfter;
   return result;
 }

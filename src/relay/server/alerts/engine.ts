@@ -1,3 +1,4 @@
+import { dict, own } from "../../../core/kit/dict.ts";
 import type { KeyEnvironment } from "../../../core/settings/source-ids.ts";
 import type { Status } from "../../../core/status/model.ts";
 import type { AlertRules } from "../base/alerts-config.ts";
@@ -191,10 +192,10 @@ export class AlertEngine {
     const written = await this.#decideWith((record, now) => {
       baselines = [];
       const messages: AlertMessage[] = [];
-      const sources = { ...record.sources };
+      const sources = dict(Object.entries(record.sources));
       for (const source of this.#options.sources) {
         if (!ids.has(source.id)) continue;
-        const decided = afterCheck(record.sources[source.id], { ref: refs.get(source.id)!, status: source.state.status, since: source.state.since }, desk, now, this.#options.rules);
+        const decided = afterCheck(own(record.sources, source.id), { ref: refs.get(source.id)!, status: source.state.status, since: source.state.since }, desk, now, this.#options.rules);
         sources[source.id] = decided.source;
         messages.push(...decided.messages);
         if (decided.baseline) baselines.push({ source: source.id, open: decided.source.open.length });

@@ -1,4 +1,5 @@
 import { ERROR_KINDS, type ErrorKind } from "../../../core/api/errors.ts";
+import { dict, type Dict } from "../../../core/kit/dict.ts";
 import { z } from "../../../core/kit/zod.ts";
 import type { DocumentKind } from "../store/records.ts";
 import { parseAlertMessage, type TroubleKind } from "./messages.ts";
@@ -42,13 +43,14 @@ export interface SourceAlerts {
 }
 
 export interface AlertsRecord {
-  sources: Record<string, SourceAlerts>;
+  /** By source ID, without a prototype (a stored record is read back from outside). */
+  sources: Dict<SourceAlerts>;
   /** The local date of the last digest, "" once the first day was passed over. */
   digest: { lastDate?: string };
   outbox: OutboxEntry[];
 }
 
-export const EMPTY_RECORD: AlertsRecord = { sources: {}, digest: {}, outbox: [] };
+export const EMPTY_RECORD: AlertsRecord = { sources: dict(), digest: {}, outbox: [] };
 
 const OpenBreakSchema = z.looseObject({
   accountId: z.string(),
@@ -81,7 +83,7 @@ const EntrySchema = z.looseObject({
 export const ALERTS: DocumentKind<AlertsRecord> = {
   name: "alerts",
   label: "the alerts record",
-  empty: () => ({ sources: {}, digest: {}, outbox: [] }),
+  empty: () => ({ sources: dict(), digest: {}, outbox: [] }),
   parse(raw) {
     if (typeof raw !== "object" || raw === null || (raw as { version?: unknown }).version !== 1) return { ok: false, problem: "it does not have the expected shape" };
     const { sources, digest, outbox } = raw as { sources?: unknown; digest?: unknown; outbox?: unknown };
@@ -91,8 +93,8 @@ export const ALERTS: DocumentKind<AlertsRecord> = {
   encode: (record) => JSON.stringify({ version: 1, ...record }),
 };
 
-function parseSources(raw: unknown): Record<string, SourceAlerts> {
-  const sources: Record<string, SourceAlerts> = {};
+function parseSources(raw: unknown): Dict<SourceAlerts> {
+  const sources = dict<SourceAlerts>();
   if (typeof raw !== "object" || raw === null) return sources;
   for (const [id, value] of Object.entries(raw)) {
     if (typeof value !== "object" || value === null) continue;

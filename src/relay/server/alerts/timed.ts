@@ -1,3 +1,4 @@
+import { dict } from "../../../core/kit/dict.ts";
 import type { AlertRules } from "../base/alerts-config.ts";
 import { byAge, refOf } from "./breaks.ts";
 import { addDays, instantAt, localDate } from "./clock.ts";
@@ -16,7 +17,7 @@ const DAY = 86_400_000;
 
 export function timed(record: AlertsRecord, refs: ReadonlyMap<string, SourceRef>, desk: DeskSnapshot, now: number, rules: AlertRules): { record: AlertsRecord; messages: AlertMessage[] } {
   const messages: AlertMessage[] = [];
-  const sources: AlertsRecord["sources"] = {};
+  const sources = dict<AlertsRecord["sources"][string]>();
   for (const [id, source] of Object.entries(record.sources)) {
     const ref = refs.get(id);
     if (!ref) {
