@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AuditLine, AuditLog } from "../store/audit.ts";
+import type { Desk } from "../store/desk.ts";
 import type { Members } from "../store/members.ts";
 import type { Logger, LogThrottle } from "../base/log.ts";
 import type { SourceRunner } from "../check/runner.ts";
@@ -27,6 +28,10 @@ export interface RelayDeps {
   compress?: boolean;
   /** The admin API, when the operator set an admin token; absent, it answers admin-off. */
   admin?: AdminDeps;
+  /** The team's desk (claims, team mutes, notes); without it the status names no member and /v1/desk is not found. */
+  desk?: Desk;
+  /** Changes on the desk per member (each is written and audited). */
+  deskLimit?: { capacity: number; perMinute: number };
 }
 
 export interface AdminDeps {

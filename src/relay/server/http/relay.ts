@@ -1,10 +1,11 @@
 import type { Context, Hono } from "hono";
 import type { Fetch } from "../../../core/api/client.ts";
 import type { SourceConfig } from "../base/config.ts";
-import type { Logger, LogThrottle } from "../base/log.ts";
+import { errorName, type Logger, type LogThrottle } from "../base/log.ts";
 import { SourceRunner } from "../check/runner.ts";
 import { Audit } from "../store/audit.ts";
 import type { StoreBackend } from "../store/backend.ts";
+import { Desk } from "../store/desk.ts";
 import { Members } from "../store/members.ts";
 import { Records } from "../store/records.ts";
 import { loadStates, StateSaver } from "../store/state.ts";
@@ -15,7 +16,8 @@ import type { RelayEnv } from "./deps.ts";
  * The relay put together from a store, the same on every runtime: its records (members, audit
  * log, last status) read before anything is served, one runner per source, and the HTTP API.
  * What differs by runtime comes in here: the backend (files or a Durable Object's SQLite), how the
- * runners are woken (a timer or an alarm), and where a request comes from.
+ * runners are woken (a timer or an alarm), and where a request comes from. After each change of a
+ * runner's state its last status is saved and its desk settled (what a fix ended goes).
  */
 
 export interface RelayOptions {
@@ -28,7 +30,7 @@ export interface RelayOptions {
   clientAddress(c: Context): string;
   /** The operator's admin token; without one the admin API is off. */
   adminToken?: string;
-  limits?: Pick<RelayDeps, "authLimit" | "linkLimit">;
+  limits?: Pick<RelayDeps, "authLimit" | "linkLimit" | "deskLimit">;
   /** Gzip for members who accept it: on Node; off on Workers, whose runtime compresses by itself. */
   compress?: boolean;
   now?(): number;
@@ -43,6 +45,8 @@ export interface Relay {
   runners: SourceRunner[];
   members: Members;
   audit: Audit;
+  /** The team's desk: claims, team mutes, notes. */
+  desk: Desk;
   records: Records;
   saver: StateSaver;
   /** Starts every source's schedule. */
@@ -66,6 +70,8 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
   const audit = new Audit(records);
   const saver = new StateSaver(records, log);
   const restored = await loadStates(records, log);
+  const now = options.now ?? Date.now;
+  const desk = await Desk.open(records, audit, log, options.sources.map((source) => source.id), now());
   const runners: SourceRunner[] = [];
   for (const source of options.sources) {
     const schedule = options.schedule;
@@ -75,7 +81,10 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
       {
         fetch: options.fetch,
         log,
-        onChange: () => saver.scheduleSave(runners),
+        onChange: () => {
+          saver.scheduleSave(runners);
+          void desk.settle(runner, now()).catch((error: unknown) => log.error("desk-settle-failed", { source: source.id, error: errorName(error) }));
+        },
         ...(options.now && { now: options.now }),
         ...(schedule && { schedule: (at: number | undefined) => schedule(source.id, at) }),
         ...(lastFullAt !== undefined && { lastFullAt }),
@@ -96,18 +105,20 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
     ...(options.compress !== undefined && { compress: options.compress }),
     ...(options.now && { now: options.now }),
     ...(admin && { admin }),
+    desk,
   });
   return {
     app,
     runners,
     members,
     audit,
+    desk,
     records,
     saver,
     start: () => runners.forEach((runner) => runner.start()),
     async close() {
       await Promise.all(runners.map((runner) => runner.stop()));
-      await saver.flush();
+      await Promise.all([saver.flush(), desk.idle()]);
     },
   };
 }
