@@ -1,6 +1,7 @@
 import { dictOf, z } from "../../core/kit/zod.ts";
 import { ERROR_KINDS, type ErrorKind } from "../../core/api/errors.ts";
 import { isHttpUrl } from "../../core/kit/url.ts";
+import { DeskViewSchema } from "./desk.ts";
 
 /*
  * The team relay's HTTP API, version 1: the shapes both ends agree on. The relay (src/relay/)
@@ -102,12 +103,19 @@ export const ServedSourceSchema = z.looseObject({
   accounts: z.array(RelayAccountSchema),
   /** Set in a compact status, and only there: the accounts `accounts` leaves out, counted. */
   unlisted: z.optional(UnlistedSchema),
+  /** The team's desk of this source (desk.ts): claims, team mutes, notes; absent while empty. */
+  desk: z.optional(DeskViewSchema),
 });
 export type ServedSource = z.infer<typeof ServedSourceSchema>;
 
 /** `GET /v1/status`, with a strong ETag; `If-None-Match` gets 304 while nothing changed. */
 export const RelayStatusSchema = z.looseObject({
   protocol: z.number(),
+  /**
+   * The member whose token asked, as the desk names members (desk.ts): a popup says "You" for
+   * them. Set by every relay with a desk, so its presence also says the desk can be used.
+   */
+  member: z.optional(z.string()),
   sources: z.array(ServedSourceSchema),
 });
 export type RelayStatus = z.infer<typeof RelayStatusSchema>;
@@ -170,12 +178,18 @@ export const RELAY_ERROR_CODES = [
   "too-many-requests",
   /** The request body or headers are not what the API expects. 400. */
   "bad-request",
-  /** 404s of /v1/links: the source, the linked account, or an app that needs re-authentication. */
+  /** 404s of /v1/links and /v1/desk: the source, the linked account, or an app that needs re-authentication. */
   "unknown-source",
   "unknown-account",
   "app-not-reauth",
   /** Cobalt failed while the relay made the link; `problem` says how. 502. */
   "cobalt",
+  /** The desk (desk.ts), 409: someone else is on this break (take it over instead), only its claimer can release it, or this member has as many claims, mutes and notes as a member may. */
+  "claimed",
+  "not-yours",
+  "desk-full",
+  /** A note longer than NOTE_MAX_CHARS. 400. */
+  "note-too-long",
   /** The webhook's x-cobalt-signature did not verify. 401. */
   "bad-signature",
   "not-found",

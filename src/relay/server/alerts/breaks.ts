@@ -2,7 +2,7 @@ import { own } from "../../../core/kit/dict.ts";
 import type { Status } from "../../../core/status/model.ts";
 import type { AlertRules } from "../base/alerts-config.ts";
 import type { Since } from "../check/merge.ts";
-import { claimOf, type DeskSnapshot } from "./desk.ts";
+import { claimOf, endedClaimOf, type DeskSnapshot } from "./desk.ts";
 import { LISTED, type AlertMessage, type AppCount, type BreakRef, type FixRef, type SourceRef } from "./messages.ts";
 import type { OpenBreak, SourceAlerts } from "./record.ts";
 import { troubleAfterCheck } from "./trouble.ts";
@@ -78,7 +78,8 @@ function compare(before: readonly OpenBreak[], current: readonly BreakRef[], vie
       continue;
     }
     const fix: FixRef = { ...refOf(item), fixedAt: now };
-    const by = claim ?? item.claimedBy;
+    // Who held it when it ended: the claim the fix ended (a take-over since the last check counts), else one in effect, else the last seen.
+    const by = endedClaimOf(desk, { sourceId: view.ref.id, accountId: item.accountId, slug: item.slug, since: item.since })?.member ?? claim ?? item.claimedBy;
     if (by) fix.claimedBy = by;
     else delete fix.claimedBy;
     if (!account) fix.removed = true;

@@ -113,9 +113,22 @@ export class AlertEngine {
     await this.idle();
   }
 
-  /** A source's state changed (a check or re-check ended): decide what it means. Checks that end together are one decision. */
-  checked(sourceId: string): void {
+  /**
+   * A source's state changed (a check or re-check ended): decide what it means, once `after` has
+   * (the desk settling that check, so a fix reads who was on it); the wait counts as busy, so a
+   * Worker's alarm stays for it, and a decision it holds back is still made (and recorded) at stop.
+   * Checks that end together are one decision.
+   */
+  checked(sourceId: string, after?: Promise<unknown>): void {
     if (!this.#started) return;
+    if (after) {
+      this.#track(after.then(() => this.#markChecked(sourceId)));
+      return;
+    }
+    this.#markChecked(sourceId);
+  }
+
+  #markChecked(sourceId: string): void {
     this.#dirty.add(sourceId);
     if (this.#deciding) return;
     this.#deciding = true;

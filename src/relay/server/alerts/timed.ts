@@ -49,7 +49,7 @@ function remind(open: readonly OpenBreak[], source: SourceRef, desk: DeskSnapsho
   const next = open.map((item) => {
     const days = dueDays(item, now, rules.reminderDays);
     if (days === undefined) return item;
-    const key = { sourceId: source.id, accountId: item.accountId, slug: item.slug };
+    const key = { sourceId: source.id, accountId: item.accountId, slug: item.slug, since: item.since };
     if (!isMuted(desk, key, now)) {
       const ref = refOf(item);
       const claim = claimOf(desk, key);
@@ -87,7 +87,7 @@ function digestOf(open: readonly { item: OpenBreak; source: SourceRef }[], date:
   let muted = 0;
   const unclaimed: (BreakRef & { source: SourceRef })[] = [];
   const all = open.map(({ item, source }) => {
-    const key = { sourceId: source.id, accountId: item.accountId, slug: item.slug };
+    const key = { sourceId: source.id, accountId: item.accountId, slug: item.slug, since: item.since };
     const ref: BreakRef & { source: SourceRef } = { ...refOf(item), source };
     const claim = claimOf(desk, key);
     if (claim) ref.claimedBy = claim.member;

@@ -4,6 +4,7 @@ import { requireMember } from "./auth.ts";
 import type { AppDeps, RelayDeps, RelayEnv } from "./deps.ts";
 import { fail } from "./errors.ts";
 import { addAdminRoutes } from "./routes-admin.ts";
+import { addDeskRoute } from "./routes-desk.ts";
 import { addLinkRoute } from "./routes-links.ts";
 import { addHealthRoute, addStatusRoutes } from "./routes-status.ts";
 import { addWebhookRoutes } from "./routes-webhooks.ts";
@@ -25,8 +26,9 @@ export function createRelayApp(given: RelayDeps): Hono<RelayEnv> {
   // First, so it wraps every answer, the other routes' and the errors'.
   app.use("*", defaultHeaders);
   addHealthRoute(app, deps);
-  addStatusRoutes(app, deps, member);
+  addStatusRoutes(app, deps, member, now);
   addLinkRoute(app, deps, member, now);
+  addDeskRoute(app, deps, member, now);
   addWebhookRoutes(app, deps);
   addAdminRoutes(app, deps, now);
   answerErrors(app, deps);

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AuditLine, AuditLog } from "../store/audit.ts";
+import type { Desk } from "../store/desk.ts";
 import type { Members } from "../store/members.ts";
 import type { Logger, LogThrottle } from "../base/log.ts";
 import type { SourceRunner } from "../check/runner.ts";
@@ -30,6 +31,10 @@ export interface RelayDeps {
   admin?: AdminDeps;
   /** How the alert channels are doing, for /v1/health; absent without channels. */
   alertsHealth?(): AlertsHealth;
+  /** The team's desk (claims, team mutes, notes); without it the status names no member and /v1/desk is not found. */
+  desk?: Desk;
+  /** Changes on the desk per member (each is written and audited). */
+  deskLimit?: { capacity: number; perMinute: number };
 }
 
 export interface AdminDeps {

@@ -2,13 +2,14 @@ import type { Context, Hono } from "hono";
 import type { Fetch } from "../../../core/api/client.ts";
 import type { AlertRules } from "../base/alerts-config.ts";
 import type { SourceConfig } from "../base/config.ts";
-import type { Logger, LogThrottle } from "../base/log.ts";
+import { errorName, type Logger, type LogThrottle } from "../base/log.ts";
 import type { Channel } from "../alerts/channel.ts";
-import type { DeskProvider } from "../alerts/desk.ts";
+import { snapshotOf, type DeskProvider } from "../alerts/desk.ts";
 import { AlertEngine } from "../alerts/engine.ts";
 import { SourceRunner } from "../check/runner.ts";
 import { Audit } from "../store/audit.ts";
 import type { StoreBackend } from "../store/backend.ts";
+import { Desk } from "../store/desk.ts";
 import { Members } from "../store/members.ts";
 import { Records } from "../store/records.ts";
 import { loadStates, StateSaver } from "../store/state.ts";
@@ -19,7 +20,8 @@ import type { RelayEnv } from "./deps.ts";
  * The relay put together from a store, the same on every runtime: its records (members, audit
  * log, last status) read before anything is served, one runner per source, and the HTTP API.
  * What differs by runtime comes in here: the backend (files or a Durable Object's SQLite), how the
- * runners are woken (a timer or an alarm), and where a request comes from.
+ * runners are woken (a timer or an alarm), and where a request comes from. After each change of a
+ * runner's state its last status is saved and its desk settled (what a fix ended goes).
  */
 
 export interface RelayOptions {
@@ -32,7 +34,7 @@ export interface RelayOptions {
   clientAddress(c: Context): string;
   /** The operator's admin token; without one the admin API is off. */
   adminToken?: string;
-  limits?: Pick<RelayDeps, "authLimit" | "linkLimit">;
+  limits?: Pick<RelayDeps, "authLimit" | "linkLimit" | "deskLimit">;
   /** Gzip for members who accept it: on Node; off on Workers, whose runtime compresses by itself. */
   compress?: boolean;
   now?(): number;
@@ -42,8 +44,6 @@ export interface RelayOptions {
   lastFullAt?: Readonly<Record<string, number>>;
   /** Where alerts go (channels made by the runtime) and by which rules; none without channels. */
   alerts?: { channels: readonly Channel[]; rules: AlertRules };
-  /** Who is on which break and what the team muted, for the alerts; nobody and nothing until the relay has a desk. */
-  desk?: DeskProvider;
   /** Where the alerts ask to be woken; default a timer in this process. */
   scheduleAlerts?(at: number | undefined): void;
   /** More values never to write to storage (the alerts' URLs and secrets). */
@@ -55,6 +55,8 @@ export interface Relay {
   runners: SourceRunner[];
   members: Members;
   audit: Audit;
+  /** The team's desk: claims, team mutes, notes. */
+  desk: Desk;
   records: Records;
   saver: StateSaver;
   /** The alerts, when any channel is configured. */
@@ -80,8 +82,11 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
   const audit = new Audit(records);
   const saver = new StateSaver(records, log);
   const restored = await loadStates(records, log);
+  const now = options.now ?? Date.now;
+  const desk = await Desk.open(records, audit, log, options.sources.map((source) => source.id), now());
   const runners: SourceRunner[] = [];
-  const alerts = await openAlerts(options, records, runners);
+  // The alerts read the desk's live part of each source when they decide.
+  const alerts = await openAlerts(options, records, runners, () => snapshotOf(runners.map((runner) => ({ id: runner.id, desk: desk.live(runner, now()) }))));
   for (const source of options.sources) {
     const schedule = options.schedule;
     const lastFullAt = options.lastFullAt?.[source.id];
@@ -92,7 +97,9 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
         log,
         onChange: () => {
           saver.scheduleSave(runners);
-          alerts?.checked(source.id);
+          const settled = desk.settle(runner, now()).catch((error: unknown) => log.error("desk-settle-failed", { source: source.id, error: errorName(error) }));
+          // The desk settles first, so the alerts read who was on a break when it ended.
+          alerts?.checked(source.id, settled);
         },
         ...(options.now && { now: options.now }),
         ...(schedule && { schedule: (at: number | undefined) => schedule(source.id, at) }),
@@ -115,12 +122,14 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
     ...(options.now && { now: options.now }),
     ...(admin && { admin }),
     ...(alerts && { alertsHealth: () => alerts.health() }),
+    desk,
   });
   return {
     app,
     runners,
     members,
     audit,
+    desk,
     records,
     saver,
     alerts,
@@ -132,13 +141,14 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
       await Promise.all(runners.map((runner) => runner.stop()));
       // What the last checks decided is written, and deliveries under way end, before the relay goes.
       await alerts?.stop();
+      await desk.idle();
       await saver.flush();
     },
   };
 }
 
 /** The alerts over the same records, reading the runners (filled in next); what was queued before is read now. */
-async function openAlerts(options: RelayOptions, records: Records, runners: readonly SourceRunner[]): Promise<AlertEngine | undefined> {
+async function openAlerts(options: RelayOptions, records: Records, runners: readonly SourceRunner[], desk: DeskProvider): Promise<AlertEngine | undefined> {
   if (!options.alerts || options.alerts.channels.length === 0) return undefined;
   const engine = new AlertEngine({
     records,
@@ -146,7 +156,7 @@ async function openAlerts(options: RelayOptions, records: Records, runners: read
     rules: options.alerts.rules,
     sources: runners,
     log: options.log,
-    ...(options.desk && { desk: options.desk }),
+    desk,
     ...(options.now && { now: options.now }),
     ...(options.scheduleAlerts && { schedule: options.scheduleAlerts }),
   });

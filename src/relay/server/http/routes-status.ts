@@ -1,6 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import { COMPACT_PARAM, RELAY_PATHS, type RelayHealth } from "../../protocol/v1.ts";
+import { COMPACT_PARAM, RELAY_PATHS, RELAY_PROTOCOL, type RelayHealth } from "../../protocol/v1.ts";
 import type { RelayDeps, RelayEnv } from "./deps.ts";
+import { MemberBodies } from "./member-view.ts";
 import { acceptsGzip, CachedView, etagMatches, relayHealthyApps, relayHealthyCompact, relayStatus, type Rendered } from "./view.ts";
 
 /*
@@ -9,6 +10,9 @@ import { acceptsGzip, CachedView, etagMatches, relayHealthyApps, relayHealthyCom
  * for members, and are polled, so each body is rendered once per change of the runners' state
  * (and gzipped once, on first demand) and tagged for conditional requests. Each has a compact
  * answer (`?compact=1`, what the extension asks for) beside the full one extensions from before read.
+ * With the team's desk, the status holds each source's desk and names the member who asks
+ * (member-view.ts): the desk's version is part of what the body is cached on, so a change on the
+ * desk changes the ETag.
  */
 
 /** Smaller bodies go as they are: gzip's own header and checksum would outweigh what it saves. */
@@ -29,14 +33,24 @@ export function addHealthRoute(app: Hono<RelayEnv>, deps: RelayDeps): void {
   });
 }
 
-export function addStatusRoutes(app: Hono<RelayEnv>, deps: RelayDeps, member: MiddlewareHandler<RelayEnv>): void {
-  const status = new CachedView(deps.runners, (runners) => relayStatus(runners));
-  const compactStatus = new CachedView(deps.runners, (runners) => relayStatus(runners, true));
+export function addStatusRoutes(app: Hono<RelayEnv>, deps: RelayDeps, member: MiddlewareHandler<RelayEnv>, now: () => number): void {
+  const desk = deps.desk;
+  const withDesk = desk && (() => ({ desk, now: now() }));
+  const deskVersion = () => String(desk?.version ?? "");
+  const status = new CachedView(deps.runners, (runners) => relayStatus(runners, false, withDesk?.()), deskVersion);
+  const compactStatus = new CachedView(deps.runners, (runners) => relayStatus(runners, true, withDesk?.()), deskVersion);
   const healthyApps = new CachedView(deps.runners, relayHealthyApps);
   const compactHealthy = new CachedView(deps.runners, relayHealthyCompact);
+  const prefix = `{"protocol":${RELAY_PROTOCOL},`;
+  const bodies = { full: new MemberBodies(prefix), compact: new MemberBodies(prefix) };
   const compress = deps.compress ?? false;
   const compact = (c: Context) => c.req.query(COMPACT_PARAM) === "1";
-  app.get(RELAY_PATHS.status, member, async (c) => conditional(c, await (compact(c) ? compactStatus : status).get(), compress));
+  app.get(RELAY_PATHS.status, member, async (c) => {
+    // What the clock ended (a timed mute) goes before the status is served, and changes its tag.
+    await desk?.due(now());
+    const shared = await (compact(c) ? compactStatus : status).get();
+    return conditional(c, desk ? bodies[compact(c) ? "compact" : "full"].for(shared, c.get("member")) : shared, compress);
+  });
   app.get(RELAY_PATHS.healthyApps, member, async (c) => conditional(c, await (compact(c) ? compactHealthy : healthyApps).get(), compress));
 }
 

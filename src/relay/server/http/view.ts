@@ -12,9 +12,11 @@ import {
   type ServedSource,
   type RelayStatus,
 } from "../../protocol/v1.ts";
+import type { DeskView } from "../../protocol/desk.ts";
 import type { FailureDetail } from "../check/cobalt.ts";
 import type { SourceRunner } from "../check/runner.ts";
 import { dict, own } from "../../../core/kit/dict.ts";
+import type { Desk } from "../store/desk.ts";
 
 /*
  * What members see, built from the runners' state. Only what the protocol names is copied, field
@@ -26,8 +28,31 @@ import { dict, own } from "../../../core/kit/dict.ts";
  * The status members poll. Compact (what the extension asks for): only the accounts with
  * something to show, the rest counted, so its size follows what is broken rather than the org.
  */
-export function relayStatus(runners: readonly SourceRunner[], compact = false): RelayStatus {
-  return { protocol: RELAY_PROTOCOL, sources: runners.map((runner) => servedSource(runner, compact)) };
+export function relayStatus(runners: readonly SourceRunner[], compact = false, desk?: { desk: Desk; now: number }): RelayStatus {
+  return { protocol: RELAY_PROTOCOL, sources: runners.map((runner) => servedSource(runner, compact, desk && deskView(desk.desk, runner, desk.now))) };
+}
+
+/** A source's desk as members see it: what is live now, each list left out while empty, and the desk too. */
+export function deskView(desk: Desk, runner: SourceRunner, now: number): DeskView | undefined {
+  const live = desk.live(runner, now);
+  const where = (entry: { account: string; app?: string }) => (entry.app === undefined ? { account: entry.account } : { account: entry.account, app: entry.app });
+  const view: DeskView = {};
+  if (live.claims.length > 0) view.claims = live.claims.map((claim) => ({ ...where(claim), member: claim.member, since: claim.at, ...(claim.from === undefined ? {} : { from: claim.from }) }));
+  if (live.mutes.length > 0) {
+    view.mutes = live.mutes.map((mute) => ({ ...where(mute), member: mute.member, at: mute.at, ...(mute.until === undefined ? {} : { until: mute.until }), ...(mute.breaks ? { breaks: mute.breaks } : {}) }));
+  }
+  if (live.notes.length > 0) view.notes = live.notes.map((note) => ({ ...where(note), member: note.member, at: note.at, text: note.text }));
+  if (live.fixed.length > 0) {
+    view.fixed = live.fixed.map((entry) => ({
+      ...where(entry),
+      member: entry.member,
+      since: entry.since,
+      at: entry.at,
+      name: entry.names.app ?? entry.names.account ?? entry.account,
+      ...(entry.names.account === undefined ? {} : { accountName: entry.names.account }),
+    }));
+  }
+  return Object.keys(view).length === 0 ? undefined : view;
 }
 
 /** What a member is shown of an account: an app to re-authenticate, a failure, items not read. */
@@ -35,7 +60,7 @@ export function hasSomethingToShow(account: AccountStatus): boolean {
   return account.reauth.length > 0 || account.error !== undefined || (account.skipped ?? 0) > 0;
 }
 
-export function servedSource(runner: SourceRunner, compact = false): ServedSource {
+export function servedSource(runner: SourceRunner, compact = false, desk?: DeskView): ServedSource {
   const { status, since } = runner.state;
   const listed = compact ? status.accounts.filter(hasSomethingToShow) : status.accounts;
   const source: ServedSource = {
@@ -49,6 +74,7 @@ export function servedSource(runner: SourceRunner, compact = false): ServedSourc
     accounts: listed.map((account) => relayAccount(account, own(since, account.id) ?? dict<number>(), runner.detail(account.id))),
   };
   if (compact) source.unlisted = unlistedOf(status.accounts);
+  if (desk) source.desk = desk;
   return source;
 }
 
@@ -148,10 +174,12 @@ export class CachedView {
   constructor(
     private readonly runners: readonly SourceRunner[],
     private readonly build: (runners: readonly SourceRunner[]) => unknown,
+    /** What else the body is built from (the desk's version), as part of the cache key. */
+    private readonly also: () => string = () => "",
   ) {}
 
   get(): Promise<Rendered> {
-    const key = this.runners.map((runner) => runner.version).join(",");
+    const key = `${this.runners.map((runner) => runner.version).join(",")};${this.also()}`;
     if (!this.#rendered || key !== this.#key) {
       this.#key = key;
       this.#rendered = render(this.build(this.runners));

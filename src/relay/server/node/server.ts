@@ -7,6 +7,7 @@ import type { Fetch } from "../../../core/api/client.ts";
 import type { RelayDeps } from "../http/app.ts";
 import { openRelay, type Relay } from "../http/relay.ts";
 import { FileBackend } from "../store/file-backend.ts";
+import { DESK } from "../store/desk.ts";
 import { STATE } from "../store/state.ts";
 import { ConfigError, type RelayConfig } from "../base/config.ts";
 import { alertSecrets } from "../base/alerts-config.ts";
@@ -45,12 +46,12 @@ export interface StartOptions {
   write?(line: string): void;
   fetch?: Fetch;
   /** Rate limit overrides (tests). */
-  limits?: Pick<RelayDeps, "authLimit" | "linkLimit">;
+  limits?: Pick<RelayDeps, "authLimit" | "linkLimit" | "deskLimit">;
   /** Shorter timeouts (tests). */
   timeouts?: Partial<ServerTimeouts>;
 }
 
-export interface RunningRelay extends Pick<Relay, "runners" | "members" | "audit"> {
+export interface RunningRelay extends Pick<Relay, "runners" | "members" | "audit" | "desk"> {
   /** http://host:port of the listening socket. */
   url: string;
   log: Logger;
@@ -70,7 +71,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const alertsSecrets = alertSecrets(config.alerts);
   const log = createLogger({ secrets: [...secrets, ...alertsSecrets], ...(options.write ? { write: options.write } : {}) });
   const backend = new FileBackend(config.dataDir);
-  const removed = await backend.removeLeftovers([STATE.name, ALERTS.name]);
+  const removed = await backend.removeLeftovers([STATE.name, DESK.name, ALERTS.name]);
   if (removed.length > 0) log.info("leftovers-removed", { files: removed.length });
   const noise = new LogThrottle(log);
   const relay = await openRelay({
@@ -103,7 +104,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       // What was held back is said before the relay goes.
       noise.flush();
     })());
-  return { url, runners: relay.runners, members: relay.members, audit: relay.audit, log, close };
+  return { url, runners: relay.runners, members: relay.members, audit: relay.audit, desk: relay.desk, log, close };
 }
 
 type Fetcher = (request: Request) => Response | Promise<Response>;

@@ -178,6 +178,32 @@ describe.each(RUNTIMES)("the relay on %s against the fake Cobalt server", { time
     expect(after[0]!.headers.get("etag")).toBe(before.headers.get("etag"));
   });
 
+  it("keeps the team's desk through a restart, ends a claim when a check finds the app fixed, and serves each member its own status", async () => {
+    stack = await startStack({ runtime });
+    const alice = await stack.addMember("alice");
+    const bob = await stack.addMember("bob");
+    await stack.checked();
+    const claim = await stack.call("/v1/desk", { token: alice, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ action: "claim", sourceId: "team", linkedAccountId: "globex", slug: "salesforce" }) });
+    expect(claim.status).toBe(200);
+    await stack.restart();
+    const asked = await stack.call("/v1/status", { token: bob });
+    const body = RelayStatusSchema.parse(JSON.parse(asked.body));
+    expect(body.member).toBe("bob");
+    expect(body.sources[0]!.desk?.claims).toEqual([{ account: "globex", app: "salesforce", member: "alice", since: expect.any(Number) }]);
+    const globex = stack.fake.accounts().find((account) => account.account_id === "globex")!;
+    stack.fake.setAccount({ ...globex, apps: globex.apps.filter((app) => app.slug !== "salesforce") });
+    await stack.checkNow();
+    await waitFor(async () => (await status(stack!, bob)).sources[0]!.desk?.fixed !== undefined);
+    expect((await status(stack, alice)).sources[0]!.desk).toEqual({
+      fixed: [{ account: "globex", app: "salesforce", member: "alice", since: expect.any(Number), at: expect.any(Number), name: "Salesforce", accountName: "Globex Corporation" }],
+    });
+    const desk = (await stack.auditEntries()).filter((line) => "action" in line && "member" in line);
+    expect(desk.map((line) => ["member" in line && line.member, "action" in line && line.action])).toEqual([
+      ["alice", "claim"],
+      ["alice", "claim-ended"],
+    ]);
+  });
+
   it("tries again when the admin asks, after the key's access was fixed in Cobalt", async () => {
     const fake = await startFakeCobalt();
     fake.setAccount({ account_id: "acme-corp", apps: [v3App("hubspot", { status: "expired" })] });
