@@ -111,6 +111,11 @@ describe.each(RUNTIMES)("alerts from the relay on %s", { timeout: 60_000 }, (run
     expect(hookBodies(r)[0]).toMatchObject({ type: "connection.broken", data: { item: { accountId: "initech", accountName: "Initech", slug: "jira", app: "Jira" }, source: { id: "team" } } });
     if (r.mail) expect(r.mail.mails[0]).toMatchObject({ from: "relay@example.com", to: ["support@example.com"], subject: expect.stringContaining("Initech (initech): Jira needs re-authentication") });
 
+    // A member is on it (the team's desk, kept across the restart below).
+    const alice = await stack.addMember("alice");
+    const claim = { action: "claim", sourceId: "team", linkedAccountId: "initech", slug: "jira" };
+    expect((await stack.call("/v1/desk", { method: "POST", token: alice, headers: { "content-type": "application/json" }, body: JSON.stringify(claim) })).status).toBe(200);
+
     // Cobalt sends the same event again: the break is already announced.
     const rechecks = stack.logs.filter((line) => line.includes('"event":"recheck"')).length;
     await setJira(stack, "expired");
@@ -120,6 +125,10 @@ describe.each(RUNTIMES)("alerts from the relay on %s", { timeout: 60_000 }, (run
 
     await setJira(stack, "active");
     await waitFor(() => r.slack.accepted.length === 2 && r.hook.accepted.length === 2 && (r.mail?.mails.length ?? 2) === 2);
+    // The "fixed" says who was on it: the claim the fix ended.
+    expect(hookBodies(r)[1]).toMatchObject({ type: "connection.fixed", data: { item: { slug: "jira", claimedBy: "alice" } } });
+    expect(JSON.stringify((JSON.parse(r.slack.accepted[1]!.body) as { blocks: unknown }).blocks)).toContain("alice");
+    if (r.mail) expect(r.mail.mails[1]!.text).toContain("alice");
     // A full check finds nothing new; then another break, the last word: each channel sends in
     // the order decided, so whatever the checks before it had queued has arrived before it.
     await stack.checkNow();

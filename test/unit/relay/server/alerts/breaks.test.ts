@@ -111,5 +111,9 @@ describe("the relay's own trouble", () => {
     expect(recoveredQuietly.messages).toEqual([]);
     const fifteen = afterCheck(first.source, failing(T0), EMPTY_DESK, T0 + 16 * MINUTE, RULES);
     expect(fifteen.messages).toMatchObject([{ type: "trouble", problem: "unreachable", errorKind: "network", since: T0 + MINUTE }]);
+    // Once said, its recovery is said too, once.
+    const back = afterCheck(fifteen.source, view([account("acme", [])]), EMPTY_DESK, T0 + HOUR, RULES);
+    expect(back.messages).toEqual([{ type: "recovered", source: expect.objectContaining({ id: "prod" }), problem: "unreachable", since: T0 + MINUTE, at: T0 + HOUR }]);
+    expect(afterCheck(back.source, view([account("acme", [])]), EMPTY_DESK, T0 + 2 * HOUR, RULES).messages).toEqual([]);
   });
 });

@@ -134,6 +134,15 @@ describe("the daily digest", () => {
   });
 });
 
+describe("the relay's own trouble, as time passes", () => {
+  it("says Cobalt is out of reach once 15 minutes have passed with no check getting through, even with no check ending then", () => {
+    const failing: AlertsRecord = { ...record([]), sources: { prod: { fingerprint: "f", open: [], trouble: { problem: "unreachable", errorKind: "network", since: T0 } } } };
+    const { runs, record: after } = runAt(failing, [T0 + 15 * MINUTE - 1, T0 + 15 * MINUTE, T0 + HOUR]);
+    expect(runs).toEqual([[], [{ type: "trouble", source: SOURCE, problem: "unreachable", errorKind: "network", since: T0 }], []]);
+    expect(after.sources.prod!.trouble?.announced).toBe("unreachable");
+  });
+});
+
 describe("when the next timed decision is due", () => {
   it("is the next reminder, the digest or trouble reaching the threshold, whichever comes first", () => {
     const base = record([open("acme", T0)], "2025-06-02");
