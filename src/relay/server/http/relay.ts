@@ -87,28 +87,14 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
   const runners: SourceRunner[] = [];
   // The alerts read the desk's live part of each source when they decide.
   const alerts = await openAlerts(options, records, runners, () => snapshotOf(runners.map((runner) => ({ id: runner.id, desk: desk.live(runner, now()) }))));
-  for (const source of options.sources) {
-    const schedule = options.schedule;
-    const lastFullAt = options.lastFullAt?.[source.id];
-    const runner = new SourceRunner(
-      source,
-      {
-        fetch: options.fetch,
-        log,
-        onChange: () => {
-          saver.scheduleSave(runners);
-          const settled = desk.settle(runner, now()).catch((error: unknown) => log.error("desk-settle-failed", { source: source.id, error: errorName(error) }));
-          // The desk settles first, so the alerts read who was on a break when it ended.
-          alerts?.checked(source.id, settled);
-        },
-        ...(options.now && { now: options.now }),
-        ...(schedule && { schedule: (at: number | undefined) => schedule(source.id, at) }),
-        ...(lastFullAt !== undefined && { lastFullAt }),
-      },
-      restored[source.id],
-    );
-    runners.push(runner);
-  }
+  runners.push(
+    ...makeRunners(options, restored, (runner) => {
+      saver.scheduleSave(runners);
+      const settled = desk.settle(runner, now()).catch((error: unknown) => log.error("desk-settle-failed", { source: runner.id, error: errorName(error) }));
+      // The desk settles first, so the alerts read who was on a break when it ended.
+      alerts?.checked(runner.id, settled);
+    }),
+  );
   const admin = options.adminToken ? { token: options.adminToken, members, audit } : undefined;
   const app = createRelayApp({
     runners,
@@ -145,6 +131,27 @@ export async function openRelay(options: RelayOptions): Promise<Relay> {
       await saver.flush();
     },
   };
+}
+
+/** One runner per source, from its restored state, each calling `changed` when its state changes. */
+function makeRunners(options: RelayOptions, restored: Awaited<ReturnType<typeof loadStates>>, changed: (runner: SourceRunner) => void): SourceRunner[] {
+  return options.sources.map((source) => {
+    const schedule = options.schedule;
+    const lastFullAt = options.lastFullAt?.[source.id];
+    const runner: SourceRunner = new SourceRunner(
+      source,
+      {
+        fetch: options.fetch,
+        log: options.log,
+        onChange: () => changed(runner),
+        ...(options.now && { now: options.now }),
+        ...(schedule && { schedule: (at: number | undefined) => schedule(source.id, at) }),
+        ...(lastFullAt !== undefined && { lastFullAt }),
+      },
+      restored[source.id],
+    );
+    return runner;
+  });
 }
 
 /** The alerts over the same records, reading the runners (filled in next); what was queued before is read now. */
