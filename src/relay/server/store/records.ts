@@ -1,5 +1,7 @@
 import { REDACTED } from "../base/log.ts";
+import { dict } from "../../../core/kit/dict.ts";
 import type { StoreBackend } from "./backend.ts";
+import { slicedJson, type SliceOptions } from "./sliced-json.ts";
 
 /*
  * Typed records over either backend. Each kind says how its data is read back (untrusted: a file
@@ -17,6 +19,12 @@ export interface DocumentKind<T> {
   /** The value, or what is wrong with it (naming the place, never a value). */
   parse(raw: unknown): { ok: true; value: T } | { ok: false; problem: string };
   encode(value: T): string;
+  /**
+   * For a record that can be large (the last status of every account): the value whose JSON is
+   * written, made in slices so that the relay answers requests meanwhile (sliced-json.ts). The
+   * text is what `encode` gives.
+   */
+  jsonOf?(value: T): unknown;
 }
 
 /** A record kept as a log of lines, appended to. */
@@ -53,7 +61,13 @@ export class Records {
   }
 
   async write<T>(kind: DocumentKind<T>, value: T): Promise<void> {
-    await this.backend.write(kind.name, kind.encode(scrubValue(value, this.secrets)));
+    const text = kind.jsonOf ? await slicedJson(kind.jsonOf(value), this.#slicing()) : kind.encode(scrubValue(value, this.secrets));
+    await this.backend.write(kind.name, text);
+  }
+
+  #slicing(): SliceOptions {
+    const active = activeSecrets(this.secrets);
+    return { scrub: (value) => scrubValue(value, active), scrubText: (text) => scrubText(text, active) };
   }
 
   /**
@@ -141,22 +155,29 @@ function parseError(text: string): string {
 
 /** `value` with every secret (of 4 characters or more) replaced in every string and key, however deep. */
 export function scrubValue<T>(value: T, secrets: readonly string[]): T {
-  const active = secrets.filter((secret) => secret.length >= 4);
+  const active = activeSecrets(secrets);
   if (active.length === 0) return value;
-  const scrubText = (text: string) => {
-    let out = text;
-    for (const secret of active) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
-  };
   const walk = (item: unknown): unknown => {
-    if (typeof item === "string") return scrubText(item);
+    if (typeof item === "string") return scrubText(item, active);
     if (Array.isArray(item)) return item.map(walk);
     if (typeof item === "object" && item !== null) {
-      const out: Record<string, unknown> = {};
-      for (const [key, inner] of Object.entries(item)) out[scrubText(key)] = walk(inner);
+      // No prototype: an account or app called __proto__ stays an entry (kit/dict.ts).
+      const out = dict<unknown>();
+      for (const [key, inner] of Object.entries(item)) out[scrubText(key, active)] = walk(inner);
       return out;
     }
     return item;
   };
   return walk(value) as T;
+}
+
+/** The secrets worth looking for: shorter ones would match ordinary words. */
+function activeSecrets(secrets: readonly string[]): string[] {
+  return secrets.filter((secret) => secret.length >= 4);
+}
+
+function scrubText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
 }

@@ -80,4 +80,11 @@ describe("scrubbing", () => {
     expect(scrubValue({ a: `x${KEY}y`, [KEY]: [KEY, 1, null, { b: KEY }], n: 3 }, [KEY, "abc"])).toEqual({ a: "x[redacted]y", "[redacted]": ["[redacted]", 1, null, { b: "[redacted]" }], n: 3 });
     expect(scrubValue("ab", ["ab"])).toBe("ab");
   });
+
+  it("keeps an entry called __proto__ (a linked account may be called that)", () => {
+    const healthy = JSON.parse(`{"__proto__": [{"slug": "slack"}], "acme": []}`) as Record<string, unknown>;
+    const scrubbed = scrubValue(healthy, [KEY]);
+    expect(Object.keys(scrubbed)).toEqual(["__proto__", "acme"]);
+    expect(JSON.parse(JSON.stringify(scrubbed))).toEqual(healthy);
+  });
 });
