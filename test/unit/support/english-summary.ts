@@ -5,5 +5,7 @@ export const englishSummary: SummaryFormat = {
   header: ({ count, accounts }) => `${count} app${count === 1 ? "" : "s"} need${count === 1 ? "s" : ""} re-authentication in ${accounts} linked account${accounts === 1 ? "" : "s"}:`,
   source: (label) => `${label}:`,
   account: (label) => label,
+  claim: ({ member }) => `on it: ${member}`,
+  note: ({ member, text }) => `note (${member}): ${text}`,
   app: ({ name, since, muted }) => `${name}${since === undefined ? "" : ` (since ${new Date(since).toISOString().slice(0, 16).replace("T", " ")} UTC)`}${muted ? " [muted]" : ""}`,
 };
