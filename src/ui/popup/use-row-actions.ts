@@ -1,35 +1,69 @@
 import { useState } from "preact/hooks";
 import { appKey } from "../../core/kit/ids.ts";
 import type { ListModel } from "../../core/status/list-model.ts";
-import type { Source } from "../../core/settings/model.ts";
+import { isRelay, type Source } from "../../core/settings/model.ts";
 import type { Status } from "../../core/status/model.ts";
 import { isSampleSource } from "../../core/preview/state.ts";
 import type { RowAction, RowState } from "./app-row.tsx";
+import type { DeskChange } from "./desk-actions.ts";
 
 // The API client and reconnect logic load on the first click: the list paints without them.
 const links = () => import("./links.ts");
 const muting = () => import("./mute-actions.ts");
+const desking = () => import("./desk-actions.ts");
 
 type Length = "hour" | "day" | "week" | "fixed";
 
 /**
  * Reconnect, Copy and Mute for every row of one source's list, from one click handler on it, with
- * that source's key and base URL. Row states live here, keyed by source, linked account and slug, so
- * rows stay plain markup. A disabled button does nothing:
- * that is how a list from before a settings change is kept from acting (appRow's `locked`).
+ * that source's key and base URL; for a relay source with a team desk, its buttons too (desk-row.tsx),
+ * and Mute mutes for the whole team. Row states live here, keyed by source, linked account and slug,
+ * so rows stay plain markup. A disabled button does nothing: that is how a list from before a
+ * settings change is kept from acting (appRow's `locked`).
  */
 export function useRowActions(source: Source, model: ListModel, status: Status) {
   const [states, set] = useRowStates();
-  const { menu, setMenu, toggleMenu, onKeyDown } = useMuteMenu();
+  const { menu, setMenu, toggleMenu, onKeyDown: closeMenu } = useMuteMenu();
+  const [editor, setEditor] = useState<string>();
+  const team = isRelay(source) && status.relay?.member !== undefined;
 
   const mute = async (key: string, scope: "app" | "account", length: Length, list: Element) => {
     const found = findRow(source, model, key);
     const account = status.accounts.find((candidate) => candidate.id === found?.accountId);
     if (!found || !account) return;
     setMenu(undefined);
+    const slug = scope === "app" ? found.app.slug : undefined;
     const { muteApp, focusAfterMute } = await muting();
-    await muteApp(source.id, account, scope === "app" ? found.app.slug : undefined, length);
+    if (team) {
+      const failed = await desk(key, { source: source.id, action: "mute", accountId: account.id, ...(slug === undefined ? {} : { slug }), length });
+      if (failed) return;
+    } else await muteApp(source.id, account, slug, length);
     focusAfterMute(list, source.id);
+  };
+
+  /** One change on the desk; the row says what went wrong, if anything. True when it failed. */
+  const desk = async (key: string, change: DeskChange): Promise<boolean> => {
+    set(key, { kind: "busy", what: "desk" });
+    const note = await (await desking()).changeDesk(change);
+    set(key, note === undefined ? undefined : { kind: "failed", note });
+    return note !== undefined;
+  };
+
+  const onDesk = (button: HTMLButtonElement, key: string, list: Element) => {
+    const { desk: what, account: accountId, slug } = button.dataset;
+    if (!accountId) return;
+    const scope = { source: source.id, accountId, ...(slug === undefined ? {} : { slug }) };
+    if (what === "note") {
+      setEditor(editor === key ? undefined : key);
+      // Into the field when it opens, so the keyboard goes on from there.
+      if (editor !== key) requestAnimationFrame(() => list.querySelector<HTMLTextAreaElement>(`textarea[data-note-for="${CSS.escape(key)}"]`)?.focus());
+    }
+    else if (what === "note-cancel") setEditor(undefined);
+    else if (what === "claim" || what === "release" || what === "take-over") void desk(key, { ...scope, action: what });
+    else if (what === "note-save" || what === "note-remove") {
+      const text = what === "note-remove" ? "" : (list.querySelector<HTMLTextAreaElement>(`textarea[data-note-for="${CSS.escape(key)}"]`)?.value ?? "");
+      void desk(key, { ...scope, action: "note", text }).then((failed) => failed || setEditor(undefined));
+    }
   };
 
   const onClick = (event: MouseEvent) => {
@@ -39,9 +73,20 @@ export function useRowActions(source: Source, model: ListModel, status: Status) 
     if (action === "reconnect" || action === "copy") void openOrCopy(action, key, source, model, set);
     else if (action === "mute-menu") toggleMenu(key, event.currentTarget as Element);
     else if (action === "mute" && (scope === "app" || scope === "account") && isLength(length)) void mute(key, scope, length, event.currentTarget as Element);
+    else if (action === "desk") onDesk(button, key, event.currentTarget as Element);
   };
 
-  return { states, menu, onClick, onKeyDown };
+  /** Escape closes the note's editor (the focus goes back to its Note button), or the mute choices. */
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || editor === undefined) return closeMenu(event);
+    event.preventDefault();
+    const list = event.currentTarget as Element;
+    const key = editor;
+    setEditor(undefined);
+    requestAnimationFrame(() => list.querySelector<HTMLButtonElement>(`button[data-desk="note"][data-row="${CSS.escape(key)}"]`)?.focus());
+  };
+
+  return { states, menu, editor, team, onClick, onKeyDown };
 }
 
 /** Sets a row's state, or clears it (the row shows its buttons as they are). */
