@@ -1,5 +1,5 @@
 /**
- * `npm start [-- --browser chromium|firefox] [--port 8787] [--check]`
+ * `npm start [-- --browser chromium|firefox] [--port 8787] [--check] [--help]` (demo/args.ts reads them)
  *
  * Builds the extension, starts the demo Cobalt API (the fake server with the showcase org) on
  * 127.0.0.1, prints its address and key, and opens the browser with the extension loaded by
@@ -27,26 +27,13 @@ import { chromiumDemo } from "./demo/chromium.ts";
 import { sleep } from "./demo/options-form.ts";
 import { firefoxDemo } from "./demo/firefox.ts";
 import type { DemoBrowser } from "./demo/types.ts";
+import { failureHint, missingDisplay, parseStartArgs, USAGE, UsageError } from "./demo/args.ts";
 import { ROOT } from "./lib/release.ts";
-
-const DEFAULT_PORT = 8787;
 
 interface Options {
   browser: DemoBrowser;
   port: number;
   check: boolean;
-}
-
-function parseArgs(args: string[]): Options {
-  const value = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const browserName = value("--browser") ?? "chromium";
-  if (browserName !== "chromium" && browserName !== "firefox") throw new Error(`--browser must be chromium or firefox, not ${browserName}`);
-  const port = Number.parseInt(value("--port") ?? String(DEFAULT_PORT), 10);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port must be a port number");
-  return { browser: browserName === "firefox" ? firefoxDemo : chromiumDemo, port, check: args.includes("--check") };
 }
 
 /** The demo API on the asked port, or on any free one if that is taken. */
@@ -124,8 +111,31 @@ async function removeScratch(dir: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 
+/** The options, or the exit code when there is nothing to start (--help, a wrong option, no display). */
+function readOptions(args: readonly string[]): Options | number {
+  let parsed;
+  try {
+    parsed = parseStartArgs(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`npm start: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const noDisplay = missingDisplay(process.env, process.platform, parsed.check);
+  if (noDisplay) {
+    console.error(`npm start: ${noDisplay}`);
+    return 2;
+  }
+  return { browser: parsed.browser === "firefox" ? firefoxDemo : chromiumDemo, port: parsed.port, check: parsed.check };
+}
+
 async function main(): Promise<number> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = readOptions(process.argv.slice(2));
+  if (typeof options === "number") return options;
   const { browser } = options;
   execFileSync(join(ROOT, "node_modules", ".bin", "vite"), ["build", "--mode", browser.buildMode], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const fake = await startDemoApi(options.port);
@@ -171,6 +181,8 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     console.error(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
+    const hint = failureHint(error);
+    if (hint) console.error(hint);
     await stop();
     return 1;
   }

@@ -1,6 +1,7 @@
 import { api } from "./browser.ts";
 import type { FollowedApp } from "../core/alerts/followups.ts";
 import { z } from "../core/kit/zod.ts";
+import { ApiError } from "../core/api/errors.ts";
 
 /*
  * Messages from the popup to the background about one app. The background opens the
@@ -22,7 +23,8 @@ export type AlertMessage = z.infer<typeof AlertMessageSchema>;
 export async function requestReconnect(url: string, app: FollowedApp): Promise<void> {
   const message: AlertMessage = { type: "reconnect", url, app };
   const answer = (await api().runtime.sendMessage(message)) as { ok?: boolean } | undefined;
-  if (answer?.ok !== true) throw new Error("The reconnect tab could not be opened.");
+  // A kind and cause, worded by the page in its language (core/words/error-text.ts).
+  if (answer?.ok !== true) throw new ApiError("unexpected", { cause: "tab-not-opened" });
 }
 
 export async function reportCopied(app: FollowedApp): Promise<void> {

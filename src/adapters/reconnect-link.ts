@@ -1,5 +1,6 @@
 import { CobaltClient } from "../core/api/client.ts";
-import { ApiError } from "../core/api/errors.ts";
+import { ApiError, scrubbedError, toApiError } from "../core/api/errors.ts";
+import { secretsOf } from "../core/status/scrub.ts";
 import type { AppRecord } from "../core/api/records.ts";
 import { reconnectLink } from "../core/api/reconnect.ts";
 import { relayLinkTarget } from "../relay/client/check.ts";
@@ -10,9 +11,14 @@ import { loadSourceState } from "./storage.ts";
 /** A fresh reconnect link for one app, with its own source's key and base URL (or made by its team
  * relay), asked for when the user clicks, never cached. Used by the popup and by a notification's click. */
 export async function fetchLink(source: Source, app: AppRecord, linkedAccountId: string): Promise<string> {
-  if (isRelay(source)) return relayLink(source, app, linkedAccountId);
-  const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
-  return (await reconnectLink(client, app, linkedAccountId)).url;
+  try {
+    if (isRelay(source)) return await relayLink(source, app, linkedAccountId);
+    const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
+    return (await reconnectLink(client, app, linkedAccountId)).url;
+  } catch (error) {
+    // Shown in the row: never with the key or token a server may have echoed.
+    throw scrubbedError(toApiError(error), secretsOf(source));
+  }
 }
 
 /** The relay makes the link with its key (POST /v1/links); it names its own source of the row, as stored. */

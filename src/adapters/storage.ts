@@ -1,4 +1,6 @@
 import { api } from "./browser.ts";
+import { ApiError } from "../core/api/errors.ts";
+import { exclusive } from "./locks.ts";
 import { parseFollowUps, type FollowUp } from "../core/alerts/followups.ts";
 import { parseMutes, type Mute } from "../core/alerts/mutes.ts";
 import type { Notice } from "../core/settings/notices.ts";
@@ -12,7 +14,8 @@ import { parseStoredProgress } from "../core/status/stored.ts";
 import { type HealthyApps, type Progress, type Status } from "../core/status/model.ts";
 import { decodeResults, planResultsWrite } from "../core/store/codec.ts";
 import { isCurrent } from "../core/status/view-state.ts";
-import { isResultsKey, keysOfRemovedSources, sourceKeys } from "../core/store/keys.ts";
+import { scrubStatus, secretsOf } from "../core/status/scrub.ts";
+import { checkpointPrefix, isResultsKey, keysOfRemovedSources, sourceKeys, sourceOfCheckpointKey } from "../core/store/keys.ts";
 import { parsePendingBackoff, type PendingBackoff } from "../core/check/interrupted.ts";
 import type { Trigger } from "../core/check/schedule.ts";
 import { parseStoredPreview } from "../core/preview/parse.ts";
@@ -34,6 +37,7 @@ import { PREVIEW_KEY, type PreviewState } from "../core/preview/state.ts";
  *   preview                  the sample-data preview, while it is on (core/preview/state.ts)
  *   policy                   the organisation's policy as the browser gave it (core/settings/org.ts)
  *   managedRelays            the member's token for each relay the policy sets
+ * and in storage.session, the check under way's checkpoint (checkpoint.<id>.<part>, below).
  * The first source is "main". A check writes only the keys whose value changed. The older layout
  * (`status` + `healthy`) is read until the first write of "main" replaces it; removing a source
  * removes all its keys.
@@ -89,9 +93,10 @@ async function toSnapshot(raw: Record<string, unknown>): Promise<Snapshot> {
   const preview = parseStoredPreview(raw[KEYS.preview]);
   if (preview.preview) snapshot.preview = preview.preview;
   if (preview.notice) snapshot.notices.push(preview.notice);
-  for (const { id } of settings.sources) {
+  for (const source of settings.sources) {
+    const { id } = source;
     const results = decodeResults(raw, id);
-    snapshot.statuses[id] = results.status;
+    snapshot.statuses[id] = scrubStatus(results.status, secretsOf(source));
     snapshot.progress[id] = parseStoredProgress(raw[sourceKeys(id).progress]);
     if (results.notice) snapshot.notices.push(settings.sources.length > 1 ? { ...results.notice, sourceId: id } : results.notice);
   }
@@ -161,27 +166,34 @@ export async function saveSettings(settings: Settings): Promise<void> {
  * preferences (notifications) are kept as they are. A relay the organisation sets keeps only the
  * member's token and interval (core/settings/org-writes.ts); what the policy forbids is refused.
  */
-export async function saveSource(source: Source): Promise<void> {
-  // Loaded on use: the popup saves no source.
-  const { planSourceSave } = await import("../core/settings/org-writes.ts");
-  const write = planSourceSave(storedOrg(await api().storage.local.get(SETTINGS_KEYS)), source);
-  if (!write.ok) throw new Error(`Not saved: ${write.refused}`);
-  await api().storage.local.set(write.set);
+export function saveSource(source: Source): Promise<void> {
+  return exclusive(KEYS.settings, async () => {
+    // Loaded on use: the popup saves no source.
+    const { planSourceSave } = await import("../core/settings/org-writes.ts");
+    const write = planSourceSave(storedOrg(await api().storage.local.get(SETTINGS_KEYS)), source);
+    if (!write.ok) throw new ApiError("unexpected", { cause: write.refused === "api-keys-not-allowed" ? "policy-no-keys" : "policy-managed-relay" });
+    await api().storage.local.set(write.set);
+  });
 }
 
 /** Removes one of the user's sources (never the last one, unless a policy gives others); the background then removes its data and alarms. */
-export async function removeSource(id: SourceId): Promise<void> {
-  const raw = await api().storage.local.get(SETTINGS_KEYS);
-  const { planSourceRemoval } = await import("../core/settings/org-writes.ts");
-  const taken = new Set([...parseStoredSettings(raw[KEYS.settings]).settings.sources, ...(await settingsIn(raw)).settings.sources].map((source) => source.id));
-  const settings = planSourceRemoval(storedOrg(raw), id, newSourceId(Math.random, taken));
-  if (settings) await saveSettings(settings);
+export function removeSource(id: SourceId): Promise<void> {
+  return exclusive(KEYS.settings, async () => {
+    const raw = await api().storage.local.get(SETTINGS_KEYS);
+    const { planSourceRemoval } = await import("../core/settings/org-writes.ts");
+    const taken = new Set([...parseStoredSettings(raw[KEYS.settings]).settings.sources, ...(await settingsIn(raw)).settings.sources].map((source) => source.id));
+    const settings = planSourceRemoval(storedOrg(raw), id, newSourceId(Math.random, taken));
+    if (settings) await saveSettings(settings);
+  });
 }
 
-/** Turns desktop notifications on or off in the user's own stored settings, the sources untouched. */
-export async function saveNotificationsPreference(on: boolean): Promise<void> {
-  const own = parseStoredSettings((await api().storage.local.get(KEYS.settings))[KEYS.settings]).settings;
-  await saveSettings({ ...own, notifications: on });
+/** Turns desktop notifications on or off in the user's own stored settings, the sources untouched.
+ * Settings are read and written one writer at a time (two options tabs, a Save and this switch): see locks.ts. */
+export function saveNotificationsPreference(on: boolean): Promise<void> {
+  return exclusive(KEYS.settings, async () => {
+    const own = parseStoredSettings((await api().storage.local.get(KEYS.settings))[KEYS.settings]).settings;
+    await saveSettings({ ...own, notifications: on });
+  });
 }
 
 /**
@@ -202,7 +214,8 @@ export async function saveStatus(source: SourceId, status: Status, healthy?: Hea
     return "removed";
   }
   if (!isCurrent(current, status)) return "replaced";
-  const write = planResultsWrite(raw, status, healthy, source);
+  // A server's words never carry the key or token into storage (core/status/scrub.ts).
+  const write = planResultsWrite(raw, scrubStatus(status, secretsOf(current)), healthy, source);
   await api().storage.local.set({ ...write.set, [sourceKeys(source).progress]: null });
   if (write.remove.length > 0) await api().storage.local.remove(write.remove);
   return "stored";
@@ -221,6 +234,7 @@ export async function removeRemovedSources(raw?: Record<string, unknown>): Promi
   const kept = new Set([...parseStoredSettings(all[KEYS.settings]).settings.sources, ...(await settingsIn(all)).settings.sources].map((source) => source.id));
   const gone = keysOfRemovedSources(Object.keys(all), kept);
   if (gone.length > 0) await api().storage.local.remove(gone);
+  await clearCheckpoints((source) => !kept.has(source));
 }
 
 /** Keys that changed, with any source's results reported as KEYS.status and progress as KEYS.progress. */
@@ -263,4 +277,39 @@ export async function clearPendingBackoff(source: SourceId): Promise<void> {
  * person or a test) that an alarm was handled even when it rightly made no request. Written, never read here. */
 export async function saveLastDecision(source: SourceId, decision: { trigger: Trigger; at: number; run: boolean; reason?: string }): Promise<void> {
   await api().storage.local.set({ [sourceKeys(source).lastDecision]: decision });
+}
+
+/*
+ * A check's checkpoint (core/check/checkpoint.ts), in storage.session: it must outlive a stopped
+ * background, not the browser, and it stays out of storage.local (the pages' reads, the quota).
+ */
+
+/** The parts of a source's checkpoint, by their names relative to it. */
+export async function loadCheckpoint(source: SourceId): Promise<Record<string, unknown>> {
+  const prefix = checkpointPrefix(source);
+  const all = await api().storage.session.get(null);
+  return Object.fromEntries(Object.entries(all).flatMap(([key, value]) => (key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : [])));
+}
+
+export async function saveCheckpoint(source: SourceId, parts: Record<string, unknown>): Promise<void> {
+  const prefix = checkpointPrefix(source);
+  await api().storage.session.set(Object.fromEntries(Object.entries(parts).map(([name, value]) => [prefix + name, value])));
+}
+
+export async function clearCheckpoint(source: SourceId): Promise<void> {
+  await clearCheckpoints((each) => each === source);
+}
+
+/** The sources that have a checkpoint: a check of theirs was under way when a background stopped. */
+export async function sourcesWithCheckpoint(): Promise<SourceId[]> {
+  const keys = Object.keys(await api().storage.session.get(null));
+  return [...new Set(keys.flatMap((key) => sourceOfCheckpointKey(key) ?? []))];
+}
+
+async function clearCheckpoints(which: (source: string) => boolean): Promise<void> {
+  const keys = Object.keys(await api().storage.session.get(null)).filter((key) => {
+    const source = sourceOfCheckpointKey(key);
+    return source !== undefined && which(source);
+  });
+  if (keys.length > 0) await api().storage.session.remove(keys);
 }

@@ -114,7 +114,10 @@ export function afterSettingsChange(settings: Settings): Promise<void> {
 export function expireMutes(): Promise<void> {
   return inOrder(async () => {
     const { sources } = await loadSettings();
-    await updateMutes((list) => pruneMutes(list, Date.now(), new Map(sources.map((source) => [source.id, undefined]))));
+    const mutes = await updateMutes((list) => pruneMutes(list, Date.now(), new Map(sources.map((source) => [source.id, undefined]))));
+    // Set here, not only when the mutes change: an alarm that fires early (browsers may) ends no
+    // mute, so nothing changes, and the mute's end would have no alarm left.
+    await scheduleMuteExpiry(mutes);
   }).catch(() => undefined);
 }
 

@@ -2,9 +2,10 @@ import { CobaltClient } from "../core/api/client.ts";
 import { ApiError, toApiError } from "../core/api/errors.ts";
 import { badgeFor } from "../core/badge/badge.ts";
 import { checkAccounts } from "../core/check/accounts.ts";
-import type { CheckContext } from "../core/check/context.ts";
+import type { CheckContext, Resumed } from "../core/check/context.ts";
 import { resumeAfterStop } from "../core/check/interrupted.ts";
 import { carriedOver } from "../core/check/carried.ts";
+import { keepsCheckpoint, readCheckpoint } from "../core/check/checkpoint.ts";
 import { runCheck, type Throttled } from "../core/check/run.ts";
 import { nextBackoff, retryAt, shouldCheck, type Trigger } from "../core/check/schedule.ts";
 import { fingerprint } from "../core/settings/fingerprint.ts";
@@ -21,7 +22,9 @@ import { clearSourceAlarms, nextCheckAt, scheduleRetry } from "../adapters/alarm
 import { hasApiPermission } from "../adapters/permissions.ts";
 import { checkRelay } from "../relay/client/poll.ts";
 import {
+  clearCheckpoint,
   clearPendingBackoff,
+  loadCheckpoint,
   loadPendingBackoff,
   loadSettings,
   loadSnapshot,
@@ -29,8 +32,10 @@ import {
   removeRemovedSources,
   saveLastDecision,
   savePendingBackoff,
+  saveCheckpoint,
   saveProgress,
   saveStatus,
+  sourcesWithCheckpoint,
   type Snapshot,
   type SourceState,
 } from "../adapters/storage.ts";
@@ -156,7 +161,9 @@ async function runCobalt(trigger: Trigger, source: CobaltSource, { status, healt
   const id = source.id;
   const client = new CobaltClient({ baseUrl: source.baseUrl, apiKey: source.apiKey, fetch: (url, init) => fetch(url, init) });
   try {
+    const resumed = await resumable(source, now);
     const result = await runCheck({
+      checkpoint: { io: { put: (parts) => saveCheckpoint(id, parts) }, ...(resumed ? { resumed } : {}) },
       client,
       settings: source,
       previous: status,
@@ -171,11 +178,34 @@ async function runCobalt(trigger: Trigger, source: CobaltSource, { status, healt
     const saved = await saveStatus(id, result.status, result.healthy);
     // Not stored: of what it kept, only the backoff goes (the next round checks afresh).
     await (saved === "stored" ? afterCheck(id, result.status) : clearPendingBackoff(id));
+    // Stopped by a failure that passes (a rate limit), the next run carries on from the checkpoint.
+    if (saved !== "stored" || !keepsCheckpoint(result.status)) await clearCheckpoint(id);
     if (saved === "stored") await afterSourceCheck(id, status, result.status);
     return saved;
   } catch (error) {
+    await clearCheckpoint(id).catch(() => undefined);
     return recordFailure(source, status, toApiError(error));
   }
+}
+
+/**
+ * What a check of these settings that a stopped background (or a rate limit) left in the middle
+ * kept, to carry on from; a checkpoint of other settings, or too old, is removed instead.
+ */
+async function resumable(source: CobaltSource, now: number): Promise<Resumed | undefined> {
+  const parts = await loadCheckpoint(source.id);
+  const resumed = readCheckpoint(parts, source, now);
+  if (!resumed && Object.keys(parts).length > 0) await clearCheckpoint(source.id);
+  return resumed;
+}
+
+/**
+ * At every start: a check a stopped background left in the middle carries on now (from its
+ * checkpoint), not at its next alarm; the schedule's rules (a backoff, say) still decide.
+ */
+export async function resumeStoppedChecks(): Promise<void> {
+  const [ids, { sources }] = await Promise.all([sourcesWithCheckpoint(), loadSettings()]);
+  await Promise.all(sources.filter((source) => ids.includes(source.id)).map((source) => check("retry", source.id)));
 }
 
 /** A relay source: one poll of the relay, whose answer (or failure) is its next status. */

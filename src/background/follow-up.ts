@@ -2,6 +2,8 @@ import { dueRechecks, followUpOfTab, startFollowUp, tabClosed, type FollowedApp,
 import { parseNotificationId } from "../core/alerts/notify.ts";
 import { fetchLink } from "../adapters/reconnect-link.ts";
 import { isHttpUrl } from "../core/kit/url.ts";
+import { ApiError } from "../core/api/errors.ts";
+import { isCurrent } from "../core/status/view-state.ts";
 import { api } from "../adapters/browser.ts";
 import { loadFollowUps, updateFollowUps } from "../adapters/alerts-store.ts";
 import { clearNotification } from "../adapters/notifications.ts";
@@ -33,7 +35,7 @@ export function runFollowUps(): Promise<void> {
 
 /** Opens a reconnect link (only a web link) in a new tab, and follows the app up. */
 export async function openReconnect(app: FollowedApp, url: string): Promise<void> {
-  if (!isHttpUrl(url)) throw new Error("Not a web link.");
+  if (!isHttpUrl(url)) throw new ApiError("bad-response", { cause: "not-web-link" });
   const tab = await api().tabs.create({ url });
   await startFollowingUp(app, "reconnect", tab.id);
 }
@@ -61,7 +63,9 @@ function withoutTab<T extends { tabId?: number }>(followUp: T): T {
 /**
  * A notification was clicked: an app's opens its reconnect flow (a fresh link, made now), a
  * summary's the list, a failure's the options page. An app fixed since, or whose link cannot be
- * had, opens the list, where its state is shown.
+ * had, opens the list, where its state is shown. So does an app's while the sample data is on
+ * (no request of any kind then) or whose results are of settings replaced since (a link made now
+ * would use the new key for the old list): the popup's Reconnect keeps the same safeguards.
  */
 export async function notificationClicked(id: string): Promise<void> {
   const subject = parseNotificationId(id);
@@ -69,10 +73,10 @@ export async function notificationClicked(id: string): Promise<void> {
   await clearNotification(id);
   if (subject.kind === "failure") return api().runtime.openOptionsPage();
   if (subject.kind === "app") {
-    const { source, status } = await loadSourceState(subject.sourceId);
+    const { source, status, preview } = await loadSourceState(subject.sourceId);
     const account = status.accounts.find((candidate) => candidate.id === subject.accountId);
     const app = account?.reauth.find((candidate) => candidate.slug === subject.slug);
-    if (source && account && app) {
+    if (source && account && app && !preview && isCurrent(source, status)) {
       try {
         const url = await fetchLink(source, app, account.id);
         return await openReconnect({ sourceId: source.id, accountId: account.id, slug: app.slug, name: app.name }, url);

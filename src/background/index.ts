@@ -10,7 +10,7 @@ import { KEYS, loadSnapshot, onStoredChange, removeRemovedSources } from "../ada
 import { parseAlarmName } from "../core/check/schedule.ts";
 import { withTeamMutes } from "../core/alerts/mutes.ts";
 import type { Settings } from "../core/settings/model.ts";
-import { check, checkIfAccessLost, checkIfAccessReturned, recoverFromStop, renderBadge } from "./checker.ts";
+import { check, checkIfAccessLost, checkIfAccessReturned, recoverFromStop, renderBadge, resumeStoppedChecks } from "./checker.ts";
 import { afterSettingsChange, expireMutes, MUTE_ALARM, pruneOldFollowUps, scheduleMuteExpiry } from "./alerts.ts";
 import { FOLLOW_UP_ALARM, scheduleFollowUps } from "./follow-up-alarm.ts";
 import { notificationClicked, openReconnect, runFollowUps, startFollowingUp, tabRemoved } from "./follow-up.ts";
@@ -141,6 +141,8 @@ async function start(): Promise<void> {
   // First, before the check of the event that woke this background: marks of a stopped one.
   await recoverFromStop();
   await followPolicy().catch(() => undefined);
+  // A check the browser stopped in the middle carries on from its checkpoint.
+  void resumeStoppedChecks();
   const snapshot = await loadSnapshot();
   await followSources(snapshot.settings);
   await renderBadge(snapshot);

@@ -312,12 +312,12 @@ function storageLines(rows: CheckRow[]): string[] {
   const written = (writes: Writes, more = "") => `${kb(writes.results)} (${writes.keys} ${writes.keys === 1 ? "key" : "keys"}${more})`;
   return [
     "",
-    "Storage: storage.local in use after a check (key + JSON value, as Chrome counts it against its quota), and what later checks write (sent to every open page by storage.onChanged; `progress` and the background's few-byte `lastDecision` apart).",
+    "Storage: storage.local in use after a check (key + JSON value, as Chrome counts it against its quota), and what later checks write (sent to every open page by storage.onChanged; `progress` and the background's few-byte `lastDecision` apart). The checkpoint a check keeps as it goes is in storage.session (memory): not in use afterwards.",
     "",
-    `| linked accounts | in use | bytes per account | ratio (target ≤ ${BYTES_PER_ACCOUNT_TARGET} B: ≤ 1.00) | first check writes | second check, nothing changed | third check, 1 % changed | progress per check |`,
-    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| linked accounts | in use | bytes per account | ratio (target ≤ ${BYTES_PER_ACCOUNT_TARGET} B: ≤ 1.00) | first check writes | second check, nothing changed | third check, 1 % changed | progress per check | checkpoint per check (storage.session) |`,
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...measured.map(({ accounts, storage: s }) =>
-      `| ${accounts.toLocaleString("en-US")} | ${kb(s.bytes)} | ${perAccount(s.bytes, accounts)} | ${ratio(s.bytes / accounts, BYTES_PER_ACCOUNT_TARGET)} | ${written(s.first)} | ${written(s.unchanged)} | ${written(s.onePercent, `, ${s.changedAccounts} accounts`)} | ${kb(s.onePercent.progress)} |`,
+      `| ${accounts.toLocaleString("en-US")} | ${kb(s.bytes)} | ${perAccount(s.bytes, accounts)} | ${ratio(s.bytes / accounts, BYTES_PER_ACCOUNT_TARGET)} | ${written(s.first)} | ${written(s.unchanged)} | ${written(s.onePercent, `, ${s.changedAccounts} accounts`)} | ${kb(s.onePercent.progress)} | ${kb(s.onePercent.checkpoint)} |`,
     ),
   ];
 }

@@ -20,14 +20,22 @@ export interface Writes {
   keys: number;
   /** The `progress.<id>` key, written about once a second during a check. */
   progress: number;
+  /** The check's checkpoint (`checkpoint.<id>.…`, in storage.session), written as the check goes. */
+  checkpoint: number;
 }
 
 /** Starts totalling, in an extension page, every storage.local write as storage.onChanged delivers it. */
 export async function recordWrites(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const totals = { results: 0, keys: 0, progress: 0 };
+    const totals = { results: 0, keys: 0, progress: 0, checkpoint: 0 };
     (globalThis as unknown as { benchWrites: typeof totals }).benchWrites = totals;
     browser.storage.onChanged.addListener((changes, area) => {
+      // No helper function here: the bench runs under tsx, whose named functions need a helper the page lacks.
+      if (area === "session") {
+        for (const [key, change] of Object.entries(changes)) {
+          if (key.startsWith("checkpoint.")) totals.checkpoint += key.length + (change.newValue === undefined ? 0 : JSON.stringify(change.newValue).length);
+        }
+      }
       if (area !== "local") return;
       for (const [key, change] of Object.entries(changes)) {
         const bytes = key.length + (change.newValue === undefined ? 0 : JSON.stringify(change.newValue).length);
@@ -48,7 +56,7 @@ export async function takeWrites(page: Page): Promise<Writes> {
   return page.evaluate(() => {
     const totals = (globalThis as unknown as { benchWrites: Writes }).benchWrites;
     const taken = { ...totals };
-    Object.assign(totals, { results: 0, keys: 0, progress: 0 });
+    Object.assign(totals, { results: 0, keys: 0, progress: 0, checkpoint: 0 });
     return taken;
   });
 }

@@ -13,6 +13,7 @@ import {
   type NotificationsProfile,
 } from "./support/notifications.ts";
 import { checkNow, configureThroughOptions, inExtensionPage, setBroken } from "./support/setup.ts";
+import { storageRemove, storedSource } from "./support/stored.ts";
 
 // Notifications, in the real browser: off until turned on in Options (which asks for the
 // optional permission in the click), then one per app that newly needs re-authentication, never
@@ -134,6 +135,37 @@ describe(`notifications in ${browserUnderTest()}`, () => {
       expect(new URL(await opened).searchParams.get("linked_account_id")).toBe("acme-corp");
       const { followups } = (await ext.storageGet("followups")) as { followups?: { slug: string; kind: string; tabId?: number }[] };
       expect(followups).toEqual([expect.objectContaining({ slug: "slack", kind: "reconnect", tabId: expect.any(Number) })]);
+      setBroken(fake, "acme-corp", "slack", false);
+      await checkNow(ext);
+    });
+  }
+
+  if (firefox) {
+    it("a click asks nothing while the sample data is on, nor with settings replaced since its results: it opens the list", async () => {
+      setBroken(fake, "acme-corp", "slack", true);
+      await checkNow(ext);
+      const id = appNotificationId("main", "acme-corp", "slack");
+      // Shown again each time (a click clears it), as a check would have shown it.
+      const show = () => ext.evalInBackground(`(globalThis.browser ?? chrome).notifications.create(${JSON.stringify(id)}, { type: "basic", iconUrl: "icons/icon-128.png", title: "Slack", message: "acme-corp" })`);
+      /** Clicks, waits for the list to open, and gives the requests made meanwhile (the list's own check may be among them). */
+      const clickOpensList = async () => {
+        await show();
+        fake.clearRequests();
+        const list = ext.waitForTab((url) => url.endsWith("/src/ui/popup/popup.html"));
+        await clickNotificationInFirefox(ext, id);
+        await list;
+        return fake.requests.map((r) => `${r.method} ${r.path}`);
+      };
+      const LINKS = /oauth-url|session-token|connect-url/;
+      await ext.storageSet({ preview: { startedAt: Date.now() } });
+      expect(await clickOpensList()).toEqual([]);
+      await storageRemove(ext, ["preview"]);
+      await checkNow(ext);
+      // New linked accounts saved, not checked yet: the stored results are the previous settings'.
+      const saved = await storedSource(ext);
+      await ext.storageSet({ settings: { schemaVersion: 3, sources: [{ ...saved, linkedAccountIds: ["acme-corp", "globex"] }], notifications: true } });
+      expect((await clickOpensList()).filter((request) => LINKS.test(request))).toEqual([]);
+      await ext.storageSet({ settings: { schemaVersion: 3, sources: [saved], notifications: true } });
       setBroken(fake, "acme-corp", "slack", false);
       await checkNow(ext);
     });

@@ -70,9 +70,9 @@ describe(`alerts in the popup, ${browserUnderTest()}`, () => {
     popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Slack");
     const hubspot = await sinceOf(popup, "Hubspot");
-    expect(hubspot?.text).toMatch(/^since \d+ minutes?$/);
+    expect(hubspot?.text).toMatch(/^broken for \d+ minutes?$/);
     expect(hubspot?.title).toMatch(/^Needs re-authentication since .+, \d/);
-    expect((await sinceOf(popup, "Slack"))?.text).toBe("since 1 minute");
+    expect((await sinceOf(popup, "Slack"))?.text).toBe("broken for 1 minute");
     // Slack comes first in Cobalt's answer, but broke last: it is listed after Acme's older breaks.
     expect(await appOrder(popup)).toEqual(["Hubspot", "Copper", "Slack", "Salesforce"]);
     await popup.close();
@@ -210,6 +210,40 @@ describe(`alerts in the popup, ${browserUnderTest()}`, () => {
     expect(((await ext.storageGet("mutes")) as { mutes: { slug?: string }[] }).mutes.map((m) => m.slug)).toEqual(["salesforce"]);
   });
 
+  it("a mute alarm that fires early is set again for the mute's end, which then counts the app again", async () => {
+    popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Slack");
+    await popup.clickByRole("button", "Mute Slack");
+    await popup.clickByRole("button", "1 hour", { within: "Mute Slack for" });
+    await ext.waitForBadge((b) => b.text === "1");
+    await popup.close();
+    const { mutes } = (await ext.storageGet("mutes")) as { mutes: { slug?: string; until?: number }[] };
+    const until = Date.now() + 5000;
+    await ext.storageSet({ mutes: mutes.map((m) => (m.slug === "slack" ? { ...m, until } : m)) });
+    const alarmAt = () => inExtensionPage<{ scheduledTime: number } | undefined>(ext, `(globalThis.browser ?? chrome).alarms.get("mutes")`).then((a) => a?.scheduledTime);
+    await expect.poll(alarmAt).toBe(until);
+    // The browser wakes the alarm before its time: no mute has ended yet.
+    await inExtensionPage(ext, `(globalThis.browser ?? chrome).alarms.create("mutes", { when: Date.now() + 50 })`);
+    await expect.poll(alarmAt, { timeout: 10_000 }).toBe(until);
+    expect((await ext.badge()).text).toBe("1");
+    await ext.stopBackground();
+    await ext.waitForBadge((b) => b.text === "2", 15_000);
+  });
+
+  it("the open Healthy section follows a check that fixes an app", async () => {
+    popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Slack");
+    await popup.click(".source details.healthy summary, details.healthy summary");
+    await popup.waitForText("Twilio", { selector: "details.healthy" });
+    expect(await popup.text("details.healthy")).not.toContain("Slack");
+    setBroken(fake, "acme-corp", "slack", false);
+    await checkNow(ext);
+    await popup.waitForText("Slack", { selector: "details.healthy", timeoutMs: 15_000 });
+    await popup.close();
+    setBroken(fake, "acme-corp", "slack", true);
+    await checkNow(ext);
+  });
+
   // The README's picture is Chromium's, like docs/popup.png (journey.e2e.ts).
   if (browserUnderTest() === "chromium") {
     it("pictures the popup for the README: since when, a reconnected app, the Muted section", async () => {
@@ -219,7 +253,7 @@ describe(`alerts in the popup, ${browserUnderTest()}`, () => {
       const aged = { ...status, accounts: status.accounts.map((a) => ({ ...a, reauth: a.reauth.map((app) => ({ ...app, since: Date.now() - (ages[app.slug] ?? 0) })) })) };
       await ext.storageSet(encodedResults(aged, healthy));
       popup = await ext.openPage(ext.popupPath);
-      await popup.waitForText("since 26 hours");
+      await popup.waitForText("broken for 26 hours");
       await popup.click("details.muted-apps summary");
       await popup.waitForText("hours left");
       const height = await popup.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));

@@ -26,9 +26,14 @@ afterAll(async () => {
 });
 
 describe(`core journey in ${browserUnderTest()}`, () => {
-  it("says it is not set up before a key is saved", async () => {
+  it("says it is not set up before a key is saved, and offers no summary of nothing", async () => {
     const badge = await ext.waitForBadge((b) => b.text === "SET");
     expect(badge.title).toContain("Not set up");
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Options");
+    expect(await popup.count("button")).toBeGreaterThan(0);
+    expect(await popup.text("footer")).not.toContain("Copy summary");
+    await popup.close();
   });
 
   it("saves the options, checks at once and says in words that it works", async () => {

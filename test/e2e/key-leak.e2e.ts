@@ -183,6 +183,28 @@ describe(`a redirect from the API origin to another origin, in ${browserUnderTes
     await options.close();
   });
 
+  it("the live key check asks no address still being typed, even one the extension may reach: Save checks it", async () => {
+    const options = await ext.openPage(ext.optionsPath);
+    // The saved address is checked as the page opens.
+    await options.waitForText("Key accepted", { selector: "#apiKey-check" });
+    elsewhere.clearRequests();
+    ext.clearRequests();
+    // The other server is on 127.0.0.1 too, which the permission granted for the local Cobalt
+    // covers: only the rule keeps the key from an address typed halfway, or typed but not saved.
+    for (const typed of [elsewhere.origin.slice(0, -1), elsewhere.origin]) {
+      await options.fillLabelled("API base URL", typed);
+      await options.waitForText("The key is checked with this API base URL when you save it.", { selector: "#apiKey-check" });
+    }
+    // Back to the saved address: the live check asks it again at once.
+    await options.fillLabelled("API base URL", fake.origin);
+    await options.waitForText("Key accepted", { selector: "#apiKey-check" });
+    expect(elsewhere.requests.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    const carrying = ext.requests().filter((r) => JSON.stringify(r).includes(KEY));
+    expect(carrying.length).toBeGreaterThan(0);
+    for (const request of carrying) expect(new URL(request.url).origin, request.url).toBe(fake.origin);
+    await options.close();
+  });
+
   it("Reconnect (301) and Copy link (303) fail with a message, open nothing, and the key stays home", async () => {
     const popup = await ext.openPage(ext.popupPath);
     await popup.waitForText("Copper");
@@ -198,5 +220,34 @@ describe(`a redirect from the API origin to another origin, in ${browserUnderTes
     });
     await popup.close();
     expect(isHealthy(await ext.badge())).toBe(true);
+  });
+});
+
+// A server (Cobalt, or a proxy before it) that echoes the request in its error text: its words
+// are data to show, but never with the key in them, and never a whole page of them.
+describe(`error text that echoes the key, in ${browserUnderTest()}`, () => {
+  const echo = (what: string) => ({ message: `${what} failed for x-api-key ${KEY} (${encodeURIComponent(KEY)}) ${"and more ".repeat(500)}` });
+
+  it("is stored and shown without the key, and cut short: a check's banner, and a Reconnect's row", async () => {
+    await ext.waitForBadge((b) => b.text === "3", 20_000);
+    const popup = await ext.openPage(ext.popupPath);
+    await popup.waitForText("Hubspot");
+    fake.fault({ path: /^\/api\/v2\/public\/application/ }, { kind: "status", status: 500, body: echo("The check") });
+    await popup.clickByRole("button", "Refresh");
+    await popup.waitForText("The check failed for x-api-key ••• (•••) and more", { selector: '[role="alert"]', timeoutMs: 20_000 });
+    fake.clearFaults();
+    const { settings: _settings, ...stored } = await ext.storageGet();
+    expect(JSON.stringify(stored)).not.toContain(KEY);
+    expect(JSON.stringify(stored)).not.toContain("and more ".repeat(30));
+    // Both ways to a link fail (the OAuth URL's failure falls back to the hosted portal's session token).
+    fake.fault({ path: /oauth-url\/hubspot$|\/session-token$/ }, { kind: "status", status: 500, body: echo("The link") });
+    await popup.clickByRole("button", "Reconnect Hubspot");
+    await popup.waitForText("The link failed for x-api-key ••• (•••)", { selector: 'li.app [role="alert"]', timeoutMs: 20_000 });
+    fake.clearFaults();
+    expect(await popup.text()).not.toContain(KEY);
+    expect(await popup.text()).not.toContain("and more ".repeat(30));
+    await popup.close();
+    await letBackoffExpire(ext);
+    await ext.waitForBadge((b) => b.text === "3", 20_000);
   });
 });

@@ -41,6 +41,18 @@ function overflowing(page: ExtPage) {
   });
 }
 
+/** Rows whose buttons do not all stand on one line, level with the app's name, described. */
+function rowsOffOneLine(page: ExtPage) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>("li.app")].flatMap((row) => {
+      const name = row.querySelector(".app-name")!.getBoundingClientRect();
+      const buttons = [...row.querySelectorAll<HTMLElement>(":scope > button")].map((button) => button.getBoundingClientRect());
+      const off = buttons.filter((box) => box.top > name.bottom || box.bottom < name.top);
+      return buttons.length === 3 && off.length === 0 ? [] : [`${row.querySelector(".app-name")!.textContent}: ${off.length} of ${buttons.length} buttons off the name's line`];
+    }),
+  );
+}
+
 describe(`German in ${browserUnderTest()}`, () => {
   it("says in German on the badge that it is not set up", async () => {
     const badge = await ext.waitForBadge((b) => b.text === "SET");
@@ -92,7 +104,11 @@ describe(`German in ${browserUnderTest()}`, () => {
     await popup.waitForText("Neu verbinden");
     await popup.waitForText("Link kopieren");
     expect(await popup.attr("button[data-action='reconnect']", "aria-label")).toBe("Hubspot neu verbinden");
+    expect(await popup.attr("button[data-action='mute-menu']", "aria-label")).toBe("Hubspot stummschalten");
     expect(await overflowing(popup)).toEqual([]);
+    // Each row's actions share one line with the app's name: Mute on a line of its own nearly
+    // doubled the list's height.
+    expect(await rowsOffOneLine(popup)).toEqual([]);
     await popup.close();
   });
 

@@ -37,7 +37,7 @@ afterAll(async () => {
     await ext?.close();
   } finally {
     // Chromium re-reads its policy folder while it runs: the file goes once the browser is closed, whatever happened.
-    chromiumPolicy?.remove();
+    chromiumPolicy?.dispose();
     await stack?.close();
     await fake?.close();
   }

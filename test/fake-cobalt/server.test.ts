@@ -19,6 +19,7 @@ afterAll(async () => {
 beforeEach(() => {
   fake.flavor = "v3";
   fake.latencyMs = 0;
+  fake.rateLimit = undefined;
   fake.clearFaults();
   fake.clearAccounts();
   fake.clearRequests();
@@ -604,6 +605,30 @@ describe("faults", () => {
     expect((await call(`${API}/linked-account`)).status).toBe(200);
     fake.fault({}, { kind: "status", status: 500 });
     fake.clearFaults();
+    expect((await call(`${API}/linked-account`)).status).toBe(200);
+  });
+
+  it("a fault may match query parameters: one page of the listing", async () => {
+    fake.fault({ path: `${API}/linked-account`, query: { page: "2" } }, { kind: "status", status: 503 });
+    expect((await call(`${API}/linked-account?page=1&limit=10`)).status).toBe(200);
+    expect((await call(`${API}/linked-account?page=2&limit=10`)).status).toBe(503);
+    expect((await call(`${API}/linked-account?limit=10`)).status).toBe(200);
+  });
+
+  it("a rate limit answers 429 with Retry-After past its requests per window, and counts those", async () => {
+    fake.rateLimit = { requests: 3, windowMs: 60_000 };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await call(`${API}/linked-account`)).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const limited = await call(`${API}/application`, { account: "acct-1" });
+    expect(limited.status).toBe(429);
+    const wait = Number(limited.headers.get("retry-after"));
+    expect(wait).toBeGreaterThanOrEqual(59);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect(fake.throttled.map((r) => r.path)).toEqual([`${API}/linked-account`, `${API}/linked-account`, `${API}/application`]);
+    // Not API requests: never limited.
+    expect((await fetch(fake.iconUrl("x"))).status).toBe(200);
+    fake.rateLimit = undefined;
     expect((await call(`${API}/linked-account`)).status).toBe(200);
   });
 

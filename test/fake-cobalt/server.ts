@@ -75,6 +75,17 @@ export interface FaultMatch {
   path?: string | RegExp;
   /** Matched against the linked account id of the request (header, query, JSON body, or the session token's account). */
   linkedAccountId?: string;
+  /** Each of these query parameters must have this value ({ page: "8" }: the listing's eighth page). */
+  query?: Record<string, string>;
+}
+
+/**
+ * Cobalt's rate limit, as an org would hit it: more than `requests` API requests in any
+ * `windowMs` get 429 with a Retry-After (the seconds until the window has room again).
+ */
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
 }
 
 export interface RecordedRequest {
@@ -95,6 +106,7 @@ export interface StartOptions {
   flavor?: ApiFlavor;
   /** Port to listen on; default 0 (a random free port). Used by the CLI. */
   port?: number;
+  rateLimit?: RateLimit;
 }
 
 export interface FakeCobalt {
@@ -108,6 +120,10 @@ export interface FakeCobalt {
   flavor: ApiFlavor;
   /** Mutable at runtime; added before every API answer. */
   latencyMs: number;
+  /** Mutable at runtime; none by default. Faults come first, and do not count. */
+  rateLimit: RateLimit | undefined;
+  /** The requests the rate limit answered with 429. */
+  readonly throttled: RecordedRequest[];
   addKey(key: string, environment: Environment): void;
   revokeKey(key: string): void;
   setAccount(account: FakeLinkedAccount): void;
@@ -475,7 +491,11 @@ class FakeCobaltServer implements FakeCobalt {
   readonly orgId = ORG_ID;
   flavor: ApiFlavor;
   latencyMs: number;
+  rateLimit: RateLimit | undefined;
   readonly requests: RecordedRequest[] = [];
+  readonly throttled: RecordedRequest[] = [];
+  /** When each API request the rate limit let through came, oldest first. */
+  private served: number[] = [];
 
   private readonly keys = new Map<string, Environment>();
   private readonly svgIcons = new Map<string, string>();
@@ -497,6 +517,7 @@ class FakeCobaltServer implements FakeCobalt {
   constructor(opts: StartOptions) {
     this.flavor = opts.flavor ?? "v3";
     this.latencyMs = opts.latencyMs ?? 0;
+    this.rateLimit = opts.rateLimit;
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -637,6 +658,7 @@ class FakeCobaltServer implements FakeCobalt {
 
   clearRequests(): void {
     this.requests.length = 0;
+    this.throttled.length = 0;
   }
 
   webhooks(): FakeWebhook[] {
@@ -729,6 +751,7 @@ class FakeCobaltServer implements FakeCobalt {
         }
       }
       if (m.linkedAccountId !== undefined && m.linkedAccountId !== ctx.linkedAccountId) continue;
+      if (m.query !== undefined && Object.entries(m.query).some(([name, value]) => ctx.url.searchParams.get(name) !== value)) continue;
       return f;
     }
     return undefined;
@@ -924,12 +947,30 @@ class FakeCobaltServer implements FakeCobalt {
     }
 
     if (isApi) {
+      const retryAfter = this.overRateLimit(record.at);
       await this.wait(latency);
       if (this.closed) return;
+      if (retryAfter !== undefined) {
+        this.throttled.push(record);
+        this.sendJson(res, 429, this.errorBody(429, httpErrorTypeFor(429), "SERVER_ERROR", defaultMessageFor(429)), { "Retry-After": String(retryAfter) });
+        return;
+      }
       this.routeApi(ctx, url.pathname.slice(API_PREFIX.length));
       return;
     }
     this.routePage(ctx);
+  }
+
+  /** Counts an API request against the rate limit: undefined when it may be served, else the seconds to wait. */
+  private overRateLimit(at: number): number | undefined {
+    const limit = this.rateLimit;
+    if (limit === undefined) return undefined;
+    this.served = this.served.filter((t) => t > at - limit.windowMs);
+    if (this.served.length < limit.requests) {
+      this.served.push(at);
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((this.served[0]! + limit.windowMs - at) / 1000));
   }
 
   private linkedAccountIdOf(url: URL, headers: Record<string, string>, body: string): string | undefined {

@@ -90,3 +90,21 @@ describe("comments name files that exist", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("the pages' styles follow the language's direction", () => {
+  // A catalog may be right-to-left (catalogDirection): the pages set dir from it, and only
+  // logical properties (margin-inline-end, not margin-right) mirror with it.
+  const PHYSICAL = /(?:^|[;{])\s*((?:margin|padding|border)-(?:left|right)(?:-[a-z]+)?|left|right)\s*:|((?:float|clear|text-align)\s*:\s*(?:left|right))\b/gm;
+  const styles = listFiles("src/ui", /\.css$/);
+
+  it("use no left or right, only start and end", () => {
+    expect(styles.length).toBeGreaterThan(1);
+    const found = styles.flatMap((path) => [...readFileSync(path, "utf8").matchAll(PHYSICAL)].map((match) => `${path}: ${match[1] ?? match[2]}`));
+    expect(found).toEqual([]);
+  });
+
+  it("the rule finds what it must", () => {
+    const sample = ".a { margin-right: 4px; } .b{padding-left:0} .c { right: 0 } .d { text-align: left; } .e { float: right } .right { margin-inline-end: 4px; inset: 0; background-position: left top; }";
+    expect([...sample.matchAll(PHYSICAL)].map((match) => (match[1] ?? match[2])!.replace(/\s/g, ""))).toEqual(["margin-right", "padding-left", "right", "text-align:left", "float:right"]);
+  });
+});

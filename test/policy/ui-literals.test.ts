@@ -5,8 +5,9 @@ import { findLiterals, type Finding } from "./support/ui-literals.ts";
 import { catalog } from "../unit/support/i18n.ts";
 
 /*
- * Every word the pages show comes from the catalogs (public/_locales), so a German or
- * Japanese browser never meets an English sentence written into a component.
+ * Every word the pages, the badge and the notifications show comes from the catalogs
+ * (public/_locales), so a German or Japanese browser never meets an English sentence written into
+ * a component, or thrown by the background or an adapter and quoted on a page.
  */
 
 const UI = "src/ui";
@@ -22,7 +23,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const scan = (source: string, file = "snippet.tsx") => findLiterals(file, source, KEYS);
+const scan = (source: string, file = "snippet.tsx", returnsAreShown = true) => findLiterals(file, source, KEYS, { returnsAreShown });
 const show = (findings: Finding[]) => findings.map((f) => `${f.file}:${f.line}: ${f.where} ${JSON.stringify(f.text)}`);
 
 describe("no user-visible literal in src/ui bypasses the catalog", () => {
@@ -34,7 +35,49 @@ describe("no user-visible literal in src/ui bypasses the catalog", () => {
   });
 });
 
+/**
+ * What else reaches a page, the badge or a notification: the background (its errors reach the
+ * popup through messages), the adapters, the core that words and models what is shown, and the
+ * relay client. Strings there that are not words, each with the reason.
+ */
+const BEYOND_UI = ["src/background", "src/adapters", "src/core", "src/relay/client"];
+const NOT_WORDS: Record<string, { texts: string[]; why: string }> = {
+  "src/core/api/client.ts": { texts: ["Bearer "], why: "an HTTP header's scheme" },
+  "src/relay/client/client.ts": { texts: ["Bearer "], why: "an HTTP header's scheme" },
+  "src/core/api/errors.ts": { texts: [" (HTTP "], why: "ApiError's message for developers (a stack trace); pages word its kind and parameters" },
+  "src/adapters/browser.ts": { texts: ["The browser extension API is not available in this context."], why: "thrown only outside the extension (a unit test without a browser), never on its pages" },
+  "src/core/preview/sample.ts": {
+    texts: ["Salesforce", "Slack", "QuickBooks Online", "Zendesk", "Jira", "Stripe", "Intercom", "Shopify", "Mailchimp", "Google Drive", "Xero", "Pipedrive", "Northwind Traders", "Contoso Ltd.", "Globex Corporation", "Fabrikam, Inc.", "Tailspin Toys"],
+    why: "the sample data's app and customer names: names, the same in every language",
+  },
+};
+
+describe("no user-visible literal beyond src/ui bypasses the catalog either", () => {
+  it("every .ts file of the background, the adapters, the core and the relay client", () => {
+    const files = BEYOND_UI.flatMap(sourceFiles);
+    expect(files.length).toBeGreaterThan(80);
+    const findings = files.flatMap((file) => scan(readFileSync(file, "utf8"), file, false)).filter((f) => !NOT_WORDS[f.file]?.texts.includes(f.text));
+    expect(show(findings)).toEqual([]);
+  });
+
+  it("the list of strings that are not words holds no stale entry", () => {
+    for (const [file, { texts }] of Object.entries(NOT_WORDS)) {
+      const found = scan(readFileSync(file, "utf8"), file, false).map((f) => f.text);
+      expect(texts.filter((text) => !found.includes(text)), file).toEqual([]);
+    }
+  });
+});
+
 describe("the scanner", () => {
+  it("beyond the pages, judges what functions return as prose: codes pass, sentences do not", () => {
+    const findings = scan(`
+      function saved() { if (x) return "stored"; return "replaced"; }
+      const key = () => "errorRelayCobaltKey";
+      async function open() { throw new Error("The reconnect tab could not be opened."); }
+      function why() { return "Not a web link."; }`, "background.ts", false);
+    expect(findings.map((f) => f.text)).toEqual(["The reconnect tab could not be opened.", "Not a web link."]);
+  });
+
   it("finds JSX text, with its line", () => {
     expect(show(scan(`const a = 1;\nconst p = <p>\n  Hello there\n</p>;`))).toEqual(['snippet.tsx:2: JSX text "Hello there"']);
   });

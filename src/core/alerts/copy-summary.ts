@@ -15,6 +15,8 @@ import { isMuted, teamMutes, type Mute } from "./mutes.ts";
 
 export type SummaryLine =
   | { kind: "source"; label: string }
+  /** What follows (of this source) is from its previous settings: not checked with the new ones yet. */
+  | { kind: "previous" }
   | { kind: "account"; label: string }
   | { kind: "app"; name: string; since?: number; muted: boolean }
   /** Someone on the team is on the app (or account) above, since `since`. */
@@ -37,11 +39,13 @@ export interface SummarySource {
   /** The source's name as the popup shows it. */
   label: string;
   status: Status;
+  /** The results are of the source's settings before the last change (view-state.ts fromPreviousSettings). */
+  previous?: boolean;
 }
 
 export function buildSummary(sources: readonly SummarySource[], personal: readonly Mute[], now: number): Summary {
   const summary: Summary = { count: 0, accounts: 0, muted: 0, lines: [] };
-  for (const { id, label, status } of sources) {
+  for (const { id, label, status, previous } of sources) {
     const lines: SummaryLine[] = [];
     const mutes = [...personal, ...teamMutes(id, status)];
     const desk = teamDesk(status);
@@ -60,6 +64,8 @@ export function buildSummary(sources: readonly SummarySource[], personal: readon
     }
     if (lines.length === 0) continue;
     if (sources.length > 1) summary.lines.push({ kind: "source", label });
+    // Marked, as the popup marks them: whoever reads the ticket must not take them for current.
+    if (previous === true) summary.lines.push({ kind: "previous" });
     summary.lines.push(...lines);
   }
   return summary;
@@ -80,6 +86,7 @@ function deskLines(desk: TeamDesk | undefined, accountId: string, slug: string |
 export interface SummaryFormat {
   header(summary: Summary): string;
   source(label: string): string;
+  previous(): string;
   account(label: string): string;
   app(line: Extract<SummaryLine, { kind: "app" }>): string;
   claim(line: Extract<SummaryLine, { kind: "claim" }>): string;
@@ -94,6 +101,7 @@ export function renderSummary(summary: Summary, format: SummaryFormat): string {
   const out = [format.header(summary)];
   for (const line of summary.lines) {
     if (line.kind === "source") out.push("", format.source(line.label));
+    else if (line.kind === "previous") out.push(...(bySource ? [] : [""]), indent + format.previous());
     else if (line.kind === "account") out.push(...(bySource ? [] : [""]), indent + format.account(line.label));
     else if (line.kind === "app") out.push(`${indent}- ${format.app(line)}`);
     else out.push(`${indent}  ${line.kind === "claim" ? format.claim(line) : format.note(line)}`);

@@ -244,12 +244,19 @@ export function httpFailure(response: Response, text: string): ApiError {
   return new ApiError(kind, { status, detail });
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
+/**
+ * The longest wait a Retry-After is believed for. A server or a proxy that asks for more (a year,
+ * by mistake or malice) would stop every check and Refresh for as long: past this, the wait is
+ * this long, and the normal backoff takes over if the limit is still there.
+ */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/** Retry-After is either delta-seconds or an HTTP date; believed up to MAX_RETRY_AFTER_MS. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (header === null || header.trim() === "") return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  if (/^\d+$/.test(header.trim())) return Math.min(MAX_RETRY_AFTER_MS, Number(header.trim()) * 1000);
   const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
 }
 
 function parse<S extends z.ZodMiniType>(schema: S, body: unknown, answer: AnswerName): z.infer<S> {

@@ -64,6 +64,12 @@ export const ERROR_CAUSES = [
   "listing-over-announced",
   /** bad-response: a reconnect link that is not http(s). */
   "not-web-link",
+  /** unexpected: the background could not open the reconnect tab (or did not answer). */
+  "tab-not-opened",
+  /** unexpected: the organisation's policy refused a save (a page out of date asked): no key sources. */
+  "policy-no-keys",
+  /** unexpected: the organisation's policy refused a save: that relay is set by the policy. */
+  "policy-managed-relay",
 ] as const;
 
 export type ErrorCause = (typeof ERROR_CAUSES)[number];
@@ -108,14 +114,22 @@ export interface ErrorInfo extends ErrorParams {
   at: number;
 }
 
+/** Words a server gave (its error message, the start of an answer) are kept at most this long. */
+export const MAX_DETAIL_LENGTH = 200;
+/** What is held of them until scrubbed (see scrubbed): enough that no secret is cut in two at the
+ * MAX_DETAIL_LENGTH a scrubbed text is cut to, little enough that a whole page is not kept. */
+const HELD_DETAIL_LENGTH = 5 * MAX_DETAIL_LENGTH;
+
 export class ApiError extends Error {
   override readonly name = "ApiError";
+  readonly params: ErrorParams;
   constructor(
     readonly kind: ErrorKind,
-    readonly params: ErrorParams = {},
+    params: ErrorParams = {},
   ) {
     // For developers only (consoles, stack traces); users see the kind and params worded.
     super(params.status === undefined ? kind : `${kind} (HTTP ${params.status})`);
+    this.params = params.detail !== undefined && params.detail.length > HELD_DETAIL_LENGTH ? { ...params, detail: params.detail.slice(0, HELD_DETAIL_LENGTH) } : params;
   }
 
   get status(): number | undefined {
@@ -135,6 +149,50 @@ export class ApiError extends Error {
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
+}
+
+/** What stands for a secret taken out of a server's words (no letters: it is not a word to translate). */
+export const SCRUBBED = "•••";
+/** Shorter "secrets" are not keys (a test's placeholder): taking them out would garble the words. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * The failure as it may be stored and shown: the words a server gave (Cobalt's message, the start
+ * of an answer, where in it the shape was wrong) without any of `secrets` (the source's key or
+ * member token, which a server may echo), then cut to MAX_DETAIL_LENGTH. Every other field is
+ * ours (kinds, numbers, origins) and stays as it is.
+ */
+export function scrubbed(info: ErrorInfo, secrets: readonly string[]): ErrorInfo {
+  if (info.detail === undefined && info.path === undefined) return info;
+  const forms = secretForms(secrets);
+  const out = { ...info };
+  if (info.detail !== undefined) out.detail = cut(scrubText(info.detail, forms));
+  if (info.path !== undefined) out.path = cut(scrubText(info.path, forms));
+  return out;
+}
+
+/** The same failure, its server's words scrubbed of `secrets` (see scrubbed): for one shown, not stored. */
+export function scrubbedError(error: ApiError, secrets: readonly string[]): ApiError {
+  const { kind: _kind, at: _at, ...params } = scrubbed(error.info(0), secrets);
+  return new ApiError(error.kind, params);
+}
+
+/** Each secret as it may come back: as sent, trimmed, and percent-encoded (in an echoed URL). */
+function secretForms(secrets: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    for (const form of [secret, secret.trim(), encodeURIComponent(secret.trim())]) if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
+  }
+  // Longest first, so a secret inside another is not taken out in part.
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+function scrubText(text: string, forms: readonly string[]): string {
+  return forms.reduce((out, form) => out.split(form).join(SCRUBBED), text);
+}
+
+function cut(text: string): string {
+  return text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH - 1)}…` : text;
 }
 
 const TRANSIENT: ReadonlySet<ErrorKind> = new Set<ErrorKind>([

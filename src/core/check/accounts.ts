@@ -5,6 +5,7 @@ import type { CheckContext, CheckResult, Target } from "./context.ts";
 import { fetchAccounts } from "./fetch.ts";
 import { Requests, backoffAfter, info } from "./requests.ts";
 import { fetchQueue, waitingForUser } from "./targets.ts";
+import { dict } from "../kit/dict.ts";
 
 export interface AccountsCheckResult extends CheckResult {
   /** The accounts that were asked about. */
@@ -47,7 +48,7 @@ export async function checkAccounts(ctx: CheckContext, ids: readonly string[], o
     if (before || fetched.outcomes.get(target.id)?.ok) updates.set(target.id, next);
   }
   const status = mergeAccounts(previous, updates);
-  const healthy: HealthyApps = { ...previousHealthy };
+  const healthy: HealthyApps = dict(Object.entries(previousHealthy));
   for (const [id, update] of updates) healthy[id] = update.healthy;
 
   // What stopped the re-check concerns the whole source (see fetch.ts): a rejected key, the rate

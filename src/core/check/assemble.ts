@@ -4,6 +4,7 @@ import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } fro
 import type { CheckContext, CheckResult, Fetched, Planned, Target } from "./context.ts";
 import { backoffAfter, info, type Requests } from "./requests.ts";
 import { sameConnection, withSince } from "./since.ts";
+import { dict, own } from "../kit/dict.ts";
 
 /*
  * The assembling step: the next stored status, built from the previous one and this check's
@@ -23,7 +24,7 @@ export function assembleStatus(ctx: CheckContext, { planned, fetched, requests, 
   const now = ctx.now();
   const previousById = new Map(ctx.previous.accounts.map((account) => [account.id, account]));
   const dated = sameConnection(ctx.previous, ctx.settings);
-  const healthy: HealthyApps = {};
+  const healthy: HealthyApps = dict();
   const accounts = planned.targets.map((target) => {
     const next = accountAfter(ctx, target, previousById.get(target.id), { fetched, waiting, dated, now });
     healthy[target.id] = next.healthy;
@@ -64,7 +65,7 @@ interface Step {
 /** One account after this check: fresh data, the listing's word, or its last data kept. */
 export function accountAfter(ctx: CheckContext, target: Target, before: AccountStatus | undefined, { fetched, waiting, dated, now }: Step): { account: AccountStatus; healthy: HealthyApps[string] } {
   const name = target.name ?? before?.name;
-  if (target.kept && before) return { account: before, healthy: ctx.previousHealthy[target.id] ?? [] };
+  if (target.kept && before) return { account: before, healthy: own(ctx.previousHealthy, target.id) ?? [] };
   if (target.cheap) {
     return { account: withName({ id: target.id, checkedAt: now, reauth: [], healthyCount: target.cheap.healthy.length }, name), healthy: target.cheap.healthy };
   }
@@ -81,7 +82,7 @@ export function accountAfter(ctx: CheckContext, target: Target, before: AccountS
   const error = outcome && !outcome.ok ? outcome.error : undefined;
   if (error && !stopsWholeCheck(error.kind)) kept.error = info(accountError(error, target.id), now);
   else if (!outcome && before?.error && waiting(target.id)) kept.error = before.error;
-  return { account: withName(kept, name), healthy: ctx.previousHealthy[target.id] ?? [] };
+  return { account: withName(kept, name), healthy: own(ctx.previousHealthy, target.id) ?? [] };
 }
 
 /**

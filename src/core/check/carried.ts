@@ -2,6 +2,7 @@ import { sourceKey } from "../settings/fingerprint.ts";
 import { type CheckSettings } from "../settings/model.ts";
 import { STATUS_VERSION, type HealthyApps, type Status } from "../status/model.ts";
 import { sameConnection } from "./since.ts";
+import { dict } from "../kit/dict.ts";
 
 export interface Carried {
   previous: Status;
@@ -19,5 +20,5 @@ export function carriedOver(previous: Status, previousHealthy: HealthyApps, sett
   if (previous.source === sourceKey(settings) || sameConnection(previous, settings)) return { previous, previousHealthy };
   const fresh: Status = { schemaVersion: STATUS_VERSION, source: previous.source, accounts: [] };
   if (previous.backoff) fresh.backoff = previous.backoff;
-  return { previous: fresh, previousHealthy: {} };
+  return { previous: fresh, previousHealthy: dict() };
 }

@@ -27,6 +27,66 @@ export interface CheckContext {
   onThrottle?(throttled: Throttled): void | Promise<void>;
   concurrency?: number;
   pageSize?: number;
+  /**
+   * Where the check keeps its work as it goes, and what an earlier run of it kept (checkpoint.ts):
+   * a browser may stop the background in the middle of a check, and the next run then carries on
+   * instead of starting over. Without it nothing is kept (the relay runs on Node, never stopped).
+   */
+  checkpoint?: { io: CheckpointIO; resumed?: Resumed };
+}
+
+/** Stores parts of a checkpoint, named relative to it ("head", "p.3", "a.0"), in one write. */
+export interface CheckpointIO {
+  put(entries: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * One account as the listing gives it: its name, and its healthy apps when the listing's
+ * integrations say none needs re-authentication (without them, the full call decides).
+ */
+export interface Listed {
+  id: string;
+  name?: string;
+  healthy?: AppRecord[];
+}
+
+/** How far a listing has been read, besides its accounts: what a checkpoint keeps of it. */
+export interface ListingProgress {
+  /** Pages read, from the first. */
+  pages: number;
+  /** Read to its end. */
+  done: boolean;
+  /** The total the first page announced. */
+  total?: number;
+  changed: boolean;
+  skipped: number;
+  /** The most pages it may take, and the number its totals announced (listing.ts pageLimits). */
+  maxPages: number;
+  announced?: number;
+}
+
+/** What an earlier run of a check kept (read back by checkpoint.ts readCheckpoint). */
+export interface Resumed {
+  startedAt: number;
+  /** Where the rotation stood when the check began. */
+  cursor: number;
+  /** Requests made so far. */
+  requests: number;
+  listing: ListingProgress;
+  /** The accounts of each page read, in order. */
+  pages: Listed[][];
+  /** The answers already got, by account. */
+  answers: Map<string, Outcome>;
+  /** How many parts of answers are kept. */
+  chunks: number;
+}
+
+/** What the steps of a check tell its checkpoint (checkpoint.ts CheckJournal). */
+export interface Journal {
+  listed(page: number, accounts: Listed[], progress: ListingProgress): Promise<void>;
+  answered(id: string, outcome: Outcome): void;
+  /** Stores the answers got since the last flush. */
+  flush(): Promise<void>;
 }
 
 /** What a throttling answer means for when Cobalt may be asked next. */

@@ -1,6 +1,6 @@
 import { stopsWholeCheck, toApiError } from "../api/errors.ts";
 import { classifyApplications } from "../api/records.ts";
-import type { CheckContext, Fetched, Outcome, Target } from "./context.ts";
+import type { CheckContext, Fetched, Journal, Outcome, Target } from "./context.ts";
 import type { Requests } from "./requests.ts";
 
 export const CONCURRENCY = 3;
@@ -12,17 +12,27 @@ const UNREACHABLE_LIMIT = 3;
  * concurrent workers sharing one paced Requests. A failure that makes further requests pointless
  * (a rejected key, a rate limit that outlasts the check, the network down) stops every worker;
  * any other failure is the account's own and the others go on.
+ *
+ * Answers an earlier run of the check got (`answered`) are not asked again; each new one is told
+ * to the journal, which keeps them about once a second, with the progress.
  */
-export async function fetchAccounts(ctx: CheckContext, requests: Requests, queue: Target[]): Promise<Fetched> {
+export async function fetchAccounts(ctx: CheckContext, requests: Requests, queue: Target[], journal?: Journal, answered?: ReadonlyMap<string, Outcome>): Promise<Fetched> {
   const fetched: Fetched = { outcomes: new Map<string, Outcome>(), queue, successes: 0 };
+  const toAsk = answered ? queue.filter((target) => !answered.has(target.id)) : queue;
+  for (const target of queue) {
+    const outcome = answered?.get(target.id);
+    if (!outcome) continue;
+    fetched.outcomes.set(target.id, outcome);
+    if (outcome.ok) fetched.successes++;
+  }
   let next = 0;
   let unreachableInRow = 0;
-  let done = 0;
+  let done = fetched.outcomes.size;
   let lastProgress = 0;
 
   const worker = async () => {
-    while (!requests.aborted && next < queue.length) {
-      const target = queue[next++]!;
+    while (!requests.aborted && next < toAsk.length) {
+      const target = toAsk[next++]!;
       let outcome: Outcome;
       try {
         const list = await requests.call(() => ctx.client.listApplications(target.id));
@@ -38,13 +48,15 @@ export async function fetchAccounts(ctx: CheckContext, requests: Requests, queue
         }
       }
       fetched.outcomes.set(target.id, outcome);
+      journal?.answered(target.id, outcome);
       done++;
-      if (ctx.onProgress && ctx.now() - lastProgress > 1_000) {
+      if ((ctx.onProgress || journal) && ctx.now() - lastProgress > 1_000) {
         lastProgress = ctx.now();
-        await ctx.onProgress(done, queue.length);
+        await Promise.all([ctx.onProgress?.(done, queue.length), journal?.flush()]);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(ctx.concurrency ?? CONCURRENCY, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(ctx.concurrency ?? CONCURRENCY, toAsk.length) }, worker));
+  await journal?.flush();
   return fetched;
 }

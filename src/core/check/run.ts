@@ -1,6 +1,8 @@
 import { toApiError } from "../api/errors.ts";
+import { sourceKey } from "../settings/fingerprint.ts";
 import { assembleStatus, failedCheck } from "./assemble.ts";
 import { carriedOver } from "./carried.ts";
+import { CheckJournal } from "./checkpoint.ts";
 import type { CheckContext, CheckResult, Planned } from "./context.ts";
 import { fetchAccounts } from "./fetch.ts";
 import { listEveryAccount } from "./listing.ts";
@@ -19,26 +21,38 @@ export type { CheckContext, CheckResult, Throttled } from "./context.ts";
  * 3. fetching (fetch.ts): those calls, paced, with throttling and the rules that stop a check;
  * 4. assembling (assemble.ts): the next stored status from the previous one and the outcomes.
  * Failures never erase data: an account that fails keeps its last good apps, marked with the error.
+ *
+ * With a checkpoint (ctx.checkpoint), the listing's pages and the answers are kept as they come,
+ * and a run given what an earlier, stopped run kept carries on from there: the pages read are not
+ * asked again, nor the accounts answered; the rotation starts where that check's did.
  */
 export async function runCheck(given: CheckContext): Promise<CheckResult> {
   const ctx: CheckContext = { ...given, ...carriedOver(given.previous, given.previousHealthy, given.settings) };
-  const startedAt = ctx.now();
+  const resumed = ctx.checkpoint?.resumed;
   const requests = new Requests(ctx);
+  requests.count = resumed?.requests ?? 0;
+  const journal = new CheckJournal({
+    io: ctx.checkpoint?.io,
+    resumed,
+    source: sourceKey(ctx.settings),
+    cursor: ctx.previous.fullCheckCursor ?? 0,
+    now: ctx.now,
+    requests: () => requests.count,
+  });
   const previousById = new Map(ctx.previous.accounts.map((account) => [account.id, account]));
-  const cursor = ctx.previous.fullCheckCursor ?? 0;
 
   let planned: Planned;
   if (ctx.settings.linkedAccountIds.length > 0) {
-    planned = planListed(ctx.settings.linkedAccountIds, previousById, cursor);
+    planned = planListed(ctx.settings.linkedAccountIds, previousById, journal.cursor);
   } else {
     try {
-      planned = planEveryAccount(await listEveryAccount(ctx, requests), previousById, cursor);
+      planned = planEveryAccount(await listEveryAccount(ctx, requests, journal, resumed), previousById, journal.cursor);
     } catch (error) {
       return failedCheck(ctx, toApiError(error), requests);
     }
   }
 
   const waiting = waitingForUser(ctx, previousById);
-  const fetched = await fetchAccounts(ctx, requests, fetchQueue(planned.targets, waiting));
-  return assembleStatus(ctx, { planned, fetched, requests, startedAt, waiting });
+  const fetched = await fetchAccounts(ctx, requests, fetchQueue(planned.targets, waiting), journal, resumed?.answers);
+  return assembleStatus(ctx, { planned, fetched, requests, startedAt: journal.startedAt, waiting });
 }

@@ -72,18 +72,24 @@ export const WATCH_MS = 10_000;
 
 export type Decision = { run: true } | { run: false; reason: string };
 
-/** Whether a check should start now. Manual triggers override waiting for the user. */
+/**
+ * Whether a check should start now. Manual triggers override waiting for the user. New settings
+ * (a Save that changes the key, the base URL or the linked accounts) are checked at once; a Save
+ * that changes no request (the budget, the interval, the label) is a Refresh: a rate limit still
+ * holds it back.
+ */
 export function shouldCheck(trigger: Trigger, settings: Watched, status: Status, now: number): Decision {
   if (!isSetUp(settings)) return { run: false, reason: "not set up" };
   const sameSource = status.source === fingerprint(settings);
   if ((trigger === "watch" || trigger === "desk") && !isRelay(settings)) return { run: false, reason: "not a relay" };
-  if (trigger === "settings" || trigger === "desk" || !sameSource) return { run: true };
-  if (trigger === "refresh") {
+  if (trigger === "desk" || !sameSource) return { run: true };
+  if (trigger === "refresh" || trigger === "settings") {
     return refreshBlockedUntil(settings, status, now) === undefined ? { run: true } : { run: false, reason: "rate limited" };
   }
   // The retry alarm is set for the end of the backoff; a browser may fire it a moment early.
   const slack = trigger === "retry" ? ALARM_SLACK_MS : 0;
-  if (status.backoff && status.error?.kind === "rate-limited" && now + slack < status.backoff.notBefore) {
+  const notBefore = status.backoff ? believedEnd(status.backoff.notBefore, status.backoff.throttledAt ?? status.error?.at) : undefined;
+  if (notBefore !== undefined && status.error?.kind === "rate-limited" && now + slack < notBefore) {
     return { run: false, reason: "rate limited" };
   }
   if (trigger === "open" && status.checkedAt !== undefined && now - status.checkedAt < settings.intervalMinutes * 60_000) {
@@ -94,8 +100,19 @@ export function shouldCheck(trigger: Trigger, settings: Watched, status: Status,
   // A stored "not set up" can only be an older version's word for an org with no linked
   // accounts yet (a missing key is decided above): not a reason to stop checking any more.
   if (status.error && status.error.kind !== "not-set-up" && needsUser(status.error.kind)) return { run: false, reason: "waiting for the user" };
-  if (status.backoff && now + slack < status.backoff.notBefore) return { run: false, reason: "backing off" };
+  if (notBefore !== undefined && now + slack < notBefore) return { run: false, reason: "backing off" };
   return { run: true };
+}
+
+/**
+ * The longest any wait holds checks back after the failure that set it: the longest backoff with
+ * its jitter (a Retry-After is believed for less, see MAX_RETRY_AFTER_MS). A stored wait that ends
+ * later (a version that believed any Retry-After stored it, or it was damaged) ends then.
+ */
+const LONGEST_WAIT_MS = MAX_BACKOFF_MS * 1.2;
+
+function believedEnd(until: number, since: number | undefined): number {
+  return since === undefined ? until : Math.min(until, since + LONGEST_WAIT_MS);
 }
 
 /**
@@ -107,7 +124,7 @@ export function shouldCheck(trigger: Trigger, settings: Watched, status: Status,
 export function refreshBlockedUntil(settings: Watched, status: Status, now: number): number | undefined {
   const { backoff, error } = status;
   if (!backoff || error?.kind !== "rate-limited" || status.source !== fingerprint(settings)) return undefined;
-  const until = backoff.retryAfterUntil ?? Math.min(backoff.notBefore, (backoff.throttledAt ?? error.at) + REFRESH_HOLD_MS);
+  const until = backoff.retryAfterUntil !== undefined ? believedEnd(backoff.retryAfterUntil, backoff.throttledAt ?? error.at) : Math.min(backoff.notBefore, (backoff.throttledAt ?? error.at) + REFRESH_HOLD_MS);
   return now < until ? until : undefined;
 }
 

@@ -1,4 +1,3 @@
-import { integrationsSay, type AppRecord } from "../api/records.ts";
 import { sourceKey } from "../settings/fingerprint.ts";
 import type { AccountStatus, CheckNote } from "../status/model.ts";
 import type { CheckContext, Planned, Target } from "./context.ts";
@@ -22,19 +21,15 @@ export function planListed(ids: readonly string[], previousById: ReadonlyMap<str
  */
 export function planEveryAccount(listing: Listing, previousById: ReadonlyMap<string, AccountStatus>, cursor: number): Planned {
   const flagged = new Set<string>();
-  const cheap = new Map<string, AppRecord[]>();
   for (const account of listing.accounts) {
-    const said = integrationsSay(account);
-    const hadReauth = (previousById.get(account.account_id)?.reauth.length ?? 0) > 0;
-    if (!said || said.anyReauth || hadReauth) flagged.add(account.account_id);
-    else cheap.set(account.account_id, said.healthy);
+    const hadReauth = (previousById.get(account.id)?.reauth.length ?? 0) > 0;
+    if (!account.healthy || hadReauth) flagged.add(account.id);
   }
-  const ids = listing.accounts.map((account) => account.account_id);
+  const ids = listing.accounts.map((account) => account.id);
   const plan = planFullChecks({ ids, flagged, cursor });
   const targets: Target[] = listing.accounts.map((account) => {
-    const target: Target = { id: account.account_id, name: account.name };
-    const healthy = cheap.get(account.account_id);
-    if (!plan.full.has(account.account_id) && healthy) target.cheap = { healthy };
+    const target: Target = { id: account.id, name: account.name };
+    if (!plan.full.has(account.id) && account.healthy) target.cheap = { healthy: account.healthy };
     return target;
   });
   if (listing.changed || listing.skipped > 0) {

@@ -3,6 +3,7 @@ import { BUDGET, DEFAULT_BASE_URL, INTERVAL, type CobaltSource } from "../settin
 import { sourceKey } from "../settings/fingerprint.ts";
 import { STATUS_VERSION, type AccountStatus, type HealthyApps, type Status } from "../status/model.ts";
 import { SAMPLE_ICON_DIR, SAMPLE_SOURCE_ID } from "./state.ts";
+import { dict } from "../kit/dict.ts";
 
 /*
  * The demo org of the sample-data preview, built in memory, never stored and never fetched: the
@@ -82,7 +83,7 @@ export function sampleOrg(startedAt: number, iconUrl: (path: string) => string):
     return { slug: app.slug, name: app.name, authType: app.authType, icon: iconUrl(`${SAMPLE_ICON_DIR}/${app.slug}.svg`) };
   };
   const accounts: AccountStatus[] = [];
-  const healthy: HealthyApps = {};
+  const healthy: HealthyApps = dict();
   for (const customer of CUSTOMERS) {
     const reauth = customer.broken.map(([name, ago]) => ({ ...record(name), since: startedAt - ago }));
     accounts.push({ id: customer.id, name: customer.name, checkedAt: startedAt, reauth, healthyCount: customer.healthy.length });

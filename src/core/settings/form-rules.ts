@@ -39,3 +39,14 @@ export type FormProblem =
   | { code: "token-characters" }
   /** Save asked for access to the base URL's origin, and the user said no. */
   | { code: "permission-denied"; origin: string };
+
+/**
+ * Whether the live check may send a key (or member token) to this address as it is typed. Only
+ * to an address the user has finished and confirmed: the one saved for this source, or one of
+ * Cobalt's own. A broad host permission lets the extension reach any https host, and a host typed
+ * halfway (`https://api.gocob`) or mistyped is someone else's: the key would go there at the
+ * pause. Any other address is checked by Save, which asks for it first.
+ */
+export function mayCheckLive(typed: string, confirmed: readonly string[]): boolean {
+  return typed !== "" && confirmed.includes(typed);
+}

@@ -143,6 +143,8 @@ function parseSource(id: SourceId, raw: RawObject): { source: CobaltSource; dama
     const value = FIELD_GUARDS[key](raw[key]);
     if (value === undefined) {
       damage.push({ field: key });
+      // Never Cobalt's own API in its place (see below): unset until the user enters it again.
+      if (key === "baseUrl") source.baseUrl = "";
       continue;
     }
     // A base URL that reads fine but may not be used (plain http to another computer, say)

@@ -4,6 +4,7 @@ import { arrayOf, firstOf, num, object, oneOf, optional, orNull, str, tolerant, 
 import type { Notice } from "../settings/notices.ts";
 import { readTeamDesk } from "./desk.ts";
 import { STATUS_VERSION, EMPTY_STATUS, type AccountStatus, type Backoff, type CheckNote, type HealthyApps, type Progress, type Status } from "./model.ts";
+import { dict } from "../kit/dict.ts";
 
 /*
  * Results as read back from storage: a guard per stored shape (twins of the zod schemas in
@@ -102,7 +103,7 @@ export function parseStoredHealthy(raw: unknown): Parsed<HealthyApps> {
   const damaged = { value: {}, notice: HEALTHY_NOTICE };
   // One list per account, read in turn.
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return damaged;
-  const value: HealthyApps = {};
+  const value: HealthyApps = dict();
   for (const [id, apps] of Object.entries(raw)) {
     const list = readAppList(apps);
     if (!list) return damaged;

@@ -7,6 +7,7 @@ import type { Notice } from "../settings/notices.ts";
 import { DEFAULT_SOURCE, LEGACY_KEYS, resultKeys, type ResultKeys } from "./keys.ts";
 import { chooseShardCount, decodeOrder, encodeOrder, isValidShardCount, shardOf } from "./shards.ts";
 import { canonicalJson, stableSlots } from "../kit/slots.ts";
+import { dict, own } from "../kit/dict.ts";
 
 /*
  * How a source's check results are stored (format 2; format 1 was the single `status` key plus
@@ -80,7 +81,7 @@ export function decodeResults(raw: StoredItems, source = DEFAULT_SOURCE): Decode
   const placed = order ? inOrder(raw, keys, catalog, header, order) : inShardOrder(raw, keys, catalog, header);
 
   const accounts: AccountStatus[] = [];
-  const healthy: HealthyApps = {};
+  const healthy: HealthyApps = dict();
   for (const { account, apps } of placed.entries) {
     accounts.push(account);
     healthy[account.id] = apps;
@@ -220,7 +221,7 @@ export function encodeResults(
   const order: number[] = [];
   for (const account of status.accounts) {
     const shard = shardOf(account.id, shardCount);
-    shards[shard]!.push(encodeAccount(account, healthy[account.id] ?? [], apps.indexOf, errors.indexOf, status.checkedAt));
+    shards[shard]!.push(encodeAccount(account, own(healthy, account.id) ?? [], apps.indexOf, errors.indexOf, status.checkedAt));
     order.push(shard);
   }
   const { schemaVersion: _version, accounts: _accounts, ...fields } = status;
@@ -281,7 +282,7 @@ function appTable(status: Status, healthy: HealthyApps, previous: readonly (AppR
   };
   for (const account of status.accounts) {
     account.reauth.forEach(consider);
-    healthy[account.id]?.forEach(consider);
+    own(healthy, account.id)?.forEach(consider);
   }
   const before = new Map<string, AppRecord>();
   for (const record of previous) if (record && !before.has(record.slug)) before.set(record.slug, record);

@@ -57,6 +57,21 @@ export function sourceKeys(source: string): SourceKeys {
 
 export const LEGACY_SOURCE_KEYS = ["progress", "pendingBackoff", "lastDecision"] as const;
 
+/**
+ * Where a source's check under way keeps its checkpoint (core/check/checkpoint.ts): in
+ * storage.session, not storage.local. It outlives a stopped background, which is what it is for,
+ * but not the browser; it is never part of what the pages read, and never fills the quota the
+ * results need. Each part `<name>` is the key `checkpoint.<source>.<name>`.
+ */
+export function checkpointPrefix(source: string): string {
+  return `checkpoint.${source}.`;
+}
+
+/** The source a checkpoint key belongs to. */
+export function sourceOfCheckpointKey(key: string): string | undefined {
+  return /^checkpoint\.([a-z0-9-]+)\./.exec(key)?.[1];
+}
+
 const SOURCE_KEY = /^(?:status|progress|pendingBackoff|lastDecision)\.([a-z0-9-]+)(?:\..*)?$/;
 
 /** The source a key belongs to, if it is one of a source's keys. */

@@ -18,7 +18,7 @@ export function duration(t: Translator, ms: number, round: (n: number) => number
   return t.quantity(round(ms / (24 * HOUR)), "day");
 }
 
-/** "since 3 hours": how long it has been broken, whole units passed. */
+/** "broken for 3 hours": how long it has been broken, whole units passed. */
 export function sinceText(t: Translator, since: number, now: number): string {
   return t.msg("rowSince", { age: duration(t, Math.max(0, now - since), Math.floor) });
 }
@@ -41,6 +41,7 @@ export function summaryFormat(t: Translator): SummaryFormat {
       return muted === 0 ? header : t.msg("summaryTextMuted", { header, muted });
     },
     source: (source) => t.msg("summaryTextSource", { source }),
+    previous: () => t.msg("summaryTextPrevious"),
     account: (account) => t.msg("summaryTextAccount", { account }),
     app: ({ name, since, muted }) => {
       if (since === undefined) return muted ? t.msg("summaryTextAppMutedNoSince", { app: name }) : name;

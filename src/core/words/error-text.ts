@@ -1,4 +1,5 @@
 import { ADVICE, FAILURE_TITLE } from "./failures.ts";
+import { relayAsksAgainText, relayWaitText } from "./format.ts";
 import type { AnswerName, ErrorInfo, ErrorKind } from "../api/errors.ts";
 import type { MessageKey } from "../i18n/keys.ts";
 import type { Translator } from "../i18n/translator.ts";
@@ -101,10 +102,18 @@ function whatHappened(t: Translator, error: ErrorInfo): What | undefined {
     case "storage":
       return framed(t.msg("errorStorageDetail"));
     case "unexpected":
-      return framed(t.msg("errorUnexpectedDetail"));
+      return unexpectedWords(t, error.cause);
     default:
       return relayHappened(t, error);
   }
+}
+
+/** An unexpected failure: ours to word when its cause is known. */
+function unexpectedWords(t: Translator, cause: ErrorInfo["cause"]): What {
+  if (cause === "tab-not-opened") return whole(t.msg("errorTabNotOpened"));
+  if (cause === "policy-no-keys") return whole(t.msg("errorPolicyNoKeys"));
+  if (cause === "policy-managed-relay") return whole(t.msg("errorPolicyManagedRelay"));
+  return framed(t.msg("errorUnexpectedDetail"));
 }
 
 /** A relay source's failures (see ERROR_KINDS): the relay's words are never shown, only ours. */
@@ -116,10 +125,8 @@ function relayHappened(t: Translator, error: ErrorInfo): What | undefined {
       return framed(t.msg("errorRelayTokenRejectedDetail"));
     case "relay-rate-limited":
       // The relay's own answer: too many requests from here, or no room in its budget for Cobalt now.
-      if (error.status === 429) {
-        return whole(error.retryAfterMs === undefined ? t.msg("errorRelayTooManyDetail") : t.msg("errorRelayTooManyUntil", { time: t.time(error.at + error.retryAfterMs) }));
-      }
-      if (error.retryAfterMs !== undefined) return whole(t.msg("errorRelayRateLimitedUntil", { time: t.time(error.at + error.retryAfterMs) }));
+      if (error.status === 429) return whole(error.retryAfterMs === undefined ? t.msg("errorRelayTooManyDetail") : relayWaitText(t, error.at + error.retryAfterMs, error.at));
+      if (error.retryAfterMs !== undefined) return whole(relayAsksAgainText(t, error.at + error.retryAfterMs, error.at));
       return whole(t.msg("errorRelayRateLimitedDetail"));
     case "relay-cobalt":
       return framed(t.msg(upstreamWords(error.upstream)));

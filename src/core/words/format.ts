@@ -23,6 +23,37 @@ export function clockMoment(t: Translator, at: number, now: number): string {
   return t.msg("momentOtherDay", { date: t.date(at), time });
 }
 
+function sameDay(a: number, b: number): boolean {
+  return new Date(a).toDateString() === new Date(b).toDateString();
+}
+
+/*
+ * The end of a wait, said with its clock time, and with its date too when it ends on another day
+ * than `now` (a wait that crosses midnight): a clock time alone would read as a time today.
+ */
+
+/** The Refresh button while a rate limit holds it back: "Refresh at 23:50", "Refresh on Jul 1 at 00:15". */
+export function refreshAtText(t: Translator, at: number, now: number): string {
+  return sameDay(at, now) ? t.msg("popupRefreshAt", { time: t.time(at) }) : t.msg("popupRefreshOn", { date: t.date(at), time: t.time(at) });
+}
+
+/** Under a failure: "Next try at 23:50.", "Next try on Jul 1 at 00:15." */
+export function nextTryText(t: Translator, at: number, now: number): string {
+  return sameDay(at, now) ? t.msg("bannerNextTry", { time: t.time(at) }) : t.msg("bannerNextTryOn", { date: t.date(at), time: t.time(at) });
+}
+
+/** A relay that Cobalt limits asks again at `at`; said against `since`, when Cobalt answered. */
+export function relayAsksAgainText(t: Translator, at: number, since: number): string {
+  return sameDay(at, since)
+    ? t.msg("errorRelayRateLimitedUntil", { time: t.time(at) })
+    : t.msg("errorRelayRateLimitedUntilOn", { date: t.date(at), time: t.time(at) });
+}
+
+/** The relay asked this browser to wait until `at`; said against `since`, when it answered. */
+export function relayWaitText(t: Translator, at: number, since: number): string {
+  return sameDay(at, since) ? t.msg("errorRelayTooManyUntil", { time: t.time(at) }) : t.msg("errorRelayTooManyUntilOn", { date: t.date(at), time: t.time(at) });
+}
+
 /** "30 seconds", "12 minutes", "1.5 hours". */
 export function duration(t: Translator, ms: number): string {
   const seconds = Math.round(ms / 1000);

@@ -32,7 +32,8 @@ function noticeBody(t: Translator, notice: Notice): string {
       return t.msg("noticeSettingsUnreadable");
     case "field-reset": {
       const field = t.msg(FIELD_LABEL[notice.field]);
-      if (!notice.problem) return t.msg("noticeFieldUnreadable", { field });
+      // An address that cannot be read is left empty, not set to a default (settings/parse.ts).
+      if (!notice.problem) return t.msg(notice.field === "baseUrl" || notice.field === "relayUrl" ? "noticeAddressUnreadable" : "noticeFieldUnreadable", { field });
       const problem = notice.field === "relayUrl" ? { code: "relay-url" as const, problem: notice.problem } : notice.problem;
       return t.msg("noticeFieldRejected", { field, reason: problemText(t, problem) });
     }

@@ -1,4 +1,5 @@
 import type { AppRecord } from "../../core/api/records.ts";
+import { dict } from "../../core/kit/dict.ts";
 import { arrayOf, num, object, optional, str, type Guard } from "../../core/kit/guards.ts";
 import { readAppRecord } from "../../core/status/stored.ts";
 import type { AccountStatus, HealthyApps } from "../../core/status/model.ts";
@@ -75,7 +76,7 @@ export const readRelayHealthyList: Guard<RelayHealthyList> = (value) => {
  */
 export function shownRelayHealthy(list: RelayHealthyList, status: { accounts: readonly AccountStatus[] }): { healthy: HealthyApps; accounts: Pick<AccountStatus, "id" | "name">[] } {
   const names = new Map(status.accounts.map((account) => [account.id, account.name]));
-  const healthy: HealthyApps = {};
+  const healthy: HealthyApps = dict();
   const accounts: Pick<AccountStatus, "id" | "name">[] = [];
   for (const account of list.accounts) {
     healthy[account.id] = account.apps.map((at) => list.apps[at]!);

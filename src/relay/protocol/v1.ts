@@ -1,4 +1,4 @@
-import { z } from "../../core/kit/zod.ts";
+import { dictOf, z } from "../../core/kit/zod.ts";
 import { ERROR_KINDS, type ErrorKind } from "../../core/api/errors.ts";
 import { isHttpUrl } from "../../core/kit/url.ts";
 import { DeskViewSchema } from "./desk.ts";
@@ -130,7 +130,7 @@ export const HealthyAppSchema = z.looseObject({
 /** `GET /v1/healthy-apps` (ETag as for status): healthy connected apps by source, then account. */
 export const RelayHealthyAppsSchema = z.looseObject({
   protocol: z.number(),
-  sources: z.array(z.looseObject({ id: z.string(), accounts: z.record(z.string(), z.array(HealthyAppSchema)) })),
+  sources: z.array(z.looseObject({ id: z.string(), accounts: dictOf(z.array(HealthyAppSchema)) })),
 });
 export type RelayHealthyApps = z.infer<typeof RelayHealthyAppsSchema>;
 export type HealthyApp = z.infer<typeof HealthyAppSchema>;

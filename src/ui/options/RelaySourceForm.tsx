@@ -52,7 +52,7 @@ export function RelaySourceForm({ org = { managed: false, intervalLocked: false 
   const form = edit.formState.form;
   return (
     <SourceFormFrame {...props} edit={edit} words={WORDS} locked={false}>
-      <RelayFields id={fieldId(props)} form={form} errors={edit.errors} set={edit.set} showLabel={name !== undefined || form.label !== ""} savedToken={stored ? source.token : ""} org={org} />
+      <RelayFields id={fieldId(props)} form={form} errors={edit.errors} set={edit.set} showLabel={name !== undefined || form.label !== ""} savedToken={stored ? source.token : ""} savedRelayUrl={stored ? source.relayUrl : ""} org={org} />
     </SourceFormFrame>
   );
 }
@@ -64,11 +64,12 @@ interface FieldsProps {
   set(field: keyof RelayForm): (event: Event) => void;
   showLabel: boolean;
   savedToken: string;
+  savedRelayUrl: string;
   org: RelayOrg;
 }
 
 /** The relay's fields; what the organisation sets is shown read-only, and says so. */
-function RelayFields({ id, form, errors, set, showLabel, savedToken, org }: FieldsProps) {
+function RelayFields({ id, form, errors, set, showLabel, savedToken, savedRelayUrl, org }: FieldsProps) {
   const t = uiTranslator();
   const described = (field: string) => [`${id(field)}-hint`, `${id(field)}-error`].join(" ");
   const byOrg = t.msg("orgSetHint");
@@ -82,7 +83,7 @@ function RelayFields({ id, form, errors, set, showLabel, savedToken, org }: Fiel
       <Field id={id("relayUrl")} label={t.msg("fieldRelayUrl")} error={errors.relayUrl} hint={org.managed ? byOrg : t.msg("relayUrlHint")}>
         <input id={id("relayUrl")} type="text" autocomplete="off" spellcheck={false} value={form.relayUrl} onInput={set("relayUrl")} readOnly={org.managed} aria-invalid={errors.relayUrl ? "true" : undefined} aria-describedby={described("relayUrl")} />
       </Field>
-      <TokenField id={id("token")} form={form} error={errors.token} onInput={set("token")} savedToken={savedToken} />
+      <TokenField id={id("token")} form={form} error={errors.token} onInput={set("token")} savedToken={savedToken} savedRelayUrl={savedRelayUrl} />
       <Field id={id("intervalMinutes")} label={t.msg("fieldIntervalMinutes")} error={errors.intervalMinutes} hint={org.intervalLocked ? byOrg : t.msg("relayIntervalHint", { min: RELAY_INTERVAL.min, max: RELAY_INTERVAL.max })}>
         <input id={id("intervalMinutes")} type="number" min={RELAY_INTERVAL.min} max={RELAY_INTERVAL.max} step={1} value={form.intervalMinutes} onInput={set("intervalMinutes")} readOnly={org.intervalLocked} aria-invalid={errors.intervalMinutes ? "true" : undefined} aria-describedby={described("intervalMinutes")} />
       </Field>
@@ -91,9 +92,9 @@ function RelayFields({ id, form, errors, set, showLabel, savedToken, org }: Fiel
 }
 
 /** The member token: masked like the API key unless the user asks, with the relay's live verdict. */
-function TokenField(props: { id: string; form: RelayForm; error: RelayFormErrors["token"]; onInput(event: Event): void; savedToken: string }) {
+function TokenField(props: { id: string; form: RelayForm; error: RelayFormErrors["token"]; onInput(event: Event): void; savedToken: string; savedRelayUrl: string }) {
   const t = uiTranslator();
-  const check = useTokenCheck(props.form.relayUrl, props.form.token);
+  const check = useTokenCheck(props.form.relayUrl, props.form.token, props.savedRelayUrl);
   const hint = props.savedToken === "" ? t.msg("relayTokenHintNone") : t.msg("relayTokenHintSaved", { masked: maskKey(props.savedToken) });
   return <SecretField id={props.id} label={t.msg("fieldToken")} error={props.error} hint={hint} value={props.form.token} onInput={props.onInput} words={WORDS} check={{ state: check.state, words: tokenCheckText(check) }} />;
 }

@@ -75,7 +75,7 @@ function CobaltFields({ id, source, stored, status, form, errors, set, showLabel
           <input id={id("label")} type="text" autocomplete="off" value={form.label} onInput={set("label")} aria-invalid={errors.label ? "true" : undefined} aria-describedby={`${id("label")}-hint ${id("label")}-error`} />
         </Field>
       )}
-      <ApiKeyField id={id("apiKey")} form={form} error={errors.apiKey} onInput={set("apiKey")} savedKey={stored ? source.apiKey : ""} sample={sample} />
+      <ApiKeyField id={id("apiKey")} form={form} error={errors.apiKey} onInput={set("apiKey")} savedKey={stored ? source.apiKey : ""} savedBaseUrl={stored ? source.baseUrl : ""} sample={sample} />
       <Field id={id("baseUrl")} label={t.msg("fieldBaseUrl")} error={errors.baseUrl} hint={t.msg("optionsBaseUrlHint")}>
         <input id={id("baseUrl")} type="text" list={id("baseUrl-suggestions")} autocomplete="off" spellcheck={false} value={form.baseUrl} onInput={set("baseUrl")} aria-invalid={errors.baseUrl ? "true" : undefined} aria-describedby={`${id("baseUrl")}-hint ${id("baseUrl")}-error`} />
         <datalist id={id("baseUrl-suggestions")}>
@@ -103,10 +103,10 @@ function CobaltFields({ id, source, stored, status, form, errors, set, showLabel
  * The API key, masked unless the user asks: the hint says which key is saved and what kind of
  * key is typed, and the live check says whether Cobalt takes it. The demo org's key is never checked.
  */
-function ApiKeyField(props: { id: string; form: SettingsForm; error: FormErrors["apiKey"]; onInput(event: Event): void; savedKey: string; sample: boolean }) {
+function ApiKeyField(props: { id: string; form: SettingsForm; error: FormErrors["apiKey"]; onInput(event: Event): void; savedKey: string; savedBaseUrl: string; sample: boolean }) {
   const t = uiTranslator();
   const { form } = props;
-  const check = useKeyCheck(props.sample ? "" : form.apiKey, form.baseUrl);
+  const check = useKeyCheck(props.sample ? "" : form.apiKey, form.baseUrl, props.savedBaseUrl);
   const verdict = check.state === "checking" ? t.msg("optionsCheckingKey") : keyCheckText(check);
   const hint = keyHint(props.savedKey, keyEnvironment(form.apiKey.trim()));
   return <SecretField id={props.id} label={t.msg("fieldApiKey")} error={props.error} hint={hint} value={form.apiKey} onInput={props.onInput} words={WORDS} check={{ state: check.state, words: verdict }} />;

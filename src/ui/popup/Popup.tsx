@@ -7,6 +7,7 @@ import { refreshBlockedUntil } from "../../core/check/schedule.ts";
 import { isSetUp, type Source } from "../../core/settings/model.ts";
 import { type SourceId } from "../../core/settings/source-ids.ts";
 import { sourceNames } from "../../core/words/names.ts";
+import { refreshAtText } from "../../core/words/format.ts";
 import { EMPTY_STATUS, reauthCount, type Status } from "../../core/status/model.ts";
 import type { Snapshot } from "../../adapters/storage.ts";
 import { Notices, PreviewBanner } from "./lazy.tsx";
@@ -72,7 +73,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
         {single && isSetUp(sources[0]!) && <span class="env">{environmentLabel(t, sources[0]!)}</span>}
         {/* While a rate limit holds Refresh back, the button says until when (its text is its name). */}
         <button type="button" onClick={refresh} disabled={ready.length === 0}>
-          {heldUntil === undefined ? t.msg("popupRefresh") : t.msg("popupRefreshAt", { time: t.time(heldUntil) })}
+          {heldUntil === undefined ? t.msg("popupRefresh") : refreshAtText(t, heldUntil, Date.now())}
         </button>
       </header>
       {snapshot.preview && <PreviewBanner page="popup" />}
@@ -93,7 +94,8 @@ export function Popup({ initial }: { initial: Snapshot }) {
         />
       ))}
       <footer>
-        <CopySummary sources={sources} statuses={statuses} mutes={mutes} />
+        {/* Nothing to summarise before a source is set up. */}
+        {keyed.length > 0 && <CopySummary sources={sources} statuses={statuses} mutes={mutes} />}
         <button type="button" class="link" onClick={() => void api().runtime.openOptionsPage()}>
           {t.msg("popupOptions")}
         </button>

@@ -1,6 +1,6 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { errorAdvice, errorDetail, errorTitleSentence } from "../../core/words/error-text.ts";
-import { ago } from "../../core/words/format.ts";
+import { ago, nextTryText } from "../../core/words/format.ts";
 import { noticeText } from "../../core/words/notices.ts";
 import { type Notice } from "../../core/settings/notices.ts";
 import type { Source } from "../../core/settings/model.ts";
@@ -36,7 +36,7 @@ export function StatusBanner({ error, source, status, now, onOptionsPage = false
           {detail}
         </p>
         <p>{errorAdvice(t, error.kind, error.cause)}</p>
-        {waitUntil !== undefined && <p>{t.msg("bannerNextTry", { time: t.time(waitUntil) })}</p>}
+        {waitUntil !== undefined && <p>{nextTryText(t, waitUntil, now)}</p>}
         {status.checkedAt !== undefined && error.kind !== "not-set-up" && (
           <p class="stale">{t.msg("bannerShowingLastGood", { when: ago(t, status.checkedAt, now) })}</p>
         )}

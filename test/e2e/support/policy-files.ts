@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { chromiumExtensionIdFor, defaultExtensionDir, launchExtension, type ExtensionSession, type LaunchOptions } from "./browsers.ts";
@@ -57,9 +58,18 @@ export class ChromiumPolicy {
     written.set(this.file, this.content);
   }
 
+  /**
+   * Takes this test's policy away. The folders stay until `dispose`: a Chromium started while the
+   * policy folder is missing never finishes a "Reload policies" (its button stays disabled), so a
+   * policy written after it starts would never reach it. An administrator's folder stays too.
+   */
   remove(): void {
     removeOwn(this.file, this.content);
-    // Folders this test made, if nobody else put anything in them meanwhile.
+  }
+
+  /** Takes the policy away, and the folders this test made if nobody else put anything in them meanwhile. */
+  dispose(): void {
+    this.remove();
     for (const dir of this.createdDirs.reverse()) {
       try {
         rmdirSync(dir);
@@ -85,7 +95,10 @@ export async function reloadChromiumPolicy(ext: ExtensionSession): Promise<void>
   const page = await ext.raw.context.newPage();
   try {
     await page.goto("chrome://policy");
-    await page.click("#reload-policies");
+    const button = page.locator("#reload-policies");
+    await button.click();
+    // The button is disabled until Chromium has read the folder again: closing the page sooner can lose the reload.
+    await expect.poll(() => button.isEnabled(), { timeout: 20_000 }).toBe(true);
   } finally {
     await page.close();
   }

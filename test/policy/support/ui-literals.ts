@@ -15,6 +15,10 @@ import { parseSync } from "vite";
  * Never findings: module names, types, object keys, the attributes that are never shown (class,
  * id, for, data-*…), the operands of a comparison and the cases of a switch (codes, not words),
  * and the names of catalog messages ("rowReconnect") where they are passed, not shown.
+ *
+ * Outside the pages' components (the background, the adapters, the core), a function's result is
+ * as often a code ("stored", "skipped") as words: there, with `returnsAreShown: false`, what a
+ * function returns is judged by the prose rule like any other string.
  */
 
 export interface Finding {
@@ -72,7 +76,7 @@ function attributeName(node: Node): string {
 
 const COMPARISONS = new Set(["===", "!==", "==", "!="]);
 
-export function findLiterals(file: string, source: string, catalogKeys: ReadonlySet<string>): Finding[] {
+export function findLiterals(file: string, source: string, catalogKeys: ReadonlySet<string>, { returnsAreShown = true }: { returnsAreShown?: boolean } = {}): Finding[] {
   const parsed = parseSync(file, source);
   if (parsed.errors.length > 0) throw new Error(`${file}: ${parsed.errors.map((error) => error.message).join("; ")}`);
   const lineStarts = [0];
@@ -173,10 +177,10 @@ export function findLiterals(file: string, source: string, catalogKeys: Readonly
         if (parent && (parent.type === "JSXElement" || parent.type === "JSXFragment")) shown(node.expression as Node, "JSX child");
         break;
       case "ReturnStatement":
-        shown(node.argument as Node | null, "returned");
+        if (returnsAreShown) shown(node.argument as Node | null, "returned");
         break;
       case "ArrowFunctionExpression":
-        if (node.expression === true) shown(node.body as Node, "returned");
+        if (node.expression === true && returnsAreShown) shown(node.body as Node, "returned");
         break;
       case "BinaryExpression":
         if (COMPARISONS.has(String(node.operator))) {

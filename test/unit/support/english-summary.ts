@@ -4,6 +4,7 @@ import type { SummaryFormat } from "../../../src/core/alerts/copy-summary.ts";
 export const englishSummary: SummaryFormat = {
   header: ({ count, accounts }) => `${count} app${count === 1 ? "" : "s"} need${count === 1 ? "s" : ""} re-authentication in ${accounts} linked account${accounts === 1 ? "" : "s"}:`,
   source: (label) => `${label}:`,
+  previous: () => "(from the previous settings, not checked with the new ones yet)",
   account: (label) => label,
   claim: ({ member }) => `on it: ${member}`,
   note: ({ member, text }) => `note (${member}): ${text}`,

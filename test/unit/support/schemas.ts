@@ -137,6 +137,32 @@ export const PendingBackoffSchema = z.object({
   error: z.extend(ErrorInfoSchema, { kind: z.literal("rate-limited") }),
 });
 
+// A check's checkpoint (core/check/checkpoint.ts), kept in storage.session while the check runs.
+
+const CountSchema = z.int().check(z.nonnegative());
+const IndicesSchema = z.array(CountSchema);
+
+export const CheckpointHeadSchema = z.object({
+  v: z.number(),
+  source: z.string(),
+  startedAt: z.number(),
+  at: z.number(),
+  cursor: CountSchema,
+  requests: CountSchema,
+  listing: z.object({ pages: CountSchema, done: z.boolean(), total: z.optional(z.number()), changed: z.boolean(), skipped: CountSchema, maxPages: CountSchema, announced: z.optional(z.number()) }),
+  chunks: CountSchema,
+});
+
+export const ListingPartSchema = z.object({
+  apps: z.array(AppRecordSchema),
+  rows: z.array(z.object({ i: z.string(), n: z.optional(z.string()), h: z.optional(IndicesSchema) })),
+});
+
+export const AnswersPartSchema = z.object({
+  apps: z.array(AppRecordSchema),
+  rows: z.array(z.object({ i: z.string(), r: z.optional(IndicesSchema), h: z.optional(IndicesSchema), s: z.optional(CountSchema), e: z.optional(ErrorInfoSchema) })),
+});
+
 // Settings (core/settings/parse.ts): one validator per field, so a damaged value costs that value alone.
 
 const clampInt = (min: number, max: number) => z.pipe(z.number(), z.transform((n) => Math.min(max, Math.max(min, Math.round(n)))));

@@ -1,4 +1,5 @@
 import type { HealthyApps, Status, AccountStatus } from "../../../core/status/model.ts";
+import { dict, own } from "../../../core/kit/dict.ts";
 
 /** accountId → slug → when the relay first saw that app needing re-authentication. */
 export type Since = Record<string, Record<string, number>>;
@@ -9,12 +10,12 @@ export type Since = Record<string, Record<string, number>>;
  * An account whose latest check failed keeps its last good list, and so its times.
  */
 export function trackSince(previous: Since, accounts: readonly AccountStatus[], now: number): Since {
-  const next: Since = {};
+  const next: Since = dict();
   for (const account of accounts) {
     if (account.reauth.length === 0) continue;
-    const before = previous[account.id] ?? {};
-    const times: Record<string, number> = {};
-    for (const app of account.reauth) times[app.slug] = before[app.slug] ?? now;
+    const before = own(previous, account.id) ?? dict<number>();
+    const times = dict<number>();
+    for (const app of account.reauth) times[app.slug] = own(before, app.slug) ?? now;
     next[account.id] = times;
   }
   return next;
@@ -37,7 +38,7 @@ export function mergeAccounts(status: Status, updates: readonly AccountStatus[],
 }
 
 export function mergeHealthy(healthy: HealthyApps, updates: HealthyApps, ids: Iterable<string>): HealthyApps {
-  const next = { ...healthy };
-  for (const id of ids) next[id] = updates[id] ?? [];
+  const next = dict(Object.entries(healthy));
+  for (const id of ids) next[id] = own(updates, id) ?? [];
   return next;
 }

@@ -16,6 +16,7 @@ import type { DeskView } from "../../protocol/desk.ts";
 import type { FailureDetail } from "../check/cobalt.ts";
 import type { SourceRunner } from "../check/runner.ts";
 import type { Desk } from "../store/desk.ts";
+import { dict, own } from "../../../core/kit/dict.ts";
 
 /*
  * What members see, built from the runners' state. Only what the protocol names is copied, field
@@ -70,7 +71,7 @@ export function servedSource(runner: SourceRunner, compact = false, desk?: DeskV
     ...(status.accountsTotal !== undefined && { accountsTotal: status.accountsTotal }),
     ...(status.error && { error: problem(status.error, runner.lastFailure()) }),
     ...(status.error && status.backoff && { retryAt: status.backoff.notBefore }),
-    accounts: listed.map((account) => relayAccount(account, since[account.id] ?? {}, runner.detail(account.id))),
+    accounts: listed.map((account) => relayAccount(account, own(since, account.id) ?? dict<number>(), runner.detail(account.id))),
   };
   if (compact) source.unlisted = unlistedOf(status.accounts);
   if (desk) source.desk = desk;
@@ -92,7 +93,7 @@ function relayAccount(account: AccountStatus, since: Record<string, number>, det
     id: account.id,
     ...(account.name !== undefined && { name: account.name }),
     ...(account.checkedAt !== undefined && { checkedAt: account.checkedAt }),
-    reauth: account.reauth.map((app): RelayApp => ({ ...appFields(app), since: since[app.slug] ?? account.checkedAt ?? 0 })),
+    reauth: account.reauth.map((app): RelayApp => ({ ...appFields(app), since: own(since, app.slug) ?? account.checkedAt ?? 0 })),
     healthyCount: account.healthyCount,
     ...(account.error && { error: problem(account.error, detail) }),
     ...(account.skipped !== undefined && { skipped: account.skipped }),
@@ -120,8 +121,8 @@ export function relayHealthyApps(runners: readonly SourceRunner[]): RelayHealthy
   return {
     protocol: RELAY_PROTOCOL,
     sources: runners.map((runner) => {
-      const accounts: Record<string, ReturnType<typeof appFields>[]> = {};
-      for (const account of runner.state.status.accounts) accounts[account.id] = (runner.state.healthy[account.id] ?? []).map(appFields);
+      const accounts = dict<ReturnType<typeof appFields>[]>();
+      for (const account of runner.state.status.accounts) accounts[account.id] = (own(runner.state.healthy, account.id) ?? []).map(appFields);
       return { id: runner.id, accounts };
     }),
   };

@@ -1,5 +1,5 @@
 import { parseStoredHealthy, parseStoredStatus } from "../../../core/status/stored.ts";
-import { z } from "../../../core/kit/zod.ts";
+import { dictOf, z } from "../../../core/kit/zod.ts";
 import { errorName, type Logger } from "../base/log.ts";
 import type { SourceRunner, SourceState } from "../check/runner.ts";
 import { StoreFormatError, type DocumentKind, type Records } from "./records.ts";
@@ -14,7 +14,7 @@ import { StoreFormatError, type DocumentKind, type Records } from "./records.ts"
 
 const SAVE_DELAY_MS = 1_000;
 
-const SinceSchema = z.record(z.string(), z.record(z.string(), z.number()));
+const SinceSchema = dictOf(dictOf(z.number()));
 const StoredSourceSchema = z.looseObject({ status: z.unknown(), healthy: z.unknown(), since: z.catch(SinceSchema, {}) });
 const StateFileSchema = z.looseObject({
   version: z.literal(1),

@@ -136,3 +136,19 @@ describe("the copy summary", () => {
     ]);
   });
 });
+
+describe("results of settings changed since", () => {
+  it("are marked, as the popup marks them, not passed off as current", async () => {
+    const { summaryText } = await import("../../../../src/ui/popup/summary-text.ts");
+    const { en } = await import("../../support/i18n.ts");
+    // The linked accounts changed after the check: the stored results are the previous settings'.
+    const changed = { ...test, linkedAccountIds: ["acct-9"] };
+    const text = summaryText(en, [changed], { main: TEST_STATUS }, [], T0);
+    expect(text.split("\n").slice(0, 3)).toEqual(["4 apps need re-authentication in 2 linked accounts", "", "(From the previous settings: not yet checked with the new ones.)"]);
+    // Of two sources, only the one whose settings changed.
+    const prod = { ...production, id: "s0prod000" };
+    const both = summaryText(en, [changed, prod], { main: TEST_STATUS, [prod.id]: PROD_STATUS }, [], T0);
+    expect(both.match(/From the previous settings/g)).toHaveLength(1);
+    expect(summaryText(en, [test], { main: TEST_STATUS }, [], T0)).not.toContain("previous settings");
+  });
+});

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CobaltClient, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS, retryAfterMs, type Fetch } from "../../../../src/core/api/client.ts";
+import { CobaltClient, MAX_BODY_BYTES, MAX_RETRY_AFTER_MS, REQUEST_TIMEOUT_MS, retryAfterMs, type Fetch } from "../../../../src/core/api/client.ts";
 import { ApiError, type ErrorKind } from "../../../../src/core/api/errors.ts";
 import { jsonResponse, recordingFetch, textResponse, type Responder } from "../../support/fetch.ts";
 
@@ -341,6 +341,19 @@ describe("HTTP failures", () => {
     const error = await kindOf(() => textResponse("slow down", 429, { "retry-after": "Wed, 01 Jul 2026 12:01:30 GMT" }));
     expect(error.kind).toBe("rate-limited");
     expect(error.retryAfterMs).toBe(90_000);
+  });
+
+  // A proxy's `Retry-After: 31536000` stopped every check and Refresh for a year.
+  it("believes a Retry-After for an hour at most, in seconds or as a date", async () => {
+    expect(MAX_RETRY_AFTER_MS).toBe(3_600_000);
+    const year = await kindOf(() => textResponse("slow down", 429, { "retry-after": "31536000" }));
+    expect(year.retryAfterMs).toBe(3_600_000);
+    expect(retryAfterMs("3600")).toBe(3_600_000);
+    expect(retryAfterMs("3601")).toBe(3_600_000);
+    expect(retryAfterMs("99999999999999999999999")).toBe(3_600_000);
+    const now = Date.parse("2026-07-01T12:00:00.000Z");
+    expect(retryAfterMs("Thu, 01 Jul 2027 12:00:00 GMT", now)).toBe(3_600_000);
+    expect(retryAfterMs("Wed, 01 Jul 2026 12:59:00 GMT", now)).toBe(59 * 60_000);
   });
 
   it("429 without Retry-After has no retryAfterMs", async () => {

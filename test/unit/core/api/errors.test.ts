@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, isTransient, stopsWholeCheck, toApiError, type ErrorKind } from "../../../../src/core/api/errors.ts";
+import { ApiError, MAX_DETAIL_LENGTH, isTransient, scrubbed, scrubbedError, stopsWholeCheck, toApiError, type ErrorKind } from "../../../../src/core/api/errors.ts";
+import { CobaltClient } from "../../../../src/core/api/client.ts";
+import { jsonResponse, recordingFetch } from "../../support/fetch.ts";
 
 describe("ErrorKind policy", () => {
   it.each<[ErrorKind, boolean, boolean]>([
@@ -62,5 +64,35 @@ describe("toApiError", () => {
     const failure = toApiError(error);
     expect(failure.kind).toBe("storage");
     expect(failure.params).toEqual({ detail: error.message });
+  });
+});
+
+describe("a server's words, scrubbed of the secret sent and cut short", () => {
+  const KEY = "tk_0123456789abcdef";
+  it("takes the key out as sent, trimmed and percent-encoded, and cuts what is left", () => {
+    const info = new ApiError("server", { status: 500, detail: `bad key ${KEY} or " ${KEY} " in /x?k=${encodeURIComponent("tk_key with space")} ${"and more ".repeat(300)}` }).info(5);
+    const out = scrubbed(info, [KEY, " tk_key with space "]);
+    expect(out.detail).toMatch(/^bad key ••• or " ••• " in \/x\?k=••• and more/);
+    expect(out.detail).not.toContain(KEY);
+    expect(out.detail).toHaveLength(MAX_DETAIL_LENGTH);
+    expect(out.detail!.endsWith("…")).toBe(true);
+    expect(out).toMatchObject({ kind: "server", status: 500, at: 5 });
+  });
+
+  it("takes it out of where an answer's shape was wrong too, and leaves words without it alone", () => {
+    expect(scrubbed({ kind: "bad-response", at: 1, path: `accounts.${KEY}.name` }, [KEY]).path).toBe("accounts.•••.name");
+    expect(scrubbed({ kind: "server", at: 1, detail: "Internal error" }, [KEY])).toEqual({ kind: "server", at: 1, detail: "Internal error" });
+    // An empty secret (a source not set up) takes nothing out.
+    expect(scrubbed({ kind: "server", at: 1, detail: "Internal error" }, [""])).toEqual({ kind: "server", at: 1, detail: "Internal error" });
+  });
+
+  it("holds no more than a few times what is shown of Cobalt's words, however long its answer", async () => {
+    const { fetch } = recordingFetch(() => jsonResponse({ message: `${KEY} ${"x".repeat(100_000)}` }, 401));
+    const error = await new CobaltClient({ baseUrl: "https://api.gocobalt.io", apiKey: KEY, fetch }).listLinkedAccounts(1, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).params.detail!.length).toBeLessThanOrEqual(5 * MAX_DETAIL_LENGTH);
+    const shown = scrubbedError(error as ApiError, [KEY]);
+    expect(shown.kind).toBe("unauthorized");
+    expect(shown.params.detail).toBe(`••• ${"x".repeat(MAX_DETAIL_LENGTH - 5)}…`);
   });
 });

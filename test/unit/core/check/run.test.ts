@@ -7,6 +7,8 @@ import { shouldCheck } from "../../../../src/core/check/schedule.ts";
 import { sourceKey } from "../../../../src/core/settings/fingerprint.ts";
 import { type CheckSettings } from "../../../../src/core/settings/model.ts";
 import { EMPTY_STATUS, STATUS_VERSION, type HealthyApps, type Status } from "../../../../src/core/status/model.ts";
+import { checkAccounts } from "../../../../src/core/check/accounts.ts";
+import { decodeResults, planResultsWrite } from "../../../../src/core/store/codec.ts";
 import { FakeClock } from "../../support/clock.ts";
 import { FakeClient, account, app, appList, linkedAccount, makeSettings, makeStatus, page, reauthApp } from "../../support/fixtures.ts";
 
@@ -716,5 +718,64 @@ describe("the first check after a settings change", () => {
     expect(result.status.accounts.map((a) => a.id)).toEqual(["acct-1", "acct-9"]);
     expect(result.status.accounts[0]!.reauth.map((app) => app.slug)).toEqual(["hubspot"]);
     expect(result.status.accounts[1]!.reauth).toEqual([]);
+  });
+});
+
+/**
+ * Linked account IDs (and app slugs) that name what every plain object has: a map keyed by them
+ * must neither read an inherited member nor lose one as its prototype.
+ */
+describe("linked account IDs named like Object's own members", () => {
+  const HOSTILE = ["constructor", "__proto__", "toString", "hasOwnProperty"];
+  const settings = makeSettings({ linkedAccountIds: [...HOSTILE, "acct-1"], requestsPerMinute: 1200 });
+  const appsOf = () => appList(reauthApp("hubspot"), app("slack"), app("constructor"), reauthApp("__proto__"));
+
+  /** Writes the results as the extension does, on top of what is stored, and reads them back. */
+  function storeAndRead(stored: Record<string, unknown>, result: CheckResult): { stored: Record<string, unknown>; status: Status; healthy: HealthyApps } {
+    const write = planResultsWrite(stored, result.status, result.healthy);
+    const next = { ...stored, ...write.set };
+    for (const key of write.remove) delete next[key];
+    const back = decodeResults(next);
+    expect(back.notice).toBeUndefined();
+    return { stored: next, ...back };
+  }
+
+  it("stores every account's results when those accounts fail, and keeps them through the next checks", async () => {
+    const client = new FakeClient().setApps("acct-1", appsOf());
+    for (const id of HOSTILE) client.setApps(id, notFound(), appsOf());
+    const clock = new FakeClock(T0);
+    let stored: Record<string, unknown> = {};
+    let previous: Status = EMPTY_STATUS;
+    let previousHealthy: HealthyApps = {};
+    for (let round = 0; round < 2; round++) {
+      const { result } = await check(client, { settings, previous, previousHealthy, manual: true, clock });
+      expect(result.status.error).toBeUndefined();
+      ({ stored, status: previous, healthy: previousHealthy } = storeAndRead(stored, result));
+      clock.advance(10 * 60_000);
+    }
+    expect(previous.accounts.map((a) => [a.id, a.reauth.map((r) => r.slug), a.error?.kind])).toEqual([...HOSTILE.map((id) => [id, ["hubspot", "__proto__"], undefined]), ["acct-1", ["hubspot", "__proto__"], undefined]]);
+    for (const id of [...HOSTILE, "acct-1"]) {
+      expect(Object.hasOwn(previousHealthy, id)).toBe(true);
+      expect(previousHealthy[id]!.map((a) => a.slug)).toEqual(["slack", "constructor"]);
+    }
+    expect(Object.getPrototypeOf(previousHealthy)).toBeNull();
+  });
+
+  it("re-checks one of them without touching the others' healthy apps", async () => {
+    const client = new FakeClient();
+    for (const id of [...HOSTILE, "acct-1"]) client.setApps(id, appsOf());
+    const clock = new FakeClock(T0);
+    const first = await check(client, { settings, manual: true, clock });
+    const { status, healthy } = storeAndRead({}, first.result);
+    client.setApps("__proto__", appList(app("hubspot")));
+    const ctx: CheckContext = { client, settings, previous: status, previousHealthy: healthy, manual: false, now: clock.now, sleep: clock.sleep, random: () => 0.5 };
+    const rechecked = await clock.run(checkAccounts(ctx, ["__proto__", "constructor"]));
+    const back = storeAndRead({}, rechecked);
+    expect(back.status.accounts.find((a) => a.id === "__proto__")?.reauth).toEqual([]);
+    expect(Object.keys(back.healthy)).toEqual([...HOSTILE, "acct-1"]);
+    expect(Object.hasOwn(back.healthy, "__proto__")).toBe(true);
+    expect(back.healthy["__proto__"]?.map((a) => a.slug)).toEqual(["hubspot"]);
+    expect(Object.hasOwn(back.healthy, "toString")).toBe(true);
+    expect(back.healthy["toString"]?.map((a) => a.slug)).toEqual(["slack", "constructor"]);
   });
 });

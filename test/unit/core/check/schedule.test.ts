@@ -79,16 +79,48 @@ describe("shouldCheck", () => {
     expect(decide(errored("not-set-up"))).toEqual({ alarm: true, retry: true, refresh: true, settings: true, startup: true });
   });
 
-  it("holds off even a manual refresh while Cobalt's Retry-After lasts", () => {
+  // A user who saw WAIT, lowered the budget and saved hit Cobalt at once.
+  it("holds off even a manual refresh, and a Save that changes no request, while Cobalt's Retry-After lasts", () => {
     const status = errored("rate-limited", 60_000);
     status.backoff = { ...status.backoff!, retryAfterUntil: NOW + 60_000, throttledAt: NOW - 1 };
     expect(decide(status)).toEqual({
       alarm: "rate limited",
       retry: "rate limited",
       refresh: "rate limited",
-      settings: true,
+      settings: "rate limited",
       startup: "rate limited",
     });
+    // The budget, the interval and the label change no request: the same settings for this rule.
+    for (const changed of [{ requestsPerMinute: 10 }, { intervalMinutes: 60 }, { label: "Production" }]) {
+      expect(shouldCheck("settings", { ...settings, ...changed }, status, NOW)).toEqual({ run: false, reason: "rate limited" });
+    }
+    expect(shouldCheck("settings", settings, status, NOW + 60_000)).toEqual({ run: true });
+  });
+
+  it("holds a Save that changes no request back by the extension's own rate-limit backoff as long as a Refresh", () => {
+    const status = makeStatus(settings, { error: { kind: "rate-limited", at: NOW }, backoff: { failures: 3, notBefore: NOW + 300_000, throttledAt: NOW } });
+    expect(shouldCheck("settings", settings, status, NOW + 29_999)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("settings", settings, status, NOW + 30_000)).toEqual({ run: true });
+  });
+
+  it("checks a Save that changes what is fetched at once, whatever the wait", () => {
+    const status = errored("rate-limited", 60_000);
+    status.backoff = { ...status.backoff!, retryAfterUntil: NOW + 60_000, throttledAt: NOW - 1 };
+    for (const changed of [{ apiKey: "tk_another" }, { baseUrl: "https://app.refold.ai" }, { linkedAccountIds: ["acme"] }]) {
+      expect(shouldCheck("settings", { ...settings, ...changed }, status, NOW)).toEqual({ run: true });
+    }
+  });
+
+  // A version that believed any Retry-After stored a wait of a year.
+  it("believes no stored wait past the longest backoff after the answer that set it", () => {
+    const year = 365 * 24 * 3_600_000;
+    const status = makeStatus(settings, { error: { kind: "rate-limited", at: NOW }, backoff: { failures: 1, notBefore: NOW + year, retryAfterUntil: NOW + year, throttledAt: NOW } });
+    expect(refreshBlockedUntil(settings, status, NOW)).toBe(NOW + 4_320_000);
+    expect(shouldCheck("alarm", settings, status, NOW + 4_319_999)).toEqual({ run: false, reason: "rate limited" });
+    expect(shouldCheck("alarm", settings, status, NOW + 4_320_000)).toEqual({ run: true });
+    expect(shouldCheck("refresh", settings, status, NOW + 4_320_000)).toEqual({ run: true });
+    const server = makeStatus(settings, { error: { kind: "server", at: NOW }, backoff: { failures: 1, notBefore: NOW + year } });
+    expect(shouldCheck("alarm", settings, server, NOW + 4_320_000)).toEqual({ run: true });
   });
 
   it("runs again once the rate limit has passed", () => {

@@ -7,14 +7,18 @@ import { readMute } from "../../../../src/core/alerts/mutes.ts";
 import { readAppList, readAppRecord, readErrorInfo, readLegacyStatus, readProgress } from "../../../../src/core/status/stored.ts";
 import { readTeamDesk } from "../../../../src/core/status/desk.ts";
 import { readPreview } from "../../../../src/core/preview/parse.ts";
+import { readAnswersPart, readCheckpointHead, readListingPart } from "../../../../src/core/check/checkpoint.ts";
 import { readRelayHealthyList } from "../../../../src/relay/client/healthy.ts";
 import {
+  AnswersPartSchema,
   AppFieldsSchema,
   AppListSchema,
   AppRecordSchema,
   CatalogSchema,
+  CheckpointHeadSchema,
   ErrorInfoSchema,
   HeaderSchema,
+  ListingPartSchema,
   PendingBackoffSchema,
   PreviewSchema,
   FollowUpSchema,
@@ -108,6 +112,17 @@ const PAIRS: [string, Guard<unknown>, Schema, unknown[]][] = [
     PendingBackoffSchema,
     [{ owner: "o", source: "s", backoff: { failures: 1, notBefore: 2 }, error: { kind: "rate-limited", at: 1, retryAfterMs: 5, message: "old English" } }],
   ],
+  [
+    "checkpoint head",
+    readCheckpointHead,
+    CheckpointHeadSchema,
+    [
+      { v: 1, source: "s", startedAt: 1, at: 2, cursor: 3, requests: 4, listing: { pages: 5, done: false, total: 6, changed: true, skipped: 7, maxPages: 8, announced: 9 }, chunks: 10 },
+      { v: 1, source: "", startedAt: 0, at: 0, cursor: 0, requests: 0, listing: { pages: 0, done: true, changed: false, skipped: 0, maxPages: 1000 }, chunks: 0 },
+    ],
+  ],
+  ["checkpoint listing part", readListingPart, ListingPartSchema, [{ apps: [app, { slug: "b", name: "B" }], rows: [{ i: "a", n: "A", h: [0, 1] }, { i: "b" }] }, { apps: [], rows: [] }]],
+  ["checkpoint answers part", readAnswersPart, AnswersPartSchema, [{ apps: [app], rows: [{ i: "a", r: [0], h: [], s: 2 }, { i: "b", e: apiErrorFull }, { i: "c" }] }]],
   [
     "relay healthy list",
     readRelayHealthyList,

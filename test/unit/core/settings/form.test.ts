@@ -13,6 +13,8 @@ import {
 } from "../../../../src/core/settings/form.ts";
 import { problemText } from "../../../../src/core/words/problems.ts";
 import { de, en, ja } from "../../support/i18n.ts";
+import { mayCheckLive } from "../../../../src/core/settings/form-rules.ts";
+import { SUGGESTED_BASE_URLS } from "../../../../src/core/settings/model.ts";
 
 const VALID: SettingsForm = {
   label: "",
@@ -226,5 +228,16 @@ describe("the form and settings saved elsewhere (another options tab)", () => {
   it("loading with nothing offered changes nothing", () => {
     const edited = editField(openForm(stored), "apiKey", "tk_mine");
     expect(loadIncoming(edited)).toBe(edited);
+  });
+});
+
+describe("which address the live key check may ask", () => {
+  const SAVED = "https://cobalt.internal.example";
+  it("only the saved one or Cobalt's own, never one typed halfway or not saved", () => {
+    const confirmed = [SAVED, ...SUGGESTED_BASE_URLS];
+    for (const typed of [SAVED, "https://api.gocobalt.io", "https://app.refold.ai"]) expect(mayCheckLive(typed, confirmed)).toBe(true);
+    for (const typed of ["https://api.gocob", "https://api.gocobalt.io.example", "https://cobalt.internal.ex", "https://cobalt.internal.example/other", ""]) expect(mayCheckLive(typed, confirmed)).toBe(false);
+    // No saved address (a new source): Cobalt's own only; an empty saved one confirms nothing.
+    expect(mayCheckLive("", ["", ...SUGGESTED_BASE_URLS])).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { shouldCheck } from "../../../../src/core/check/schedule.ts";
 import { EMPTY_STATUS } from "../../../../src/core/status/model.ts";
 import { currentError } from "../../../../src/core/status/view-state.ts";
 import { sourceNames } from "../../../../src/core/words/names.ts";
-import { de, en } from "../../support/i18n.ts";
+import { de, en, ja } from "../../support/i18n.ts";
 import { BUDGET, DEFAULT_BASE_URL, INTERVAL, maskKey, newSource, type CheckSettings, type CobaltSource, type Settings } from "../../../../src/core/settings/model.ts";
 import { SETTINGS_VERSION, parseStoredSettings, serializeSettings, type ParsedSettings } from "../../../../src/core/settings/parse.ts";
 import { keyEnvironment } from "../../../../src/core/settings/source-ids.ts";
@@ -94,7 +94,6 @@ describe("parseStoredSettings", () => {
   it.each<[keyof CobaltSource, unknown, string]>([
     ["apiKey", 42, "API key"],
     ["apiKey", null, "API key"],
-    ["baseUrl", 17, "API base URL"],
     ["linkedAccountIds", [1, 2], "Linked account IDs"],
     ["linkedAccountIds", { a: 1 }, "Linked account IDs"],
     ["intervalMinutes", "five", "Check every (minutes)"],
@@ -142,6 +141,19 @@ describe("parseStoredSettings", () => {
     expect(currentError(parsed.settings.sources[0]!, EMPTY_STATUS)).toEqual({ kind: "not-set-up", cause: "no-base-url", at: 0 });
     expect(shouldCheck("alarm", parsed.settings.sources[0]!, EMPTY_STATUS, 0)).toEqual({ run: false, reason: "not set up" });
   });
+
+  it.each<[unknown]>([[17], [null], [["https://cobalt.internal.example"]], [{ url: "https://cobalt.internal.example" }]])(
+    "a stored base URL that cannot be read (%j) is left empty, never replaced by Cobalt's, with a notice",
+    (bad) => {
+      // Replaced by the default, a self-hosted org's key would go to Cobalt's own API.
+      const parsed = parseStoredSettings(withField("baseUrl", bad));
+      expect(parsed.settings).toEqual({ sources: [{ ...STORED, baseUrl: "" }] });
+      expect(words(parsed)).toEqual(['The saved "API base URL" could not be read and was left empty. Enter it again in Options and save; until then nothing is checked.']);
+      expect(currentError(parsed.settings.sources[0]!, EMPTY_STATUS)).toEqual({ kind: "not-set-up", cause: "no-base-url", at: 0 });
+      expect(shouldCheck("alarm", parsed.settings.sources[0]!, EMPTY_STATUS, 0)).toEqual({ run: false, reason: "not set up" });
+      for (const t of [de, ja]) expect(noticeText(t, parsed.notices[0]!)).not.toBe(noticeText(t, { code: "field-reset", field: "intervalMinutes" }));
+    },
+  );
 
   it("keeps a stored plain-http base URL on this computer", () => {
     for (const baseUrl of ["http://127.0.0.1:8787", "http://localhost:8787", "http://[::1]:8787"]) {

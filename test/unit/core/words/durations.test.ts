@@ -13,11 +13,11 @@ const HOUR = 60 * MIN;
 
 describe("since when", () => {
   it("says how long in the unit that reads best, whole units passed", () => {
-    expect(sinceText(en, NOW - 10_000, NOW)).toBe("since 1 minute");
-    expect(sinceText(en, NOW - 59 * MIN, NOW)).toBe("since 59 minutes");
-    expect(sinceText(en, NOW - 3 * HOUR - 59 * MIN, NOW)).toBe("since 3 hours");
-    expect(sinceText(en, NOW - 47 * HOUR, NOW)).toBe("since 47 hours");
-    expect(sinceText(en, NOW - 9 * 24 * HOUR, NOW)).toBe("since 9 days");
+    expect(sinceText(en, NOW - 10_000, NOW)).toBe("broken for 1 minute");
+    expect(sinceText(en, NOW - 59 * MIN, NOW)).toBe("broken for 59 minutes");
+    expect(sinceText(en, NOW - 3 * HOUR - 59 * MIN, NOW)).toBe("broken for 3 hours");
+    expect(sinceText(en, NOW - 47 * HOUR, NOW)).toBe("broken for 47 hours");
+    expect(sinceText(en, NOW - 9 * 24 * HOUR, NOW)).toBe("broken for 9 days");
     expect(sinceText(de, NOW - 3 * HOUR, NOW)).toBe("seit 3 Stunden");
     expect(sinceText(ja, NOW - 3 * HOUR, NOW)).toBe("3 時間前から");
   });

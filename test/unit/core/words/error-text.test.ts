@@ -42,6 +42,18 @@ describe("errorDetail", () => {
       "Cobalt hat den API-Schlüssel abgelehnt (HTTP 401): „Invalid Credentials“.",
     ],
     [
+      "a save the organisation's policy refused: no key sources",
+      { kind: "unexpected", at, cause: "policy-no-keys" },
+      "Your organisation allows no Cobalt API keys in this browser, so this source was not saved.",
+      "Ihre Organisation erlaubt in diesem Browser keine Cobalt-API-Schlüssel; diese Quelle wurde daher nicht gespeichert.",
+    ],
+    [
+      "a save the organisation's policy refused: a relay it sets",
+      { kind: "unexpected", at, cause: "policy-managed-relay" },
+      "This relay is set by your organisation: only your member token and how often it is checked can be changed.",
+      "Dieses Relay legt Ihre Organisation fest: Nur Ihr Mitglieds-Token und wie oft es geprüft wird, lassen sich ändern.",
+    ],
+    [
       "a rate limit without words",
       { kind: "rate-limited", at, status: 429, retryAfterMs: 7000 },
       "Cobalt is limiting how often we may ask (HTTP 429).",

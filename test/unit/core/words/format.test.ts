@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, clockMoment, duration } from "../../../../src/core/words/format.ts";
+import { ago, clockMoment, duration, nextTryText, refreshAtText, relayAsksAgainText, relayWaitText } from "../../../../src/core/words/format.ts";
 import { de, en, ja } from "../../support/i18n.ts";
 
 describe("ago", () => {
@@ -53,5 +53,37 @@ describe("clockMoment", () => {
     expect(clockMoment(en, at, now)).toBe("on Jun 30 at 11:55 PM");
     expect(clockMoment(de, at, now)).toBe("am 30. Juni um 23:55");
     expect(clockMoment(ja, at, now)).toBe("6月30日 23:55");
+  });
+});
+
+// A wait that ended after midnight was said as a clock time alone ("Refresh at 00:15"), which
+// reads as a time today.
+describe("the end of a wait", () => {
+  const now = new Date(2026, 5, 30, 23, 50).getTime();
+  const tonight = new Date(2026, 5, 30, 23, 58).getTime();
+  const tomorrow = new Date(2026, 6, 1, 0, 15).getTime();
+
+  it("is a clock time on the same day", () => {
+    expect(refreshAtText(en, tonight, now)).toBe("Refresh at 11:58 PM");
+    expect(refreshAtText(de, tonight, now)).toBe("Aktualisieren um 23:58");
+    expect(refreshAtText(ja, tonight, now)).toBe("23:58 に更新");
+    expect(nextTryText(en, tonight, now)).toBe("Next try at 11:58 PM.");
+    expect(relayAsksAgainText(en, tonight, now)).toBe("Cobalt is limiting how often the team relay may ask; the relay asks again at 11:58 PM");
+  });
+
+  it("names the date when the wait crosses midnight", () => {
+    expect(refreshAtText(en, tomorrow, now)).toBe("Refresh on Jul 1 at 12:15 AM");
+    expect(refreshAtText(de, tomorrow, now)).toBe("Aktualisieren am 1. Juli um 00:15");
+    expect(refreshAtText(ja, tomorrow, now)).toBe("7月1日 00:15 に更新");
+    expect(nextTryText(en, tomorrow, now)).toBe("Next try on Jul 1 at 12:15 AM.");
+    expect(nextTryText(de, tomorrow, now)).toBe("Nächster Versuch am 1. Juli um 00:15.");
+    expect(nextTryText(ja, tomorrow, now)).toBe("次回は 7月1日 00:15 に再試行します。");
+    expect(relayAsksAgainText(en, tomorrow, now)).toBe("Cobalt is limiting how often the team relay may ask; the relay asks again on Jul 1 at 12:15 AM");
+    expect(relayAsksAgainText(de, tomorrow, now)).toBe("Cobalt begrenzt, wie oft das Team-Relay anfragen darf; das Relay fragt am 1. Juli um 00:15 erneut an");
+    expect(relayAsksAgainText(ja, tomorrow, now)).toBe("Cobalt がチームリレーのリクエスト頻度を制限しています。リレーは 7月1日 00:15 に再度問い合わせます");
+    expect(relayWaitText(en, tonight, now)).toBe("The team relay asked this browser to wait until 11:58 PM");
+    expect(relayWaitText(en, tomorrow, now)).toBe("The team relay asked this browser to wait until Jul 1 at 12:15 AM");
+    expect(relayWaitText(de, tomorrow, now)).toBe("Das Team-Relay hat diesen Browser gebeten, bis 1. Juli um 00:15 zu warten");
+    expect(relayWaitText(ja, tomorrow, now)).toBe("チームリレーがこのブラウザーに 7月1日 00:15 まで待つよう求めました");
   });
 });

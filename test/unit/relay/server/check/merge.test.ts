@@ -25,3 +25,15 @@ it("replaces re-checked accounts in place, and adds new ones only when asked", (
   expect(status.accounts.map((a) => a.id)).toEqual(["a", "b"]);
   expect(mergeHealthy({ a: [HUBSPOT], b: [SLACK] }, { b: [] }, ["b", "c"])).toEqual({ a: [HUBSPOT], b: [], c: [] });
 });
+
+it("keeps since and healthy apps of accounts and apps named like Object's own members", () => {
+  const HOSTILE = ["constructor", "__proto__", "toString", "hasOwnProperty"];
+  const apps = HOSTILE.map((slug) => ({ slug, name: slug }));
+  const first = trackSince({}, HOSTILE.map((id) => account(id, { reauth: apps })), 100);
+  const second = trackSince(first, [...HOSTILE, "valueOf"].map((id) => account(id, { reauth: [...apps, HUBSPOT] })), 200);
+  expect(Object.keys(second)).toEqual([...HOSTILE, "valueOf"]);
+  for (const id of HOSTILE) expect(Object.entries(second[id]!)).toEqual([...HOSTILE.map((slug) => [slug, 100]), ["hubspot", 200]]);
+  expect(Object.entries(second["valueOf"]!)).toEqual([...HOSTILE.map((slug) => [slug, 200]), ["hubspot", 200]]);
+  const healthy = mergeHealthy({ a: [HUBSPOT] }, JSON.parse('{"__proto__":[{"slug":"slack","name":"Slack"}]}'), ["__proto__", "constructor"]);
+  expect(Object.entries(healthy)).toEqual([["a", [HUBSPOT]], ["__proto__", [SLACK]], ["constructor", []]]);
+});
