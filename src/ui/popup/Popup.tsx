@@ -3,8 +3,8 @@ import { api } from "../../adapters/browser.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { environmentLabel } from "../../core/words/environment.ts";
-import { refreshBlockedUntil } from "../../core/check/schedule.ts";
-import { isSetUp, type Source } from "../../core/settings/model.ts";
+import { refreshBlockedUntil, WATCH_MS } from "../../core/check/schedule.ts";
+import { isRelay, isSetUp, type Source } from "../../core/settings/model.ts";
 import { type SourceId } from "../../core/settings/source-ids.ts";
 import { sourceNames } from "../../core/words/names.ts";
 import { refreshAtText } from "../../core/words/format.ts";
@@ -34,6 +34,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
   useEffect(() => void requestCheck("open").catch(() => undefined), []);
   const { settings, statuses, progress, notices, mutes, followUps } = snapshot;
   const { sources } = settings;
+  useWatch(sources);
   const statusOf = (source: Source): Status => statuses[source.id] ?? EMPTY_STATUS;
   const blocks = useRefreshBlocks(sources, statusOf);
   const keyed = sources.filter(isSetUp);
@@ -120,4 +121,21 @@ function useRefreshBlocks(sources: readonly Source[], statusOf: (source: Source)
     return () => clearTimeout(timer);
   }, [first]);
   return blocks;
+}
+
+/**
+ * While the popup is open, its relay sources are polled every WATCH_MS (a 304 when nothing
+ * changed), so a teammate's claim, take-over, mute or note shows within seconds. The background
+ * decides (schedule.ts "watch"); a Cobalt source is never asked this way.
+ */
+function useWatch(sources: readonly Source[]): void {
+  const relays = sources.filter((source) => isRelay(source) && isSetUp(source)).map((source) => source.id);
+  const ids = relays.join("\n");
+  useEffect(() => {
+    if (ids === "") return;
+    const timer = setInterval(() => {
+      for (const id of ids.split("\n")) void requestCheck("watch", id).catch(() => undefined);
+    }, WATCH_MS);
+    return () => clearInterval(timer);
+  }, [ids]);
 }

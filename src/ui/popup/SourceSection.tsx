@@ -16,7 +16,7 @@ import { AccountFailure, NotesBanner, Notices, StatusBanner } from "./lazy.tsx";
 import { appRow } from "./app-row.tsx";
 import { deskPart, type DeskView } from "./desk-row.tsx";
 import { HealthySection } from "./HealthySection.tsx";
-import { FixedRows } from "./FixedRows.tsx";
+import { DeskFixedRows, FixedRows } from "./FixedRows.tsx";
 import { MutedSection } from "./MutedSection.tsx";
 import { useRowActions } from "./use-row-actions.ts";
 import { useFirstPaintSlice } from "./first-paint.ts";
@@ -66,6 +66,7 @@ export function SourceSection({ source, name, status, progress, refreshing, quer
       {filter}
       <List source={source} status={status} model={model} query={query} now={now} locked={previous} sourceName={name} followUps={followUps} />
       {!previous && <FixedRows sourceId={source.id} status={status} followUps={followUps} now={now} />}
+      {!previous && <DeskFixedRows sourceId={source.id} status={status} />}
       {!previous && <MutedSection sourceId={source.id} muted={split.muted} you={status.relay?.member} />}
       {!previous && <HealthySection sourceId={source.id} status={status} count={model.healthyCount} />}
     </>
