@@ -35,8 +35,8 @@ export interface DeskTarget {
   editing: boolean;
 }
 
-/** "14:02" today, "Jun 30, 14:02" another day. */
-function when(t: Translator, at: number, now: number): string {
+/** "14:02" today, "Jun 30, 14:02" another day: what the desk's lines and team mutes say. */
+export function when(t: Translator, at: number, now: number): string {
   const time = t.time(at);
   return new Date(at).toDateString() === new Date(now).toDateString() ? time : t.msg("deskDateTime", { date: t.date(at), time });
 }
