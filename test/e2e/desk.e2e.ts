@@ -88,7 +88,7 @@ describe("the team's desk: Alice in Chromium and Bob in Firefox on one relay", (
     expect(await alicePopup.count(`${deskOf("hubspot")} button[data-desk="take-over"]`)).toBe(1);
   });
 
-  it("Alice counts only the breaks nobody is on (Options), and Bob's team mute takes Copper off her badge at her next poll", async () => {
+  it("Alice counts only the breaks nobody is on (Options); Bob's team mute takes Copper off her badge at her next poll, and her Unmute ends it for both", async () => {
     const options = await alice.openPage(alice.optionsPath);
     await options.clickByRole("checkbox", "Count only breaks nobody is on");
     await options.clickByRole("button", "Save");
@@ -107,6 +107,10 @@ describe("the team's desk: Alice in Chromium and Bob in Firefox on one relay", (
     await alicePopup.click("details.muted-apps summary");
     await alicePopup.waitForText(/Muted for the team by Bob until \d/, { selector: "details.muted-apps" });
     await expectNoViolations(alicePopup);
+    // Anyone may unmute it, for the whole team: back on Alice's badge, and off Bob's Muted list.
+    await alicePopup.clickByRole("button", "Unmute Copper");
+    await alice.waitForBadge((badge) => badge.text === "2", 20_000);
+    await bobPopup.waitForNoText(/Muted \(1\)/, POLLED);
   });
 
   it("Alice's note on Salesforce is seen by both, and her Copy summary carries it with who wrote it", async () => {
@@ -137,11 +141,12 @@ describe("the team's desk: Alice in Chromium and Bob in Firefox on one relay", (
     await expectNoViolations(bobPopup);
     // Each step is in the audit log, with who, what and where.
     const audit = (await stack.auditLog()).split("\n").flatMap((line) => (line.trim() === "" ? [] : [JSON.parse(line) as Record<string, unknown>]));
-    const desk = audit.filter((line) => ["claim", "take-over", "mute", "note", "claim-ended"].includes(String(line.action)));
+    const desk = audit.filter((line) => ["claim", "take-over", "mute", "unmute", "note", "claim-ended"].includes(String(line.action)));
     expect(desk.map((line) => [line.member, line.action, line.linkedAccount, line.app])).toEqual([
       ["Alice", "claim", "acme-corp", "hubspot"],
       ["Bob", "take-over", "acme-corp", "hubspot"],
       ["Bob", "mute", "acme-corp", "copper"],
+      ["Alice", "unmute", "acme-corp", "copper"],
       ["Alice", "note", "globex", "salesforce"],
       ["Bob", "claim-ended", "acme-corp", "hubspot"],
     ]);

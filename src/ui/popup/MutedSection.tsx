@@ -1,3 +1,5 @@
+import type { ComponentChild } from "preact";
+import { useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import type { Translator } from "../../core/i18n/translator.ts";
 import type { MutedApp } from "../../core/alerts/mutes.ts";
@@ -16,11 +18,19 @@ const desking = () => import("./desk-actions.ts");
  * Unmute ends it for the whole team (anyone may).
  */
 export function MutedSection({ sourceId, muted, you }: { sourceId: string; muted: readonly MutedApp[]; you?: string | undefined }) {
+  // What the relay refused or why it could not be asked, under the team mute's row.
+  const [failed, setFailed] = useState<{ key: string; note: ComponentChild }>();
   if (muted.length === 0) return null;
   const t = uiTranslator();
   const unmute = (entry: MutedApp) => {
     const { sourceId: source, accountId, slug, by } = entry.mute;
-    if (by !== undefined) void desking().then(({ changeDesk }) => changeDesk({ source, action: "unmute", accountId, ...(slug === undefined ? {} : { slug }) }));
+    const key = appKey(sourceId, entry.accountId, entry.app.slug);
+    if (by !== undefined) {
+      setFailed(undefined);
+      void desking()
+        .then(({ changeDesk }) => changeDesk({ source, action: "unmute", accountId, ...(slug === undefined ? {} : { slug }) }))
+        .then((note) => note !== undefined && setFailed({ key, note }));
+    }
     else void muting().then(({ unmuteScope }) => unmuteScope(slug === undefined ? { sourceId: source, accountId } : { sourceId: source, accountId, slug }));
   };
   return (
@@ -29,9 +39,10 @@ export function MutedSection({ sourceId, muted, you }: { sourceId: string; muted
       <ul>
         {muted.map((entry) => {
           const whole = entry.mute.slug === undefined;
+          const key = appKey(sourceId, entry.accountId, entry.app.slug);
           const left = entry.mute.by !== undefined ? teamLeft(t, entry, you) : entry.leftMs === undefined ? t.msg("mutedUntilFixed") : timeLeftText(t, entry.leftMs);
           return (
-            <li key={appKey(sourceId, entry.accountId, entry.app.slug)} class="muted-app">
+            <li key={key} class="muted-app">
               {appIcon(entry.app)}
               <span class="names">
                 <span class="app-name">{entry.app.name}</span>
@@ -41,6 +52,7 @@ export function MutedSection({ sourceId, muted, you }: { sourceId: string; muted
               <button type="button" onClick={() => unmute(entry)} aria-label={t.msg("rowUnmuteName", { what: whole ? entry.account : entry.app.name })}>
                 {t.msg("rowUnmute")}
               </button>
+              {failed?.key === key && failed.note}
             </li>
           );
         })}
