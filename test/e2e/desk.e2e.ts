@@ -26,6 +26,15 @@ async function expectNoViolations(page: ExtPage): Promise<void> {
   expect(describeViolations(await axeViolations(page))).toEqual([]);
 }
 
+/** Polls until the focused element is the one `selector` names (the popup moves the focus on the next frame). */
+async function waitForFocus(page: ExtPage, selector: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!(await page.evaluate<boolean>(`document.activeElement?.matches(${JSON.stringify(selector)}) === true`))) {
+    if (Date.now() > end) throw new Error(`waitForFocus: ${selector} never had the focus`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Sets a relay source up the way a member does: Options, Team relay, URL, token and interval, Save. */
 async function joinRelay(ext: ExtensionSession, url: string, token: string): Promise<void> {
   const options = await ext.openPage(ext.optionsPath);
@@ -84,7 +93,7 @@ describe("the team's desk: Alice in Chromium and Bob in Firefox on one relay", (
     await bobPopup.clickByRole("button", "Take over Hubspot from Alice");
     await bobPopup.waitForText(/^You · since \d.* · took over from Alice$/, { selector: `${deskOf("hubspot")} .claimed` });
     await alicePopup.waitForText(/^Bob took over from you · since \d/, { ...POLLED, selector: `${deskOf("hubspot")} .claimed` });
-    // Alice's "I'm on it" on another app is refused by nobody: each break has its own claim.
+    // Alice may take it back in turn.
     expect(await alicePopup.count(`${deskOf("hubspot")} button[data-desk="take-over"]`)).toBe(1);
   });
 
@@ -114,11 +123,15 @@ describe("the team's desk: Alice in Chromium and Bob in Firefox on one relay", (
   });
 
   it("Alice's note on Salesforce is seen by both, and her Copy summary carries it with who wrote it", async () => {
+    // The keyboard goes into the note's field, and back to the Note button once it is saved.
     await alicePopup.clickByRole("button", "Note on Salesforce");
+    await waitForFocus(alicePopup, `${deskOf("salesforce")} textarea`);
     await alicePopup.fillLabelled("Note for the team on Salesforce", NOTE);
+    await alicePopup.waitForText("248 characters left", { selector: deskOf("salesforce") });
     await expectNoViolations(alicePopup);
     await alicePopup.clickByRole("button", "Save note");
     await alicePopup.waitForText(`“${NOTE}” — You`, { selector: deskOf("salesforce") });
+    await waitForFocus(alicePopup, `${deskOf("salesforce")} button[data-desk="note"]`);
     await bobPopup.waitForText(`“${NOTE}” — Alice`, { ...POLLED, selector: deskOf("salesforce") });
     await alicePopup.clickByRole("button", "Copy summary");
     await alicePopup.waitForText("Summary copied");

@@ -28,7 +28,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
   const snapshot = useSnapshot(initial);
   const now = useNow();
   const [query, setQuery] = useState("");
-  const [refreshing, setRefreshing] = useState<ReadonlySet<SourceId>>(new Set());
+  const { refreshing, refresh } = useRefreshing();
   // Opening the popup wakes the background: it clears check marks left by a stopped background
   // and checks at once every source whose data is older than its schedule promises (after sleep, say).
   useEffect(() => void requestCheck("open").catch(() => undefined), []);
@@ -41,19 +41,6 @@ export function Popup({ initial }: { initial: Snapshot }) {
   const busy = (source: Source) => (progress[source.id] ?? null) !== null || refreshing.has(source.id);
   const ready = keyed.filter((source) => !busy(source) && !blocks.has(source.id));
   const heldUntil = keyed.length > 0 && keyed.every((source) => blocks.has(source.id)) ? Math.min(...blocks.values()) : undefined;
-
-  const refresh = () => {
-    setRefreshing((current) => new Set([...current, ...ready.map((source) => source.id)]));
-    for (const { id } of ready) {
-      void requestCheck("refresh", id).finally(() =>
-        setRefreshing((current) => {
-          const next = new Set(current);
-          next.delete(id);
-          return next;
-        }),
-      );
-    }
-  };
 
   const t = uiTranslator();
   const single = sources.length === 1;
@@ -73,7 +60,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
         <h1>{t.msg("popupTitle")}</h1>
         {single && isSetUp(sources[0]!) && <span class="env">{environmentLabel(t, sources[0]!)}</span>}
         {/* While a rate limit holds Refresh back, the button says until when (its text is its name). */}
-        <button type="button" onClick={refresh} disabled={ready.length === 0}>
+        <button type="button" onClick={() => refresh(ready.map((source) => source.id))} disabled={ready.length === 0}>
           {heldUntil === undefined ? t.msg("popupRefresh") : refreshAtText(t, heldUntil, Date.now())}
         </button>
       </header>
@@ -103,6 +90,24 @@ export function Popup({ initial }: { initial: Snapshot }) {
       </footer>
     </main>
   );
+}
+
+/** Refresh asks for each source's check on its own; each stays "Checking…" until the background answers for it. */
+function useRefreshing() {
+  const [refreshing, setRefreshing] = useState<ReadonlySet<SourceId>>(new Set());
+  const refresh = (ids: readonly SourceId[]) => {
+    setRefreshing((current) => new Set([...current, ...ids]));
+    for (const id of ids) {
+      void requestCheck("refresh", id).finally(() =>
+        setRefreshing((current) => {
+          const next = new Set(current);
+          next.delete(id);
+          return next;
+        }),
+      );
+    }
+  };
+  return { refreshing, refresh };
 }
 
 /** Until when a rate limit holds each source's Refresh back; re-renders when the first of them ends. */

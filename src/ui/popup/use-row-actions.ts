@@ -24,7 +24,7 @@ type Length = "hour" | "day" | "week" | "fixed";
 export function useRowActions(source: Source, model: ListModel, status: Status) {
   const [states, set] = useRowStates();
   const { menu, setMenu, toggleMenu, onKeyDown: closeMenu } = useMuteMenu();
-  const [editor, setEditor] = useState<string>();
+  const { editor, desk, onDesk, closeEditor } = useDesk(source, set);
   const team = isRelay(source) && status.relay?.member !== undefined;
 
   const mute = async (key: string, scope: "app" | "account", length: Length, list: Element) => {
@@ -41,31 +41,6 @@ export function useRowActions(source: Source, model: ListModel, status: Status) 
     focusAfterMute(list, source.id);
   };
 
-  /** One change on the desk; the row says what went wrong, if anything. True when it failed. */
-  const desk = async (key: string, change: DeskChange): Promise<boolean> => {
-    set(key, { kind: "busy", what: "desk" });
-    const note = await (await desking()).changeDesk(change);
-    set(key, note === undefined ? undefined : { kind: "failed", note });
-    return note !== undefined;
-  };
-
-  const onDesk = (button: HTMLButtonElement, key: string, list: Element) => {
-    const { desk: what, account: accountId, slug } = button.dataset;
-    if (!accountId) return;
-    const scope = { source: source.id, accountId, ...(slug === undefined ? {} : { slug }) };
-    if (what === "note") {
-      setEditor(editor === key ? undefined : key);
-      // Into the field when it opens, so the keyboard goes on from there.
-      if (editor !== key) requestAnimationFrame(() => list.querySelector<HTMLTextAreaElement>(`textarea[data-note-for="${CSS.escape(key)}"]`)?.focus());
-    }
-    else if (what === "note-cancel") setEditor(undefined);
-    else if (what === "claim" || what === "release" || what === "take-over") void desk(key, { ...scope, action: what });
-    else if (what === "note-save" || what === "note-remove") {
-      const text = what === "note-remove" ? "" : (list.querySelector<HTMLTextAreaElement>(`textarea[data-note-for="${CSS.escape(key)}"]`)?.value ?? "");
-      void desk(key, { ...scope, action: "note", text }).then((failed) => failed || setEditor(undefined));
-    }
-  };
-
   const onClick = (event: MouseEvent) => {
     const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
     const { action, row: key, scope, length } = button?.dataset ?? {};
@@ -76,17 +51,63 @@ export function useRowActions(source: Source, model: ListModel, status: Status) 
     else if (action === "desk") onDesk(button, key, event.currentTarget as Element);
   };
 
-  /** Escape closes the note's editor (the focus goes back to its Note button), or the mute choices. */
+  /** Escape closes the note's editor, or the mute choices. */
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== "Escape" || editor === undefined) return closeMenu(event);
-    event.preventDefault();
-    const list = event.currentTarget as Element;
-    const key = editor;
-    setEditor(undefined);
-    requestAnimationFrame(() => list.querySelector<HTMLButtonElement>(`button[data-desk="note"][data-row="${CSS.escape(key)}"]`)?.focus());
+    if (!closeEditor(event)) closeMenu(event);
   };
 
   return { states, menu, editor, team, onClick, onKeyDown };
+}
+
+/**
+ * A relay source's team desk on the rows (desk-row.tsx): its buttons, and the one note editor
+ * open at a time. Each change shows the row busy, then what went wrong under it, if anything.
+ */
+function useDesk(source: Source, set: SetRowState) {
+  const [editor, setEditor] = useState<string>();
+
+  /** One change on the desk; the row says what went wrong, if anything. True when it failed. */
+  const desk = async (key: string, change: DeskChange): Promise<boolean> => {
+    set(key, { kind: "busy", what: "desk" });
+    const note = await (await desking()).changeDesk(change);
+    set(key, note === undefined ? undefined : { kind: "failed", note });
+    return note !== undefined;
+  };
+
+  /** Closes the note's editor and gives the focus back to its Note button (the field is gone). */
+  const close = (list: Element, key: string) => {
+    setEditor(undefined);
+    requestAnimationFrame(() => list.querySelector<HTMLButtonElement>(`button[data-desk="note"][data-row="${CSS.escape(key)}"]`)?.focus());
+  };
+  const field = (list: Element, key: string) => list.querySelector<HTMLTextAreaElement>(`textarea[data-note-for="${CSS.escape(key)}"]`);
+
+  /** A click on one of the desk's buttons (data-desk says which), on a row or an account's heading. */
+  const onDesk = (button: HTMLButtonElement, key: string, list: Element) => {
+    const { desk: what, account: accountId, slug } = button.dataset;
+    if (!accountId) return;
+    const scope = { source: source.id, accountId, ...(slug === undefined ? {} : { slug }) };
+    if (what === "claim" || what === "release" || what === "take-over") void desk(key, { ...scope, action: what });
+    else if (what === "note-cancel" || (what === "note" && editor === key)) close(list, key);
+    else if (what === "note") {
+      setEditor(key);
+      // Into the field when it opens, so the keyboard goes on from there.
+      requestAnimationFrame(() => field(list, key)?.focus());
+    } else if (what === "note-save" || what === "note-remove") {
+      const text = what === "note-remove" ? "" : (field(list, key)?.value ?? "");
+      // Kept open when the relay refused it, with what was typed.
+      void desk(key, { ...scope, action: "note", text }).then((failed) => failed || close(list, key));
+    }
+  };
+
+  /** Escape closes the note's editor; false when none was open. */
+  const closeEditor = (event: KeyboardEvent): boolean => {
+    if (event.key !== "Escape" || editor === undefined) return false;
+    event.preventDefault();
+    close(event.currentTarget as Element, editor);
+    return true;
+  };
+
+  return { editor, desk, onDesk, closeEditor };
 }
 
 /** Sets a row's state, or clears it (the row shows its buttons as they are). */
