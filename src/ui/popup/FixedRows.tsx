@@ -1,7 +1,7 @@
 import { uiTranslator } from "../../adapters/i18n.ts";
 import type { FollowUp } from "../../core/alerts/followups.ts";
 import { followUpRow } from "../../core/alerts/followups.ts";
-import { accountKey, appKey } from "../../core/kit/ids.ts";
+import { appKey } from "../../core/kit/ids.ts";
 import { accountLabel } from "../../core/status/list-model.ts";
 import type { Status } from "../../core/status/model.ts";
 
@@ -34,35 +34,6 @@ export function FixedRows({ sourceId, status, followUps, now }: { sourceId: stri
           </span>
           <span class="fixed-at" role="status">
             {t.msg("followUpFixed", { time: t.time(at) })}
-          </span>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/**
- * A relay source's breaks fixed while a teammate was on them: the relay keeps each a while after
- * the fix (the claim ended with it), so every member's popup can say who was on it.
- */
-export function DeskFixedRows({ sourceId, status }: { sourceId: string; status: Status }) {
-  const fixed = status.relay?.desk?.fixed ?? [];
-  if (fixed.length === 0) return null;
-  const t = uiTranslator();
-  const you = status.relay?.member;
-  return (
-    <ul class="fixed-apps desk-fixed" aria-label={t.msg("deskFixedList")}>
-      {fixed.map((entry) => (
-        <li key={entry.slug === undefined ? accountKey(sourceId, entry.accountId) : appKey(sourceId, entry.accountId, entry.slug)} class="fixed-app">
-          <span class="icon ok" aria-hidden="true">
-            ✓
-          </span>
-          <span class="names">
-            <span class="app-name">{entry.name}</span>
-            {entry.accountName !== undefined && entry.accountName !== entry.name && <span class="account-line muted">{entry.accountName}</span>}
-          </span>
-          <span class="fixed-at" title={t.time(entry.at)}>
-            {entry.member === you ? t.msg("deskFixedWhileYou") : t.msg("deskFixedWhile", { who: entry.member })}
           </span>
         </li>
       ))}

@@ -4,9 +4,9 @@ import { uiTranslator } from "../../adapters/i18n.ts";
 import type { Translator } from "../../core/i18n/translator.ts";
 import type { MutedApp } from "../../core/alerts/mutes.ts";
 import { timeLeftText } from "../../core/words/durations.ts";
+import { shortMoment } from "../../core/words/format.ts";
 import { appKey } from "../../core/kit/ids.ts";
 import { appIcon } from "./app-row.tsx";
-import { when as deskMoment } from "./desk-row.tsx";
 
 const muting = () => import("./mute-actions.ts");
 const desking = () => import("./desk-actions.ts");
@@ -66,6 +66,6 @@ function teamLeft(t: Translator, entry: MutedApp, you: string | undefined): stri
   const { by, until } = entry.mute;
   const mine = by === you;
   if (until === undefined) return mine ? t.msg("mutedTeamUntilFixedYou") : t.msg("mutedTeamUntilFixed", { who: by ?? "" });
-  const when = deskMoment(t, until, Date.now());
+  const when = shortMoment(t, until, Date.now());
   return mine ? t.msg("mutedTeamUntilYou", { when }) : t.msg("mutedTeamUntil", { who: by ?? "", when });
 }

@@ -12,11 +12,11 @@ import { ago } from "../../core/words/format.ts";
 import type { Notice } from "../../core/settings/notices.ts";
 import type { Progress, Status } from "../../core/status/model.ts";
 import { currentError, fromPreviousSettings, isCurrent } from "../../core/status/view-state.ts";
-import { AccountFailure, NotesBanner, Notices, StatusBanner } from "./lazy.tsx";
+import { AccountFailure, DeskFixedRows, NotesBanner, Notices, StatusBanner, useDeskParts } from "./lazy.tsx";
 import { appRow } from "./app-row.tsx";
-import { deskPart, type DeskView } from "./desk-row.tsx";
+import type { DeskView, deskPart } from "./desk-row.tsx";
 import { HealthySection } from "./HealthySection.tsx";
-import { DeskFixedRows, FixedRows } from "./FixedRows.tsx";
+import { FixedRows } from "./FixedRows.tsx";
 import { MutedSection } from "./MutedSection.tsx";
 import { useRowActions } from "./use-row-actions.ts";
 import { useFirstPaintSlice } from "./first-paint.ts";
@@ -128,7 +128,9 @@ function deskViewOf(source: Source, status: Status, now: number): DeskView | und
 function List({ source, status, model, query, now, locked, sourceName, followUps }: ListProps) {
   const { states, menu, editor, onClick, onKeyDown } = useRowActions(source, model, status);
   const groups = useFirstPaintSlice(model.groups);
-  const view = deskViewOf(source, status, now);
+  const shown = deskViewOf(source, status, now);
+  const parts = useDeskParts(shown !== undefined);
+  const view = parts && shown;
   if (model.groups.length === 0) {
     return query.trim() !== "" ? <p class="muted">{uiTranslator().msg("popupNothingMatches", { query })}</p> : null;
   }
@@ -139,7 +141,7 @@ function List({ source, status, model, query, now, locked, sourceName, followUps
       {groups.map((group) => (
         <section class="group" key={group.id} aria-label={sourceName === undefined ? group.label : t.msg("popupAccountOfSource", { account: group.label, source: sourceName })}>
           <Heading>{group.label}</Heading>
-          {view && group.apps.length > 0 && accountDesk(view, accountKey(source.id, group.id), group.id, group.label, locked, editor, states)}
+          {parts && view && group.apps.length > 0 && accountDesk(parts.deskPart, view, accountKey(source.id, group.id), group.id, group.label, locked, editor, states)}
           {group.error && (
             <p class="account-error" role="note">
               <AccountFailure error={group.error} checkedAt={group.checkedAt} now={now} />
@@ -150,7 +152,7 @@ function List({ source, status, model, query, now, locked, sourceName, followUps
               {group.apps.map((app) => {
                 const key = appKey(source.id, group.id, app.slug);
                 const followUp = followUps.length === 0 ? undefined : followUpRow(followUps, { sourceId: source.id, accountId: group.id, slug: app.slug, name: app.name }, now);
-                return appRow(app, group, source.id, states[key], locked, { now, followUp, muting: menu === key, desk: view && { view, editing: editor === key } });
+                return appRow(app, group, source.id, states[key], locked, { now, followUp, muting: menu === key, desk: parts && view && { view, editing: editor === key, part: parts.deskPart } });
               })}
             </ul>
           )}
@@ -161,11 +163,11 @@ function List({ source, status, model, query, now, locked, sourceName, followUps
 }
 
 /** A linked account's part of the desk, under its heading: who is on all of it, its note, and what went wrong. */
-function accountDesk(view: DeskView, key: string, accountId: string, name: string, locked: boolean, editor: string | undefined, states: ReturnType<typeof useRowActions>["states"]) {
+function accountDesk(part: typeof deskPart, view: DeskView, key: string, accountId: string, name: string, locked: boolean, editor: string | undefined, states: ReturnType<typeof useRowActions>["states"]) {
   const state = states[key];
   return (
     <>
-      {deskPart(view, { key, accountId, name, locked: locked || state?.kind === "busy", editing: editor === key })}
+      {part(view, { key, accountId, name, locked: locked || state?.kind === "busy", editing: editor === key })}
       {state?.kind !== "busy" && state?.note}
     </>
   );

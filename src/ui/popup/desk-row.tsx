@@ -1,6 +1,9 @@
 import { useState } from "preact/hooks";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import type { Translator } from "../../core/i18n/translator.ts";
+import { accountKey, appKey } from "../../core/kit/ids.ts";
+import type { Status } from "../../core/status/model.ts";
+import { shortMoment } from "../../core/words/format.ts";
 import { claimFor, noteFor, type DeskClaim, type TeamDesk } from "../../core/status/desk.ts";
 
 /*
@@ -9,6 +12,8 @@ import { claimFor, noteFor, type DeskClaim, type TeamDesk } from "../../core/sta
  * or Take over (someone else's), and Note, which opens the note's editor under the row. Plain
  * functions like app-row.tsx: clicks are handled once, on the list (use-row-actions.ts), and the
  * button says what it is for in data-* attributes. What a click does loads with it (desk-actions.ts).
+ * This module itself loads only for a relay source with a desk (lazy.tsx), so a popup of key
+ * sources carries none of it; also the rows of breaks fixed while someone was on them.
  */
 
 /** NOTE_MAX_CHARS of relay/protocol/desk.ts, which the popup does not load (zod). */
@@ -35,19 +40,13 @@ export interface DeskTarget {
   editing: boolean;
 }
 
-/** "14:02" today, "Jun 30, 14:02" another day: what the desk's lines and team mutes say. */
-export function when(t: Translator, at: number, now: number): string {
-  const time = t.time(at);
-  return new Date(at).toDateString() === new Date(now).toDateString() ? time : t.msg("deskDateTime", { date: t.date(at), time });
-}
-
 function who(t: Translator, member: string, you: string | undefined): string {
   return member === you ? t.msg("deskYouFirst") : member;
 }
 
 /** Who is on it and since when; the member it was taken from reads that it was. */
 function claimLine(t: Translator, claim: DeskClaim, view: DeskView): string {
-  const time = when(t, claim.since, view.now);
+  const time = shortMoment(t, claim.since, view.now);
   const mine = claim.member === view.you;
   if (claim.slug === undefined) return mine ? t.msg("rowAccountClaimedByYou", { time }) : t.msg("rowAccountClaimedBy", { who: claim.member, time });
   if (claim.from !== undefined && !mine && claim.from === view.you) return t.msg("rowClaimTakenFromYou", { who: claim.member, time });
@@ -113,7 +112,7 @@ export function deskPart(view: DeskView, target: DeskTarget) {
           {t.msg("rowNote")}
         </button>
       </p>
-      {note && <p class="desk-note">{t.msg("rowNoteLine", { text: note.text, who: who(t, note.member, view.you), time: when(t, note.at, view.now) })}</p>}
+      {note && <p class="desk-note">{t.msg("rowNoteLine", { text: note.text, who: who(t, note.member, view.you), time: shortMoment(t, note.at, view.now) })}</p>}
       {target.editing && <NoteEditor target={target} text={note?.text ?? ""} />}
     </div>
   );
@@ -150,5 +149,34 @@ function NoteEditor({ target, text }: { target: DeskTarget; text: string }) {
         </button>
       </p>
     </div>
+  );
+}
+
+/**
+ * A relay source's breaks fixed while a teammate was on them: the relay keeps each a while after
+ * the fix (the claim ended with it), so every member's popup can say who was on it.
+ */
+export function DeskFixedRows({ sourceId, status }: { sourceId: string; status: Status }) {
+  const fixed = status.relay?.desk?.fixed ?? [];
+  if (fixed.length === 0) return null;
+  const t = uiTranslator();
+  const you = status.relay?.member;
+  return (
+    <ul class="fixed-apps desk-fixed" aria-label={t.msg("deskFixedList")}>
+      {fixed.map((entry) => (
+        <li key={entry.slug === undefined ? accountKey(sourceId, entry.accountId) : appKey(sourceId, entry.accountId, entry.slug)} class="fixed-app">
+          <span class="icon ok" aria-hidden="true">
+            ✓
+          </span>
+          <span class="names">
+            <span class="app-name">{entry.name}</span>
+            {entry.accountName !== undefined && entry.accountName !== entry.name && <span class="account-line muted">{entry.accountName}</span>}
+          </span>
+          <span class="fixed-at" title={t.time(entry.at)}>
+            {entry.member === you ? t.msg("deskFixedWhileYou") : t.msg("deskFixedWhile", { who: entry.member })}
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }
