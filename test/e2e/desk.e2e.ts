@@ -141,13 +141,28 @@ describe("the team's desk: Alice in Chromium and Bob in Firefox on one relay", (
     expect(summary).toContain("On it: Bob");
   });
 
+  it("a change the relay refuses says why on the row: Bob's \"I'm on it\" for what Alice took meanwhile", async () => {
+    // No popup learns of Alice's claim before Bob clicks: the members' polls wait at the relay's door.
+    const release = stack.hold("/v1/status");
+    await alicePopup.clickByRole("button", "I'm on it: Salesforce");
+    await stack.waitForStatus((status) => (status.sources[0]!.desk?.claims ?? []).some((claim) => claim.app === "salesforce"));
+    await bobPopup.clickByRole("button", "I'm on it: Salesforce");
+    release();
+    await bobPopup.waitForText("Someone else is on it now: you can take it over instead.", { selector: `li.app:has(${deskOf("salesforce")})` });
+    await bobPopup.waitForText(/^Alice · since \d/, { selector: `${deskOf("salesforce")} .claimed` });
+    await expectNoViolations(bobPopup);
+  });
+
   it("fixing Hubspot in Cobalt ends Bob's claim, and both popups say it was fixed while he was on it", async () => {
     await registerWebhook(stack.source, stack.directUrl, fetch);
     const acme = fake.accounts().find((account) => account.account_id === "acme-corp")!;
     const apps = (acme.apps as Record<string, unknown>[]).map((app) => (app.slug === "hubspot" ? v3App("hubspot", { status: "active", icon: fake.iconUrl("hubspot") }) : app));
     fake.setAccount({ ...acme, apps });
     await fake.emitConnectionEvent({ event: "Connection Created", linkedAccountId: "acme-corp", slug: "hubspot" });
-    await stack.waitForStatus((status) => (status.sources[0]!.desk?.claims ?? []).length === 0 && (status.sources[0]!.desk?.fixed ?? []).length > 0);
+    await stack.waitForStatus((status) => {
+      const desk = status.sources[0]!.desk;
+      return (desk?.fixed ?? []).some((fixed) => fixed.app === "hubspot") && !(desk?.claims ?? []).some((claim) => claim.app === "hubspot");
+    });
     await bobPopup.waitForText("Fixed while you were on it", POLLED);
     await alicePopup.waitForText("Fixed while Bob was on it", POLLED);
     expect(await alicePopup.count(deskOf("hubspot"))).toBe(0);
@@ -155,13 +170,15 @@ describe("the team's desk: Alice in Chromium and Bob in Firefox on one relay", (
     // Each step is in the audit log, with who, what and where.
     const audit = (await stack.auditLog()).split("\n").flatMap((line) => (line.trim() === "" ? [] : [JSON.parse(line) as Record<string, unknown>]));
     const desk = audit.filter((line) => ["claim", "take-over", "mute", "unmute", "note", "claim-ended"].includes(String(line.action)));
-    expect(desk.map((line) => [line.member, line.action, line.linkedAccount, line.app])).toEqual([
-      ["Alice", "claim", "acme-corp", "hubspot"],
-      ["Bob", "take-over", "acme-corp", "hubspot"],
-      ["Bob", "mute", "acme-corp", "copper"],
-      ["Alice", "unmute", "acme-corp", "copper"],
-      ["Alice", "note", "globex", "salesforce"],
-      ["Bob", "claim-ended", "acme-corp", "hubspot"],
+    expect(desk.map((line) => [line.member, line.action, line.linkedAccount, line.app, line.outcome])).toEqual([
+      ["Alice", "claim", "acme-corp", "hubspot", "done"],
+      ["Bob", "take-over", "acme-corp", "hubspot", "done"],
+      ["Bob", "mute", "acme-corp", "copper", "done"],
+      ["Alice", "unmute", "acme-corp", "copper", "done"],
+      ["Alice", "note", "globex", "salesforce", "done"],
+      ["Alice", "claim", "globex", "salesforce", "done"],
+      ["Bob", "claim", "globex", "salesforce", "refused"],
+      ["Bob", "claim-ended", "acme-corp", "hubspot", "done"],
     ]);
   });
 });
