@@ -46,6 +46,8 @@ export default defineConfig({
           name: "e2e-firefox",
           environment: "node",
           include: ["test/e2e/**/*.e2e.ts"],
+          // Runs Chromium and Firefox side by side on its own (two members of one relay): once is enough.
+          exclude: ["test/e2e/desk.e2e.ts"],
           env: { E2E_BROWSER: "firefox" },
           testTimeout: 60_000,
           hookTimeout: 60_000,

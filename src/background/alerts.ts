@@ -1,7 +1,7 @@
 import { EMPTY_NOTIFIED, hasBaseline, pruneNotified } from "../core/alerts/breaks.ts";
 import { pruneFollowUps, settleFollowUps } from "../core/alerts/followups.ts";
 import { alertText } from "../core/words/alerts.ts";
-import { nextExpiry, pruneMutes, type Mute } from "../core/alerts/mutes.ts";
+import { nextExpiry, pruneMutes, teamMutes, type Mute } from "../core/alerts/mutes.ts";
 import { planNotifications } from "../core/alerts/notify.ts";
 import { findSource, type Settings, type Source } from "../core/settings/model.ts";
 import { type SourceId } from "../core/settings/source-ids.ts";
@@ -44,7 +44,8 @@ export function afterSourceCheck(sourceId: SourceId, previous: Status, next: Sta
     const now = Date.now();
     const mutes = await updateMutes((list) => pruneMutes(list, now, resultsOf(settings, source, next)));
     await updateFollowUps((list) => settleFollowUps(list, { sourceId, status: next, now, ...(rechecked && { rechecked }) }));
-    await notify(settings, source, previous, next, mutes, now);
+    // A relay source's team mutes hold back its notifications as the user's own do.
+    await notify(settings, source, previous, next, [...mutes, ...teamMutes(sourceId, next)], now);
     await scheduleFollowUps();
   }).catch(() => undefined);
 }

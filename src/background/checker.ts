@@ -79,11 +79,13 @@ function checkSource(trigger: Trigger, source: SourceId): Promise<void> {
   if (running) {
     // Anything but new settings simply joins the running check. New settings must be checked
     // with the new settings, so they queue behind it, unless it checked them itself: a check
-    // whose settings were replaced while it ran starts over with the ones in effect.
-    if (trigger !== "settings") return running;
+    // whose settings were replaced while it ran starts over with the ones in effect. A change on
+    // the team's desk queues behind it too: the poll under way may have been answered before it.
+    if (trigger !== "settings" && trigger !== "desk") return running;
     const asked = Date.now();
     return running.then(async () => {
-      if (!(await checkedSince(source, asked))) await checkSource("settings", source);
+      if (trigger === "desk") await checkSource("desk", source);
+      else if (!(await checkedSince(source, asked))) await checkSource("settings", source);
     });
   }
   const run = inTurn(source, () => checkInEffect(trigger, source)).finally(() => {

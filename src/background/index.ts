@@ -1,13 +1,14 @@
 import polyfill from "webextension-polyfill";
 import { installApi } from "../adapters/browser.ts";
 import { ensureCheckAlarms } from "../adapters/alarms.ts";
-import { CheckMessageSchema, HealthyMessageSchema } from "../adapters/check-message.ts";
+import { CheckMessageSchema, DeskMessageSchema, HealthyMessageSchema } from "../adapters/check-message.ts";
 import { removeRelayHealthyLists } from "../adapters/healthy-store.ts";
 import { AlertMessageSchema, type AlertMessage } from "../adapters/alert-messages.ts";
 import { listenAgain, onNotificationClicked } from "../adapters/notifications.ts";
 import { onManagedChange } from "../adapters/managed.ts";
 import { KEYS, loadSnapshot, onStoredChange, removeRemovedSources } from "../adapters/storage.ts";
 import { parseAlarmName } from "../core/check/schedule.ts";
+import { withTeamMutes } from "../core/alerts/mutes.ts";
 import type { Settings } from "../core/settings/model.ts";
 import { check, checkIfAccessLost, checkIfAccessReturned, recoverFromStop, renderBadge, resumeStoppedChecks } from "./checker.ts";
 import { afterSettingsChange, expireMutes, MUTE_ALARM, pruneOldFollowUps, scheduleMuteExpiry } from "./alerts.ts";
@@ -15,6 +16,7 @@ import { FOLLOW_UP_ALARM, scheduleFollowUps } from "./follow-up-alarm.ts";
 import { notificationClicked, openReconnect, runFollowUps, startFollowingUp, tabRemoved } from "./follow-up.ts";
 import { followPolicy } from "./policy.ts";
 import { fetchRelayHealthy } from "./relay-healthy.ts";
+import { changeDesk } from "./desk.ts";
 
 /*
  * Wiring only. Every listener is registered synchronously at the top level, so an event that
@@ -31,7 +33,7 @@ browser.alarms.onAlarm.addListener((alarm) => {
   if (parsed?.kind === "check") void check("alarm", parsed.sourceId).then(() => renderBadge());
   else if (parsed?.kind === "retry") void check("retry", parsed.sourceId);
   else if (alarm.name === FOLLOW_UP_ALARM) void runFollowUps();
-  else if (alarm.name === MUTE_ALARM) void expireMutes();
+  else if (alarm.name === MUTE_ALARM) void muteEnded();
 });
 
 browser.runtime.onStartup.addListener(() => {
@@ -57,6 +59,11 @@ browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: 
   const healthy = HealthyMessageSchema.safeParse(message);
   if (healthy.success) {
     void fetchRelayHealthy(healthy.data.source).then(sendResponse, () => sendResponse({ ok: false }));
+    return true;
+  }
+  const desk = DeskMessageSchema.safeParse(message);
+  if (desk.success) {
+    void changeDesk(desk.data).then(sendResponse, () => sendResponse({ ok: false }));
     return true;
   }
   const parsed = CheckMessageSchema.safeParse(message);
@@ -100,13 +107,25 @@ onStoredChange((changed) => {
   if (![KEYS.settings, KEYS.status, KEYS.mutes, KEYS.preview].some((key) => changed.has(key))) return;
   void loadSnapshot().then(async (snapshot) => {
     if (changed.has(KEYS.settings)) await Promise.all([followSources(snapshot.settings), afterSettingsChange(snapshot.settings)]);
-    if (changed.has(KEYS.mutes)) await scheduleMuteExpiry(snapshot.mutes);
+    // A relay source's team mutes come with its results.
+    if (changed.has(KEYS.mutes) || changed.has(KEYS.status)) await scheduleMuteExpiry(withTeamMutes(snapshot.mutes, snapshot.statuses));
     await renderBadge(snapshot);
     // The preview ended: checks resume, at once for a source whose data is older than its
     // schedule promises (as when the popup opens), else at its next alarm.
     if (changed.has(KEYS.preview) && !snapshot.preview) await check("open");
   });
 });
+
+/**
+ * A mute's time is up: the user's own expired mutes go (their change renders the badge), and as a
+ * team mute's end changes nothing stored, the badge is rendered and the next end set here too.
+ */
+async function muteEnded(): Promise<void> {
+  await expireMutes();
+  const snapshot = await loadSnapshot();
+  await renderBadge(snapshot);
+  await scheduleMuteExpiry(withTeamMutes(snapshot.mutes, snapshot.statuses));
+}
 
 async function handleAlertMessage(message: AlertMessage): Promise<void> {
   if (message.type === "reconnect") await openReconnect(message.app, message.url);
@@ -128,7 +147,7 @@ async function start(): Promise<void> {
   await followSources(snapshot.settings);
   await renderBadge(snapshot);
   // The alerts' alarms, in case the browser lost them; follow-ups that ended long ago go.
-  await Promise.all([scheduleMuteExpiry(snapshot.mutes), pruneOldFollowUps().then(scheduleFollowUps)]);
+  await Promise.all([scheduleMuteExpiry(withTeamMutes(snapshot.mutes, snapshot.statuses)), pruneOldFollowUps().then(scheduleFollowUps)]);
 }
 
 void start();

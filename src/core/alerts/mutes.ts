@@ -29,6 +29,11 @@ export interface MuteScope {
 export interface Mute extends MuteScope {
   /** When it was set. */
   at: number;
+  /**
+   * A team mute of a relay source: the member who set it (the relay keeps it, for the whole team;
+   * see teamMutes). Absent: the user's own mute, kept in this browser.
+   */
+  by?: string;
   /** A timed mute: muted while now < until. */
   until?: number;
   /** A mute until fixed: the breaks it covers (since absent when the app had none recorded). */
@@ -171,6 +176,27 @@ export function countUnmuted(sourceId: string, status: Status, mutes: readonly M
     for (const app of account.reauth) if (!isMuted(mutes, { sourceId, accountId: account.id, slug: app.slug, since: app.since }, now)) count++;
   }
   return count;
+}
+
+/**
+ * A relay source's team mutes (its desk, core/status/desk.ts) as mutes of that source. The relay
+ * ends them (at their time, or when their breaks are fixed); until its next answer they are
+ * honoured here as any mute is.
+ */
+export function teamMutes(sourceId: string, status: Status): Mute[] {
+  return (status.relay?.desk?.mutes ?? []).map((entry) => {
+    const mute: Mute = { sourceId, accountId: entry.accountId, at: entry.at, by: entry.member };
+    if (entry.slug !== undefined) mute.slug = entry.slug;
+    if (entry.until !== undefined) mute.until = entry.until;
+    else mute.breaks = entry.breaks ?? (entry.slug === undefined ? [] : [{ slug: entry.slug }]);
+    return mute;
+  });
+}
+
+/** The user's own mutes with every relay source's team mutes: what the badge, the popup and the alerts honour. */
+export function withTeamMutes(mutes: readonly Mute[], statuses: Readonly<Record<string, Status>>): Mute[] {
+  const team = Object.entries(statuses).flatMap(([sourceId, status]) => teamMutes(sourceId, status));
+  return team.length === 0 ? [...mutes] : [...mutes, ...team];
 }
 
 /** Stored mutes, entry by entry: a damaged entry (or one neither timed nor until fixed) is

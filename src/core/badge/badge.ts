@@ -1,11 +1,12 @@
-import { splitMuted, type Mute } from "../alerts/mutes.ts";
+import { splitMuted, withTeamMutes, type Mute } from "../alerts/mutes.ts";
+import { handledBy, teamDesk } from "../status/desk.ts";
 import { COUNT_COLOR, FAILURE_BADGE, STALE_COUNT_COLOR, type Rgb } from "./table.ts";
 import type { ErrorKind } from "../api/errors.ts";
 import { environmentLabel } from "../words/environment.ts";
 import { errorDetail, errorTitle, errorTitleSentence } from "../words/error-text.ts";
 import { clockMoment } from "../words/format.ts";
 import type { Translator } from "../i18n/translator.ts";
-import type { Settings, Source, Watched } from "../settings/model.ts";
+import { isRelay, type Settings, type Source, type Watched } from "../settings/model.ts";
 import type { SourceId } from "../settings/source-ids.ts";
 import { sourceNames } from "../words/names.ts";
 import { accountsNeedingReauth, EMPTY_STATUS, failedAccounts, reauthCount, type Status } from "../status/model.ts";
@@ -40,20 +41,23 @@ interface SourcePart {
  * The badge, worded in `t`'s language. With several sources: the count across all of them; a
  * failing source neither hides the others' count nor goes unsaid: the count takes the failure's
  * colour, and the tooltip says which source failed, with a line per source. With one source it
- * is that source's badge. Muted apps are not counted; the tooltip says how many.
+ * is that source's badge. Muted apps (the user's own, and a relay's team mutes) are not counted;
+ * the tooltip says how many. A relay source's tooltip says how many apps teammates are on, and by
+ * whom; with its option on, those are not counted either.
  */
-export function badgeFor(settings: Settings, statuses: Readonly<Record<SourceId, Status>>, now: number, t: Translator, mutes: readonly Mute[] = []): BadgeState {
+export function badgeFor(settings: Settings, statuses: Readonly<Record<SourceId, Status>>, now: number, t: Translator, personal: readonly Mute[] = []): BadgeState {
   const { sources } = settings;
-  const unmuted = (source: Source) => withoutMuted(source.id, statuses[source.id] ?? EMPTY_STATUS, mutes, now);
+  const mutes = withTeamMutes(personal, statuses);
+  const unmuted = (source: Source) => withoutMuted(source, statuses[source.id] ?? EMPTY_STATUS, mutes, now);
   if (sources.length === 1) {
-    const { status, muted } = unmuted(sources[0]!);
-    const part = sourcePart(sources[0]!, status, now, t, muted);
+    const { status, muted, desk } = unmuted(sources[0]!);
+    const part = sourcePart(sources[0]!, status, now, t, muted, desk);
     return { text: part.text, color: part.color, title: titled(t, part.body) };
   }
   const names = sourceNames(t, sources);
   const parts = sources.map((source) => {
-    const { status, muted } = unmuted(source);
-    return { source, name: names.get(source.id)!, part: sourcePart(source, status, now, t, muted) };
+    const { status, muted, desk } = unmuted(source);
+    return { source, name: names.get(source.id)!, part: sourcePart(source, status, now, t, muted, desk) };
   });
   const total = parts.reduce((sum, { part }) => sum + part.count, 0);
   const failing = parts.filter(({ part }) => part.failure !== undefined);
@@ -85,17 +89,41 @@ function titled(t: Translator, text: string): string {
   return t.msg("badgeTitle", { app: t.msg("appName"), text });
 }
 
-/** A source's results as the badge counts them: without its muted apps, and how many those are. */
-function withoutMuted(sourceId: SourceId, status: Status, mutes: readonly Mute[], now: number): { status: Status; muted: number } {
-  if (mutes.length === 0) return { status, muted: 0 };
-  const { counted, muted } = splitMuted(sourceId, status, mutes, now);
-  return { status: muted.length === 0 ? status : { ...status, accounts: counted }, muted: muted.length };
+/** What the tooltip adds about a relay source's desk: how many apps teammates are on, by whom, and whether the count leaves them out. */
+interface DeskPart {
+  handled: ReturnType<typeof handledBy>;
+  you: string | undefined;
+  leftOut: boolean;
 }
 
-/** One source's part, with a word on the muted apps it leaves out. */
-function sourcePart(settings: Watched, status: Status, now: number, t: Translator, muted = 0): SourcePart {
-  const part = unmutedPart(settings, status, now, t);
-  return muted === 0 ? part : { ...part, body: t.msg("joinSentences", { first: part.body, second: t.plural("badgeMuted", muted) }) };
+/**
+ * A source's results as the badge counts them: without its muted apps (and how many those are);
+ * for a relay source, how many of the rest teammates are on (which its option leaves out).
+ */
+function withoutMuted(source: Source, status: Status, mutes: readonly Mute[], now: number): { status: Status; muted: number; desk?: DeskPart } {
+  const split = mutes.length === 0 ? { counted: status.accounts, muted: [] } : splitMuted(source.id, status, mutes, now);
+  const unmuted = split.muted.length === 0 ? status : { ...status, accounts: split.counted };
+  const desk = isRelay(source) ? teamDesk(status) : undefined;
+  if (!desk || !isRelay(source)) return { status: unmuted, muted: split.muted.length };
+  const handled = handledBy(desk, unmuted.accounts);
+  return { status: unmuted, muted: split.muted.length, desk: { handled, you: status.relay?.member, leftOut: source.badgeUnclaimedOnly === true && handled.total > 0 } };
+}
+
+/** One source's part, with a word on the muted apps it leaves out, and on those teammates are on. */
+function sourcePart(settings: Watched, status: Status, now: number, t: Translator, muted = 0, desk?: DeskPart): SourcePart {
+  let part = unmutedPart(settings, status, now, t);
+  // Left out of the count the badge shows (not of the tooltip's words, which say how many there are).
+  if (desk?.leftOut && part.count > 0 && part.text === countText(part.count)) {
+    const count = Math.max(0, part.count - desk.handled.total);
+    part = { ...part, count, text: countText(count) };
+  }
+  const then = (body: string, second: string) => t.msg("joinSentences", { first: body, second });
+  let body = muted === 0 ? part.body : then(part.body, t.plural("badgeMuted", muted));
+  if (desk && desk.handled.total > 0) {
+    const who = listOf(t, desk.handled.members.map(({ member, count }) => t.msg("deskWhoCount", { name: member === desk.you ? t.msg("deskYou") : member, count })));
+    body = then(body, t.plural(desk.leftOut ? "badgeHandledNotCounted" : "badgeHandled", desk.handled.total, { who }));
+  }
+  return body === part.body ? part : { ...part, body };
 }
 
 function unmutedPart(settings: Watched, status: Status, now: number, t: Translator): SourcePart {

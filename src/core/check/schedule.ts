@@ -1,6 +1,6 @@
 import { ApiError, isTransient, type ErrorKind } from "../api/errors.ts";
 import { fingerprint } from "../settings/fingerprint.ts";
-import { isSetUp, type CheckSettings, type Watched } from "../settings/model.ts";
+import { isRelay, isSetUp, type CheckSettings, type Watched } from "../settings/model.ts";
 import type { Backoff, Status } from "../status/model.ts";
 
 /*
@@ -61,8 +61,14 @@ export function needsUser(kind: ErrorKind): boolean {
 }
 
 /** "open": the popup was opened. It checks only when the data is older than the schedule
- * promises (a missed alarm after sleep), so opening the popup never goes stale silently. */
-export type Trigger = "alarm" | "retry" | "refresh" | "settings" | "startup" | "open";
+ * promises (a missed alarm after sleep), so opening the popup never goes stale silently.
+ * "watch": the popup is open, and asks every WATCH_MS or so: a relay source is polled then (a
+ * teammate's claim shows within seconds; unchanged, a poll is a 304); a Cobalt source never.
+ * "desk": this browser changed the team's desk of a relay source: polled at once, to show it. */
+export type Trigger = "alarm" | "retry" | "refresh" | "settings" | "startup" | "open" | "watch" | "desk";
+
+/** How often an open popup has a relay source polled. */
+export const WATCH_MS = 10_000;
 
 export type Decision = { run: true } | { run: false; reason: string };
 
@@ -75,7 +81,8 @@ export type Decision = { run: true } | { run: false; reason: string };
 export function shouldCheck(trigger: Trigger, settings: Watched, status: Status, now: number): Decision {
   if (!isSetUp(settings)) return { run: false, reason: "not set up" };
   const sameSource = status.source === fingerprint(settings);
-  if (!sameSource) return { run: true };
+  if ((trigger === "watch" || trigger === "desk") && !isRelay(settings)) return { run: false, reason: "not a relay" };
+  if (trigger === "desk" || !sameSource) return { run: true };
   if (trigger === "refresh" || trigger === "settings") {
     return refreshBlockedUntil(settings, status, now) === undefined ? { run: true } : { run: false, reason: "rate limited" };
   }
@@ -88,6 +95,8 @@ export function shouldCheck(trigger: Trigger, settings: Watched, status: Status,
   if (trigger === "open" && status.checkedAt !== undefined && now - status.checkedAt < settings.intervalMinutes * 60_000) {
     return { run: false, reason: "fresh enough" };
   }
+  // A little less than the popup's period, so a poll that answered late is not skipped at the next tick.
+  if (trigger === "watch" && status.checkedAt !== undefined && now - status.checkedAt < WATCH_MS * 0.8) return { run: false, reason: "fresh enough" };
   // A stored "not set up" can only be an older version's word for an org with no linked
   // accounts yet (a missing key is decided above): not a reason to stop checking any more.
   if (status.error && status.error.kind !== "not-set-up" && needsUser(status.error.kind)) return { run: false, reason: "waiting for the user" };

@@ -47,6 +47,11 @@ export interface RelaySource {
   relayUrl: string;
   token: string;
   intervalMinutes: number;
+  /**
+   * The badge counts only the breaks nobody on the team is on (the relay's desk: "I'm on it").
+   * Absent means off; stored only when on.
+   */
+  badgeUnclaimedOnly?: boolean;
 }
 
 export type Source = CobaltSource | RelaySource;

@@ -48,6 +48,7 @@ export function planSourceSave(stored: StoredOrg, source: Source): SaveWrite {
     const entry: ManagedRelayEntry = { relayUrl: relay.relayUrl, token: source.token };
     const interval = parsed!.policy.intervalMinutes?.locked ? entries[source.id]?.intervalMinutes : source.intervalMinutes;
     if (interval !== undefined) entry.intervalMinutes = interval;
+    if (source.badgeUnclaimedOnly) entry.badgeUnclaimedOnly = true;
     return { ok: true, set: { [MANAGED_RELAYS_KEY]: { ...kept(entries, parsed!), [source.id]: entry } } };
   }
   if (parsed && !parsed.policy.allowApiKeySources && !isRelay(source)) return { ok: false, refused: "api-keys-not-allowed" };

@@ -20,6 +20,8 @@ export interface ManagedRelayEntry {
   token: string;
   /** Absent while the interval is locked (and for one never chosen). */
   intervalMinutes?: number;
+  /** The member's badge option (RelaySource.badgeUnclaimedOnly); kept only when on. */
+  badgeUnclaimedOnly?: boolean;
 }
 
 export type ManagedRelayEntries = Record<SourceId, ManagedRelayEntry>;
@@ -62,6 +64,7 @@ export function parseManagedRelays(raw: unknown): { entries: ManagedRelayEntries
     const interval = num((value as Record<string, unknown>).intervalMinutes);
     const entry: ManagedRelayEntry = { relayUrl, token };
     if (interval !== undefined && Number.isInteger(interval) && interval >= RELAY_INTERVAL.min && interval <= RELAY_INTERVAL.max) entry.intervalMinutes = interval;
+    if ((value as Record<string, unknown>).badgeUnclaimedOnly === true) entry.badgeUnclaimedOnly = true;
     entries[id] = entry;
   }
   return { entries, notices };
@@ -119,7 +122,7 @@ export function effectiveSettings(own: { settings: Settings; notices: Notice[] }
 function managedSource(relay: ManagedRelay, entry: ManagedRelayEntry | undefined, interval: Preset<number> | undefined): RelaySource {
   const mine = entry?.relayUrl === relay.relayUrl ? entry : undefined;
   const intervalMinutes = interval?.locked ? interval.value : (mine?.intervalMinutes ?? interval?.value ?? RELAY_INTERVAL.default);
-  return newRelaySource(relay.id, { label: relay.label, relayUrl: relay.relayUrl, token: mine?.token ?? "", intervalMinutes });
+  return newRelaySource(relay.id, { label: relay.label, relayUrl: relay.relayUrl, token: mine?.token ?? "", intervalMinutes, ...(mine?.badgeUnclaimedOnly ? { badgeUnclaimedOnly: true } : {}) });
 }
 
 function withInterval(source: Source, interval: Preset<number> | undefined): Source {

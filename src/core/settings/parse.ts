@@ -46,7 +46,8 @@ export const RELAY_FIELD_GUARDS = {
   relayUrl: str,
   token: str,
   intervalMinutes: clampInt(RELAY_INTERVAL.min, RELAY_INTERVAL.max),
-} satisfies { [K in keyof RelayFields]: Guard<RelayFields[K]> };
+  badgeUnclaimedOnly: bool,
+} satisfies { [K in keyof RelayFields]-?: Guard<NonNullable<RelayFields[K]>> };
 
 const UNREADABLE: Notice = { code: "settings-unreadable" };
 
@@ -179,7 +180,12 @@ function parseRelaySource(id: SourceId, raw: RawObject): { source: RelaySource; 
 }
 
 export function serializeSettings(settings: Settings): Record<string, unknown> {
-  const copy = (source: Source) => (isRelay(source) ? { ...source } : { ...source, linkedAccountIds: [...source.linkedAccountIds] });
+  const copy = (source: Source) => {
+    if (!isRelay(source)) return { ...source, linkedAccountIds: [...source.linkedAccountIds] };
+    // Off is not stored: settings saved before the option existed read the same.
+    const { badgeUnclaimedOnly, ...rest } = source;
+    return badgeUnclaimedOnly ? { ...rest, badgeUnclaimedOnly } : rest;
+  };
   const stored: Record<string, unknown> = { schemaVersion: SETTINGS_VERSION, sources: settings.sources.map(copy) };
   if (settings.notifications !== undefined) stored.notifications = settings.notifications;
   return stored;

@@ -1,5 +1,6 @@
 import type { ErrorInfo } from "../api/errors.ts";
 import type { AppRecord } from "../api/records.ts";
+import type { TeamDesk } from "./desk.ts";
 
 /*
  * The result of checking: the single source of truth that the badge, the popup and the options
@@ -74,6 +75,10 @@ export interface RelayMeta {
    * org. With it, an account missing from `accounts` is one of these (or gone).
    */
   unlisted?: { accounts: number; healthyApps: number };
+  /** This browser's member name, as the relay calls it: set by a relay with a team desk (desk.ts), whose claims then read "You". */
+  member?: string;
+  /** The team's desk (desk.ts): who is on which break, team mutes, notes. */
+  desk?: TeamDesk;
 }
 
 export type HealthyApps = Record<string, AppRecord[]>;

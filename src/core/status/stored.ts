@@ -2,6 +2,7 @@ import { ANSWERS, ERROR_CAUSES, ERROR_KINDS, type ErrorInfo } from "../api/error
 import type { AppRecord } from "../api/records.ts";
 import { arrayOf, firstOf, num, object, oneOf, optional, orNull, str, tolerant, type Guard, type Shaped } from "../kit/guards.ts";
 import type { Notice } from "../settings/notices.ts";
+import { readTeamDesk } from "./desk.ts";
 import { STATUS_VERSION, EMPTY_STATUS, type AccountStatus, type Backoff, type CheckNote, type HealthyApps, type Progress, type Status } from "./model.ts";
 import { dict } from "../kit/dict.ts";
 
@@ -51,8 +52,8 @@ export const STATUS_FIELD_GUARDS = {
   lastRun: optional(object({ ms: num, requests: num })),
   // Notes a later version adds are dropped, not a reason to set the whole status aside.
   notes: tolerant(arrayOf(readCheckNote)),
-  // Damaged, it costs the ETag alone: the next poll reads the relay's status whole and writes it again.
-  relay: tolerant(object({ etag: optional(str), sources: arrayOf(str), unlisted: optional(object({ accounts: num, healthyApps: num })) })),
+  // Damaged, it costs the ETag (and the desk) alone: the next poll reads the relay's status whole and writes it again.
+  relay: tolerant(object({ etag: optional(str), sources: arrayOf(str), unlisted: optional(object({ accounts: num, healthyApps: num })), member: optional(str), desk: optional(readTeamDesk) })),
 };
 
 export type StoredStatusFields = Shaped<typeof STATUS_FIELD_GUARDS>;

@@ -48,5 +48,7 @@ export function summaryFormat(t: Translator): SummaryFormat {
       const moment = { app: name, date: t.date(since), time: t.time(since) };
       return t.msg(muted ? "summaryTextAppMuted" : "summaryTextApp", moment);
     },
+    claim: ({ member, since }) => t.msg("summaryTextClaim", { who: member, date: t.date(since), time: t.time(since) }),
+    note: ({ member, at, text }) => t.msg("summaryTextNote", { who: member, date: t.date(at), time: t.time(at), text }),
   };
 }

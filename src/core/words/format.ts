@@ -13,6 +13,12 @@ export function ago(t: Translator, then: number, now: number): string {
   return t.relative(-Math.round(hours / 24), "day");
 }
 
+/** "14:02" today, "Jun 30, 14:02" another day: what a team desk's lines say (since when, until when). */
+export function shortMoment(t: Translator, at: number, now: number): string {
+  const time = t.time(at);
+  return new Date(at).toDateString() === new Date(now).toDateString() ? time : t.msg("deskDateTime", { date: t.date(at), time });
+}
+
 /**
  * "at 14:02", or "on Jun 30 at 23:55" for another day: unlike "5 minutes ago" it stays true
  * while nothing re-renders it (the badge title between alarms).

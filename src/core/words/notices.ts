@@ -16,6 +16,7 @@ export const FIELD_LABEL: Record<SettingsField, MessageKey> = {
   requestsPerMinute: "fieldRequestsPerMinute",
   relayUrl: "fieldRelayUrl",
   token: "fieldToken",
+  badgeUnclaimedOnly: "fieldBadgeUnclaimedOnly",
 };
 
 /** The notice in words; with `names` (sources.ts sourceNames), one about a source names it. */

@@ -2,6 +2,8 @@ import type { ApiError } from "../../core/api/errors.ts";
 import type { AppRecord } from "../../core/api/records.ts";
 import { problemInfo } from "./client.ts";
 import type { LinkRequest, RelayAccount, ServedSource, RelayStatus } from "../protocol/v1.ts";
+import { cleanNote, NOTE_MAX_CHARS, type DeskView } from "../protocol/desk.ts";
+import type { TeamDesk } from "../../core/status/desk.ts";
 import { nextBackoff } from "../../core/check/schedule.ts";
 import { fingerprint } from "../../core/settings/fingerprint.ts";
 import { type RelaySource } from "../../core/settings/model.ts";
@@ -66,6 +68,11 @@ function fromRelay(source: RelaySource, body: RelayStatus, etag: string | undefi
       healthyApps: body.sources.reduce((sum, served) => sum + (served.unlisted?.healthyApps ?? 0), 0),
     };
   }
+  // A relay with a desk names the member who asks; its desk is kept whole, empty or not.
+  if (body.member !== undefined) {
+    relay.member = body.member.slice(0, MAX_NAME);
+    relay.desk = teamDeskOf(body.sources, prefixed);
+  }
   const status: Status = {
     schemaVersion: STATUS_VERSION,
     source: fingerprint(source),
@@ -94,6 +101,32 @@ function toAccount(account: RelayAccount, prefix: string): AccountStatus {
   return out;
 }
 
+/**
+ * The relay's desks of every source as one, account ids as the stored status has them. Names are
+ * cut like an account's; a note is cleaned and cut as the relay does, whatever a relay sends.
+ */
+function teamDeskOf(sources: readonly ServedSource[], prefixed: boolean): TeamDesk {
+  const desk: TeamDesk = { claims: [], mutes: [], notes: [], fixed: [] };
+  for (const served of sources) {
+    const view: DeskView = served.desk ?? {};
+    const where = (entry: { account: string; app?: string | undefined; member: string }) => ({
+      accountId: (prefixed ? `${served.id}/` : "") + entry.account,
+      ...(entry.app === undefined ? {} : { slug: entry.app }),
+      member: entry.member.slice(0, MAX_NAME),
+    });
+    for (const claim of view.claims ?? []) desk.claims.push({ ...where(claim), since: claim.since, ...(claim.from === undefined ? {} : { from: claim.from.slice(0, MAX_NAME) }) });
+    for (const mute of view.mutes ?? []) {
+      const breaks = mute.breaks?.map((each) => (each.since === undefined ? { slug: each.slug } : { slug: each.slug, since: each.since }));
+      desk.mutes.push({ ...where(mute), at: mute.at, ...(mute.until === undefined ? {} : { until: mute.until }), ...(breaks ? { breaks } : {}) });
+    }
+    for (const note of view.notes ?? []) desk.notes.push({ ...where(note), at: note.at, text: [...cleanNote(note.text)].slice(0, NOTE_MAX_CHARS).join("") });
+    for (const fixed of view.fixed ?? []) {
+      desk.fixed.push({ ...where(fixed), since: fixed.since, at: fixed.at, name: fixed.name.slice(0, MAX_NAME), ...(fixed.accountName === undefined ? {} : { accountName: fixed.accountName.slice(0, MAX_NAME) }) });
+    }
+  }
+  return desk;
+}
+
 /** The same rules as records.ts for Cobalt's apps: a name always, an icon only from where pages may load one. */
 export function toApp(app: { slug: string; name: string; icon?: string | undefined; authType?: string | undefined; since?: number | undefined }): AppRecord {
   const record: AppRecord = { slug: app.slug, name: (app.name.trim() || app.slug).slice(0, MAX_NAME) };
@@ -105,10 +138,16 @@ export function toApp(app: { slug: string; name: string; icon?: string | undefin
 
 /** What POST /v1/links needs for one app of one stored account; undefined when the relay did not list it. */
 export function relayLinkTarget(status: Status, accountId: string, slug: string): LinkRequest | undefined {
-  const sources = status.relay?.sources ?? [];
   if (!status.accounts.some((account) => account.id === accountId)) return undefined;
-  if (sources.length === 1) return { sourceId: sources[0]!, linkedAccountId: accountId, slug };
+  const target = relayTarget(status, accountId);
+  return target && { ...target, slug };
+}
+
+/** The relay's source and linked account of a stored account id (prefixed when the relay serves several). */
+export function relayTarget(status: Status, accountId: string): { sourceId: string; linkedAccountId: string } | undefined {
+  const sources = status.relay?.sources ?? [];
+  if (sources.length === 1) return { sourceId: sources[0]!, linkedAccountId: accountId };
   const cut = accountId.indexOf("/");
   const sourceId = accountId.slice(0, cut);
-  return cut > 0 && sources.includes(sourceId) ? { sourceId, linkedAccountId: accountId.slice(cut + 1), slug } : undefined;
+  return cut > 0 && sources.includes(sourceId) ? { sourceId, linkedAccountId: accountId.slice(cut + 1) } : undefined;
 }

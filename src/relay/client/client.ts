@@ -16,6 +16,7 @@ import {
   type RelayHealthyCompact,
   type RelayStatus,
 } from "../protocol/v1.ts";
+import { DESK_PATH, DeskAnswerSchema, type DeskAnswer, type DeskRequest } from "../protocol/desk.ts";
 
 /*
  * The team relay's API as the extension uses it, like CobaltClient for Cobalt's: no
@@ -34,6 +35,11 @@ export interface RelayClientOptions {
 export type StatusAnswer = { kind: "not-modified" } | { kind: "ok"; etag?: string; body: RelayStatus };
 /** The compact answer, or the full one of a relay from before the compact answers. */
 export type HealthyAnswer = { kind: "not-modified" } | { kind: "ok"; etag?: string; body: RelayHealthyCompact | RelayHealthyApps };
+
+/** Why the relay's desk refused a change: data, worded by the popup. */
+export const DESK_REFUSALS = ["claimed", "not-yours", "desk-full", "note-too-long", "unknown-account", "app-not-reauth", "unknown-source"] as const;
+export type DeskRefusal = (typeof DESK_REFUSALS)[number];
+export type DeskResult = { ok: true; answer: DeskAnswer } | { ok: false; refused: DeskRefusal };
 
 /** Either form of GET /v1/healthy-apps: a relay from before ignores `?compact=1`. */
 const HealthyAnswerSchema = z.union([RelayHealthyCompactSchema, RelayHealthyAppsSchema]);
@@ -79,7 +85,28 @@ export class RelayClient {
     return readAnswer(await this.#send("POST", RELAY_PATHS.links, { "content-type": "application/json" }, JSON.stringify(request)), LinkResponseSchema);
   }
 
+  /**
+   * One change on the team's desk. What the desk refuses (someone else is on it, not yours, a
+   * note too long, a break no longer listed…) is an answer, not a failure; anything else fails as
+   * the other requests do.
+   */
+  async desk(request: DeskRequest): Promise<DeskResult> {
+    const response = await this.#request("POST", DESK_PATH, { "content-type": "application/json" }, JSON.stringify(request));
+    if (response.ok) return { ok: true, answer: await readAnswer(response, DeskAnswerSchema) };
+    const text = await readText(response).catch(() => "");
+    const code = refusalIn(text);
+    if (code !== undefined && [400, 404, 409].includes(response.status)) return { ok: false, refused: code };
+    throw failureOf(response, text);
+  }
+
   async #send(method: "GET" | "POST", path: string, extra: Record<string, string>, body?: string): Promise<Response> {
+    const response = await this.#request(method, path, extra, body);
+    if (!response.ok && response.status !== 304) throw failureOf(response, await readText(response).catch(() => ""));
+    return response;
+  }
+
+  /** The answer, whatever its status but a redirect (never followed); a request that got none fails as unreachable. */
+  async #request(method: "GET" | "POST", path: string, extra: Record<string, string>, body?: string): Promise<Response> {
     let response: Response;
     try {
       response = await this.#fetch(this.#url + path, {
@@ -98,7 +125,6 @@ export class RelayClient {
     if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400 && response.status !== 304)) {
       throw new ApiError("relay-bad-response", { ...(response.status === 0 ? {} : { status: response.status }), ...originParam(response.headers.get("location")) });
     }
-    if (!response.ok && response.status !== 304) throw failureOf(response, await readText(response).catch(() => ""));
     return response;
   }
 }
@@ -133,6 +159,17 @@ function originParam(location: string | null): { origin?: string } {
     return origin === "null" ? {} : { origin };
   } catch {
     return {};
+  }
+}
+
+/** The desk's refusal an error answer names, if it names one. */
+function refusalIn(text: string): DeskRefusal | undefined {
+  try {
+    const parsed = RelayErrorSchema.safeParse(JSON.parse(text));
+    const code = parsed.success ? parsed.data.error.code : undefined;
+    return (DESK_REFUSALS as readonly string[]).includes(code ?? "") ? (code as DeskRefusal) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

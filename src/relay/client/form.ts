@@ -9,6 +9,8 @@ export interface RelayForm {
   relayUrl: string;
   token: string;
   intervalMinutes: string;
+  /** The badge option's checkbox: "on" or "". */
+  badgeUnclaimedOnly: string;
 }
 
 export type RelayFields = Omit<RelaySource, "id" | "kind">;
@@ -16,7 +18,7 @@ export type RelayFormErrors = Partial<Record<keyof RelayForm, FormProblem>>;
 export type RelayFormState = FormState<RelayForm, RelayFields>;
 
 export function toRelayForm(settings: RelayFields): RelayForm {
-  return { label: settings.label, relayUrl: settings.relayUrl, token: settings.token, intervalMinutes: String(settings.intervalMinutes) };
+  return { label: settings.label, relayUrl: settings.relayUrl, token: settings.token, intervalMinutes: String(settings.intervalMinutes), badgeUnclaimedOnly: settings.badgeUnclaimedOnly ? "on" : "" };
 }
 
 /** What a header can carry, with no spaces: the token is sent as `Authorization: Bearer <token>`. */
@@ -37,7 +39,7 @@ export function validateRelayForm(form: RelayForm): { ok: true; settings: RelayF
     errors.intervalMinutes = { code: "interval-range", min: RELAY_INTERVAL.min, max: RELAY_INTERVAL.max };
   }
   if (Object.keys(errors).length > 0 || !url.ok) return { ok: false, errors };
-  return { ok: true, settings: { label, relayUrl: url.value, token, intervalMinutes } };
+  return { ok: true, settings: { label, relayUrl: url.value, token, intervalMinutes, badgeUnclaimedOnly: form.badgeUnclaimedOnly === "on" } };
 }
 
 /** The same tab-following rules as the Cobalt form (core/settings/form.ts). */

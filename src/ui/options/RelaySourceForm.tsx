@@ -44,7 +44,7 @@ const RELAY: FormKind<RelaySource, RelayForm, RelaySourceFields> = {
 /**
  * A team relay source's settings, for a team whose Cobalt key stays on its relay: the relay's URL,
  * the member token (masked, with its own live check against the relay), the polling interval,
- * its own Save (which asks for the relay's origin inside the click) and its connection status.
+ * whether the badge leaves out what a teammate is on, its own Save (which asks for the relay's origin inside the click) and its connection status.
  */
 export function RelaySourceForm({ org = { managed: false, intervalLocked: false }, ...props }: Props) {
   const { source, stored, name } = props;
@@ -87,6 +87,13 @@ function RelayFields({ id, form, errors, set, showLabel, savedToken, savedRelayU
       <Field id={id("intervalMinutes")} label={t.msg("fieldIntervalMinutes")} error={errors.intervalMinutes} hint={org.intervalLocked ? byOrg : t.msg("relayIntervalHint", { min: RELAY_INTERVAL.min, max: RELAY_INTERVAL.max })}>
         <input id={id("intervalMinutes")} type="number" min={RELAY_INTERVAL.min} max={RELAY_INTERVAL.max} step={1} value={form.intervalMinutes} onInput={set("intervalMinutes")} readOnly={org.intervalLocked} aria-invalid={errors.intervalMinutes ? "true" : undefined} aria-describedby={described("intervalMinutes")} />
       </Field>
+      <label class="toggle">
+        <input id={id("badgeUnclaimedOnly")} type="checkbox" checked={form.badgeUnclaimedOnly === "on"} onChange={set("badgeUnclaimedOnly")} aria-describedby={`${id("badgeUnclaimedOnly")}-hint`} />
+        {t.msg("fieldBadgeUnclaimedOnly")}
+      </label>
+      <p id={`${id("badgeUnclaimedOnly")}-hint`} class="hint muted">
+        {t.msg("relayUnclaimedOnlyHint")}
+      </p>
     </>
   );
 }

@@ -47,7 +47,9 @@ export function useSourceForm<S extends Source, F extends object, Fields>(source
   const [save, setSave] = useState<SaveState>({ state: "idle" });
   useEffect(() => setFormState((state) => kind.follow(state, source)), [source]);
   const set = (field: keyof F) => (event: Event) => {
-    const value = (event.currentTarget as HTMLInputElement | HTMLTextAreaElement).value;
+    const input = event.currentTarget as HTMLInputElement | HTMLTextAreaElement;
+    // A checkbox's field is "on" or "" (its value is "on" either way).
+    const value = input instanceof HTMLInputElement && input.type === "checkbox" ? (input.checked ? "on" : "") : input.value;
     setFormState((state) => editField(state, field, value));
     if (errors[field]) setErrors({ ...errors, [field]: undefined });
     setSave({ state: "idle" });

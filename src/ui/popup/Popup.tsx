@@ -3,8 +3,8 @@ import { api } from "../../adapters/browser.ts";
 import { requestCheck } from "../../adapters/messages.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { environmentLabel } from "../../core/words/environment.ts";
-import { refreshBlockedUntil } from "../../core/check/schedule.ts";
-import { isSetUp, type Source } from "../../core/settings/model.ts";
+import { refreshBlockedUntil, WATCH_MS } from "../../core/check/schedule.ts";
+import { isRelay, isSetUp, type Source } from "../../core/settings/model.ts";
 import { type SourceId } from "../../core/settings/source-ids.ts";
 import { sourceNames } from "../../core/words/names.ts";
 import { refreshAtText } from "../../core/words/format.ts";
@@ -28,31 +28,19 @@ export function Popup({ initial }: { initial: Snapshot }) {
   const snapshot = useSnapshot(initial);
   const now = useNow();
   const [query, setQuery] = useState("");
-  const [refreshing, setRefreshing] = useState<ReadonlySet<SourceId>>(new Set());
+  const { refreshing, refresh } = useRefreshing();
   // Opening the popup wakes the background: it clears check marks left by a stopped background
   // and checks at once every source whose data is older than its schedule promises (after sleep, say).
   useEffect(() => void requestCheck("open").catch(() => undefined), []);
   const { settings, statuses, progress, notices, mutes, followUps } = snapshot;
   const { sources } = settings;
+  useWatch(sources);
   const statusOf = (source: Source): Status => statuses[source.id] ?? EMPTY_STATUS;
   const blocks = useRefreshBlocks(sources, statusOf);
   const keyed = sources.filter(isSetUp);
   const busy = (source: Source) => (progress[source.id] ?? null) !== null || refreshing.has(source.id);
   const ready = keyed.filter((source) => !busy(source) && !blocks.has(source.id));
   const heldUntil = keyed.length > 0 && keyed.every((source) => blocks.has(source.id)) ? Math.min(...blocks.values()) : undefined;
-
-  const refresh = () => {
-    setRefreshing((current) => new Set([...current, ...ready.map((source) => source.id)]));
-    for (const { id } of ready) {
-      void requestCheck("refresh", id).finally(() =>
-        setRefreshing((current) => {
-          const next = new Set(current);
-          next.delete(id);
-          return next;
-        }),
-      );
-    }
-  };
 
   const t = uiTranslator();
   const single = sources.length === 1;
@@ -72,7 +60,7 @@ export function Popup({ initial }: { initial: Snapshot }) {
         <h1>{t.msg("popupTitle")}</h1>
         {single && isSetUp(sources[0]!) && <span class="env">{environmentLabel(t, sources[0]!)}</span>}
         {/* While a rate limit holds Refresh back, the button says until when (its text is its name). */}
-        <button type="button" onClick={refresh} disabled={ready.length === 0}>
+        <button type="button" onClick={() => refresh(ready.map((source) => source.id))} disabled={ready.length === 0}>
           {heldUntil === undefined ? t.msg("popupRefresh") : refreshAtText(t, heldUntil, Date.now())}
         </button>
       </header>
@@ -104,6 +92,24 @@ export function Popup({ initial }: { initial: Snapshot }) {
   );
 }
 
+/** Refresh asks for each source's check on its own; each stays "Checking…" until the background answers for it. */
+function useRefreshing() {
+  const [refreshing, setRefreshing] = useState<ReadonlySet<SourceId>>(new Set());
+  const refresh = (ids: readonly SourceId[]) => {
+    setRefreshing((current) => new Set([...current, ...ids]));
+    for (const id of ids) {
+      void requestCheck("refresh", id).finally(() =>
+        setRefreshing((current) => {
+          const next = new Set(current);
+          next.delete(id);
+          return next;
+        }),
+      );
+    }
+  };
+  return { refreshing, refresh };
+}
+
 /** Until when a rate limit holds each source's Refresh back; re-renders when the first of them ends. */
 function useRefreshBlocks(sources: readonly Source[], statusOf: (source: Source) => Status): Map<SourceId, number> {
   const [, wake] = useState(0);
@@ -120,4 +126,21 @@ function useRefreshBlocks(sources: readonly Source[], statusOf: (source: Source)
     return () => clearTimeout(timer);
   }, [first]);
   return blocks;
+}
+
+/**
+ * While the popup is open, its relay sources are polled every WATCH_MS (a 304 when nothing
+ * changed), so a teammate's claim, take-over, mute or note shows within seconds. The background
+ * decides (schedule.ts "watch"); a Cobalt source is never asked this way.
+ */
+function useWatch(sources: readonly Source[]): void {
+  const relays = sources.filter((source) => isRelay(source) && isSetUp(source)).map((source) => source.id);
+  const ids = relays.join("\n");
+  useEffect(() => {
+    if (ids === "") return;
+    const timer = setInterval(() => {
+      for (const id of ids.split("\n")) void requestCheck("watch", id).catch(() => undefined);
+    }, WATCH_MS);
+    return () => clearInterval(timer);
+  }, [ids]);
 }

@@ -2,18 +2,19 @@ import type { ComponentChild } from "preact";
 import type { Translator } from "../../core/i18n/translator.ts";
 import { useMemo } from "preact/hooks";
 import { followUpRow, type FollowUp } from "../../core/alerts/followups.ts";
-import { splitMuted, type Mute } from "../../core/alerts/mutes.ts";
-import { appKey } from "../../core/kit/ids.ts";
+import { splitMuted, teamMutes, type Mute } from "../../core/alerts/mutes.ts";
+import { accountKey, appKey } from "../../core/kit/ids.ts";
 import { buildListModel, type ListModel } from "../../core/status/list-model.ts";
-import { isSetUp, type Source } from "../../core/settings/model.ts";
+import { isRelay, isSetUp, type Source } from "../../core/settings/model.ts";
 import { uiTranslator } from "../../adapters/i18n.ts";
 import { environmentLabel } from "../../core/words/environment.ts";
 import { ago } from "../../core/words/format.ts";
 import type { Notice } from "../../core/settings/notices.ts";
 import type { Progress, Status } from "../../core/status/model.ts";
 import { currentError, fromPreviousSettings, isCurrent } from "../../core/status/view-state.ts";
-import { AccountFailure, NotesBanner, Notices, StatusBanner } from "./lazy.tsx";
+import { AccountFailure, DeskFixedRows, NotesBanner, Notices, StatusBanner, useDeskParts } from "./lazy.tsx";
 import { appRow } from "./app-row.tsx";
+import type { DeskView, deskPart } from "./desk-row.tsx";
 import { HealthySection } from "./HealthySection.tsx";
 import { FixedRows } from "./FixedRows.tsx";
 import { MutedSection } from "./MutedSection.tsx";
@@ -41,8 +42,8 @@ interface Props {
 /** One source's part of the popup: when it was checked, its failure, its list and its healthy apps. */
 export function SourceSection({ source, name, status, progress, refreshing, query, now, filter, notices, mutes, followUps }: Props) {
   const error = currentError(source, status);
-  // Muted apps are listed apart, in their own section, and counted nowhere else.
-  const split = useMemo(() => splitMuted(source.id, status, mutes, now), [source, status, mutes, now]);
+  // Muted apps (the user's own, and a relay's team mutes) are listed apart, in their own section, and counted nowhere else.
+  const split = useMemo(() => splitMuted(source.id, status, [...mutes, ...teamMutes(source.id, status)], now), [source, status, mutes, now]);
   // The banner says a whole-check failure once; the list does not repeat it under each account.
   const model = useMemo(() => buildListModel({ ...status, accounts: split.counted }, query, error), [source, status, query, split]);
   // Shown while the results on hand are from before a settings change (see fromPreviousSettings).
@@ -65,7 +66,8 @@ export function SourceSection({ source, name, status, progress, refreshing, quer
       {filter}
       <List source={source} status={status} model={model} query={query} now={now} locked={previous} sourceName={name} followUps={followUps} />
       {!previous && <FixedRows sourceId={source.id} status={status} followUps={followUps} now={now} />}
-      {!previous && <MutedSection sourceId={source.id} muted={split.muted} />}
+      {!previous && <DeskFixedRows sourceId={source.id} status={status} />}
+      {!previous && <MutedSection sourceId={source.id} muted={split.muted} you={status.relay?.member} />}
       {!previous && <HealthySection sourceId={source.id} status={status} count={model.healthyCount} />}
     </>
   );
@@ -117,9 +119,18 @@ interface ListProps {
   followUps: readonly FollowUp[];
 }
 
+/** A relay source's team desk as its rows show it, when its relay has one. */
+function deskViewOf(source: Source, status: Status, now: number): DeskView | undefined {
+  const desk = status.relay?.desk;
+  return isRelay(source) && desk && status.relay?.member !== undefined ? { desk, you: status.relay.member, now } : undefined;
+}
+
 function List({ source, status, model, query, now, locked, sourceName, followUps }: ListProps) {
-  const { states, menu, onClick, onKeyDown } = useRowActions(source, model, status);
+  const { states, menu, editor, onClick, onKeyDown } = useRowActions(source, model, status);
   const groups = useFirstPaintSlice(model.groups);
+  const shown = deskViewOf(source, status, now);
+  const parts = useDeskParts(shown !== undefined);
+  const view = parts && shown;
   if (model.groups.length === 0) {
     return query.trim() !== "" ? <p class="muted">{uiTranslator().msg("popupNothingMatches", { query })}</p> : null;
   }
@@ -130,6 +141,7 @@ function List({ source, status, model, query, now, locked, sourceName, followUps
       {groups.map((group) => (
         <section class="group" key={group.id} aria-label={sourceName === undefined ? group.label : t.msg("popupAccountOfSource", { account: group.label, source: sourceName })}>
           <Heading>{group.label}</Heading>
+          {parts && view && group.apps.length > 0 && accountDesk(parts.deskPart, view, accountKey(source.id, group.id), group.id, group.label, locked, editor, states)}
           {group.error && (
             <p class="account-error" role="note">
               <AccountFailure error={group.error} checkedAt={group.checkedAt} now={now} />
@@ -140,7 +152,7 @@ function List({ source, status, model, query, now, locked, sourceName, followUps
               {group.apps.map((app) => {
                 const key = appKey(source.id, group.id, app.slug);
                 const followUp = followUps.length === 0 ? undefined : followUpRow(followUps, { sourceId: source.id, accountId: group.id, slug: app.slug, name: app.name }, now);
-                return appRow(app, group, source.id, states[key], locked, { now, followUp, muting: menu === key });
+                return appRow(app, group, source.id, states[key], locked, { now, followUp, muting: menu === key, desk: parts && view && { view, editing: editor === key, part: parts.deskPart } });
               })}
             </ul>
           )}
@@ -150,3 +162,13 @@ function List({ source, status, model, query, now, locked, sourceName, followUps
   );
 }
 
+/** A linked account's part of the desk, under its heading: who is on all of it, its note, and what went wrong. */
+function accountDesk(part: typeof deskPart, view: DeskView, key: string, accountId: string, name: string, locked: boolean, editor: string | undefined, states: ReturnType<typeof useRowActions>["states"]) {
+  const state = states[key];
+  return (
+    <>
+      {part(view, { key, accountId, name, locked: locked || state?.kind === "busy", editing: editor === key })}
+      {state?.kind !== "busy" && state?.note}
+    </>
+  );
+}

@@ -7,6 +7,7 @@ import type { AccountGroup } from "../../core/status/list-model.ts";
 import type { AppRecord } from "../../core/api/records.ts";
 import { isIconUrl } from "../../core/kit/url.ts";
 import { SAMPLE_ICON_DIR } from "../../core/preview/state.ts";
+import type { DeskView, deskPart } from "./desk-row.tsx";
 
 /*
  * One app to fix, as plain functions rather than components: a popup may list a thousand, and
@@ -18,7 +19,7 @@ import { SAMPLE_ICON_DIR } from "../../core/preview/state.ts";
  * What a row is doing after a click. The note under the row is made by row-notes.tsx, which
  * loads with the first click (links.ts): its words cost nothing before then.
  */
-export type RowState = { kind: "busy"; what: "open" | "copy" } | { kind: "copied" | "manual-copy" | "failed" | "explained"; note: ComponentChild };
+export type RowState = { kind: "busy"; what: "open" | "copy" | "desk" } | { kind: "copied" | "manual-copy" | "failed" | "explained"; note: ComponentChild };
 
 export type RowAction = "reconnect" | "copy";
 
@@ -28,6 +29,8 @@ export interface RowExtras {
   followUp?: FollowUpRow | undefined;
   /** The mute choices are open under this row. */
   muting: boolean;
+  /** A relay source's team desk (who is on it, the note), whether this row's note editor is open, and what draws it (loaded with the desk: lazy.tsx). */
+  desk?: { view: DeskView; editing: boolean; part: typeof deskPart } | undefined;
 }
 
 /**
@@ -102,6 +105,7 @@ export function appRow(app: AppRecord, group: AccountGroup, sourceId: string, st
       <button type="button" class="icon-button" data-action="mute-menu" data-row={key} aria-label={t.msg("rowMuteName", { app: app.name })} title={t.msg("rowMuteName", { app: app.name })} aria-expanded={extras.muting} disabled={locked}>
         {MUTE_ICON}
       </button>
+      {extras.desk && extras.desk.part(extras.desk.view, { key, accountId: group.id, slug: app.slug, name: app.name, locked: disabled, editing: extras.desk.editing })}
       {state?.kind !== "busy" && state?.note}
       {extras.followUp && followUpNote(extras.followUp)}
       {extras.muting && muteChoices(key, app.name, group.label)}

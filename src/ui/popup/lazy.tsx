@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Snapshot } from "../../adapters/storage.ts";
 import { EMPTY_STATUS } from "../../core/status/model.ts";
 import { currentError } from "../../core/status/view-state.ts";
+import { isRelay } from "../../core/settings/model.ts";
 
 /*
  * Stand-ins for the parts of rare.tsx, with the same names and props: each renders its part once
@@ -70,4 +71,43 @@ export function HealthyFailure(props: ComponentProps<Rare["HealthyFailure"]>) {
 export function AccountFailure(props: ComponentProps<Rare["AccountFailure"]>) {
   const module = useRare();
   return module ? <module.AccountFailure {...props} /> : null;
+}
+
+/*
+ * The team desk's parts (desk-row.tsx), the same way: only a relay source with a desk shows them,
+ * so a popup of key sources never loads them, and one with a relay desk loads them before its
+ * first paint (preparePopup).
+ */
+
+type Desk = typeof import("./desk-row.tsx");
+
+let desk: Desk | undefined;
+let deskLoading: Promise<Desk> | undefined;
+
+function loadDesk(): Promise<Desk> {
+  return (deskLoading ??= import("./desk-row.tsx").then((module) => (desk = module)));
+}
+
+/** Whether the popup will show a relay source's team desk with this data. */
+export function needsDesk({ settings, statuses }: Snapshot): boolean {
+  return settings.sources.some((source) => isRelay(source) && statuses[source.id]?.relay?.member !== undefined);
+}
+
+/** Called by the popup before its first render: loads what the stored data shows it will need. */
+export async function preparePopup(snapshot: Snapshot): Promise<void> {
+  await Promise.all([prepareRare(snapshot), needsDesk(snapshot) ? loadDesk() : undefined]);
+}
+
+/** The desk's parts once loaded; `wanted` loads them (then re-renders) the first time they are. */
+export function useDeskParts(wanted: boolean): Desk | undefined {
+  const [loaded, setLoaded] = useState(desk);
+  useEffect(() => {
+    if (wanted && !loaded) void loadDesk().then(setLoaded);
+  }, [wanted, loaded]);
+  return loaded;
+}
+
+export function DeskFixedRows(props: ComponentProps<Desk["DeskFixedRows"]>) {
+  const module = useDeskParts((props.status.relay?.desk?.fixed.length ?? 0) > 0);
+  return module ? <module.DeskFixedRows {...props} /> : null;
 }

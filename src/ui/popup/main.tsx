@@ -1,5 +1,5 @@
 import { mount } from "../shared/mount.tsx";
-import { prepareRare } from "./lazy.tsx";
+import { preparePopup } from "./lazy.tsx";
 import { Popup } from "./Popup.tsx";
 
-mount(Popup, "appName", prepareRare);
+mount(Popup, "appName", preparePopup);

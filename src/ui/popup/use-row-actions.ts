@@ -1,34 +1,43 @@
 import { useState } from "preact/hooks";
 import { appKey } from "../../core/kit/ids.ts";
 import type { ListModel } from "../../core/status/list-model.ts";
-import type { Source } from "../../core/settings/model.ts";
+import { isRelay, type Source } from "../../core/settings/model.ts";
 import type { Status } from "../../core/status/model.ts";
 import { isSampleSource } from "../../core/preview/state.ts";
 import type { RowAction, RowState } from "./app-row.tsx";
+import type { DeskChange } from "./desk-actions.ts";
 
 // The API client and reconnect logic load on the first click: the list paints without them.
 const links = () => import("./links.ts");
 const muting = () => import("./mute-actions.ts");
+const desking = () => import("./desk-actions.ts");
 
 type Length = "hour" | "day" | "week" | "fixed";
 
 /**
  * Reconnect, Copy and Mute for every row of one source's list, from one click handler on it, with
- * that source's key and base URL. Row states live here, keyed by source, linked account and slug, so
- * rows stay plain markup. A disabled button does nothing:
- * that is how a list from before a settings change is kept from acting (appRow's `locked`).
+ * that source's key and base URL; for a relay source with a team desk, its buttons too (desk-row.tsx),
+ * and Mute mutes for the whole team. Row states live here, keyed by source, linked account and slug,
+ * so rows stay plain markup. A disabled button does nothing: that is how a list from before a
+ * settings change is kept from acting (appRow's `locked`).
  */
 export function useRowActions(source: Source, model: ListModel, status: Status) {
   const [states, set] = useRowStates();
-  const { menu, setMenu, toggleMenu, onKeyDown } = useMuteMenu();
+  const { menu, setMenu, toggleMenu, onKeyDown: closeMenu } = useMuteMenu();
+  const { editor, desk, onDesk, closeEditor } = useDesk(source, set);
+  const team = isRelay(source) && status.relay?.member !== undefined;
 
   const mute = async (key: string, scope: "app" | "account", length: Length, list: Element) => {
     const found = findRow(source, model, key);
     const account = status.accounts.find((candidate) => candidate.id === found?.accountId);
     if (!found || !account) return;
     setMenu(undefined);
+    const slug = scope === "app" ? found.app.slug : undefined;
     const { muteApp, focusAfterMute } = await muting();
-    await muteApp(source.id, account, scope === "app" ? found.app.slug : undefined, length);
+    if (team) {
+      const failed = await desk(key, { source: source.id, action: "mute", accountId: account.id, ...(slug === undefined ? {} : { slug }), length });
+      if (failed) return;
+    } else await muteApp(source.id, account, slug, length);
     focusAfterMute(list, source.id);
   };
 
@@ -39,9 +48,66 @@ export function useRowActions(source: Source, model: ListModel, status: Status) 
     if (action === "reconnect" || action === "copy") void openOrCopy(action, key, source, model, set);
     else if (action === "mute-menu") toggleMenu(key, event.currentTarget as Element);
     else if (action === "mute" && (scope === "app" || scope === "account") && isLength(length)) void mute(key, scope, length, event.currentTarget as Element);
+    else if (action === "desk") onDesk(button, key, event.currentTarget as Element);
   };
 
-  return { states, menu, onClick, onKeyDown };
+  /** Escape closes the note's editor, or the mute choices. */
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!closeEditor(event)) closeMenu(event);
+  };
+
+  return { states, menu, editor, team, onClick, onKeyDown };
+}
+
+/**
+ * A relay source's team desk on the rows (desk-row.tsx): its buttons, and the one note editor
+ * open at a time. Each change shows the row busy, then what went wrong under it, if anything.
+ */
+function useDesk(source: Source, set: SetRowState) {
+  const [editor, setEditor] = useState<string>();
+
+  /** One change on the desk; the row says what went wrong, if anything. True when it failed. */
+  const desk = async (key: string, change: DeskChange): Promise<boolean> => {
+    set(key, { kind: "busy", what: "desk" });
+    const note = await (await desking()).changeDesk(change);
+    set(key, note === undefined ? undefined : { kind: "failed", note });
+    return note !== undefined;
+  };
+
+  /** Closes the note's editor and gives the focus back to its Note button (the field is gone). */
+  const close = (list: Element, key: string) => {
+    setEditor(undefined);
+    requestAnimationFrame(() => list.querySelector<HTMLButtonElement>(`button[data-desk="note"][data-row="${CSS.escape(key)}"]`)?.focus());
+  };
+  const field = (list: Element, key: string) => list.querySelector<HTMLTextAreaElement>(`textarea[data-note-for="${CSS.escape(key)}"]`);
+
+  /** A click on one of the desk's buttons (data-desk says which), on a row or an account's heading. */
+  const onDesk = (button: HTMLButtonElement, key: string, list: Element) => {
+    const { desk: what, account: accountId, slug } = button.dataset;
+    if (!accountId) return;
+    const scope = { source: source.id, accountId, ...(slug === undefined ? {} : { slug }) };
+    if (what === "claim" || what === "release" || what === "take-over") void desk(key, { ...scope, action: what });
+    else if (what === "note-cancel" || (what === "note" && editor === key)) close(list, key);
+    else if (what === "note") {
+      setEditor(key);
+      // Into the field when it opens, so the keyboard goes on from there.
+      requestAnimationFrame(() => field(list, key)?.focus());
+    } else if (what === "note-save" || what === "note-remove") {
+      const text = what === "note-remove" ? "" : (field(list, key)?.value ?? "");
+      // Kept open when the relay refused it, with what was typed.
+      void desk(key, { ...scope, action: "note", text }).then((failed) => failed || close(list, key));
+    }
+  };
+
+  /** Escape closes the note's editor; false when none was open. */
+  const closeEditor = (event: KeyboardEvent): boolean => {
+    if (event.key !== "Escape" || editor === undefined) return false;
+    event.preventDefault();
+    close(event.currentTarget as Element, editor);
+    return true;
+  };
+
+  return { editor, desk, onDesk, closeEditor };
 }
 
 /** Sets a row's state, or clears it (the row shows its buttons as they are). */

@@ -6,5 +6,7 @@ export const englishSummary: SummaryFormat = {
   source: (label) => `${label}:`,
   previous: () => "(from the previous settings, not checked with the new ones yet)",
   account: (label) => label,
+  claim: ({ member }) => `on it: ${member}`,
+  note: ({ member, text }) => `note (${member}): ${text}`,
   app: ({ name, since, muted }) => `${name}${since === undefined ? "" : ` (since ${new Date(since).toISOString().slice(0, 16).replace("T", " ")} UTC)`}${muted ? " [muted]" : ""}`,
 };

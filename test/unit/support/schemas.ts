@@ -49,6 +49,16 @@ const CheckNoteSchema = z.union([
 
 export const BackoffSchema = z.object({ failures: z.number(), notBefore: z.number(), retryAfterUntil: z.optional(z.number()), throttledAt: z.optional(z.number()) });
 
+const deskWhere = { accountId: z.string(), slug: z.optional(z.string()), member: z.string() };
+
+/** A relay source's team desk, as its results keep it (core/status/desk.ts). */
+export const TeamDeskSchema = z.object({
+  claims: z.array(z.object({ ...deskWhere, since: z.number(), from: z.optional(z.string()) })),
+  mutes: z.array(z.object({ ...deskWhere, at: z.number(), until: z.optional(z.number()), breaks: z.optional(z.array(z.object({ slug: z.string(), since: z.optional(z.number()) }))) })),
+  notes: z.array(z.object({ ...deskWhere, at: z.number(), text: z.string() })),
+  fixed: z.array(z.object({ ...deskWhere, since: z.number(), at: z.number(), name: z.string(), accountName: z.optional(z.string()) })),
+});
+
 /**
  * Every field of Status but its schema version and accounts, as stored: one list for every
  * layout (the legacy `status` key and the header of the sharded one).
@@ -64,9 +74,17 @@ export const STATUS_FIELDS = {
   lastRun: z.optional(z.object({ ms: z.number(), requests: z.number() })),
   // Notes a later version adds are dropped, not a reason to set the whole status aside.
   notes: z.catch(z.optional(z.array(CheckNoteSchema)), undefined),
-  // Damaged, it costs the ETag alone: the next poll reads the relay's status whole and writes it again.
+  // Damaged, it costs the ETag (and the desk) alone: the next poll reads the relay's status whole and writes it again.
   relay: z.catch(
-    z.optional(z.object({ etag: z.optional(z.string()), sources: z.array(z.string()), unlisted: z.optional(z.object({ accounts: z.number(), healthyApps: z.number() })) })),
+    z.optional(
+      z.object({
+        etag: z.optional(z.string()),
+        sources: z.array(z.string()),
+        unlisted: z.optional(z.object({ accounts: z.number(), healthyApps: z.number() })),
+        member: z.optional(z.string()),
+        desk: z.optional(TeamDeskSchema),
+      }),
+    ),
     undefined,
   ),
 };
@@ -168,7 +186,8 @@ export const RELAY_FIELD_SCHEMAS = {
   relayUrl: z.string(),
   token: z.string(),
   intervalMinutes: clampInt(RELAY_INTERVAL.min, RELAY_INTERVAL.max),
-} satisfies { [K in keyof RelayFields]: z.ZodMiniType<RelayFields[K], unknown> };
+  badgeUnclaimedOnly: z.boolean(),
+} satisfies { [K in keyof RelayFields]-?: z.ZodMiniType<NonNullable<RelayFields[K]>, unknown> };
 
 /** The notifications preference beside the sources. */
 export const NOTIFICATIONS_SCHEMA = z.boolean();

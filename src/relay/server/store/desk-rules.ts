@@ -1,4 +1,5 @@
 import type { AccountStatus } from "../../../core/status/model.ts";
+import { own } from "../../../core/kit/dict.ts";
 import type { DeskMuteLength, DeskRequest } from "../../protocol/desk.ts";
 import type { SourceState } from "../check/runner.ts";
 
@@ -128,7 +129,9 @@ function breakNow(state: SourceState, accounts: ReadonlyMap<string, AccountStatu
   if (!found || found.reauth.length === 0) return undefined;
   if (app === undefined) return { account: found };
   if (!found.reauth.some((each) => each.slug === app)) return undefined;
-  const since = state.since[account]?.[app];
+  // Read by own property: an account or app may be called "constructor" or "__proto__".
+  const apps = own(state.since, account);
+  const since = apps === undefined ? undefined : own(apps, app);
   return since === undefined ? { account: found } : { account: found, since };
 }
 

@@ -97,6 +97,44 @@ describe("the copy summary", () => {
       { kind: "app", name: "Gmail", muted: true },
     ]);
   });
+
+  it("says under a relay source's app (and account) who on the team is on it and the team's note, and marks what the team muted", () => {
+    const status = {
+      ...TEST_STATUS,
+      relay: {
+        sources: ["team"],
+        member: "bob",
+        desk: {
+          claims: [
+            { accountId: "acct-1", slug: "slack", member: "alice", since: T0 - 60_000 },
+            { accountId: "acct-3", member: "bob", since: T0 },
+          ],
+          mutes: [{ accountId: "acct-1", slug: "hubspot", member: "carol", at: T0 - 1, until: T0 + HOUR }],
+          notes: [
+            { accountId: "acct-1", slug: "slack", member: "bob", at: T0, text: "customer on holiday until Monday" },
+            { accountId: "acct-3", member: "alice", at: T0, text: "whole account moves on Friday" },
+          ],
+          fixed: [],
+        },
+      },
+    };
+    const summary = buildSummary([{ id: "main", label: "Test", status }], [], T0);
+    expect(summary.muted).toBe(1);
+    expect(renderSummary(summary, englishSummary).split("\n").slice(1)).toEqual([
+      "",
+      "Acme (acct-1)",
+      "- Hubspot (since 2025-06-16 11:02 UTC) [muted]",
+      "- Slack (since 2025-06-16 13:02 UTC)",
+      "  on it: alice",
+      "  note (bob): customer on holiday until Monday",
+      "",
+      "Globex (acct-3)",
+      "  on it: bob",
+      "  note (alice): whole account moves on Friday",
+      "- Zoom (since 2025-06-16 14:02 UTC)",
+      "- Gmail",
+    ]);
+  });
 });
 
 describe("results of settings changed since", () => {

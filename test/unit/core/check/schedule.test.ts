@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, type ErrorKind } from "../../../../src/core/api/errors.ts";
-import { nextBackoff, needsUser, refreshBlockedUntil, retryAt, shouldCheck, type Trigger } from "../../../../src/core/check/schedule.ts";
+import { nextBackoff, needsUser, refreshBlockedUntil, retryAt, shouldCheck, WATCH_MS, type Trigger } from "../../../../src/core/check/schedule.ts";
+import { fingerprint } from "../../../../src/core/settings/fingerprint.ts";
+import { newRelaySource } from "../../../../src/core/settings/model.ts";
 import type { Backoff, Status } from "../../../../src/core/status/model.ts";
 import { makeSettings, makeStatus } from "../../support/fixtures.ts";
 
@@ -257,6 +259,27 @@ describe("shouldCheck when the popup opens", () => {
     const rejected = errored("unauthorized");
     rejected.checkedAt = stale;
     expect(shouldCheck("open", settings, rejected, NOW)).toEqual({ run: false, reason: "waiting for the user" });
+  });
+});
+
+describe("shouldCheck while the popup is open, and after a change on the team's desk", () => {
+  const relay = newRelaySource("main", { relayUrl: "https://relay.example.com", token: "cirelay_x" });
+  const polled = (at: number, extra: Partial<Status> = {}): Status => ({ schemaVersion: 1, source: fingerprint(relay), accounts: [], checkedAt: at, ...extra });
+
+  it("polls a relay source about every WATCH_MS while the popup is open, never a Cobalt key's", () => {
+    expect(shouldCheck("watch", relay, polled(NOW - WATCH_MS), NOW)).toEqual({ run: true });
+    expect(shouldCheck("watch", relay, polled(NOW - WATCH_MS / 2), NOW)).toEqual({ run: false, reason: "fresh enough" });
+    expect(shouldCheck("watch", settings, makeStatus(settings, { checkedAt: NOW - 3_600_000 }), NOW)).toEqual({ run: false, reason: "not a relay" });
+  });
+
+  it("respects a backoff and a rejected token while watching", () => {
+    expect(shouldCheck("watch", relay, polled(NOW - 60_000, { error: { kind: "relay-unreachable", at: NOW - 1 }, backoff: { failures: 1, notBefore: NOW + 30_000 } }), NOW)).toEqual({ run: false, reason: "backing off" });
+    expect(shouldCheck("watch", relay, polled(NOW - 60_000, { error: { kind: "relay-token-rejected", at: NOW - 1 } }), NOW)).toEqual({ run: false, reason: "waiting for the user" });
+  });
+
+  it("polls a relay source at once after this browser changed its desk, however fresh", () => {
+    expect(shouldCheck("desk", relay, polled(NOW), NOW)).toEqual({ run: true });
+    expect(shouldCheck("desk", settings, makeStatus(settings), NOW)).toEqual({ run: false, reason: "not a relay" });
   });
 });
 

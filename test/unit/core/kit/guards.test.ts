@@ -5,6 +5,7 @@ import { readAppFields, readCatalog, readHeader, readPendingBackoff, readShard }
 import { readFollowUp } from "../../../../src/core/alerts/followups.ts";
 import { readMute } from "../../../../src/core/alerts/mutes.ts";
 import { readAppList, readAppRecord, readErrorInfo, readLegacyStatus, readProgress } from "../../../../src/core/status/stored.ts";
+import { readTeamDesk } from "../../../../src/core/status/desk.ts";
 import { readPreview } from "../../../../src/core/preview/parse.ts";
 import { readAnswersPart, readCheckpointHead, readListingPart } from "../../../../src/core/check/checkpoint.ts";
 import { readRelayHealthyList } from "../../../../src/relay/client/healthy.ts";
@@ -29,6 +30,7 @@ import {
   SETTINGS_FIELD_SCHEMAS,
   ShardSchema,
   StatusSchema,
+  TeamDeskSchema,
 } from "../../support/schemas.ts";
 
 // Stored data is read with hand-written guards (the popup opens without zod); each must give
@@ -59,6 +61,12 @@ const apiErrorFull = {
   upstream: "unauthorized",
 };
 const app = { slug: "hubspot", name: "HubSpot", icon: "https://x.test/h.png", authType: "oauth2" };
+const teamDesk = {
+  claims: [{ accountId: "prod/acme", slug: "hubspot", member: "alice", since: 5, from: "bob" }, { accountId: "globex", member: "bob", since: 6 }],
+  mutes: [{ accountId: "acme", slug: "hubspot", member: "bob", at: 1, until: 9 }, { accountId: "acme", member: "carol", at: 2, breaks: [{ slug: "copper", since: 3 }, { slug: "x" }] }],
+  notes: [{ accountId: "acme", slug: "hubspot", member: "alice", at: 4, text: "on holiday" }],
+  fixed: [{ accountId: "acme", slug: "slack", member: "alice", since: 1, at: 2, name: "Slack", accountName: "Acme" }, { accountId: "acme", member: "bob", since: 1, at: 2, name: "acme" }],
+};
 const statusFields = {
   source: "abc12345",
   checkedAt: 1_700_000_000_000,
@@ -69,12 +77,13 @@ const statusFields = {
   cycle: 7,
   lastRun: { ms: 1200, requests: 9 },
   notes: [{ code: "listing-changed" }, { code: "accounts-skipped", count: 2 }, { code: "no-accounts" }],
-  relay: { etag: '"v7"', sources: ["prod", "test"], unlisted: { accounts: 40, healthyApps: 97 } },
+  relay: { etag: '"v7"', sources: ["prod", "test"], unlisted: { accounts: 40, healthyApps: 97 }, member: "alice", desk: teamDesk },
 };
 
 /** Each guard, its schema, and inputs that read: the mutations below are made from them. */
 const PAIRS: [string, Guard<unknown>, Schema, unknown[]][] = [
   ["app record", readAppRecord, AppRecordSchema, [app, { slug: "s", name: "" }]],
+  ["team desk", readTeamDesk, TeamDeskSchema, [teamDesk, { claims: [], mutes: [], notes: [], fixed: [] }]],
   ["error info", readErrorInfo, ErrorInfoSchema, [apiErrorFull, { kind: "network", at: 0 }, { ...apiErrorFull, cause: "later-cause", answer: "later-answer", upstream: "later-kind", message: "English" }]],
   ["app list", readAppList, AppListSchema, [[app, { slug: "b", name: "B" }], []]],
   ["progress", readProgress, ProgressSchema, [{ startedAt: 1, done: 2, total: 3, owner: "x" }, { startedAt: 1, done: 0, total: 0 }, null]],
@@ -137,7 +146,7 @@ const PAIRS: [string, Guard<unknown>, Schema, unknown[]][] = [
       `relay settings field ${field}`,
       RELAY_FIELD_GUARDS[field],
       RELAY_FIELD_SCHEMAS[field],
-      [{ label: " Team ", relayUrl: "https://relay.example.com", token: "rly_1", intervalMinutes: 0.2 }[field], ...(field === "intervalMinutes" ? [3, 99_999, -1] : [])],
+      [{ label: " Team ", relayUrl: "https://relay.example.com", token: "rly_1", intervalMinutes: 0.2, badgeUnclaimedOnly: true }[field], ...(field === "intervalMinutes" ? [3, 99_999, -1] : [])],
     ],
   ),
   ["notifications preference", bool, NOTIFICATIONS_SCHEMA, [true, false]],

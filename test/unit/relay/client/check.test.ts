@@ -220,4 +220,27 @@ describe("a relay source without a token", () => {
     expect(badge.text).toBe("SET");
     expect(badge.title).toContain("Add the team relay's member token in Options to start checking");
   });
+
+  it("keeps the team's desk of every served source with its ids as stored, the member's own name, and notes as text only", () => {
+    const desk = {
+      claims: [{ account: "acme-corp", app: "hubspot", member: "alice", since: NOW - 5, from: "bob" }],
+      mutes: [{ account: "globex", member: "bob", at: NOW - 9, breaks: [{ slug: "salesforce", since: NOW - 120_000 }] }],
+      notes: [{ account: "acme-corp", app: "hubspot", member: "bob", at: NOW - 3, text: `on\u202e hold\n${"x".repeat(400)}` }],
+      fixed: [{ account: "acme-corp", app: "copper", member: "alice", since: NOW - 50, at: NOW - 1, name: "Copper", accountName: "Acme Inc." }],
+    };
+    const status = ok({ ...BODY, member: "bob", sources: [{ ...BODY.sources[0]!, desk }] });
+    expect(status.relay?.member).toBe("bob");
+    expect(status.relay?.desk?.claims).toEqual([{ accountId: "acme-corp", slug: "hubspot", member: "alice", since: NOW - 5, from: "bob" }]);
+    expect(status.relay?.desk?.mutes).toEqual([{ accountId: "globex", member: "bob", at: NOW - 9, breaks: [{ slug: "salesforce", since: NOW - 120_000 }] }]);
+    expect(status.relay?.desk?.notes[0]?.text).toBe(`on hold ${"x".repeat(272)}`);
+    expect(status.relay?.desk?.fixed).toEqual([{ accountId: "acme-corp", slug: "copper", member: "alice", since: NOW - 50, at: NOW - 1, name: "Copper", accountName: "Acme Inc." }]);
+    // Kept whole through the storage codec, in the results' header.
+    expect(decodeResults(planResultsWrite({}, status, {}, SOURCE.id).set, SOURCE.id).status.relay).toEqual(status.relay);
+    // Prefixed as the accounts are, when the relay serves several sources.
+    const two = ok({ ...BODY, member: "bob", sources: [{ ...BODY.sources[0]!, desk }, { ...BODY.sources[0]!, id: "prod" }] });
+    expect(two.relay?.desk?.claims.map((claim) => claim.accountId)).toEqual(["team/acme-corp"]);
+    // A relay without a desk names no member and keeps none.
+    expect(ok().relay?.desk).toBeUndefined();
+    expect(ok({ ...BODY, member: "bob" }).relay?.desk).toEqual({ claims: [], mutes: [], notes: [], fixed: [] });
+  });
 });

@@ -158,3 +158,34 @@ describe("POST /v1/links", () => {
     });
   });
 });
+
+describe("POST /v1/desk", () => {
+  const claim = { action: "claim", sourceId: "team", linkedAccountId: "acme", slug: "hubspot" } as const;
+
+  it("sends one change with the token, and reads what came of it", async () => {
+    const { client, requests } = clientWith(() => jsonResponse({ protocol: 1, action: "claim", outcome: "done" }));
+    expect(await client.desk(claim)).toEqual({ ok: true, answer: { protocol: 1, action: "claim", outcome: "done" } });
+    expect(requests[0]).toMatchObject({ url: `${RELAY}/v1/desk`, method: "POST" });
+    expect(JSON.parse(requests[0]!.body!)).toEqual(claim);
+    expect(requests[0]!.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it.each([
+    [409, "claimed"],
+    [409, "not-yours"],
+    [409, "desk-full"],
+    [400, "note-too-long"],
+    [404, "app-not-reauth"],
+    [404, "unknown-account"],
+  ])("takes a %i %s as the desk's refusal, as data", async (status, code) => {
+    const { client } = clientWith(() => jsonResponse({ error: { code } }, status));
+    expect(await client.desk(claim)).toEqual({ ok: false, refused: code });
+  });
+
+  it("fails as any request does when the token is rejected, the relay is unreachable or it answers nonsense", async () => {
+    expect((await failure(clientWith(() => jsonResponse({ error: { code: "token-rejected" } }, 401)).client.desk(claim))).kind).toBe("relay-token-rejected");
+    expect((await failure(clientWith(() => jsonResponse({ error: { code: "too-many-requests" } }, 429)).client.desk(claim))).kind).toBe("relay-rate-limited");
+    expect((await failure(clientWith(() => textResponse("<html>", 502)).client.desk(claim))).kind).toBe("relay-unreachable");
+    expect((await failure(clientWith(() => jsonResponse({ ok: true })).client.desk(claim))).kind).toBe("relay-bad-response");
+  });
+});

@@ -7,15 +7,17 @@ import { en } from "../../support/i18n.ts";
 // The options form of a relay source: what it accepts, what it says about what it does not, and
 // how it follows settings saved in another tab (the same rules as the Cobalt form).
 
-const FORM: RelayForm = { label: " Support ", relayUrl: "relay.example.com/", token: " cirelay_abc ", intervalMinutes: "1" };
+const FORM: RelayForm = { label: " Support ", relayUrl: "relay.example.com/", token: " cirelay_abc ", intervalMinutes: "1", badgeUnclaimedOnly: "" };
 
 describe("validateRelayForm", () => {
   it("gives the settings to store: the URL normalized, the token and label trimmed", () => {
-    expect(validateRelayForm(FORM)).toEqual({ ok: true, settings: { label: "Support", relayUrl: "https://relay.example.com", token: "cirelay_abc", intervalMinutes: 1 } });
+    expect(validateRelayForm(FORM)).toEqual({ ok: true, settings: { label: "Support", relayUrl: "https://relay.example.com", token: "cirelay_abc", intervalMinutes: 1, badgeUnclaimedOnly: false } });
+    expect(validateRelayForm({ ...FORM, badgeUnclaimedOnly: "on" })).toMatchObject({ ok: true, settings: { badgeUnclaimedOnly: true } });
+    expect(toRelayForm({ label: "", relayUrl: "", token: "", intervalMinutes: 1, badgeUnclaimedOnly: true }).badgeUnclaimedOnly).toBe("on");
   });
 
   it("says in words what is wrong with each field", () => {
-    const result = validateRelayForm({ label: "x".repeat(61), relayUrl: "http://relay.example.com", token: "cirelay abc", intervalMinutes: "0" });
+    const result = validateRelayForm({ label: "x".repeat(61), relayUrl: "http://relay.example.com", token: "cirelay abc", intervalMinutes: "0", badgeUnclaimedOnly: "" });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const words = Object.fromEntries(Object.entries(result.errors).map(([field, problem]) => [field, problemText(en, problem!)]));
@@ -26,7 +28,7 @@ describe("validateRelayForm", () => {
       token: "The member token contains spaces or characters that cannot be sent (it may have been pasted with extra text); copy it again.",
       intervalMinutes: "Choose a whole number of minutes from 1 to 60.",
     });
-    const empty = validateRelayForm({ label: "", relayUrl: "", token: "", intervalMinutes: "1" });
+    const empty = validateRelayForm({ label: "", relayUrl: "", token: "", intervalMinutes: "1", badgeUnclaimedOnly: "" });
     expect(empty.ok ? {} : Object.keys(empty.errors)).toEqual(["relayUrl", "token"]);
   });
 });

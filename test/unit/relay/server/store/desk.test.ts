@@ -93,6 +93,13 @@ describe("the desk's rules", () => {
     expect(settle(file, "prod", state([account("acme", [])]), T + 1)?.ended).toEqual([{ kind: "claim", entry: { source: "prod", account: "acme", member: "alice" }, reason: "fixed" }]);
   });
 
+  it("reads since-when by the account's and app's own IDs, even when an object inherits that name", () => {
+    // No since-when kept for this account (a plain object, as the runner starts with): `constructor.name` is not one.
+    const odd: SourceState = { ...broken, status: { ...broken.status, accounts: [account("constructor", ["name"])] }, since: {} };
+    const file = apply(EMPTY_DESK, "alice", on("claim", "constructor", "name"), T, undefined, odd);
+    expect(file.claims).toEqual([{ source: "prod", account: "constructor", app: "name", member: "alice", at: T, names: { app: "NAME" } }]);
+  });
+
   it("leaves other sources' entries alone", () => {
     const file = apply(EMPTY_DESK, "alice", on("claim", "acme"));
     expect(settle(file, "test", state([]), T + 1)).toBeUndefined();
