@@ -15,16 +15,6 @@ import { allowHostsInChromiumSettings, chromiumExtensionIdFor, CHROMIUM_EXECUTAB
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
-/** Whether any process of this group is left (signal 0 only asks). */
-function groupAlive(group: number): boolean {
-  try {
-    process.kill(-group, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** One connection to the browser: what the test does while it is attached. */
 export interface Attached {
   readonly context: BrowserContext;
@@ -63,8 +53,7 @@ export class DetachedChromium {
       ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
       "about:blank",
     ];
-    // A process group of its own: closing ends its helper processes too, before the profile goes.
-    const child = spawn(CHROMIUM_EXECUTABLE, args, { stdio: "ignore", detached: true });
+    const child = spawn(CHROMIUM_EXECUTABLE, args, { stdio: "ignore" });
     try {
       const port = await devToolsPort(profile, child);
       return new DetachedChromium(child, profile, port, chromiumExtensionIdFor(dir, manifest));
@@ -106,16 +95,23 @@ export class DetachedChromium {
   }
 
   async close(): Promise<void> {
-    const group = this.process.pid;
-    if (group !== undefined && groupAlive(group)) {
-      process.kill(-group, "SIGTERM");
-      // Chromium's helpers (renderers, GPU, network) leave with it; each still writes to the profile until it does.
-      for (const end = Date.now() + 5_000; groupAlive(group) && Date.now() < end; ) await sleep(50);
-      if (groupAlive(group)) process.kill(-group, "SIGKILL");
-      for (const end = Date.now() + 5_000; groupAlive(group) && Date.now() < end; ) await sleep(50);
+    if (this.process.exitCode === null && this.process.signalCode === null) {
+      const exited = new Promise<void>((done) => this.process.once("exit", () => done()));
+      this.process.kill("SIGTERM");
+      await Promise.race([exited, sleep(5_000)]);
+      if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill("SIGKILL");
     }
-    // Its helper processes may still be writing to the profile for a moment.
-    rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    // Its helper processes may still be writing to the profile for a while after it exits (a
+    // removal then meets a folder that is not empty): try again until they are gone.
+    for (let tries = 1; ; tries++) {
+      try {
+        rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+        return;
+      } catch (error) {
+        if (tries >= 30 || !["ENOTEMPTY", "EBUSY"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
+        await sleep(1_000);
+      }
+    }
   }
 }
 
