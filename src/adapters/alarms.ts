@@ -1,18 +1,25 @@
 import { api } from "./browser.ts";
 import { alarmName, planAlarms } from "../core/check/schedule.ts";
-import type { Source } from "../core/settings/model.ts";
+import { exclusive } from "./locks.ts";
+import { loadSettings } from "./storage.ts";
 import type { SourceId } from "../core/settings/source-ids.ts";
 
 /**
- * Makes the alarms match the sources: each source's repeating check alarm at its interval, none
- * for a removed source (nor the single-source layout's). Called on every start and settings change.
+ * Makes the alarms match the sources stored now: each source's repeating check alarm at its
+ * interval, none for a removed source (nor the single-source layout's). Called on every start and
+ * settings change. The plans take turns, each reading the settings when its turn comes: a plan
+ * made from older settings could otherwise clear the alarm a newer one had just made (a start
+ * while the organisation's policy adds a relay, two saves close together).
  */
-export async function ensureCheckAlarms(sources: readonly Source[]): Promise<void> {
-  const plan = planAlarms(sources, await api().alarms.getAll());
-  await Promise.all([
-    ...plan.clear.map((name) => api().alarms.clear(name)),
-    ...plan.create.map(({ name, periodInMinutes }) => api().alarms.create(name, { periodInMinutes, delayInMinutes: periodInMinutes })),
-  ]);
+export function ensureCheckAlarms(): Promise<void> {
+  return exclusive("alarms", async () => {
+    const { sources } = await loadSettings();
+    const plan = planAlarms(sources, await api().alarms.getAll());
+    await Promise.all([
+      ...plan.clear.map((name) => api().alarms.clear(name)),
+      ...plan.create.map(({ name, periodInMinutes }) => api().alarms.create(name, { periodInMinutes, delayInMinutes: periodInMinutes })),
+    ]);
+  });
 }
 
 export async function nextCheckAt(source: SourceId): Promise<number | undefined> {

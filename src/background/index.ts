@@ -134,20 +134,30 @@ async function handleAlertMessage(message: AlertMessage): Promise<void> {
 
 /** Every source has its alarm at its interval; a removed source has no alarm and no data left. */
 async function followSources(settings: Settings): Promise<void> {
-  await Promise.all([ensureCheckAlarms(settings.sources), removeRemovedSources(), removeRelayHealthyLists(new Set(settings.sources.map((source) => source.id)))]);
+  await Promise.all([ensureCheckAlarms(), removeRemovedSources(), removeRelayHealthyLists(new Set(settings.sources.map((source) => source.id)))]);
 }
 
 async function start(): Promise<void> {
   // First, before the check of the event that woke this background: marks of a stopped one.
-  await recoverFromStop();
-  await followPolicy().catch(() => undefined);
-  // A check the browser stopped in the middle carries on from its checkpoint.
-  void resumeStoppedChecks();
+  await recoverFromStop().catch(() => undefined);
+  // The policy is read beside the rest, as the browser can be slow to give it (managed.ts): the
+  // alarms and the badge do not wait for it, and what it changes reaches them as any settings
+  // change does. A check the browser stopped in the middle carries on from its checkpoint once
+  // the policy is in, as it may forbid the key that check was using.
+  void followPolicy()
+    .catch(() => undefined)
+    .then(() => resumeStoppedChecks())
+    .catch(() => undefined);
   const snapshot = await loadSnapshot();
-  await followSources(snapshot.settings);
-  await renderBadge(snapshot);
-  // The alerts' alarms, in case the browser lost them; follow-ups that ended long ago go.
-  await Promise.all([scheduleMuteExpiry(withTeamMutes(snapshot.mutes, snapshot.statuses)), pruneOldFollowUps().then(scheduleFollowUps)]);
+  // Each on its own: one that fails holds none of the others back.
+  await Promise.allSettled([
+    followSources(snapshot.settings)
+      .catch(() => undefined)
+      .then(() => renderBadge(snapshot)),
+    // The alerts' alarms, in case the browser lost them; follow-ups that ended long ago go.
+    scheduleMuteExpiry(withTeamMutes(snapshot.mutes, snapshot.statuses)),
+    pruneOldFollowUps().then(scheduleFollowUps),
+  ]);
 }
 
 void start();
