@@ -26,6 +26,14 @@ it("replaces re-checked accounts in place, and adds new ones only when asked", (
   expect(mergeHealthy({ a: [HUBSPOT], b: [SLACK] }, { b: [] }, ["b", "c"])).toEqual({ a: [HUBSPOT], b: [], c: [] });
 });
 
+it("changes the healthy apps of the re-checked accounts alone, without a copy of the org's list", () => {
+  const healthy = { a: [HUBSPOT], b: [SLACK] };
+  const merged = mergeHealthy(healthy, { b: [HUBSPOT] }, ["b"]);
+  expect(merged).toBe(healthy);
+  expect(healthy).toEqual({ a: [HUBSPOT], b: [HUBSPOT] });
+  expect(Object.getPrototypeOf(mergeHealthy({}, JSON.parse('{"__proto__":[]}'), ["__proto__"]))).toBe(Object.prototype);
+});
+
 it("keeps since and healthy apps of accounts and apps named like Object's own members", () => {
   const HOSTILE = ["constructor", "__proto__", "toString", "hasOwnProperty"];
   const apps = HOSTILE.map((slug) => ({ slug, name: slug }));
