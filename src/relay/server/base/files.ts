@@ -7,13 +7,15 @@ import { dirname, join, basename } from "node:path";
  * flushed, then renamed over the old file. A crash or a full disk leaves either the old file or
  * the new one, never half of one; a reader (the running relay) never sees a partial write.
  */
-export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
+/** `data` in pieces is written piece by piece: one string of tens of megabytes would be encoded in one go. */
+export async function writeFileAtomic(path: string, data: string | readonly string[], mode = 0o600): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     const handle = await open(temp, "w", mode);
     try {
-      await handle.writeFile(data, "utf8");
+      // writeFile writes from where the last write ended.
+      for (const piece of typeof data === "string" ? [data] : data) await handle.writeFile(piece, "utf8");
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { appendLine, withFileLock, writeFileAtomic } from "../base/files.ts";
-import type { StoreBackend } from "./backend.ts";
+import type { DocumentText, StoreBackend } from "./backend.ts";
 
 /*
  * The relay's records as files in its data folder, as they always were: a document is
@@ -46,7 +46,7 @@ export class FileBackend implements StoreBackend {
     }
   }
 
-  async write(name: string, text: string): Promise<void> {
+  async write(name: string, text: DocumentText): Promise<void> {
     await writeFileAtomic(this.path(name), text);
   }
 

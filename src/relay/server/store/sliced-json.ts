@@ -5,6 +5,9 @@
  * the large arrays and objects are walked entry by entry, each small entry made by JSON.stringify
  * itself, and the work gives way to waiting requests every few milliseconds. The text is the same
  * as JSON.stringify's of the same value, scrubbed of the secrets as scrubValue (records.ts) does.
+ * It is given back in pieces of some 256 K characters, never as one string: joined, 40 million
+ * characters take hundreds of milliseconds in one go, and their encoding as UTF-8 for the disk as
+ * long again. The storage writes piece by piece (backend.ts).
  */
 
 /** A container with more entries than this is walked entry by entry; a smaller one is made at once… */
@@ -13,6 +16,8 @@ const SMALL = 64;
 const WALKED_LEVELS = 4;
 /** How long the work runs before it lets waiting requests in. */
 const SLICE_MS = 4;
+/** Characters per piece of the text given back. */
+export const PIECE_CHARS = 256 * 1024;
 
 export interface SliceOptions {
   /** Replaces each secret in every string and key (the caller's scrub). */
@@ -25,11 +30,38 @@ export interface SliceOptions {
 
 const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-/** JSON.stringify(scrub(value)), made in slices. */
-export async function slicedJson(value: unknown, options: SliceOptions): Promise<string> {
+/** The text made so far: small parts, joined into a piece whenever they reach PIECE_CHARS. */
+class Pieces {
+  readonly #done: string[] = [];
+  #pending: string[] = [];
+  #chars = 0;
+
+  push(...texts: string[]): void {
+    for (const text of texts) {
+      this.#pending.push(text);
+      this.#chars += text.length;
+    }
+    if (this.#chars >= PIECE_CHARS) this.#close();
+  }
+
+  all(): string[] {
+    this.#close();
+    return this.#done;
+  }
+
+  #close(): void {
+    if (this.#pending.length === 0) return;
+    this.#done.push(this.#pending.join(""));
+    this.#pending = [];
+    this.#chars = 0;
+  }
+}
+
+/** JSON.stringify(scrub(value)), made in slices, in pieces (joined, the same text). */
+export async function slicedJson(value: unknown, options: SliceOptions): Promise<string[]> {
   const pause = options.pause ?? nextTurn;
   const now = options.now ?? (() => performance.now());
-  const parts: string[] = [];
+  const parts = new Pieces();
   let since = now();
   const giveWay = async () => {
     if (now() - since < SLICE_MS) return;
@@ -37,12 +69,12 @@ export async function slicedJson(value: unknown, options: SliceOptions): Promise
     since = now();
   };
   await write(value, parts, options, giveWay, 0, false);
-  return parts.join("");
+  return parts.all();
 }
 
 type GiveWay = () => Promise<void>;
 
-async function write(value: unknown, parts: string[], options: SliceOptions, giveWay: GiveWay, level: number, inArray: boolean): Promise<void> {
+async function write(value: unknown, parts: Pieces, options: SliceOptions, giveWay: GiveWay, level: number, inArray: boolean): Promise<void> {
   const walked = (entries: number) => entries > SMALL || level < WALKED_LEVELS;
   if (Array.isArray(value) && walked(value.length)) return writeArray(value, parts, options, giveWay, level);
   if (isPlainObject(value) && walked(Object.keys(value).length)) return writeObject(value, parts, options, giveWay, level);
@@ -51,7 +83,7 @@ async function write(value: unknown, parts: string[], options: SliceOptions, giv
   parts.push(text === undefined ? (inArray ? "null" : "") : text);
 }
 
-async function writeArray(items: readonly unknown[], parts: string[], options: SliceOptions, giveWay: GiveWay, level: number): Promise<void> {
+async function writeArray(items: readonly unknown[], parts: Pieces, options: SliceOptions, giveWay: GiveWay, level: number): Promise<void> {
   parts.push("[");
   for (let at = 0; at < items.length; at++) {
     if (at > 0) parts.push(",");
@@ -61,7 +93,7 @@ async function writeArray(items: readonly unknown[], parts: string[], options: S
   parts.push("]");
 }
 
-async function writeObject(object: Record<string, unknown>, parts: string[], options: SliceOptions, giveWay: GiveWay, level: number): Promise<void> {
+async function writeObject(object: Record<string, unknown>, parts: Pieces, options: SliceOptions, giveWay: GiveWay, level: number): Promise<void> {
   parts.push("{");
   let first = true;
   for (const key of Object.keys(object)) {

@@ -17,8 +17,18 @@ import { tempDir } from "./support.ts";
 export type BackendName = "files" | "durable object";
 export const BACKENDS: readonly BackendName[] = ["files", "durable object"];
 
+/** The Durable Object's own probes (store-probe.ts), for what only SQLite has: versions kept apart, a layout from before. */
+export interface SqlProbe {
+  oldLayout(name: string, text: string): Promise<{ text: string | undefined; version: string; oldTable: number }>;
+  readsDuringWrite(name: string, pieces: string[]): Promise<string[]>;
+  unfinishedThenSmall(name: string, pieces: string[], small: string): Promise<{ staged: number; left: number; text: string | undefined }>;
+  write(name: string, text: string): Promise<void>;
+}
+
 export interface Backends {
   make(name: BackendName): Promise<StoreBackend>;
+  /** A fresh Durable Object's probe. */
+  sqlProbe(): Promise<SqlProbe>;
   close(): Promise<void>;
 }
 
@@ -43,15 +53,19 @@ export async function openBackends(): Promise<Backends> {
     await mf.ready;
     return mf;
   };
+  const freshObject = async (): Promise<unknown> => {
+    const namespace = (await (await (miniflare ??= start())).getDurableObjectNamespace("PROBE")) as unknown as { idFromName(name: string): unknown; get(id: unknown): unknown };
+    return namespace.get(namespace.idFromName(`store-${objects++}`));
+  };
   return {
+    sqlProbe: async () => (await freshObject()) as SqlProbe,
     async make(name) {
       if (name === "files") {
         const dir = tempDir();
         dirs.push(dir);
         return new FileBackend(dir.path);
       }
-      const namespace = (await (await (miniflare ??= start())).getDurableObjectNamespace("PROBE")) as unknown as { idFromName(name: string): unknown; get(id: unknown): unknown };
-      const probe = namespace.get(namespace.idFromName(`store-${objects++}`)) as unknown as Probe;
+      const probe = (await freshObject()) as Probe;
       const where = await probe.where("members");
       return {
         read: (doc) => probe.read(doc),

@@ -5,7 +5,7 @@ import type { AlertMessage } from "../../../../../src/relay/server/alerts/messag
 import { ALERTS } from "../../../../../src/relay/server/alerts/record.ts";
 import type { AlertRules } from "../../../../../src/relay/server/base/alerts-config.ts";
 import { createLogger } from "../../../../../src/relay/server/base/log.ts";
-import type { StoreBackend } from "../../../../../src/relay/server/store/backend.ts";
+import type { DocumentText, StoreBackend } from "../../../../../src/relay/server/store/backend.ts";
 import { Records } from "../../../../../src/relay/server/store/records.ts";
 import { account, DAY, HOUR, RULES, SOURCE, status, T0 } from "./fixtures.ts";
 
@@ -25,8 +25,9 @@ class MemoryBackend implements StoreBackend {
     const doc = this.docs.get(name);
     return doc ? `v${doc.version}` : "none";
   }
-  async write(name: string, text: string) {
+  async write(name: string, pieces: DocumentText) {
     if (this.failWrites) throw new Error("disk full");
+    const text = typeof pieces === "string" ? pieces : pieces.join("");
     this.docs.set(name, { text, version: (this.docs.get(name)?.version ?? 0) + 1 });
   }
   async replaceIf(name: string, expected: string, text: string) {

@@ -61,6 +61,19 @@ describe.each(BACKENDS)("the store on %s", { timeout: 30_000 }, (name) => {
     expect(Object.keys(states)).toEqual(["team"]);
   });
 
+  it("writes a document given in pieces as their text joined, however the pieces are cut", async () => {
+    const backend = await backends.make(name);
+    const pieces = ["{\"a\":\"", "x".repeat(700_000), "", "ü".repeat(300_000), "\"}"];
+    await backend.write("state", pieces);
+    expect(await backend.read("state")).toBe(pieces.join(""));
+    const version = await backend.version("state");
+    await backend.write("state", ["{}"]);
+    expect(await backend.read("state")).toBe("{}");
+    expect(await backend.version("state")).not.toBe(version);
+    await backend.write("empty", []);
+    expect(await backend.read("empty")).toBe("");
+  });
+
   it("sets aside a last status it cannot read, with a warning, and saves the runners' state when flushed", async () => {
     const backend = await backends.make(name);
     await backend.write("state", "{ torn");

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { slicedJson } from "../../../../../src/relay/server/store/sliced-json.ts";
+import { PIECE_CHARS, slicedJson } from "../../../../../src/relay/server/store/sliced-json.ts";
 import { scrubValue } from "../../../../../src/relay/server/store/records.ts";
 
 const KEY = "sk_live_secret_key";
 const plain = { scrub: (value: unknown) => value, scrubText: (text: string) => text };
+const joined = async (pieces: Promise<string[]>) => (await pieces).join("");
 
 function account(n: number) {
   return { id: `acc-${n}`, name: n % 7 === 0 ? undefined : `Customer "${n}"\n`, reauth: [{ slug: "slack", since: n }], error: n % 11 === 0 ? `echo ${KEY}` : null, at: new Date(0) };
@@ -19,19 +20,28 @@ function large() {
 describe("slicedJson", () => {
   it("writes what JSON.stringify writes, large containers included (undefined, functions, dates, __proto__ keys)", async () => {
     const value = large();
-    expect(await slicedJson(value, plain)).toBe(JSON.stringify(value));
+    expect(await joined(slicedJson(value, plain))).toBe(JSON.stringify(value));
     for (const small of [1, "x", null, [], {}, [undefined], { a: undefined }, new Date(5), Array.from({ length: 100 }, () => undefined)]) {
-      expect(await slicedJson(small, plain)).toBe(JSON.stringify(small));
+      expect(await joined(slicedJson(small, plain))).toBe(JSON.stringify(small));
     }
   });
 
   it("scrubs the secrets from every string and key as scrubValue does", async () => {
     const value = large();
     const secrets = [KEY];
-    const text = await slicedJson(value, { scrub: (item) => scrubValue(item, secrets), scrubText: (item) => scrubValue(item, secrets) });
+    const text = await joined(slicedJson(value, { scrub: (item) => scrubValue(item, secrets), scrubText: (item) => scrubValue(item, secrets) }));
     expect(text).toBe(JSON.stringify(scrubValue(value, secrets)));
     expect(text).not.toContain(KEY);
     expect(JSON.parse(text).sources.main.healthy).toHaveProperty("__proto__");
+  });
+
+  it("gives a large text back in pieces, never as one string of it all", async () => {
+    const value = { accounts: Array.from({ length: 20_000 }, (_, n) => account(n)) };
+    const pieces = await slicedJson(value, plain);
+    expect(pieces.join("")).toBe(JSON.stringify(value));
+    expect(pieces.length).toBeGreaterThan(2);
+    // A piece ends once its parts reach PIECE_CHARS: it exceeds that by one account's text at most.
+    for (const piece of pieces) expect(piece.length).toBeLessThan(PIECE_CHARS + 1_000);
   });
 
   it("gives way to other work while it writes a large value", async () => {
