@@ -100,7 +100,8 @@ describe.each(RUNTIMES)(`a team relay source in ${browserUnderTest()}, the relay
     stack.clearExchanges();
     await fireCheckAlarm(ext);
     await storedStatusWhen(ext, (status) => stack.exchanges().some((exchange) => exchange.path === STATUS) && status.relay?.unlisted !== undefined);
-    expect(stack.exchanges().map((exchange) => exchange.path)).toEqual([STATUS]);
+    // Every poll (a busy machine may see the alarm's and another) asks for the compact status alone.
+    expect(new Set(stack.exchanges().map((exchange) => exchange.path))).toEqual(new Set([STATUS]));
     const served = await stack.served();
     // initech has nothing to show: the status counts it instead of listing it.
     expect((await storedStatus(ext)).accounts.map((account) => account.id)).not.toContain("initech");
