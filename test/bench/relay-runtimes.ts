@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { buildWorker, startWorkersRelay, wranglerConfig } from "../../scripts/lib/workers-relay.ts";
 import type { SourceState } from "../../src/relay/server/check/runner.ts";
 import { FileBackend } from "../../src/relay/server/store/file-backend.ts";
 import { Members } from "../../src/relay/server/store/members.ts";
@@ -64,7 +67,99 @@ export const NODE_RUNTIME: RelayRuntime = {
   },
 };
 
-export const RELAY_RUNTIMES: RelayRuntime[] = [NODE_RUNTIME];
+/**
+ * The relay on Workers as `npm run relay:workers` runs it: the bundle `wrangler deploy` uploads, in
+ * workerd through Miniflare. Its records are written first into the Durable Object's persisted
+ * storage by a seeder of the same class name (workers/seed.ts), as a relay finds them after a restart.
+ */
+export const WORKERS_RUNTIME: RelayRuntime = {
+  name: "Workers (workerd, Durable Object)",
+  async start({ env, state, members }) {
+    const persistDir = mkdtempSync(join(tmpdir(), "bench-relay-workers-"));
+    const { tokens, text: membersText } = await membersDocument(members);
+    const stateText = JSON.stringify({ version: 1, sources: state });
+    await seedDurableObject(persistDir, { members: [membersText], state: piecesOf(stateText, 256 * 1024) });
+    const relay = await startWorkersRelay({ env, port: 0, persistDir, script: await buildWorker(), write: () => {}, wake: true });
+    return {
+      url: relay.url,
+      tokens,
+      memory: () => processMemory(childPid("workerd")),
+      async close() {
+        await relay.close();
+        rmSync(persistDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const RELAY_RUNTIMES: RelayRuntime[] = [NODE_RUNTIME, WORKERS_RUNTIME];
+
+/** `count` members as the relay's members document holds them, and their tokens. */
+async function membersDocument(count: number): Promise<{ tokens: string[]; text: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-relay-members-"));
+  try {
+    const store = new Members(new Records(new FileBackend(dir)));
+    const tokens: string[] = [];
+    for (let i = 0; i < count; i++) tokens.push((await store.add(`member-${i}`)).token);
+    return { tokens, text: readFileSync(join(dir, "members.json"), "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function piecesOf(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < text.length; at += size) pieces.push(text.slice(at, at + size));
+  return pieces;
+}
+
+type Seeder = { add(name: string, pieces: string[]): Promise<void>; commit(name: string): Promise<void> };
+
+/** Writes documents into the relay's Durable Object ("relay", as worker.ts names it) on `persistDir`. */
+async function seedDurableObject(persistDir: string, documents: Record<string, string[]>): Promise<void> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const script = await buildWorker(mkdtempSync(join(tmpdir(), "bench-relay-seed-")), join(here, "workers", "seed.wrangler.jsonc"));
+  const wrangler = wranglerConfig();
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: script,
+    modulesRoot: dirname(script),
+    compatibilityDate: wrangler.compatibility_date,
+    compatibilityFlags: wrangler.compatibility_flags ?? [],
+    durableObjects: { RELAY: { className: "RelayObject", useSQLite: true } },
+    durableObjectsPersist: persistDir,
+    cf: false,
+  });
+  try {
+    const namespace = (await mf.getDurableObjectNamespace("RELAY")) as unknown as { idFromName(name: string): unknown; get(id: unknown): unknown };
+    const seeder = namespace.get(namespace.idFromName("relay")) as Seeder;
+    for (const [name, pieces] of Object.entries(documents)) {
+      // A few megabytes per call: each call's message stays well under what RPC carries.
+      for (let at = 0; at < pieces.length; at += 16) await seeder.add(name, pieces.slice(at, at + 16));
+      await seeder.commit(name);
+    }
+    (seeder as Partial<Disposable>)[Symbol.dispose]?.();
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/** The process id of this process's child whose command is `name` (workerd, which Miniflare starts). */
+function childPid(name: string): number | undefined {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // pid (comm) state ppid …: comm may hold spaces, so it is read up to the last ")".
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && comm.startsWith(name)) return Number(entry);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return undefined;
+}
 
 /** The URL from the relay's "listening" log line. */
 function listeningUrl(child: ChildProcess): Promise<string> {
