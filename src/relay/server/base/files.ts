@@ -6,8 +6,9 @@ import { dirname, join, basename } from "node:path";
  * Replaces `path` with `data` all at once: written to a temporary file in the same folder,
  * flushed, then renamed over the old file. A crash or a full disk leaves either the old file or
  * the new one, never half of one; a reader (the running relay) never sees a partial write.
+ * `data` in pieces is written piece by piece: one string of tens of megabytes would be encoded
+ * to UTF-8 in one go, during which the relay answers nothing.
  */
-/** `data` in pieces is written piece by piece: one string of tens of megabytes would be encoded in one go. */
 export async function writeFileAtomic(path: string, data: string | readonly string[], mode = 0o600): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
